@@ -1,0 +1,32 @@
+namespace VmMigration.Errors
+{
+    /// <summary>The stable error ids. Scripts match on these; never rename one.</summary>
+    public static class ErrorIds
+    {
+        public const string VmNotFound = "VmNotFound";
+        public const string HostNotFound = "HostNotFound";
+        public const string HostUnreachable = "HostUnreachable";
+        public const string HostConnectTimeout = "HostConnectTimeout";
+        public const string HostAlreadyConnected = "HostAlreadyConnected";
+        public const string AmbiguousVmName = "AmbiguousVmName";
+        public const string DestinationIsSource = "DestinationIsSource";
+        public const string VmNotRunning = "VmNotRunning";
+        public const string VmExistsOnDestination = "VmExistsOnDestination";
+        public const string InsufficientCapacity = "InsufficientCapacity";
+        public const string MigrationInProgress = "MigrationInProgress";
+        public const string MigrationFailed = "MigrationFailed";
+        public const string MigrationAborted = "MigrationAborted";
+        public const string MigrationNotConverging = "MigrationNotConverging";
+        public const string MigrationStalled = "MigrationStalled";
+        public const string CpuIncompatible = "CpuIncompatible";
+        public const string PlanIsStale = "PlanIsStale";
+        public const string LibvirtError = "LibvirtError";
+        public const string LibvirtNotInstalled = "LibvirtNotInstalled";
+        public const string LabRequiresRoot = "LabRequiresRoot";
+        public const string LabRequiresLinux = "LabRequiresLinux";
+        public const string LabNotRunning = "LabNotRunning";
+        public const string LabStartFailed = "LabStartFailed";
+        public const string LabGuestImageMissing = "LabGuestImageMissing";
+        public const string InvalidArgument = "InvalidArgument";
+    }
+}

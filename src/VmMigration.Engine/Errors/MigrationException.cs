@@ -1,0 +1,43 @@
+using System;
+
+namespace VmMigration.Errors
+{
+    /// <summary>
+    /// Every failure the engine reports: a stable id (see <see cref="ErrorIds"/>), a category the cmdlets map to
+    /// PowerShell's ErrorCategory, the object it concerns, and a message that says what happened and what to do.
+    /// </summary>
+    public class MigrationException : Exception
+    {
+        public MigrationException(string errorId, ErrorKind kind, string message, string? target = null, Exception? inner = null)
+            : base(message, inner)
+        {
+            ErrorId = errorId;
+            Kind = kind;
+            Target = target;
+        }
+
+        public string ErrorId { get; }
+        public ErrorKind Kind { get; }
+        public string? Target { get; }
+    }
+
+    /// <summary>Mirrors the PowerShell ErrorCategory values the module uses, without a PowerShell dependency.</summary>
+    public enum ErrorKind
+    {
+        NotSpecified,
+        ObjectNotFound,
+        InvalidArgument,
+        InvalidOperation,
+        ResourceUnavailable,
+        ResourceBusy,
+        ConnectionError,
+        OperationStopped,
+        OperationTimeout,
+        PermissionDenied,
+        NotInstalled,
+        InvalidData,
+        LimitsExceeded,
+        ResourceExists,
+        NotImplemented,
+    }
+}

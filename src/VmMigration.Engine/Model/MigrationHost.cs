@@ -1,0 +1,33 @@
+namespace VmMigration
+{
+    /// <summary>A hypervisor host as the session sees it: identity, capacity, usage and maintenance state.</summary>
+    public sealed class MigrationHost
+    {
+        public string Name { get; set; } = "";
+        public string Uri { get; set; } = "";
+        public string Provider { get; set; } = "Libvirt";
+        public HostState State { get; set; }
+        public int CpuCount { get; set; }
+        public long MemoryMB { get; set; }
+        public long FreeMemoryMB { get; set; }
+        public int VMCount { get; set; }
+        public string? HostUuid { get; set; }
+        public string? Hostname { get; set; }
+        public string? CpuModel { get; set; }
+        public string? HypervisorVersion { get; set; }
+        public string? LibvirtVersion { get; set; }
+        /// <summary>Address the destination listens on for migration streams (e.g. tcp://127.0.0.1 in a lab); empty lets libvirt choose.</summary>
+        public string? MigrationAddress { get; set; }
+        /// <summary>Why the host is unreachable, when it is.</summary>
+        public string? Message { get; set; }
+
+        public override string ToString() => Name;
+    }
+
+    public enum HostState
+    {
+        Connected,
+        Maintenance,
+        Unreachable,
+    }
+}

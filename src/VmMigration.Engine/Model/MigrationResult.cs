@@ -1,0 +1,68 @@
+using System;
+using System.Collections.Generic;
+
+namespace VmMigration
+{
+    /// <summary>What happened to one VM in one move: where it runs now, how long it took, and why it failed if it did.</summary>
+    public sealed class MigrationResult
+    {
+        public string VMName { get; set; } = "";
+        public string Source { get; set; } = "";
+        public string Destination { get; set; } = "";
+        public MigrationStatus Status { get; set; }
+        public MigrationStrategy Strategy { get; set; }
+        /// <summary>The last phase reached; for a failure, the phase it failed in.</summary>
+        public MigrationPhase Phase { get; set; }
+        /// <summary>The host the VM runs on after this move (the source when it failed or was aborted).</summary>
+        public string RunningOn { get; set; } = "";
+        public DateTime StartTime { get; set; }
+        public DateTime EndTime { get; set; }
+        public long DurationMs { get; set; }
+        public long? DowntimeMs { get; set; }
+        public long TransferredBytes { get; set; }
+        public int Iterations { get; set; }
+        public double? DirtyRateMBps { get; set; }
+        public long? PredictedDowntimeMs { get; set; }
+        public int MaxThrottlePercent { get; set; }
+        public IList<MigrationEscalation> Escalations { get; set; } = new List<MigrationEscalation>();
+        public string? ErrorId { get; set; }
+        public string? Message { get; set; }
+
+        public override string ToString() => $"{VMName}: {Status}";
+    }
+
+    /// <summary>One step the convergence controller took while a migration ran.</summary>
+    public sealed class MigrationEscalation
+    {
+        public long AtMs { get; set; }
+        public string Action { get; set; } = "";
+        public string Detail { get; set; } = "";
+        public override string ToString() => $"{AtMs} ms {Action} {Detail}";
+    }
+
+    public enum MigrationStatus
+    {
+        Succeeded,
+        Failed,
+        Aborted,
+        Skipped,
+    }
+
+    public enum MigrationStrategy
+    {
+        Auto,
+        PreCopy,
+        AutoConverge,
+        PostCopy,
+    }
+
+    /// <summary>Phases of a live migration, in order; a failure reports the phase it happened in.</summary>
+    public enum MigrationPhase
+    {
+        Prepare,
+        PreCopy,
+        Switchover,
+        Confirm,
+        Completed,
+    }
+}

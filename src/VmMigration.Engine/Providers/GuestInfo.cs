@@ -1,0 +1,14 @@
+namespace VmMigration.Providers
+{
+    /// <summary>What a host says about one of its guests.</summary>
+    public sealed class GuestInfo
+    {
+        public string Name { get; set; } = "";
+        public string Uuid { get; set; } = "";
+        public VMState State { get; set; }
+        public long MemoryMB { get; set; }
+        public int VCpuCount { get; set; }
+        public bool Persistent { get; set; }
+        public bool Active => State == VMState.Running || State == VMState.Paused || State == VMState.Blocked;
+    }
+}

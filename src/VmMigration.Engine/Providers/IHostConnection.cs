@@ -1,0 +1,62 @@
+using System;
+using System.Collections.Generic;
+
+namespace VmMigration.Providers
+{
+    /// <summary>
+    /// One open connection to one host. Thread-safe: a migration blocks one thread in <see cref="MigrateLive"/>
+    /// while another polls <see cref="GetJobProgress"/>, tunes or aborts the job.
+    /// Every failure is a MigrationException with a stable id (libvirt failures carry libvirt's code and message).
+    /// </summary>
+    public interface IHostConnection : IDisposable
+    {
+        string Uri { get; }
+
+        /// <summary>False once the connection was closed or the peer was found dead.</summary>
+        bool IsAlive { get; }
+
+        HostFacts GetHostFacts();
+
+        IReadOnlyList<GuestInfo> ListGuests();
+
+        /// <summary>The guest with that name or UUID, or null when this host has none.</summary>
+        GuestInfo? FindGuest(string nameOrUuid);
+
+        /// <summary>Defines a persistent guest from domain XML and starts it.</summary>
+        GuestInfo DefineAndStartGuest(string domainXml);
+
+        /// <summary>Hard power-off (virDomainDestroy). A guest that is not running is left as it is.</summary>
+        void DestroyGuest(string name);
+
+        /// <summary>Removes the persistent definition (and NVRAM/managed save metadata) of a guest.</summary>
+        void UndefineGuest(string name);
+
+        string GetGuestXml(string name);
+
+        /// <summary>Reads guest-physical memory (virDomainMemoryPeek with VIR_MEMORY_PHYSICAL), in large chunks.</summary>
+        byte[] ReadGuestMemory(string name, ulong physicalAddress, int length);
+
+        /// <summary>
+        /// Runs a live migration to <paramref name="destinationUri"/> and blocks until it ends.
+        /// Returns the completed-job statistics; throws MigrationException (MigrationAborted when aborted,
+        /// MigrationFailed otherwise) when it did not complete.
+        /// </summary>
+        JobProgress MigrateLive(string name, string destinationUri, LiveMigrationParameters parameters);
+
+        /// <summary>Statistics of the job running on that guest now, or null when none runs.</summary>
+        JobProgress? GetJobProgress(string name);
+
+        /// <summary>Aborts the job running on that guest (virDomainAbortJob). No-op when none runs.</summary>
+        void AbortJob(string name);
+
+        void SetMigrationMaxDowntime(string name, long milliseconds);
+
+        void SetMigrationBandwidth(string name, long mebibytesPerSecond);
+
+        /// <summary>Switches a running migration that was started with post-copy enabled to post-copy.</summary>
+        void StartPostCopy(string name);
+
+        /// <summary>Measures how fast the guest dirties memory over <paramref name="period"/> (blocks for that long).</summary>
+        double? MeasureDirtyRateMBps(string name, TimeSpan period);
+    }
+}
