@@ -39,5 +39,6 @@ namespace VmMigration.Errors
         LimitsExceeded,
         ResourceExists,
         NotImplemented,
+        InvalidResult,
     }
 }

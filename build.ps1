@@ -1,0 +1,172 @@
+<#
+.SYNOPSIS
+    The front door of the VmMigration build. Tasks: Bootstrap, Build, Docs, Test, Bench, Demo, Package, Clean.
+.DESCRIPTION
+    Called directly (dotnet pwsh ./build.ps1 <Task>), it restores Invoke-Build and Pester from NuGet and runs itself
+    under Invoke-Build. Bootstrap installs the Debian packages the lab needs when they are missing (root only).
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 Demo
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 Test
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [string[]] $Task = @('Build'),
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+    # Pester tests to run (paths or names under tests/pester); all when empty.
+    [string[]] $PesterPath = @()
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+
+function Get-NuGetPackageRoot {
+    if ($env:NUGET_PACKAGES) { return $env:NUGET_PACKAGES }
+    $line = & dotnet nuget locals global-packages --list
+    return ($line -replace '^global-packages:\s*', '').Trim()
+}
+
+# Direct call: bring the build tools and hand over to Invoke-Build, which dot-sources this script for its tasks.
+if ([System.IO.Path]::GetFileName($MyInvocation.ScriptName) -ne 'Invoke-Build.ps1') {
+    & dotnet restore (Join-Path $PSScriptRoot '.config/build-tools/BuildTools.csproj') --nologo -v quiet
+    if ($LASTEXITCODE) { throw "Restoring the build tools (Invoke-Build, Pester) from NuGet failed." }
+    $invokeBuild = Join-Path (Get-NuGetPackageRoot) 'invoke-build/5.14.23/tools/Invoke-Build.ps1'
+    & $invokeBuild -Task $Task -File $PSCommandPath -Configuration $Configuration -PesterPath $PesterPath
+    return
+}
+
+$script:Root = $PSScriptRoot
+$script:Version = ([xml](Get-Content (Join-Path $Root 'Directory.Build.props') -Raw)).Project.PropertyGroup.VersionPrefix | Where-Object { $_ } | Select-Object -First 1
+$script:ModuleOut = Join-Path $Root "out/VmMigration/$Version"
+$script:DebianPackages = @(
+    'qemu-system-x86', 'qemu-utils', 'libvirt-daemon', 'libvirt-daemon-driver-qemu', 'libvirt-clients', 'libvirt0',
+    'gcc', 'binutils', 'util-linux', 'procps'
+)
+
+# Synopsis: Install the lab's Debian packages when missing, the pinned PowerShell tool and the NuGet packages.
+task Bootstrap {
+    if (-not $IsLinux) { throw 'The lab and its tests need Linux (Debian 12); this machine is not Linux.' }
+    $missing = @($DebianPackages | Where-Object {
+            $status = & dpkg-query -W -f '${Status}' $_ 2>$null
+            $status -notmatch 'install ok installed'
+        })
+    if ($missing.Count -gt 0) {
+        if ((& id -u) -ne '0') { throw "Missing Debian packages: $($missing -join ', '). Run this as root, or install them: apt-get install $($missing -join ' ')" }
+        if (-not (Test-Path /etc/debian_version)) { throw "Missing packages $($missing -join ', ') and this is not Debian: install their equivalents by hand." }
+        Write-Build Cyan "Installing Debian packages: $($missing -join ' ')"
+        $env:DEBIAN_FRONTEND = 'noninteractive'
+        exec { apt-get update -q }
+        exec { apt-get install -y -q --no-install-recommends @missing }
+    }
+    exec { dotnet tool restore }
+    exec { dotnet restore (Join-Path $Root 'VmMigration.sln') --nologo -v quiet }
+}
+
+# Synopsis: Compile the lab guest (a freestanding multiboot kernel) with the machine's gcc and ld.
+task Guest {
+    $guestOut = Join-Path $ModuleOut 'guest'
+    New-Item -ItemType Directory -Force $guestOut | Out-Null
+    exec { bash (Join-Path $Root 'module/guest/build.sh') $guestOut }
+}
+
+# Synopsis: Build the assemblies and lay the module out under out/VmMigration/<version>.
+task Build Guest, {
+    exec { dotnet build (Join-Path $Root 'src/VmMigration.Commands/VmMigration.Commands.csproj') -c $Configuration --nologo -v quiet }
+    $bin = Join-Path $Root "src/VmMigration.Commands/bin/$Configuration/netstandard2.0"
+    New-Item -ItemType Directory -Force $ModuleOut | Out-Null
+    # Ship our assemblies and what they need on Windows PowerShell 5.1 (System.Text.Json and its dependencies);
+    # PowerShell's own assemblies come from the host.
+    Get-ChildItem $bin -Filter *.dll | Where-Object { $_.Name -notlike 'System.Management.Automation*' } |
+        Copy-Item -Destination $ModuleOut -Force
+    Copy-Item (Join-Path $Root 'module/*') $ModuleOut -Recurse -Force -Exclude 'guest'
+    $manifest = Get-Content (Join-Path $Root 'VmMigration.psd1') -Raw
+    $manifest = $manifest -replace "ModuleVersion(\s*)=\s*'[^']*'", "ModuleVersion`$1= '$Version'"
+    Set-Content (Join-Path $ModuleOut 'VmMigration.psd1') $manifest -NoNewline
+}, Docs
+
+# Synopsis: Turn docs/VmMigration/*.md (PlatyPS markdown layout) into en-US/VmMigration.dll-Help.xml.
+task Docs {
+    . (Join-Path $Root 'docs/tools/ConvertTo-MamlHelp.ps1')
+    $helpOut = Join-Path $ModuleOut 'en-US'
+    New-Item -ItemType Directory -Force $helpOut | Out-Null
+    ConvertTo-MamlHelp -MarkdownPath (Get-ChildItem (Join-Path $Root 'docs/VmMigration') -Filter *.md).FullName `
+        -OutputPath (Join-Path $helpOut 'VmMigration.dll-Help.xml')
+}
+
+# Synopsis: Run every test (xunit and Pester) and print one summary line.
+task Test Bootstrap, Build, {
+    $results = Join-Path $Root 'out/test-results'
+    Remove-Item $results -Recurse -Force -ErrorAction Ignore
+    New-Item -ItemType Directory -Force $results | Out-Null
+
+    $xunit = Invoke-XunitTests -ResultsDirectory $results
+    $pester = Invoke-PesterTests -ResultsDirectory $results
+    $passed = $xunit.Passed + $pester.Passed
+    $failed = $xunit.Failed + $pester.Failed
+    $skipped = $xunit.Skipped + $pester.Skipped
+    Write-Build White "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed, $($xunit.Skipped) skipped; Pester: $($pester.Passed) passed, $($pester.Failed) failed, $($pester.Skipped) skipped"
+    Write-Host "$passed passed, $failed failed, $skipped skipped"
+    if ($failed -gt 0 -or $xunit.RunFailed -or $pester.RunFailed) { throw "$failed test(s) failed." }
+    if ($passed -eq 0) { throw 'No test ran.' }
+}
+
+function Invoke-XunitTests([string] $ResultsDirectory) {
+    $counts = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0; RunFailed = $false }
+    foreach ($project in Get-ChildItem (Join-Path $Root 'tests') -Filter *.Tests.csproj -Recurse) {
+        $trx = "$($project.BaseName).trx"
+        & dotnet test $project.FullName -c $Configuration --nologo --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal' --results-directory $ResultsDirectory
+        if ($LASTEXITCODE) { $counts.RunFailed = $true }
+        $trxPath = Join-Path $ResultsDirectory $trx
+        if (-not (Test-Path $trxPath)) { $counts.RunFailed = $true; continue }
+        $summary = ([xml](Get-Content $trxPath -Raw)).TestRun.ResultSummary.Counters
+        $counts.Passed += [int]$summary.passed
+        $counts.Failed += [int]$summary.failed + [int]$summary.error + [int]$summary.timeout + [int]$summary.aborted
+        $counts.Skipped += [int]$summary.notExecuted
+    }
+    $counts
+}
+
+# Pester runs in a child pwsh against the built module so this process never loads (or locks) the DLLs.
+function Invoke-PesterTests([string] $ResultsDirectory) {
+    $counts = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0; RunFailed = $false }
+    $summaryFile = Join-Path $ResultsDirectory 'pester-summary.json'
+    $paths = if ($PesterPath.Count) { $PesterPath } else { @(Join-Path $Root 'tests/pester') }
+    $pesterModule = Join-Path (Get-NuGetPackageRoot) 'pester/6.2.0/tools/Pester.psd1'
+    $runner = Join-Path $Root 'tests/pester/Invoke-PesterRun.ps1'
+    & dotnet pwsh -NoProfile -NonInteractive -File $runner -PesterModule $pesterModule -ModulePath (Join-Path $ModuleOut 'VmMigration.psd1') `
+        -Path $paths -ResultsDirectory $ResultsDirectory -SummaryPath $summaryFile
+    if ($LASTEXITCODE -and -not (Test-Path $summaryFile)) { $counts.RunFailed = $true; return $counts }
+    $summary = Get-Content $summaryFile -Raw | ConvertFrom-Json
+    $counts.Passed = $summary.Passed; $counts.Failed = $summary.Failed; $counts.Skipped = $summary.Skipped
+    if ($summary.Result -ne 'Passed' -and $summary.Failed -eq 0) { $counts.RunFailed = $true }
+    $counts
+}
+
+# Synopsis: Start a 3-host lab, boot three guests, live-migrate one, show the result, stop the lab.
+task Demo Bootstrap, Build, {
+    exec { dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'docs/demo/Invoke-Demo.ps1') -ModulePath (Join-Path $ModuleOut 'VmMigration.psd1') }
+}
+
+# Synopsis: Run the benchmarks under bench/ and print their side-by-side tables.
+task Bench Bootstrap, Build, {
+    foreach ($script in Get-ChildItem (Join-Path $Root 'bench') -Filter 'Invoke-*Bench.ps1' -Recurse) {
+        exec { dotnet pwsh -NoProfile -NonInteractive -File $script.FullName -ModulePath (Join-Path $ModuleOut 'VmMigration.psd1') }
+    }
+}
+
+# Synopsis: Make a .nupkg that Install-PSResource can install from a local folder repository.
+task Package Build, {
+    $packageOut = Join-Path $Root 'out/package'
+    New-Item -ItemType Directory -Force $packageOut | Out-Null
+    exec { dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'docs/tools/Publish-LocalPackage.ps1') -ModuleDirectory $ModuleOut -Repository $packageOut }
+}
+
+# Synopsis: Remove build output.
+task Clean {
+    $targets = @(Join-Path $Root 'out') + @(Get-ChildItem (Join-Path $Root 'src'), (Join-Path $Root 'tests') -Directory -Recurse -Include bin, obj).FullName
+    foreach ($dir in $targets) { Remove-Item $dir -Recurse -Force -ErrorAction Ignore }
+}
+
+task . Build

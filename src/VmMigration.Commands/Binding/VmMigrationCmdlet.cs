@@ -1,0 +1,66 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using VmMigration.Errors;
+using VmMigration.Session;
+
+namespace VmMigration.Commands
+{
+    /// <summary>
+    /// What every VmMigration cmdlet shares: the session's hosts, one cancellation source per invocation (cancelled by
+    /// Ctrl+C or a stopping pipeline), and the mapping of engine errors to PowerShell error records with stable ids.
+    /// </summary>
+    public abstract class VmMigrationCmdlet : PSCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource cancellation = new CancellationTokenSource();
+
+        protected CancellationToken CancellationToken => cancellation.Token;
+
+        protected static HostRegistry Registry => HostRegistry.Default;
+
+        protected static Inventory Inventory => new Inventory(HostRegistry.Default);
+
+        protected override void StopProcessing() => cancellation.Cancel();
+
+        public void Dispose()
+        {
+            cancellation.Dispose();
+            GC.SuppressFinalize(this);
+        }
+
+        /// <summary>A failure that concerns one item of a batch: reported, and the batch goes on.</summary>
+        protected void WriteMigrationError(MigrationException error, object? target = null) => WriteError(ToErrorRecord(error, target));
+
+        /// <summary>A bad invocation: nothing more can run.</summary>
+        protected void ThrowMigrationError(MigrationException error, object? target = null) => ThrowTerminatingError(ToErrorRecord(error, target));
+
+        public static ErrorRecord ToErrorRecord(MigrationException error, object? target)
+        {
+            var record = new ErrorRecord(error, error.ErrorId, ToCategory(error.Kind), target ?? error.Target);
+            return record;
+        }
+
+        public static ErrorCategory ToCategory(ErrorKind kind)
+        {
+            switch (kind)
+            {
+                case ErrorKind.ObjectNotFound: return ErrorCategory.ObjectNotFound;
+                case ErrorKind.InvalidArgument: return ErrorCategory.InvalidArgument;
+                case ErrorKind.InvalidOperation: return ErrorCategory.InvalidOperation;
+                case ErrorKind.ResourceUnavailable: return ErrorCategory.ResourceUnavailable;
+                case ErrorKind.ResourceBusy: return ErrorCategory.ResourceBusy;
+                case ErrorKind.ConnectionError: return ErrorCategory.ConnectionError;
+                case ErrorKind.OperationStopped: return ErrorCategory.OperationStopped;
+                case ErrorKind.OperationTimeout: return ErrorCategory.OperationTimeout;
+                case ErrorKind.PermissionDenied: return ErrorCategory.PermissionDenied;
+                case ErrorKind.NotInstalled: return ErrorCategory.NotInstalled;
+                case ErrorKind.InvalidData: return ErrorCategory.InvalidData;
+                case ErrorKind.LimitsExceeded: return ErrorCategory.LimitsExceeded;
+                case ErrorKind.ResourceExists: return ErrorCategory.ResourceExists;
+                case ErrorKind.NotImplemented: return ErrorCategory.NotImplemented;
+                case ErrorKind.InvalidResult: return ErrorCategory.InvalidResult;
+                default: return ErrorCategory.NotSpecified;
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading.Tasks;
+using VmMigration.Errors;
+using VmMigration.Providers;
+
+namespace VmMigration.Commands
+{
+    /// <summary>Opens connections to hypervisor hosts for this session, in parallel, each within -TimeoutSec.</summary>
+    [Cmdlet(VerbsCommunications.Connect, "MigrationHost", HelpUri = "https://vmmigration.invalid/help/Connect-MigrationHost")]
+    [OutputType(typeof(MigrationHost))]
+    public sealed class ConnectMigrationHostCommand : VmMigrationCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string[] Uri { get; set; } = Array.Empty<string>();
+
+        /// <summary>The name the session uses for the host; by default the host's own name. Only with one -Uri.</summary>
+        [Parameter(Position = 1)]
+        [ValidateNotNullOrEmpty]
+        public string? Name { get; set; }
+
+        [Parameter]
+        [Credential]
+        public PSCredential? Credential { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int TimeoutSec { get; set; } = 10;
+
+        protected override void ProcessRecord()
+        {
+            if (Name != null && Uri.Length > 1)
+            {
+                ThrowMigrationError(new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument,
+                    "-Name names one host; it cannot be used with several -Uri values. Connect them one by one, or leave -Name out."));
+            }
+
+            var credential = Credential == null ? null : new HostCredential(Credential.UserName, Credential.GetNetworkCredential().Password);
+            var outcomes = new (MigrationHost? Host, MigrationException? Error)[Uri.Length];
+            Parallel.For(0, Uri.Length, i =>
+            {
+                try
+                {
+                    var connected = Registry.Connect(Uri[i], Name, credential, TimeSpan.FromSeconds(TimeoutSec), null, CancellationToken);
+                    outcomes[i] = (Inventory.DescribeHosts(new[] { connected }, CancellationToken).Single(), null);
+                }
+                catch (MigrationException error)
+                {
+                    outcomes[i] = (null, error);
+                }
+            });
+
+            for (var i = 0; i < Uri.Length; i++)
+            {
+                if (outcomes[i].Error != null)
+                {
+                    WriteMigrationError(outcomes[i].Error!, Uri[i]);
+                }
+                else
+                {
+                    WriteObject(outcomes[i].Host);
+                }
+            }
+        }
+    }
+}

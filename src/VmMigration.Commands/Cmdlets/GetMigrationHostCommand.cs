@@ -1,0 +1,31 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using VmMigration.Errors;
+using VmMigration.Session;
+
+namespace VmMigration.Commands
+{
+    /// <summary>The connected hosts with capacity and usage, gathered in parallel; a silent host shows as Unreachable.</summary>
+    [Cmdlet(VerbsCommon.Get, "MigrationHost", HelpUri = "https://vmmigration.invalid/help/Get-MigrationHost")]
+    [OutputType(typeof(MigrationHost))]
+    public sealed class GetMigrationHostCommand : VmMigrationCmdlet
+    {
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("HostName")]
+        [SupportsWildcards]
+        [ArgumentCompleter(typeof(HostNameCompleter))]
+        public string[]? Name { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var selected = HostSelection.Select(Registry.Hosts, Name, out var unmatched);
+            foreach (var name in unmatched)
+            {
+                WriteMigrationError(new MigrationException(ErrorIds.HostNotFound, ErrorKind.ObjectNotFound,
+                    $"No connected host is named '{name}'. Connect it with Connect-MigrationHost.", name));
+            }
+            WriteObject(Inventory.DescribeHosts(selected, CancellationToken), true);
+        }
+    }
+}

@@ -1,0 +1,364 @@
+using System;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using VmMigration.Errors;
+using VmMigration.Providers;
+using VmMigration.Session;
+
+namespace VmMigration.Execution
+{
+    /// <summary>
+    /// One live migration as a job with named phases: Prepare (checks), PreCopy (memory streams while the guest runs,
+    /// steered by the <see cref="ConvergenceController"/>), Switchover, Confirm. Whatever happens, the cleanup settles the
+    /// VM so that it runs on exactly one host and is defined on exactly one host, and the result says which and why.
+    /// </summary>
+    public sealed class LiveMigrationJob
+    {
+        private readonly LiveMigrationRequest request;
+        private readonly IProgress<MigrationProgress>? progress;
+        private readonly TimeSpan pollInterval;
+        private readonly TimeSpan callTimeout;
+
+        public LiveMigrationJob(LiveMigrationRequest request, IProgress<MigrationProgress>? progress, TimeSpan pollInterval, TimeSpan callTimeout)
+        {
+            this.request = request;
+            this.progress = progress;
+            this.pollInterval = pollInterval;
+            this.callTimeout = callTimeout;
+        }
+
+        /// <summary>Runs the migration. Never throws for a failure of the move itself: the result carries it.</summary>
+        public MigrationResult Run(CancellationToken cancellationToken)
+        {
+            var source = request.VM.Host;
+            var destination = request.Destination;
+            var name = request.VM.Guest.Name;
+            var clock = Stopwatch.StartNew();
+            var result = new MigrationResult
+            {
+                VMName = name,
+                Source = source.Name,
+                Destination = destination.Name,
+                Strategy = request.Strategy,
+                Phase = MigrationPhase.Prepare,
+                RunningOn = source.Name,
+                StartTime = DateTime.UtcNow,
+            };
+
+            try
+            {
+                var reasons = MigrationPreflight.Check(request, callTimeout, cancellationToken);
+                if (reasons.Count > 0)
+                {
+                    return Finish(result, clock, MigrationStatus.Failed, reasons[0]);
+                }
+                if (!ActiveMigrations.TryEnter(request.VM.Guest.Uuid))
+                {
+                    return Finish(result, clock, MigrationStatus.Failed, ActiveMigrations.AlreadyRunning(name));
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return Finish(result, clock, MigrationStatus.Aborted, Stopped(name, MigrationPhase.Prepare));
+            }
+            catch (MigrationException error)
+            {
+                return Finish(result, clock, MigrationStatus.Failed, error);
+            }
+
+            try
+            {
+                return Migrate(result, clock, cancellationToken);
+            }
+            finally
+            {
+                ActiveMigrations.Leave(request.VM.Guest.Uuid);
+            }
+        }
+
+        private MigrationResult Migrate(MigrationResult result, Stopwatch clock, CancellationToken cancellationToken)
+        {
+            var source = request.VM.Host;
+            var name = request.VM.Guest.Name;
+            var controller = new ConvergenceController(request);
+            var parameters = controller.InitialParameters(request.Destination.MigrationAddress);
+
+            if (request.MeasureDirtyRate && request.Strategy == MigrationStrategy.Auto)
+            {
+                result.DirtyRateMBps = MeasureDirtyRate(name);
+            }
+
+            result.Phase = MigrationPhase.PreCopy;
+            var startedAt = clock.ElapsedMilliseconds;
+            var migration = Task.Run(() => source.Connection.MigrateLive(name, request.Destination.Uri, parameters));
+            JobProgress? last = null;
+            MigrationException? abortReason = null;
+            var lastAdvanceAt = clock.ElapsedMilliseconds;
+            long lastProcessed = -1;
+
+            while (!migration.Wait(pollInterval))
+            {
+                var elapsed = clock.ElapsedMilliseconds - startedAt;
+                if (abortReason == null && cancellationToken.IsCancellationRequested)
+                {
+                    abortReason = Stopped(name, result.Phase);
+                    TryAbort(name);
+                    continue;
+                }
+                if (abortReason != null)
+                {
+                    continue;
+                }
+
+                var sample = TryGetProgress(name);
+                if (sample == null)
+                {
+                    continue;
+                }
+                last = sample;
+                if (sample.DataProcessed != lastProcessed)
+                {
+                    lastProcessed = sample.DataProcessed;
+                    lastAdvanceAt = clock.ElapsedMilliseconds;
+                }
+                else if (clock.ElapsedMilliseconds - lastAdvanceAt > request.StallTimeout.TotalMilliseconds && !controller.PostCopyStarted)
+                {
+                    abortReason = new MigrationException(ErrorIds.MigrationStalled, ErrorKind.OperationTimeout,
+                        $"Migration of VM '{name}' to '{request.Destination.Name}' made no progress for {request.StallTimeout.TotalSeconds:0} s (the destination may be frozen or the link down); it was aborted and the VM keeps running on '{source.Name}'.", name);
+                    TryAbort(name);
+                    continue;
+                }
+
+                var decision = controller.Decide(sample, elapsed);
+                Apply(decision, name, result, elapsed, ref abortReason);
+                if (controller.PostCopyStarted)
+                {
+                    result.Phase = MigrationPhase.Switchover;
+                }
+                Report(result, sample, elapsed, controller);
+            }
+
+            result.MaxThrottlePercent = Math.Max(controller.MaxThrottlePercent, last?.AutoConvergeThrottlePercent ?? 0);
+            if (last != null)
+            {
+                result.Iterations = last.MemoryIteration;
+                result.PredictedDowntimeMs = ConvergenceController.PredictDowntimeMs(last);
+            }
+
+            if (migration.IsFaulted)
+            {
+                var failure = migration.Exception!.InnerException as MigrationException
+                    ?? new MigrationException(ErrorIds.MigrationFailed, ErrorKind.NotSpecified, migration.Exception.InnerException!.Message, name, migration.Exception.InnerException);
+                var reported = abortReason ?? failure;
+                var status = abortReason != null || failure.ErrorId == ErrorIds.MigrationAborted ? MigrationStatus.Aborted : MigrationStatus.Failed;
+                if (abortReason == null && failure.ErrorId == ErrorIds.MigrationAborted)
+                {
+                    reported = new MigrationException(ErrorIds.MigrationAborted, ErrorKind.OperationStopped,
+                        $"Migration of VM '{name}' was aborted by someone else (the hypervisor job was cancelled); the VM keeps running on '{source.Name}'.", name, failure);
+                }
+                Settle(result);
+                return Finish(result, clock, status, reported);
+            }
+
+            var completed = migration.Result;
+            result.Phase = MigrationPhase.Confirm;
+            result.DowntimeMs = completed.DowntimeMs;
+            result.TransferredBytes = completed.DataProcessed > 0 ? completed.DataProcessed : completed.MemoryProcessed + completed.DiskProcessed;
+            result.Iterations = Math.Max(result.Iterations, completed.MemoryIteration);
+            result.MaxThrottlePercent = Math.Max(result.MaxThrottlePercent, completed.AutoConvergeThrottlePercent);
+            Settle(result);
+            if (result.RunningOn != request.Destination.Name)
+            {
+                return Finish(result, clock, MigrationStatus.Failed, new MigrationException(ErrorIds.MigrationFailed, ErrorKind.InvalidResult,
+                    $"The hypervisor reported VM '{name}' migrated, but it is not running on '{request.Destination.Name}'. {result.Message}", name));
+            }
+            result.Phase = MigrationPhase.Completed;
+            progress?.Report(new MigrationProgress
+            {
+                VMName = name, Source = source.Name, Destination = request.Destination.Name, Phase = MigrationPhase.Completed,
+                PercentComplete = 100, TransferredBytes = result.TransferredBytes, ElapsedMs = clock.ElapsedMilliseconds, Completed = true,
+            });
+            return Finish(result, clock, MigrationStatus.Succeeded, null);
+        }
+
+        private void Apply(ControllerDecision decision, string name, MigrationResult result, long elapsed, ref MigrationException? abortReason)
+        {
+            switch (decision.Action)
+            {
+                case ControllerAction.RaiseDowntime:
+                    TryTune(() => request.VM.Host.Connection.SetMigrationMaxDowntime(name, decision.Value));
+                    result.Escalations.Add(new MigrationEscalation { AtMs = elapsed, Action = "RaiseDowntime", Detail = $"{decision.Value} ms: {decision.Detail}" });
+                    break;
+                case ControllerAction.SwitchToPostCopy:
+                    TryTune(() => request.VM.Host.Connection.StartPostCopy(name));
+                    result.Escalations.Add(new MigrationEscalation { AtMs = elapsed, Action = "PostCopy", Detail = decision.Detail });
+                    result.Strategy = request.Strategy;
+                    break;
+                case ControllerAction.Abort:
+                    abortReason = new MigrationException(decision.ErrorId!, ErrorKind.OperationTimeout, decision.Detail, name);
+                    result.Escalations.Add(new MigrationEscalation { AtMs = elapsed, Action = "Abort", Detail = decision.ErrorId! });
+                    TryAbort(name);
+                    break;
+            }
+        }
+
+        private void Report(MigrationResult result, JobProgress sample, long elapsed, ConvergenceController controller)
+        {
+            if (progress == null)
+            {
+                return;
+            }
+            var total = sample.DataTotal > 0 ? sample.DataTotal : sample.MemoryTotal + sample.DiskTotal;
+            var done = total > 0 ? (int)Math.Min(99, Math.Max(0, (total - sample.DataRemaining) * 100 / total)) : 0;
+            progress.Report(new MigrationProgress
+            {
+                VMName = result.VMName,
+                Source = result.Source,
+                Destination = result.Destination,
+                Phase = result.Phase,
+                PercentComplete = done,
+                RemainingBytes = sample.DataRemaining,
+                TransferredBytes = sample.DataProcessed,
+                TransferRateBytesPerSec = sample.MemoryBytesPerSec,
+                DirtyRateBytesPerSec = sample.MemoryDirtyRateBytesPerSec,
+                Iteration = sample.MemoryIteration,
+                ElapsedMs = elapsed,
+                PredictedRemainingMs = ConvergenceController.PredictRemainingMs(sample),
+                PredictedDowntimeMs = ConvergenceController.PredictDowntimeMs(sample),
+                ThrottlePercent = controller.MaxThrottlePercent,
+            });
+        }
+
+        /// <summary>
+        /// The cleanup that always runs after the hypervisor call ends: find where the VM runs, remove a leftover
+        /// definition on the host it does not run on, and record the outcome. It never stops or removes a running VM.
+        /// </summary>
+        private void Settle(MigrationResult result)
+        {
+            var uuid = request.VM.Guest.Uuid;
+            var source = request.VM.Host;
+            var destination = request.Destination;
+            var onSource = TryFind(source, uuid);
+            var onDestination = TryFind(destination, uuid);
+
+            if (onDestination != null && onDestination.Active && onDestination.State != VMState.Paused && (onSource == null || !onSource.Active))
+            {
+                result.RunningOn = destination.Name;
+                if (onSource != null)
+                {
+                    TryCleanup(() => source.Connection.UndefineGuest(onSource.Name), result, $"remove the old definition on '{source.Name}'");
+                }
+                return;
+            }
+
+            if (onSource != null && onSource.Active)
+            {
+                result.RunningOn = source.Name;
+                if (onDestination != null)
+                {
+                    // An incoming VM that never took over: paused or defined on the destination while the source still runs.
+                    TryCleanup(() => destination.Connection.DestroyGuest(onDestination.Name), result, $"stop the incomplete copy on '{destination.Name}'");
+                    TryCleanup(() => { if (destination.Connection.FindGuest(uuid) != null) destination.Connection.UndefineGuest(onDestination.Name); }, result, $"remove the incomplete copy on '{destination.Name}'");
+                }
+                return;
+            }
+
+            result.RunningOn = "";
+            var where = string.Join(", ", new[] { (source.Name, onSource), (destination.Name, onDestination) }
+                .Where(x => x.Item2 != null).Select(x => $"{x.Item1}: {x.Item2!.State}"));
+            result.Message = $"VM '{result.VMName}' is not running on either host ({(where.Length > 0 ? where : "defined nowhere that answered")}). Nothing was removed; inspect both hosts before starting it again.";
+        }
+
+        private GuestInfo? TryFind(ConnectedHost host, string uuid)
+        {
+            try
+            {
+                return TimeLimit.Run(() => host.Connection.FindGuest(uuid), callTimeout, host.Name, "a look-up of the VM");
+            }
+            catch (MigrationException)
+            {
+                return null;
+            }
+        }
+
+        private double? MeasureDirtyRate(string name)
+        {
+            try
+            {
+                return request.VM.Host.Connection.MeasureDirtyRateMBps(name, TimeSpan.FromSeconds(1));
+            }
+            catch (MigrationException)
+            {
+                // Not every hypervisor measures it; the controller then relies on the job statistics alone.
+                return null;
+            }
+        }
+
+        private JobProgress? TryGetProgress(string name)
+        {
+            try
+            {
+                return request.VM.Host.Connection.GetJobProgress(name);
+            }
+            catch (MigrationException)
+            {
+                return null;
+            }
+        }
+
+        private void TryAbort(string name)
+        {
+            try
+            {
+                request.VM.Host.Connection.AbortJob(name);
+            }
+            catch (MigrationException)
+            {
+                // The job may have ended on its own between the decision and the call; the outcome is settled afterwards.
+            }
+        }
+
+        private static void TryTune(Action tune)
+        {
+            try
+            {
+                tune();
+            }
+            catch (MigrationException)
+            {
+                // A tuning call racing the end of the job is harmless; the job's own outcome decides the result.
+            }
+        }
+
+        private static void TryCleanup(Action cleanup, MigrationResult result, string what)
+        {
+            try
+            {
+                cleanup();
+            }
+            catch (MigrationException error)
+            {
+                result.Message = (result.Message == null ? "" : result.Message + " ") + $"Could not {what}: {error.Message}";
+            }
+        }
+
+        private static MigrationException Stopped(string name, MigrationPhase phase) => new MigrationException(ErrorIds.MigrationAborted, ErrorKind.OperationStopped,
+            $"Migration of VM '{name}' was stopped by the user during {phase}; the hypervisor job was aborted.", name);
+
+        private static MigrationResult Finish(MigrationResult result, Stopwatch clock, MigrationStatus status, MigrationException? error)
+        {
+            result.Status = status;
+            result.EndTime = DateTime.UtcNow;
+            result.DurationMs = clock.ElapsedMilliseconds;
+            if (error != null)
+            {
+                result.ErrorId = error.ErrorId;
+                var where = string.IsNullOrEmpty(result.RunningOn) ? "" : $" VM '{result.VMName}' is running on '{result.RunningOn}'.";
+                result.Message = error.Message + (result.Message != null ? " " + result.Message : "") + (error.Message.Contains("keeps running") ? "" : where);
+            }
+            return result;
+        }
+    }
+}

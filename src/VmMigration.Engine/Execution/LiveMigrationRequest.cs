@@ -1,0 +1,34 @@
+using System;
+using VmMigration.Session;
+
+namespace VmMigration.Execution
+{
+    /// <summary>Everything one live migration needs: the VM where it is now, where it goes, and the user's limits.</summary>
+    public sealed class LiveMigrationRequest
+    {
+        public LiveMigrationRequest(LocatedVM vm, ConnectedHost destination)
+        {
+            VM = vm;
+            Destination = destination;
+        }
+
+        public LocatedVM VM { get; }
+        public ConnectedHost Destination { get; }
+        public MigrationStrategy Strategy { get; set; } = MigrationStrategy.Auto;
+        /// <summary>The downtime the user accepts at the switch; never exceeded.</summary>
+        public long MaxDowntimeMs { get; set; } = 300;
+        /// <summary>0 means unlimited.</summary>
+        public long BandwidthMBps { get; set; }
+        /// <summary>The whole migration must finish within this, or it is aborted and the VM stays on its source.</summary>
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(10);
+        /// <summary>No transfer progress for this long means the job is stuck (e.g. a frozen destination): abort.</summary>
+        public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(30);
+        /// <summary>Post-copy can lose the VM if the destination dies after the switch; Auto takes it only when permitted.</summary>
+        public bool AllowPostCopy { get; set; }
+        public bool CopyStorage { get; set; }
+        public int ParallelConnections { get; set; }
+        public string Compression { get; set; } = "None";
+        /// <summary>Measure the guest's dirty rate before starting (Auto does by default).</summary>
+        public bool MeasureDirtyRate { get; set; } = true;
+    }
+}

@@ -1,0 +1,86 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using VmMigration.Errors;
+using VmMigration.Session;
+
+namespace VmMigration.Execution
+{
+    /// <summary>
+    /// The checks a live migration must pass before anything changes. Each failure is a reason with a stable id;
+    /// Test-VMMigration shows them all, Move-VMLive refuses with the first.
+    /// </summary>
+    public static class MigrationPreflight
+    {
+        public static IReadOnlyList<MigrationException> Check(LiveMigrationRequest request, TimeSpan callTimeout, CancellationToken cancellationToken)
+        {
+            var reasons = new List<MigrationException>();
+            var vm = request.VM;
+            var source = vm.Host;
+            var destination = request.Destination;
+            var name = vm.Guest.Name;
+
+            if (string.Equals(source.Name, destination.Name, StringComparison.OrdinalIgnoreCase) || string.Equals(source.Uri, destination.Uri, StringComparison.Ordinal))
+            {
+                reasons.Add(new MigrationException(ErrorIds.DestinationIsSource, ErrorKind.InvalidArgument,
+                    $"VM '{name}' already runs on '{source.Name}', the destination given. Choose another host.", name));
+                return reasons;
+            }
+
+            if (vm.Guest.State != VMState.Running && vm.Guest.State != VMState.Paused && vm.Guest.State != VMState.Blocked)
+            {
+                reasons.Add(new MigrationException(ErrorIds.VmNotRunning, ErrorKind.InvalidOperation,
+                    $"VM '{name}' on '{source.Name}' is {vm.Guest.State}; live migration moves running VMs only. Start it first, or move it cold.", name));
+            }
+
+            Providers.HostFacts destinationFacts;
+            Providers.HostFacts sourceFacts;
+            try
+            {
+                destinationFacts = TimeLimit.Run(() => destination.Connection.GetHostFacts(), callTimeout, destination.Name, "its host facts", cancellationToken);
+                sourceFacts = TimeLimit.Run(() => source.Connection.GetHostFacts(), callTimeout, source.Name, "its host facts", cancellationToken);
+            }
+            catch (MigrationException unreachable)
+            {
+                reasons.Add(unreachable);
+                return reasons;
+            }
+
+            if (!string.IsNullOrEmpty(sourceFacts.HostUuid) && string.Equals(sourceFacts.HostUuid, destinationFacts.HostUuid, StringComparison.OrdinalIgnoreCase))
+            {
+                reasons.Add(new MigrationException(ErrorIds.DestinationIsSource, ErrorKind.InvalidArgument,
+                    $"'{destination.Name}' and '{source.Name}' are the same machine (host UUID {sourceFacts.HostUuid}); VM '{name}' cannot move onto the host it runs on.", name));
+                return reasons;
+            }
+
+            var clash = TimeLimit.Run(() => destination.Connection.FindGuest(vm.Guest.Uuid) ?? destination.Connection.FindGuest(name),
+                callTimeout, destination.Name, $"a look-up of VM '{name}'", cancellationToken);
+            if (clash != null)
+            {
+                reasons.Add(new MigrationException(ErrorIds.VmExistsOnDestination, ErrorKind.ResourceExists,
+                    $"'{destination.Name}' already has a VM named '{clash.Name}' (UUID {clash.Uuid}, {clash.State}); moving '{name}' there would define it twice. Remove or rename the other one first.", name));
+            }
+
+            if (destinationFacts.FreeMemoryMB > 0 && vm.Guest.MemoryMB > destinationFacts.FreeMemoryMB)
+            {
+                reasons.Add(new MigrationException(ErrorIds.InsufficientCapacity, ErrorKind.LimitsExceeded,
+                    $"VM '{name}' needs {vm.Guest.MemoryMB} MiB but '{destination.Name}' has {destinationFacts.FreeMemoryMB} MiB free. Choose another host or free memory there.", name));
+            }
+
+            if (ActiveMigrations.IsActive(vm.Guest.Uuid))
+            {
+                reasons.Add(ActiveMigrations.AlreadyRunning(name));
+            }
+            else
+            {
+                var job = TimeLimit.Run(() => source.Connection.GetJobProgress(name), callTimeout, source.Name, $"the job state of VM '{name}'", cancellationToken);
+                if (job != null)
+                {
+                    reasons.Add(ActiveMigrations.AlreadyRunning(name));
+                }
+            }
+
+            return reasons;
+        }
+    }
+}

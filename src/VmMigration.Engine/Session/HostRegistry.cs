@@ -1,0 +1,167 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using VmMigration.Errors;
+using VmMigration.Providers;
+using VmMigration.Providers.Libvirt;
+
+namespace VmMigration.Session
+{
+    /// <summary>
+    /// The hosts this process is connected to, by name. Shared by every cmdlet call in the process, the way a
+    /// PowerCLI or SCVMM session keeps its server connections. Thread-safe.
+    /// </summary>
+    public sealed class HostRegistry
+    {
+        private static readonly Lazy<HostRegistry> DefaultRegistry = new Lazy<HostRegistry>(() => new HostRegistry(new LibvirtProvider()));
+        private readonly object gate = new object();
+        private readonly Dictionary<string, ConnectedHost> hosts = new Dictionary<string, ConnectedHost>(StringComparer.OrdinalIgnoreCase);
+        private readonly IHypervisorProvider provider;
+
+        public HostRegistry(IHypervisorProvider provider)
+        {
+            this.provider = provider;
+        }
+
+        public static HostRegistry Default => DefaultRegistry.Value;
+
+        /// <summary>How long a single call to one host may take before that host is reported unreachable.</summary>
+        public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+        public IReadOnlyList<ConnectedHost> Hosts
+        {
+            get { lock (gate) { return hosts.Values.OrderBy(h => h.Name, StringComparer.OrdinalIgnoreCase).ToList(); } }
+        }
+
+        /// <summary>
+        /// Connects to one host and registers it. Connecting again to the same URI under the same name returns the
+        /// existing connection; a name already taken by another URI is refused.
+        /// </summary>
+        public ConnectedHost Connect(string uri, string? name, HostCredential? credential, TimeSpan timeout, string? migrationAddress, CancellationToken cancellationToken)
+        {
+            if (string.IsNullOrWhiteSpace(uri))
+            {
+                throw new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument, "The host URI is empty. Give a libvirt URI such as qemu+ssh://host/system.");
+            }
+
+            lock (gate)
+            {
+                var existing = hosts.Values.FirstOrDefault(h => string.Equals(h.Uri, uri, StringComparison.Ordinal)
+                    && (name == null || string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase)));
+                if (existing != null && existing.Connection.IsAlive)
+                {
+                    return existing;
+                }
+            }
+
+            var connection = provider.Connect(uri, credential, timeout, cancellationToken);
+            try
+            {
+                var hostName = name;
+                if (string.IsNullOrEmpty(hostName))
+                {
+                    hostName = TimeLimit.Run(() => connection.GetHostFacts().Hostname, CallTimeout, uri, "its host name", cancellationToken);
+                }
+
+                var host = new ConnectedHost(hostName!, uri, provider.Name, connection, migrationAddress);
+                lock (gate)
+                {
+                    if (hosts.TryGetValue(host.Name, out var taken))
+                    {
+                        if (!string.Equals(taken.Uri, uri, StringComparison.Ordinal) && taken.Connection.IsAlive)
+                        {
+                            throw new MigrationException(ErrorIds.HostAlreadyConnected, ErrorKind.ResourceExists,
+                                $"A host named '{host.Name}' is already connected at {taken.Uri}. Disconnect it first, or give this one another -Name.", host.Name);
+                        }
+                        taken.Connection.Dispose();
+                    }
+                    hosts[host.Name] = host;
+                }
+                return host;
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
+            }
+        }
+
+        public ConnectedHost Resolve(string name)
+        {
+            lock (gate)
+            {
+                if (hosts.TryGetValue(name, out var host))
+                {
+                    return host;
+                }
+            }
+            throw new MigrationException(ErrorIds.HostNotFound, ErrorKind.ObjectNotFound,
+                $"No connected host is named '{name}'. Connected: {DescribeNames()}. Connect it with Connect-MigrationHost.", name);
+        }
+
+        public bool Disconnect(string name)
+        {
+            ConnectedHost? host;
+            lock (gate)
+            {
+                if (!hosts.TryGetValue(name, out host))
+                {
+                    return false;
+                }
+                hosts.Remove(name);
+            }
+            host.Connection.Dispose();
+            return true;
+        }
+
+        /// <summary>Runs <paramref name="call"/> on every given host in parallel, each within the call timeout.</summary>
+        public IReadOnlyList<HostCallResult<T>> ForEachHost<T>(IEnumerable<ConnectedHost> targets, Func<ConnectedHost, T> call, string what, CancellationToken cancellationToken)
+        {
+            var list = targets.ToList();
+            var results = new HostCallResult<T>[list.Count];
+            Parallel.For(0, list.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(4, Environment.ProcessorCount * 4), CancellationToken = cancellationToken }, i =>
+            {
+                var host = list[i];
+                try
+                {
+                    results[i] = new HostCallResult<T>(host, TimeLimit.Run(() => call(host), CallTimeout, host.Name, what, cancellationToken), null);
+                }
+                catch (MigrationException error)
+                {
+                    results[i] = new HostCallResult<T>(host, default!, error);
+                }
+                catch (Exception error) when (!(error is OperationCanceledException))
+                {
+                    results[i] = new HostCallResult<T>(host, default!, new MigrationException(ErrorIds.HostUnreachable, ErrorKind.ConnectionError,
+                        $"Host '{host.Name}' failed while answering {what}: {error.Message}", host.Name, error));
+                }
+            });
+            return results;
+        }
+
+        private string DescribeNames()
+        {
+            lock (gate)
+            {
+                return hosts.Count == 0 ? "none" : string.Join(", ", hosts.Keys.OrderBy(k => k, StringComparer.OrdinalIgnoreCase));
+            }
+        }
+    }
+
+    /// <summary>The answer of one host to a call made on many; Error is set when that host failed or timed out.</summary>
+    public sealed class HostCallResult<T>
+    {
+        public HostCallResult(ConnectedHost host, T value, MigrationException? error)
+        {
+            Host = host;
+            Value = value;
+            Error = error;
+        }
+
+        public ConnectedHost Host { get; }
+        public T Value { get; }
+        public MigrationException? Error { get; }
+    }
+}

@@ -1,0 +1,131 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using VmMigration.Errors;
+using VmMigration.Providers;
+
+namespace VmMigration.Session
+{
+    /// <summary>Gathers hosts and VMs from every connected host in parallel; a silent host is reported, never waited on.</summary>
+    public sealed class Inventory
+    {
+        private readonly HostRegistry registry;
+
+        public Inventory(HostRegistry registry)
+        {
+            this.registry = registry;
+        }
+
+        public IReadOnlyList<MigrationHost> DescribeHosts(IEnumerable<ConnectedHost> hosts, CancellationToken cancellationToken)
+        {
+            var answers = registry.ForEachHost(hosts, h => (Facts: h.Connection.GetHostFacts(), Guests: h.Connection.ListGuests()), "its host facts", cancellationToken);
+            return answers.Select(a => a.Error == null ? Describe(a.Host, a.Value.Facts, a.Value.Guests) : DescribeUnreachable(a.Host, a.Error)).ToList();
+        }
+
+        /// <summary>VMs on the given hosts; hosts that fail are returned in <paramref name="failures"/> rather than thrown.</summary>
+        public IReadOnlyList<MigrationVM> ListVMs(IEnumerable<ConnectedHost> hosts, CancellationToken cancellationToken, out IReadOnlyList<MigrationException> failures)
+        {
+            var answers = registry.ForEachHost(hosts, h => h.Connection.ListGuests(), "its list of VMs", cancellationToken);
+            failures = answers.Where(a => a.Error != null).Select(a => a.Error!).ToList();
+            return answers.Where(a => a.Error == null)
+                .SelectMany(a => a.Value.Select(g => ToMigrationVM(g, a.Host.Name)))
+                .OrderBy(vm => vm.HostName, StringComparer.OrdinalIgnoreCase)
+                .ThenBy(vm => vm.Name, StringComparer.OrdinalIgnoreCase)
+                .ToList();
+        }
+
+        /// <summary>
+        /// Finds one VM by name or UUID, on <paramref name="hostHint"/> first when given. A name found on more than one
+        /// host is ambiguous unless exactly one copy is running (an inactive leftover definition elsewhere).
+        /// </summary>
+        public LocatedVM Locate(string nameOrUuid, string? hostHint, CancellationToken cancellationToken)
+        {
+            if (!string.IsNullOrEmpty(hostHint))
+            {
+                var hinted = registry.Resolve(hostHint!);
+                var guest = TimeLimit.Run(() => hinted.Connection.FindGuest(nameOrUuid), registry.CallTimeout, hinted.Name, $"a look-up of VM '{nameOrUuid}'", cancellationToken);
+                if (guest != null)
+                {
+                    return new LocatedVM(hinted, guest);
+                }
+            }
+
+            var answers = registry.ForEachHost(registry.Hosts, h => h.Connection.FindGuest(nameOrUuid), $"a look-up of VM '{nameOrUuid}'", cancellationToken);
+            var found = answers.Where(a => a.Error == null && a.Value != null).Select(a => new LocatedVM(a.Host, a.Value!)).ToList();
+            if (found.Count == 1)
+            {
+                return found[0];
+            }
+            if (found.Count > 1)
+            {
+                var running = found.Where(f => f.Guest.Active).ToList();
+                if (running.Count == 1)
+                {
+                    return running[0];
+                }
+                throw new MigrationException(ErrorIds.AmbiguousVmName, ErrorKind.InvalidArgument,
+                    $"VM '{nameOrUuid}' exists on several hosts ({string.Join(", ", found.Select(f => $"{f.Host.Name}: {f.Guest.State}"))}). Name the host with -HostName or pass the VM object from Get-MigrationVM.",
+                    nameOrUuid);
+            }
+
+            var unreachable = answers.Where(a => a.Error != null).Select(a => a.Host.Name).ToList();
+            var hint = unreachable.Count > 0 ? $" Hosts that did not answer: {string.Join(", ", unreachable)}." : "";
+            throw new MigrationException(ErrorIds.VmNotFound, ErrorKind.ObjectNotFound,
+                $"No VM named '{nameOrUuid}' on the connected hosts ({string.Join(", ", registry.Hosts.Select(h => h.Name))}).{hint} List them with Get-MigrationVM.",
+                nameOrUuid);
+        }
+
+        public static MigrationVM ToMigrationVM(GuestInfo guest, string hostName) => new MigrationVM
+        {
+            Name = guest.Name,
+            Uuid = guest.Uuid,
+            HostName = hostName,
+            State = guest.State,
+            MemoryMB = guest.MemoryMB,
+            VCpuCount = guest.VCpuCount,
+            Persistent = guest.Persistent,
+        };
+
+        private static MigrationHost Describe(ConnectedHost host, HostFacts facts, IReadOnlyList<GuestInfo> guests) => new MigrationHost
+        {
+            Name = host.Name,
+            Uri = host.Uri,
+            Provider = host.Provider,
+            State = HostState.Connected,
+            CpuCount = facts.CpuCount,
+            MemoryMB = facts.MemoryMB,
+            FreeMemoryMB = facts.FreeMemoryMB,
+            VMCount = guests.Count(g => g.Active),
+            HostUuid = facts.HostUuid,
+            Hostname = facts.Hostname,
+            CpuModel = facts.CpuModel,
+            HypervisorVersion = facts.HypervisorVersion,
+            LibvirtVersion = facts.LibvirtVersion,
+            MigrationAddress = host.MigrationAddress,
+        };
+
+        private static MigrationHost DescribeUnreachable(ConnectedHost host, MigrationException error) => new MigrationHost
+        {
+            Name = host.Name,
+            Uri = host.Uri,
+            Provider = host.Provider,
+            State = HostState.Unreachable,
+            MigrationAddress = host.MigrationAddress,
+            Message = error.Message,
+        };
+    }
+
+    /// <summary>A VM and the host it was found on.</summary>
+    public sealed class LocatedVM
+    {
+        public LocatedVM(ConnectedHost host, GuestInfo guest)
+        {
+            Host = host;
+            Guest = guest;
+        }
+
+        public ConnectedHost Host { get; }
+        public GuestInfo Guest { get; }
+    }
+}
