@@ -98,7 +98,7 @@ namespace VmMigration.Execution
             var lastAdvanceAt = clock.ElapsedMilliseconds;
             long lastProcessed = -1;
 
-            while (!migration.Wait(pollInterval))
+            while (!HasEnded(migration, pollInterval))
             {
                 var elapsed = clock.ElapsedMilliseconds - startedAt;
                 if (abortReason == null && cancellationToken.IsCancellationRequested)
@@ -181,6 +181,18 @@ namespace VmMigration.Execution
                 PercentComplete = 100, TransferredBytes = result.TransferredBytes, ElapsedMs = clock.ElapsedMilliseconds, Completed = true,
             });
             return Finish(result, clock, MigrationStatus.Succeeded, null);
+        }
+
+        private static bool HasEnded(Task migration, TimeSpan wait)
+        {
+            try
+            {
+                return migration.Wait(wait);
+            }
+            catch (AggregateException)
+            {
+                return true;
+            }
         }
 
         private void Apply(ControllerDecision decision, string name, MigrationResult result, long elapsed, ref MigrationException? abortReason)

@@ -1,0 +1,228 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using VmMigration.Errors;
+using VmMigration.Execution;
+using VmMigration.Providers;
+using VmMigration.Session;
+using VmMigration.Tests.Fakes;
+using Xunit;
+
+namespace VmMigration.Tests.Execution
+{
+    public class LiveMigrationJobTests
+    {
+        private readonly FakeCluster cluster = new FakeCluster();
+        private readonly FakeHost sourceHost;
+        private readonly FakeHost destinationHost;
+        private readonly ConnectedHost source;
+        private readonly ConnectedHost destination;
+
+        public LiveMigrationJobTests()
+        {
+            sourceHost = cluster.AddHost("fake://a", "a");
+            destinationHost = cluster.AddHost("fake://b", "b");
+            source = new ConnectedHost("a", "fake://a", "Fake", sourceHost, null);
+            destination = new ConnectedHost("b", "fake://b", "Fake", destinationHost, "tcp://127.0.0.1");
+        }
+
+        private static JobProgress Sample(int iteration, long remaining, long processed, long bps = 100L << 20, long dirty = 0, int throttle = 0) => new JobProgress
+        {
+            Kind = JobKind.Unbounded, MemoryIteration = iteration, DataRemaining = remaining, DataProcessed = processed,
+            DataTotal = 512L << 20, MemoryBytesPerSec = bps, MemoryDirtyRateBytesPerSec = dirty, AutoConvergeThrottlePercent = throttle,
+        };
+
+        private MigrationResult Run(GuestInfo guest, Action<LiveMigrationRequest>? configure = null, CancellationToken token = default, ConnectedHost? to = null, IProgress<MigrationProgress>? progress = null)
+        {
+            var request = new LiveMigrationRequest(new LocatedVM(source, guest), to ?? destination) { Timeout = TimeSpan.FromSeconds(5), StallTimeout = TimeSpan.FromSeconds(5) };
+            configure?.Invoke(request);
+            return new LiveMigrationJob(request, progress, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(5)).Run(token);
+        }
+
+        [Fact]
+        public void A_successful_move_leaves_the_vm_running_on_the_destination_only()
+        {
+            var guest = sourceHost.AddGuest("web1");
+            sourceHost.Samples.AddRange(new[] { Sample(1, 300L << 20, 200L << 20), Sample(2, 10L << 20, 500L << 20) });
+            var reports = new List<MigrationProgress>();
+
+            var result = Run(guest, progress: new Progress(reports));
+
+            Assert.Equal(MigrationStatus.Succeeded, result.Status);
+            Assert.Equal(MigrationPhase.Completed, result.Phase);
+            Assert.Equal("b", result.RunningOn);
+            Assert.Equal(12, result.DowntimeMs);
+            Assert.Null(sourceHost.FindGuest("web1"));
+            Assert.Equal(VMState.Running, destinationHost.FindGuest("web1")!.State);
+            Assert.Equal("tcp://127.0.0.1", sourceHost.LastParameters!.MigrationUri);
+            Assert.True(reports.Last().Completed);
+        }
+
+        [Fact]
+        public void A_destination_that_dies_mid_transfer_leaves_the_vm_on_its_source_and_removes_the_incoming_copy()
+        {
+            var guest = sourceHost.AddGuest("web1");
+            sourceHost.Samples.Add(Sample(1, 300L << 20, 200L << 20));
+            sourceHost.Outcome = FakeOutcome.DestinationDies;
+
+            var result = Run(guest);
+
+            Assert.Equal(MigrationStatus.Failed, result.Status);
+            Assert.Equal(MigrationPhase.PreCopy, result.Phase);
+            Assert.Equal(ErrorIds.MigrationFailed, result.ErrorId);
+            Assert.Equal("a", result.RunningOn);
+            Assert.Equal(VMState.Running, sourceHost.FindGuest("web1")!.State);
+            Assert.Null(destinationHost.FindGuest("web1"));
+            Assert.Contains("Connection reset", result.Message);
+        }
+
+        [Fact]
+        public void A_stalled_transfer_is_aborted_by_the_watchdog()
+        {
+            var guest = sourceHost.AddGuest("web1");
+            sourceHost.Samples.Add(Sample(1, 300L << 20, 200L << 20));
+            sourceHost.Outcome = FakeOutcome.Stall;
+
+            var result = Run(guest, r => r.StallTimeout = TimeSpan.FromMilliseconds(200));
+
+            Assert.Equal(MigrationStatus.Aborted, result.Status);
+            Assert.Equal(ErrorIds.MigrationStalled, result.ErrorId);
+            Assert.Contains("Abort web1", sourceHost.Calls);
+            Assert.Equal("a", result.RunningOn);
+            Assert.Equal(VMState.Running, sourceHost.FindGuest("web1")!.State);
+        }
+
+        [Theory]
+        [InlineData(MigrationStrategy.PreCopy, false, "-TimeoutSec")]
+        [InlineData(MigrationStrategy.Auto, false, "-AllowPostCopy")]
+        public void Pre_copy_that_never_converges_is_aborted_at_the_deadline_and_says_what_to_do(MigrationStrategy strategy, bool allowPostCopy, string advice)
+        {
+            var guest = sourceHost.AddGuest("busy");
+            for (var i = 0; i < 5; i++)
+            {
+                sourceHost.Samples.Add(Sample(i + 1, 200L << 20, (i + 1) * (100L << 20), dirty: 120L << 20));
+            }
+            sourceHost.Outcome = FakeOutcome.NeverConverge;
+
+            var result = Run(guest, r => { r.Strategy = strategy; r.AllowPostCopy = allowPostCopy; r.Timeout = TimeSpan.FromMilliseconds(400); });
+
+            Assert.Equal(MigrationStatus.Aborted, result.Status);
+            Assert.Equal(ErrorIds.MigrationNotConverging, result.ErrorId);
+            Assert.Contains(advice, result.Message);
+            Assert.Equal("a", result.RunningOn);
+            Assert.Equal(VMState.Running, sourceHost.FindGuest("busy")!.State);
+        }
+
+        [Fact]
+        public void Auto_takes_the_post_copy_step_only_when_permitted_and_then_finishes()
+        {
+            var guest = sourceHost.AddGuest("busy");
+            for (var i = 0; i < 6; i++)
+            {
+                sourceHost.Samples.Add(Sample(i + 1, 200L << 20, (i + 1) * (100L << 20), dirty: 120L << 20, throttle: 20 + 10 * i));
+            }
+            sourceHost.Outcome = FakeOutcome.NeverConverge;
+
+            var result = Run(guest, r => { r.AllowPostCopy = true; r.Timeout = TimeSpan.FromSeconds(10); });
+
+            Assert.Equal(MigrationStatus.Succeeded, result.Status);
+            Assert.Contains("PostCopy", sourceHost.Calls);
+            Assert.Contains(result.Escalations, e => e.Action == "PostCopy");
+            Assert.True(sourceHost.LastParameters!.AllowPostCopy);
+            Assert.True(result.MaxThrottlePercent >= 40);
+        }
+
+        [Fact]
+        public void Auto_raises_the_downtime_limit_but_never_past_the_users_maximum()
+        {
+            var guest = sourceHost.AddGuest("web1");
+            // 60 MiB left at 100 MiB/s predicts 600 ms: over the initial 100 ms limit and over the user's 250 ms.
+            sourceHost.Samples.AddRange(new[] { Sample(1, 300L << 20, 100L << 20), Sample(2, 60L << 20, 400L << 20), Sample(3, 60L << 20, 500L << 20) });
+
+            var result = Run(guest, r => r.MaxDowntimeMs = 250);
+
+            Assert.Equal(ConvergenceController.AutoInitialDowntimeMs, sourceHost.LastParameters!.InitialMaxDowntimeMs);
+            Assert.Contains("MaxDowntime 250", sourceHost.Calls);
+            Assert.DoesNotContain(sourceHost.Calls, c => c.StartsWith("MaxDowntime") && c != "MaxDowntime 250");
+            Assert.Contains(result.Escalations, e => e.Action == "RaiseDowntime");
+        }
+
+        [Fact]
+        public void Cancelling_aborts_the_hypervisor_job_and_the_vm_stays_on_its_source()
+        {
+            var guest = sourceHost.AddGuest("web1");
+            sourceHost.Samples.Add(Sample(1, 300L << 20, 200L << 20));
+            sourceHost.Outcome = FakeOutcome.NeverConverge;
+            using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(150));
+
+            var result = Run(guest, token: cancellation.Token);
+
+            Assert.Equal(MigrationStatus.Aborted, result.Status);
+            Assert.Equal(ErrorIds.MigrationAborted, result.ErrorId);
+            Assert.Equal(MigrationPhase.PreCopy, result.Phase);
+            Assert.Contains("stopped by the user", result.Message);
+            Assert.Equal(VMState.Running, sourceHost.FindGuest("web1")!.State);
+        }
+
+        public static IEnumerable<object[]> RefusedBeforeAnythingMoves()
+        {
+            yield return new object[] { "same host", ErrorIds.DestinationIsSource };
+            yield return new object[] { "same machine under another name", ErrorIds.DestinationIsSource };
+            yield return new object[] { "shut off", ErrorIds.VmNotRunning };
+            yield return new object[] { "name taken on destination", ErrorIds.VmExistsOnDestination };
+            yield return new object[] { "destination too small", ErrorIds.InsufficientCapacity };
+            yield return new object[] { "job already running", ErrorIds.MigrationInProgress };
+        }
+
+        [Theory]
+        [MemberData(nameof(RefusedBeforeAnythingMoves))]
+        public void Refused_moves_fail_in_prepare_and_change_nothing(string situation, string expectedId)
+        {
+            var guest = sourceHost.AddGuest("web1", situation == "shut off" ? VMState.ShutOff : VMState.Running, memoryMB: 1024);
+            var to = destination;
+            switch (situation)
+            {
+                case "same host":
+                    to = source;
+                    break;
+                case "same machine under another name":
+                    destinationHost.HostUuid = sourceHost.HostUuid;
+                    break;
+                case "name taken on destination":
+                    destinationHost.AddGuest("web1", VMState.ShutOff);
+                    break;
+                case "destination too small":
+                    destinationHost.FreeMemoryMB = 512;
+                    break;
+                case "job already running":
+                    sourceHost.Samples.Add(Sample(1, 1, 1));
+                    sourceHost.Outcome = FakeOutcome.NeverConverge;
+                    var first = new Thread(() => { try { sourceHost.MigrateLive("web1", "fake://b", new LiveMigrationParameters()); } catch (MigrationException) { } });
+                    first.Start();
+                    SpinWait.SpinUntil(() => sourceHost.GetJobProgress("web1") != null, 2000);
+                    break;
+            }
+
+            var callsBefore = sourceHost.Calls.Count;
+            var result = Run(guest, to: to);
+
+            Assert.Equal(MigrationStatus.Failed, result.Status);
+            Assert.Equal(MigrationPhase.Prepare, result.Phase);
+            Assert.Equal(expectedId, result.ErrorId);
+            Assert.Equal(VMState.Running == guest.State ? VMState.Running : VMState.ShutOff, sourceHost.FindGuest("web1")!.State);
+            Assert.Equal(callsBefore, sourceHost.Calls.Count);
+            if (situation == "job already running")
+            {
+                sourceHost.AbortJob("web1");
+            }
+        }
+
+        private sealed class Progress : IProgress<MigrationProgress>
+        {
+            private readonly List<MigrationProgress> sink;
+            public Progress(List<MigrationProgress> sink) => this.sink = sink;
+            public void Report(MigrationProgress value) { lock (sink) { sink.Add(value); } }
+        }
+    }
+}
