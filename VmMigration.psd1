@@ -17,6 +17,7 @@
         'Get-MigrationHost'
         'Get-MigrationVM'
         'Move-VMLive'
+        'Test-VMMigration'
         'Start-MigrationLab'
         'Get-MigrationLab'
         'Stop-MigrationLab'

@@ -34,6 +34,34 @@ namespace VmMigration.Commands
         /// <summary>A bad invocation: nothing more can run.</summary>
         protected void ThrowMigrationError(MigrationException error, object? target = null) => ThrowTerminatingError(ToErrorRecord(error, target));
 
+        /// <summary>The host a -Destination names; an unknown one is a bad invocation (terminating).</summary>
+        protected ConnectedHost ResolveDestination(HostReference destination)
+        {
+            try
+            {
+                return Registry.Resolve(destination.Name);
+            }
+            catch (MigrationException error)
+            {
+                ThrowMigrationError(error, destination.Name);
+                throw;
+            }
+        }
+
+        /// <summary>Finds the VM a -VM value names; when it cannot be found, reports that for this item and returns null.</summary>
+        protected LocatedVM? LocateOrReport(VmReference reference)
+        {
+            try
+            {
+                return Inventory.Locate(reference.NameOrUuid, reference.VM?.HostName, CancellationToken);
+            }
+            catch (MigrationException error)
+            {
+                WriteMigrationError(error, reference.DisplayName);
+                return null;
+            }
+        }
+
         public static ErrorRecord ToErrorRecord(MigrationException error, object? target)
         {
             var record = new ErrorRecord(error, error.ErrorId, ToCategory(error.Kind), target ?? error.Target);

@@ -69,27 +69,13 @@ namespace VmMigration.Commands
 
         protected override void ProcessRecord()
         {
-            ConnectedHost destination;
-            try
-            {
-                destination = Registry.Resolve(Destination.Name);
-            }
-            catch (MigrationException error)
-            {
-                ThrowMigrationError(error, Destination.Name);
-                return;
-            }
+            var destination = ResolveDestination(Destination);
 
             foreach (var reference in VM)
             {
-                LocatedVM located;
-                try
+                var located = LocateOrReport(reference);
+                if (located == null)
                 {
-                    located = Inventory.Locate(reference.NameOrUuid, reference.VM?.HostName, CancellationToken);
-                }
-                catch (MigrationException error)
-                {
-                    WriteMigrationError(error, reference.DisplayName);
                     continue;
                 }
 

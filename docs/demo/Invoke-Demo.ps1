@@ -1,0 +1,41 @@
+<#
+.SYNOPSIS
+    The README's demo: a 3-host lab on this machine, three small guests, one live migration, the result, then a clean stop.
+#>
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [string] $LabPath = '/var/lib/vmmigration/demo-lab'
+)
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+Import-Module $ModulePath
+
+function Show([string] $Title, [scriptblock] $Command) {
+    Write-Host ''
+    Write-Host "PS> $($Command.ToString().Trim())" -ForegroundColor Cyan
+    & $Command | Out-Host
+}
+
+$clock = [Diagnostics.Stopwatch]::StartNew()
+try {
+    Show 'lab' { Start-MigrationLab -HostCount 3 -Path $LabPath }
+    Show 'guests' {
+        New-MigrationLabVM -HostName lab1 -Name web1 -MemoryMB 256 -WorkingSetMB 64 -DirtyRateMBps 4
+        New-MigrationLabVM -HostName lab2 -Name db1 -MemoryMB 256 -WorkingSetMB 32 -DirtyRateMBps 1
+        New-MigrationLabVM -HostName lab3 -Name cache1 -MemoryMB 128 -WorkingSetMB 16
+    }
+    Show 'hosts' { Get-MigrationHost }
+    Show 'vms' { Get-MigrationVM }
+    Show 'check' { Test-VMMigration -VM web1 -Destination lab2 | Format-List VMName, Source, Destination, Compatible, Reasons }
+    Show 'move' { Move-VMLive -VM web1 -Destination lab2 -MaxDowntimeMs 300 -TimeoutSec 120 -Confirm:$false | Tee-Object -Variable result }
+    Show 'details' { $result | Format-List VMName, Source, Destination, Status, Strategy, Phase, RunningOn, DurationMs, DowntimeMs, TransferredBytes, Iterations, DirtyRateMBps }
+    Show 'integrity' { Test-MigrationLabVM -VM web1 }
+    Show 'after' { Get-MigrationVM }
+}
+finally {
+    Show 'stop' { Stop-MigrationLab -Path $LabPath -Confirm:$false }
+    $left = @(Get-Process -ErrorAction Ignore | Where-Object { $_.Path -and ($_.Name -in 'libvirtd', 'qemu-system-x86_64') -and ((Get-Content "/proc/$($_.Id)/cmdline" -Raw -ErrorAction Ignore) -match [regex]::Escape($LabPath)) })
+    Write-Host ''
+    Write-Host ("Demo finished in {0:N1} s; lab processes left behind: {1}" -f $clock.Elapsed.TotalSeconds, $left.Count)
+    if ($left.Count) { throw "Processes left behind: $($left.Id -join ', ')" }
+}

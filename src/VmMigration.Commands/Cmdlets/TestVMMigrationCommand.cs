@@ -1,0 +1,52 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using VmMigration.Errors;
+using VmMigration.Execution;
+using VmMigration.Session;
+
+namespace VmMigration.Commands
+{
+    /// <summary>Pre-flight: the checks Move-VMLive runs first, with every reason a VM cannot move now. Nothing changes.</summary>
+    [Cmdlet(VerbsDiagnostic.Test, "VMMigration", HelpUri = "https://vmmigration.invalid/help/Test-VMMigration")]
+    [OutputType(typeof(MigrationCheck))]
+    public sealed class TestVMMigrationCommand : VmMigrationCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("VMName", "Name")]
+        [ArgumentCompleter(typeof(VMNameCompleter))]
+        public VmReference[] VM { get; set; } = Array.Empty<VmReference>();
+
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(HostNameCompleter))]
+        public HostReference Destination { get; set; } = null!;
+
+        [Parameter]
+        public SwitchParameter CopyStorage { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var destination = ResolveDestination(Destination);
+
+            foreach (var reference in VM)
+            {
+                var located = LocateOrReport(reference);
+                if (located == null)
+                {
+                    continue;
+                }
+
+                var request = new LiveMigrationRequest(located, destination) { CopyStorage = CopyStorage };
+                var reasons = MigrationPreflight.Check(request, Registry.CallTimeout, CancellationToken);
+                WriteObject(new MigrationCheck
+                {
+                    VMName = located.Guest.Name,
+                    Source = located.Host.Name,
+                    Destination = destination.Name,
+                    Compatible = reasons.Count == 0,
+                    Reasons = reasons.Select(r => new MigrationCheckReason { Code = r.ErrorId, Message = r.Message }).ToList(),
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+#requires -Modules Pester
+# Live migration on a real 2-host lab: the guest moves lab1 -> lab2 -> lab1, and virsh (not the module) witnesses
+# where it runs and that its memory pattern kept advancing.
+BeforeAll {
+    Import-Module $env:VMMIGRATION_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'LabWitness.psm1') -Force
+    $script:LabPath = "/var/lib/vmmigration/pester-migration-$PID"
+    Start-MigrationLab -HostCount 2 -Path $LabPath | Out-Null
+    New-MigrationLabVM -HostName lab1 -Name mover -MemoryMB 128 -WorkingSetMB 32 -DirtyRateMBps 2 | Out-Null
+    New-MigrationLabVM -HostName lab1 -Name sleeper -MemoryMB 64 -WorkingSetMB 8 | Out-Null
+    # A defined but shut-off guest: live migration must refuse it.
+    New-MigrationLabVM -HostName lab2 -Name stopped -MemoryMB 64 -WorkingSetMB 8 | Out-Null
+    & virsh -c (Get-VirshUri $LabPath 'lab2') destroy stopped | Out-Null
+    Start-Sleep -Seconds 2
+}
+
+AfterAll {
+    Stop-MigrationLab -Path $script:LabPath -Confirm:$false
+}
+
+Describe 'Move-VMLive on the lab' {
+    It 'moves a running guest to <To> and virsh sees it only there, with its memory intact and advancing' -ForEach @(
+        @{ From = 'lab1'; To = 'lab2' }
+        @{ From = 'lab2'; To = 'lab1' }
+    ) {
+        $before = Get-VirshGuestCounters $LabPath $From 'mover'
+
+        $result = Move-VMLive -VM mover -Destination $To -Confirm:$false
+
+        $result | Should -BeOfType ([VmMigration.MigrationResult])
+        $result.Status | Should -Be 'Succeeded'
+        $result.Source | Should -Be $From
+        $result.Destination | Should -Be $To
+        $result.RunningOn | Should -Be $To
+        $result.DurationMs | Should -BeGreaterThan 0
+        $result.TransferredBytes | Should -BeGreaterThan 0
+        Get-VirshDomainState $LabPath $To 'mover' | Should -Be 'running'
+        Get-VirshDomainState $LabPath $From 'mover' | Should -BeNullOrEmpty -Because 'the source must no longer define the VM'
+        (& virsh -c (Get-VirshUri $LabPath $To) dominfo mover | Select-String 'Persistent:\s+yes') | Should -Not -BeNullOrEmpty
+
+        Start-Sleep -Milliseconds 500
+        $after = Get-VirshGuestCounters $LabPath $To 'mover'
+        $after.Heartbeat | Should -BeGreaterThan $before.Heartbeat -Because 'the guest keeps running through the move'
+        $after.Pass | Should -BeGreaterOrEqual $before.Pass
+
+        $check = Test-MigrationLabVM -VM mover
+        $check.Intact | Should -BeTrue -Because $check.Message
+        $check.Advancing | Should -BeTrue -Because $check.Message
+    }
+
+    It 'takes VMs from Get-MigrationVM through the pipeline' {
+        $results = @(Get-MigrationVM -HostName lab1 -Name sleeper | Move-VMLive -Destination lab2 -Confirm:$false)
+        $results.Count | Should -Be 1
+        $results[0].Status | Should -Be 'Succeeded'
+        Get-VirshDomainState $LabPath 'lab2' 'sleeper' | Should -Be 'running'
+        Get-VirshDomainState $LabPath 'lab1' 'sleeper' | Should -BeNullOrEmpty
+    }
+
+    It '-WhatIf moves nothing' {
+        Move-VMLive -VM sleeper -Destination lab1 -WhatIf
+        Get-VirshDomainState $LabPath 'lab2' 'sleeper' | Should -Be 'running'
+        Get-VirshDomainState $LabPath 'lab1' 'sleeper' | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Bad input changes nothing and has a stable error id' {
+    BeforeEach {
+        $script:where = Get-MigrationVM | Sort-Object Name | ForEach-Object { "$($_.Name)@$($_.HostName):$($_.State)" }
+    }
+    AfterEach {
+        (Get-MigrationVM | Sort-Object Name | ForEach-Object { "$($_.Name)@$($_.HostName):$($_.State)" }) | Should -Be $script:where
+    }
+
+    It 'an unknown VM: VmNotFound' {
+        { Move-VMLive -VM no-such-vm -Destination lab2 -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'VmNotFound,VmMigration.Commands.MoveVMLiveCommand'
+    }
+
+    It 'an unknown host: HostNotFound' {
+        { Move-VMLive -VM mover -Destination no-such-host -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'HostNotFound,VmMigration.Commands.MoveVMLiveCommand'
+    }
+
+    It 'the destination is the source: DestinationIsSource' {
+        $vm = Get-MigrationVM -Name mover
+        { Move-VMLive -VM mover -Destination $vm.HostName -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'DestinationIsSource,VmMigration.Commands.MoveVMLiveCommand'
+    }
+
+    It 'a shut-off VM: VmNotRunning, and the result says why' {
+        $result = Move-VMLive -VM stopped -Destination lab1 -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable failures
+        $result.Status | Should -Be 'Failed'
+        $result.Phase | Should -Be 'Prepare'
+        $result.ErrorId | Should -Be 'VmNotRunning'
+        $result.Message | Should -Match 'shut ?off|ShutOff'
+        $failures[0].FullyQualifiedErrorId | Should -Be 'VmNotRunning,VmMigration.Commands.MoveVMLiveCommand'
+        Get-VirshDomainState $LabPath 'lab2' 'stopped' | Should -Be 'shut off'
+        Get-VirshDomainState $LabPath 'lab1' 'stopped' | Should -BeNullOrEmpty
+    }
+
+    It 'an unreachable URI answers within the timeout: <Case>' -ForEach @(
+        @{ Case = 'missing socket'; Uri = 'qemu+unix:///system?socket=/nonexistent/libvirt-sock'; Id = 'HostUnreachable' }
+        @{ Case = 'silent listener'; Uri = 'SILENT'; Id = 'HostConnectTimeout' }
+    ) {
+        $listener = $null
+        if ($Uri -eq 'SILENT') {
+            # Accepts TCP connections and never answers: the case that hangs a tool without a connect timeout.
+            $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+            $listener.Start()
+            $Uri = "qemu+tcp://127.0.0.1:$($listener.LocalEndpoint.Port)/system"
+        }
+        try {
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            { Connect-MigrationHost -Uri $Uri -Name ghost -TimeoutSec 3 -ErrorAction Stop } |
+                Should -Throw -ErrorId "$Id,VmMigration.Commands.ConnectMigrationHostCommand"
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 10
+            (Get-MigrationHost).Name | Should -Not -Contain 'ghost'
+        }
+        finally {
+            if ($listener) { $listener.Stop() }
+        }
+    }
+}
