@@ -28,5 +28,8 @@ namespace VmMigration.Errors
         public const string LabStartFailed = "LabStartFailed";
         public const string LabGuestImageMissing = "LabGuestImageMissing";
         public const string InvalidArgument = "InvalidArgument";
+        public const string StateLocked = "StateLocked";
+        public const string InvalidStateFile = "InvalidStateFile";
+        public const string HostInMaintenance = "HostInMaintenance";
     }
 }

@@ -1,0 +1,141 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using VmMigration.Errors;
+using VmMigration.Storage;
+
+namespace VmMigration.Execution
+{
+    /// <summary>
+    /// The record of one host evacuation, written before and after every change (crash-safe: temp file, flush, rename),
+    /// so a run killed at any moment can be resumed. It holds names, hosts and outcomes only: never credentials.
+    /// </summary>
+    public sealed class EvacuationJournal
+    {
+        private static readonly JsonSerializerOptions Json = new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            Converters = { new JsonStringEnumConverter() },
+        };
+
+        private readonly object gate = new object();
+
+        public string HostName { get; set; } = "";
+        public string HostUuid { get; set; } = "";
+        public DateTime StartedAt { get; set; }
+        public DateTime? EndedAt { get; set; }
+        public List<EvacuationJournalEntry> Entries { get; set; } = new List<EvacuationJournalEntry>();
+
+        [JsonIgnore]
+        public string Path { get; private set; } = "";
+
+        public static EvacuationJournal Create(string path, string hostName, string hostUuid)
+        {
+            var journal = new EvacuationJournal { Path = path, HostName = hostName, HostUuid = hostUuid, StartedAt = DateTime.UtcNow };
+            journal.Save();
+            return journal;
+        }
+
+        public static EvacuationJournal Load(string path)
+        {
+            if (!File.Exists(path))
+            {
+                throw new MigrationException(ErrorIds.InvalidStateFile, ErrorKind.ObjectNotFound,
+                    $"No evacuation journal at '{path}': there is nothing to resume. Run Invoke-HostEvacuation without -Resume.", path);
+            }
+            try
+            {
+                var journal = JsonSerializer.Deserialize<EvacuationJournal>(File.ReadAllText(path), Json)
+                    ?? throw new JsonException("empty document");
+                journal.Path = path;
+                return journal;
+            }
+            catch (JsonException error)
+            {
+                throw new MigrationException(ErrorIds.InvalidStateFile, ErrorKind.InvalidData,
+                    $"The evacuation journal '{path}' cannot be read (line {(error.LineNumber ?? 0) + 1}): {error.Message}", path, error);
+            }
+        }
+
+        public EvacuationJournalEntry? Find(string uuid)
+        {
+            lock (gate)
+            {
+                return Entries.FirstOrDefault(e => string.Equals(e.Uuid, uuid, StringComparison.OrdinalIgnoreCase));
+            }
+        }
+
+        /// <summary>Adds or updates one VM's entry and writes the journal to disk before returning.</summary>
+        public void Record(EvacuationJournalEntry entry)
+        {
+            lock (gate)
+            {
+                var index = Entries.FindIndex(e => string.Equals(e.Uuid, entry.Uuid, StringComparison.OrdinalIgnoreCase));
+                if (index >= 0)
+                {
+                    Entries[index] = entry;
+                }
+                else
+                {
+                    Entries.Add(entry);
+                }
+                Save();
+            }
+        }
+
+        public void Close()
+        {
+            lock (gate)
+            {
+                EndedAt = DateTime.UtcNow;
+                Save();
+            }
+        }
+
+        private void Save() => AtomicFile.WriteAllText(Path, JsonSerializer.Serialize(this, Json));
+    }
+
+    /// <summary>One VM in an evacuation: where it was going and what became of it.</summary>
+    public sealed class EvacuationJournalEntry
+    {
+        public string VMName { get; set; } = "";
+        public string Uuid { get; set; } = "";
+        public string Source { get; set; } = "";
+        public string Destination { get; set; } = "";
+        public EvacuationStepState State { get; set; }
+        public DateTime? StartedAt { get; set; }
+        public DateTime? EndedAt { get; set; }
+        public string? ErrorId { get; set; }
+        public string? Message { get; set; }
+
+        public EvacuationJournalEntry With(EvacuationStepState state, string? errorId = null, string? message = null)
+        {
+            var copy = (EvacuationJournalEntry)MemberwiseClone();
+            copy.State = state;
+            copy.ErrorId = errorId;
+            copy.Message = message;
+            if (state == EvacuationStepState.InFlight)
+            {
+                copy.StartedAt = DateTime.UtcNow;
+            }
+            else if (state != EvacuationStepState.Pending)
+            {
+                copy.EndedAt = DateTime.UtcNow;
+            }
+            return copy;
+        }
+    }
+
+    public enum EvacuationStepState
+    {
+        Pending,
+        InFlight,
+        Succeeded,
+        Failed,
+        Skipped,
+        NotStarted,
+    }
+}
