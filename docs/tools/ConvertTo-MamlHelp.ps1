@@ -273,10 +273,10 @@ function Read-Links([string[]] $Lines, [string] $OnlineUri) {
     if ($OnlineUri) { [pscustomobject]@{ Text = 'Online Version:'; Uri = $OnlineUri } }
     foreach ($line in $Lines) {
         if ($line -match '\[([^\]]+)\]\(([^)]*)\)') {
-            $uri = $Matches[2]
+            $text, $uri = $Matches[1], $Matches[2]
             # Links to sibling markdown files are help topics by name, not addresses.
-            if ($uri -match '\.md$') { $uri = '' }
-            [pscustomobject]@{ Text = $Matches[1]; Uri = $uri }
+            if ($uri.EndsWith('.md')) { $uri = '' }
+            [pscustomobject]@{ Text = $text; Uri = $uri }
         }
         elseif ($line.Trim() -match '^[-*]?\s*(\S.*)$') {
             [pscustomobject]@{ Text = $Matches[1]; Uri = '' }
@@ -358,8 +358,10 @@ function Add-MamlCommand([System.Xml.XmlNode] $Parent, [object] $Command) {
         Add-Paragraphs $output 'maml:description' $entry.Description | Out-Null
     }
 
-    $alertSet = Add-Element $node 'maml:alertSet'
-    if ($Command.Notes) { Add-Paragraphs $alertSet 'maml:alert' $Command.Notes | Out-Null }
+    if ($Command.Notes) {
+        $alertSet = Add-Element $node 'maml:alertSet'
+        Add-Paragraphs $alertSet 'maml:alert' $Command.Notes | Out-Null
+    }
 
     $examples = Add-Element $node 'command:examples'
     foreach ($example in $Command.Examples) {
