@@ -1,0 +1,100 @@
+<#
+.SYNOPSIS
+    The package: docs/tools/Publish-LocalPackage.ps1 makes a .nupkg that PSResourceGet installs, and the installed copy
+    imports in a fresh pwsh with the cmdlets, the version and the help of the built module.
+.NOTES
+    The module under test is the built one, named by $env:VMMIGRATION_MODULE (out/VmMigration/<version>/VmMigration.psd1).
+    Everything is done in temporary folders and a temporary repository, removed in AfterAll.
+#>
+
+BeforeAll {
+    if (-not $env:VMMIGRATION_MODULE) { throw 'Set VMMIGRATION_MODULE to the built VmMigration.psd1.' }
+    $builtManifestPath = (Resolve-Path $env:VMMIGRATION_MODULE).ProviderPath
+    $moduleDirectory = Split-Path $builtManifestPath -Parent
+    $manifest = Import-PowerShellDataFile $builtManifestPath
+    $version = $manifest.ModuleVersion
+
+    $work = Join-Path ([System.IO.Path]::GetTempPath()) "vmmigration-package-test-$([guid]::NewGuid().ToString('N'))"
+    $packageFolder = Join-Path $work 'repository'
+    $installFolder = Join-Path $work 'installed'
+    New-Item -ItemType Directory -Force $packageFolder, $installFolder | Out-Null
+    $repositoryName = "VmMigrationTest-$([guid]::NewGuid().ToString('N').Substring(0, 12))"
+
+    # A child PowerShell started the way this one was (pwsh, or 'dotnet pwsh.dll' for the dotnet tool).
+    function Invoke-ChildPwsh([string] $Script) {
+        $host_ = (Get-Process -Id $PID).Path
+        $arguments = @('-NoProfile', '-NonInteractive', '-Command', $Script)
+        if ([System.IO.Path]::GetFileNameWithoutExtension($host_) -eq 'dotnet') {
+            $arguments = @(Join-Path $PSHOME 'pwsh.dll') + $arguments
+        }
+        $output = & $host_ @arguments 2>&1
+        [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output | Out-String) }
+    }
+
+    $publish = Join-Path $PSScriptRoot '../../docs/tools/Publish-LocalPackage.ps1'
+    $package = & $publish -ModuleDirectory $moduleDirectory -Repository $packageFolder
+
+    Register-PSResourceRepository -Name $repositoryName -Uri $packageFolder -Trusted
+    Save-PSResource -Name VmMigration -Version $version -Repository $repositoryName -Path $installFolder -TrustRepository
+    $installedManifest = Join-Path $installFolder "VmMigration/$version/VmMigration.psd1"
+
+    # What the installed copy says about itself, from a process that has never loaded the built one.
+    $probe = Invoke-ChildPwsh @"
+`$ErrorActionPreference = 'Stop'
+`$m = Import-Module '$installedManifest' -PassThru
+[pscustomobject]@{
+    Version = `$m.Version.ToString()
+    Path    = `$m.ModuleBase
+    Cmdlets = @(`$m.ExportedCmdlets.Keys | Sort-Object)
+    HelpSynopsis = (Get-Help Move-VMLive).Synopsis
+} | ConvertTo-Json -Compress
+"@
+    $installed = if ($probe.ExitCode -eq 0) { ($probe.Output.Trim() -split "`n")[-1] | ConvertFrom-Json } else { $null }
+
+    $built = Invoke-ChildPwsh "`$m = Import-Module '$builtManifestPath' -PassThru; @(`$m.ExportedCmdlets.Keys | Sort-Object) -join ','"
+}
+
+AfterAll {
+    if ($repositoryName) { Unregister-PSResourceRepository -Name $repositoryName -ErrorAction SilentlyContinue }
+    if ($work) { Remove-Item $work -Recurse -Force -ErrorAction SilentlyContinue }
+}
+
+Describe 'The VmMigration package' {
+    It 'is written as VmMigration.<version>.nupkg' {
+        Test-Path (Join-Path $packageFolder "VmMigration.$version.nupkg") | Should -BeTrue
+        $package.Name | Should -Be "VmMigration.$version.nupkg"
+    }
+
+    It 'leaves no repository registered by the publish script' {
+        @(Get-PSResourceRepository | Where-Object { $_.Name -like 'VmMigrationLocal-*' }) | Should -BeNullOrEmpty
+    }
+
+    It 'installs from a local repository with PSResourceGet' {
+        Test-Path $installedManifest | Should -BeTrue
+        Test-Path (Join-Path (Split-Path $installedManifest) 'VmMigration.Commands.dll') | Should -BeTrue
+    }
+
+    It 'imports in a fresh pwsh' {
+        $probe.ExitCode | Should -Be 0 -Because $probe.Output
+        $installed | Should -Not -BeNullOrEmpty
+        $installed.Path | Should -BeLike "$installFolder*"
+    }
+
+    It 'has the manifest version' {
+        $installed.Version | Should -Be $version
+    }
+
+    It 'exports the cmdlets the built module exports' {
+        $built.ExitCode | Should -Be 0 -Because $built.Output
+        $expected = @($built.Output.Trim() -split "`n")[-1] -split ','
+        @($installed.Cmdlets) | Should -Be $expected
+        @($installed.Cmdlets) | Should -Contain 'Move-VMLive'
+    }
+
+    It 'carries the offline help' {
+        # Without the help file Get-Help falls back to the syntax line; with it, the synopsis is the markdown's.
+        . (Join-Path $PSScriptRoot '../../docs/tools/ConvertTo-MamlHelp.ps1')
+        $documented = (Read-CommandMarkdown -Path (Join-Path $PSScriptRoot '../../docs/VmMigration/Move-VMLive.md')).Synopsis -join ' '
+        "$($installed.HelpSynopsis)".Trim() | Should -Be $documented.Trim()
+    }
+}
