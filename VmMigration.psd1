@@ -1,6 +1,6 @@
 @{
     # ModuleVersion is filled in by build.ps1 from Directory.Build.props (the one version source).
-    RootModule           = 'VmMigration.Commands.dll'
+    RootModule           = 'VmMigration.dll'
     ModuleVersion        = '0.0.0'
     GUID                 = 'b7e4f3a2-5c61-4d8e-9a0f-2e6c1d9b8a47'
     Author               = 'VmMigration contributors'

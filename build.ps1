@@ -12,7 +12,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [string[]] $Task = @('Build'),
+    [string[]] $Tasks = @('Build'),
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
     # Pester tests to run (paths or names under tests/pester); all when empty.
@@ -33,7 +33,7 @@ if ([System.IO.Path]::GetFileName($MyInvocation.ScriptName) -ne 'Invoke-Build.ps
     & dotnet restore (Join-Path $PSScriptRoot '.config/build-tools/BuildTools.csproj') --nologo -v quiet
     if ($LASTEXITCODE) { throw "Restoring the build tools (Invoke-Build, Pester) from NuGet failed." }
     $invokeBuild = Join-Path (Get-NuGetPackageRoot) 'invoke-build/5.14.23/tools/Invoke-Build.ps1'
-    & $invokeBuild -Task $Task -File $PSCommandPath -Configuration $Configuration -PesterPath $PesterPath
+    & $invokeBuild -Task $Tasks -File $PSCommandPath -Configuration $Configuration -PesterPath $PesterPath
     return
 }
 

@@ -71,7 +71,7 @@ Describe 'The VmMigration package' {
 
     It 'installs from a local repository with PSResourceGet' {
         Test-Path $installedManifest | Should -BeTrue
-        Test-Path (Join-Path (Split-Path $installedManifest) 'VmMigration.Commands.dll') | Should -BeTrue
+        Test-Path (Join-Path (Split-Path $installedManifest) 'VmMigration.dll') | Should -BeTrue
     }
 
     It 'imports in a fresh pwsh' {

@@ -10,13 +10,14 @@ namespace VmMigration.Commands
     [OutputType(typeof(MigrationVM))]
     public sealed class GetMigrationVMCommand : VmMigrationCmdlet
     {
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Position = 0)]
         [Alias("VMName")]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(VMNameCompleter))]
         public string[]? Name { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        /// <summary>Also bound from MigrationHost objects in the pipeline (Get-MigrationHost | Get-MigrationVM).</summary>
+        [Parameter(ValueFromPipeline = true)]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(HostNameCompleter))]
         public string[]? HostName { get; set; }

@@ -12,7 +12,8 @@ namespace VmMigration
         public long FreeMemoryMB { get; set; }
         public int VMCount { get; set; }
         public string? HostUuid { get; set; }
-        public string? Hostname { get; set; }
+        /// <summary>The name the machine gives itself (may differ from the session's Name for it).</summary>
+        public string? NodeName { get; set; }
         public string? CpuModel { get; set; }
         public string? HypervisorVersion { get; set; }
         public string? LibvirtVersion { get; set; }

@@ -98,7 +98,7 @@ namespace VmMigration.Session
             FreeMemoryMB = facts.FreeMemoryMB,
             VMCount = guests.Count(g => g.Active),
             HostUuid = facts.HostUuid,
-            Hostname = facts.Hostname,
+            NodeName = facts.Hostname,
             CpuModel = facts.CpuModel,
             HypervisorVersion = facts.HypervisorVersion,
             LibvirtVersion = facts.LibvirtVersion,
