@@ -1,4 +1,5 @@
 using System.IO;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace VmMigration.Lab
@@ -6,7 +7,11 @@ namespace VmMigration.Lab
     /// <summary>&lt;Path&gt;/lab.json: what Start made, so Get and Stop work from another session.</summary>
     internal static class LabStateFile
     {
-        private static readonly JsonSerializerOptions Options = new JsonSerializerOptions { WriteIndented = true };
+        private static readonly JsonSerializerOptions Options = new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // keeps '+' in qemu+unix URIs readable; the file is never embedded in HTML
+        };
 
         public static string PathOf(string labPath) => System.IO.Path.Combine(labPath, LabDefaults.StateFileName);
 
