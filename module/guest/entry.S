@@ -63,6 +63,7 @@ isr_other_irq:
     .global isr_exception
 isr_exception:
     cld
+    push %esp               /* the frame: [error code,] eip, cs, eflags */
     call on_exception
 3:  cli
     hlt

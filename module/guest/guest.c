@@ -170,9 +170,19 @@ void on_timer_tick(void)
     header->heartbeat = header->heartbeat + 1;
 }
 
-void on_exception(void)
+static void serial_puthex(u32 v)
 {
-    serial_puts("vmmig-guest: CPU exception, halting\n");
+    serial_puts("0x");
+    for (int shift = 28; shift >= 0; shift -= 4) serial_putc("0123456789abcdef"[(v >> shift) & 0xF]);
+}
+
+/* The vector is not known (one stub serves all 32), so print the top of the frame: it shows eip whether or not there is an error code. */
+void on_exception(const u32 *frame)
+{
+    serial_puts("vmmig-guest: CPU exception, halting; frame");
+    for (int i = 0; i < 4; i++) serial_putc(' '), serial_puthex(frame[i]);
+    serial_kv(" pass ", (u32)header->pass);
+    serial_puts("\n");
 }
 
 /* ---- command line ---- */
