@@ -63,7 +63,7 @@ namespace VmMigration.Lab
                 {
                     LabProcesses.Terminate(new[] { (pid, startTicks.Value) }, graceful: false, TimeSpan.FromSeconds(5));
                     throw Failed(host, string.Format(System.Globalization.CultureInfo.InvariantCulture,
-                        "its socket {0} did not accept connections within {1:0} s", host.Socket, timeout.TotalSeconds));
+                        "its socket {0} did not accept connections within {1:0.###} s", host.Socket, timeout.TotalSeconds));
                 }
 
                 if (cancellationToken.WaitHandle.WaitOne(100))
