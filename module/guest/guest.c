@@ -263,6 +263,18 @@ static void write_whole_pass(void)
     do write_next_page(); while (next_page != page_count);
 }
 
+/* A progress line at most every 10 s: enough to see the guest live in its serial log without growing it unboundedly. */
+static void report_progress(void)
+{
+    static u64 last_report;
+    u64 now = header->heartbeat;
+    if (now - last_report < 10u * TICK_HZ) return;
+    last_report = now;
+    serial_kv("vmmig-guest: pass ", (u32)current_pass);
+    serial_kv(" heartbeat ", (u32)now);
+    serial_puts("\n");
+}
+
 static inline void wait_for_tick(void) { __asm__ volatile("sti; hlt" : : : "memory"); }
 
 void guest_main(u32 multiboot_magic, u32 multiboot_info)
@@ -333,7 +345,7 @@ void guest_main(u32 multiboot_magic, u32 multiboot_info)
         for (;;) {
             __asm__ volatile("sti");
             write_whole_pass();
-            if ((u32)current_pass % 100 == 0) serial_kv("vmmig-guest: pass ", (u32)current_pass), serial_puts("\n");
+            report_progress();
         }
     }
 
@@ -346,16 +358,15 @@ void guest_main(u32 multiboot_magic, u32 multiboot_info)
     u64 credit = 0;
     for (;;) {
         wait_for_tick();
+        report_progress();
         if (!p.rate_mbps) continue;
         u64 now = rdtsc();
         credit += now - last;
         last = now;
         if (credit > max_credit) credit = max_credit;
-        u64 pass_before = current_pass;
         while (credit >= cycles_per_page) {
             write_next_page();
             credit -= cycles_per_page;
         }
-        if (current_pass != pass_before) serial_kv("vmmig-guest: pass ", (u32)current_pass), serial_puts("\n");
     }
 }
