@@ -1,0 +1,79 @@
+using System;
+using System.Globalization;
+using System.Text;
+
+namespace VmMigration.Lab
+{
+    /// <summary>The configuration files and port ranges that make several libvirtd instances coexist on one machine.</summary>
+    public static class LabHostConfig
+    {
+        public static (int Min, int Max) MigrationPorts(int hostIndex)
+        {
+            int start = LabDefaults.PortBase + LabDefaults.PortBlock * hostIndex;
+            return (start, start + LabDefaults.PortBlock / 2 - 1);
+        }
+
+        public static (int Min, int Max) DisplayPorts(int hostIndex)
+        {
+            int start = LabDefaults.PortBase + LabDefaults.PortBlock * hostIndex + LabDefaults.PortBlock / 2;
+            return (start, start + LabDefaults.PortBlock / 2 - 1);
+        }
+
+        /// <summary>A random UUID libvirt accepts as host_uuid (it rejects all-same-digit ones such as 1111...).</summary>
+        public static string NewHostUuid()
+        {
+            while (true)
+            {
+                string uuid = Guid.NewGuid().ToString("D");
+                if (IsAcceptableHostUuid(uuid)) return uuid;
+            }
+        }
+
+        public static bool IsAcceptableHostUuid(string uuid)
+        {
+            if (!Guid.TryParseExact(uuid, "D", out _)) return false;
+            string hex = uuid.Replace("-", "");
+            return hex.Trim(hex[0]).Length != 0;
+        }
+
+        public static string LibvirtdConf(string hostUuid)
+        {
+            if (!IsAcceptableHostUuid(hostUuid))
+                throw new ArgumentException("not a usable host UUID: " + hostUuid, nameof(hostUuid));
+            // No TCP or TLS listener: clients and peers reach this host through its unix socket only.
+            return new StringBuilder()
+                .AppendLine("# Written by VmMigration's lab at every Start; edits are lost.")
+                .AppendLine("host_uuid = \"" + hostUuid + "\"")
+                .AppendLine("listen_tcp = 0")
+                .AppendLine("listen_tls = 0")
+                .AppendLine("unix_sock_group = \"root\"")
+                .AppendLine("unix_sock_ro_perms = \"0700\"")
+                .AppendLine("unix_sock_rw_perms = \"0700\"")
+                .AppendLine("unix_sock_admin_perms = \"0700\"")
+                .AppendLine("auth_unix_ro = \"none\"")
+                .AppendLine("auth_unix_rw = \"none\"")
+                .AppendLine("log_outputs = \"3:stderr\"")
+                .ToString();
+        }
+
+        public static string QemuConf(int hostIndex)
+        {
+            var migration = MigrationPorts(hostIndex);
+            var display = DisplayPorts(hostIndex);
+            // migration_address/migration_host stay unset: libvirtd refuses loopback there; the URI is given per call.
+            return new StringBuilder()
+                .AppendLine("# Written by VmMigration's lab at every Start; edits are lost.")
+                .AppendLine("security_driver = \"none\"")
+                .AppendLine("user = \"root\"")
+                .AppendLine("group = \"root\"")
+                .AppendLine("dynamic_ownership = 0")
+                .AppendLine("cgroup_controllers = [ ]")
+                .AppendLine("stdio_handler = \"file\"")
+                .AppendLine(string.Format(CultureInfo.InvariantCulture, "migration_port_min = {0}", migration.Min))
+                .AppendLine(string.Format(CultureInfo.InvariantCulture, "migration_port_max = {0}", migration.Max))
+                .AppendLine(string.Format(CultureInfo.InvariantCulture, "remote_display_port_min = {0}", display.Min))
+                .AppendLine(string.Format(CultureInfo.InvariantCulture, "remote_display_port_max = {0}", display.Max))
+                .ToString();
+        }
+    }
+}

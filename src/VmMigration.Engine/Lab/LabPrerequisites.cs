@@ -1,0 +1,69 @@
+using System;
+using System.IO;
+using System.Runtime.InteropServices;
+using VmMigration.Errors;
+
+namespace VmMigration.Lab
+{
+    /// <summary>What the machine must offer before a lab can run, each failure with the fix in its message.</summary>
+    internal static class LabPrerequisites
+    {
+        private static readonly string[] SystemBinDirectories = { "/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/sbin", "/usr/local/bin" };
+
+        public static void EnsureLinuxAndRoot()
+        {
+            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
+                throw new MigrationException(ErrorIds.LabRequiresLinux, ErrorKind.NotImplemented,
+                    "The migration lab runs libvirtd in Linux namespaces, so it needs Linux; this is " + RuntimeInformation.OSDescription + ".");
+            if (LabProcesses.GetEffectiveUserId() != 0)
+                throw new MigrationException(ErrorIds.LabRequiresRoot, ErrorKind.PermissionDenied,
+                    "The migration lab needs root (mount namespaces, libvirtd, QEMU). Run PowerShell as root, e.g. 'sudo pwsh'.");
+        }
+
+        /// <summary>Full path of libvirtd; checks QEMU is there too.</summary>
+        public static string FindLibvirtd()
+        {
+            string? libvirtd = FindProgram("libvirtd");
+            if (libvirtd == null)
+                throw NotInstalled("libvirtd", "libvirt-daemon-system (or libvirt-daemon and libvirt-daemon-driver-qemu)");
+            if (!File.Exists(LabDefaults.QemuEmulator))
+                throw NotInstalled(LabDefaults.QemuEmulator, "qemu-system-x86");
+            foreach (string tool in new[] { "unshare", "setsid", "mount", "hostname" })
+            {
+                if (FindProgram(tool) == null) throw NotInstalled(tool, tool == "hostname" ? "hostname" : "util-linux and mount");
+            }
+
+            return libvirtd;
+        }
+
+        /// <summary>"kvm" when /dev/kvm opens read-write (what QEMU needs), otherwise "tcg".</summary>
+        public static string DetectAccelerator()
+        {
+            try
+            {
+                using (new FileStream("/dev/kvm", FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite)) { }
+                return "kvm";
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                return "tcg";
+            }
+        }
+
+        internal static string? FindProgram(string name)
+        {
+            foreach (string dir in SystemBinDirectories)
+            {
+                string candidate = Path.Combine(dir, name);
+                if (File.Exists(candidate)) return candidate;
+            }
+
+            return null;
+        }
+
+        private static MigrationException NotInstalled(string what, string debianPackages) =>
+            new MigrationException(ErrorIds.LibvirtNotInstalled, ErrorKind.NotInstalled,
+                what + " was not found. On Debian or Ubuntu install it with: apt-get install " + debianPackages +
+                " (the lab needs libvirt-daemon-system, qemu-system-x86 and util-linux).");
+    }
+}
