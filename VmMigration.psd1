@@ -22,6 +22,7 @@
         'Get-MigrationLab'
         'Stop-MigrationLab'
         'New-MigrationLabVM'
+        'Test-MigrationLabVM'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -34,6 +34,22 @@ namespace VmMigration.Commands
         /// <summary>A bad invocation: nothing more can run.</summary>
         protected void ThrowMigrationError(MigrationException error, object? target = null) => ThrowTerminatingError(ToErrorRecord(error, target));
 
+        /// <summary>
+        /// ShouldProcess for high-impact cmdlets with -Force: -Force skips the confirmation prompt (for pipelines and
+        /// scheduled tasks) but never -WhatIf, and an explicit -Confirm still asks.
+        /// </summary>
+        protected bool ShouldProcessUnlessForced(bool force, string target, string action)
+        {
+            var whatIf = MyInvocation.BoundParameters.ContainsKey("WhatIf")
+                || LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
+            var confirmAsked = MyInvocation.BoundParameters.TryGetValue("Confirm", out var confirm) && LanguagePrimitives.IsTrue(confirm);
+            if (force && !whatIf && !confirmAsked)
+            {
+                return true;
+            }
+            return ShouldProcess(target, action);
+        }
+
         /// <summary>The host a -Destination names; an unknown one is a bad invocation (terminating).</summary>
         protected ConnectedHost ResolveDestination(HostReference destination)
         {

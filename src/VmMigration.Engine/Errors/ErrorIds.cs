@@ -29,6 +29,7 @@ namespace VmMigration.Errors
         public const string LabGuestImageMissing = "LabGuestImageMissing";
         public const string InvalidArgument = "InvalidArgument";
         public const string StateLocked = "StateLocked";
+        public const string NotALabHost = "NotALabHost";
         public const string InvalidStateFile = "InvalidStateFile";
         public const string HostInMaintenance = "HostInMaintenance";
     }

@@ -1,0 +1,70 @@
+using System.Linq;
+using System.Management.Automation;
+using VmMigration.Errors;
+using VmMigration.Lab;
+using VmMigration.Session;
+
+namespace VmMigration.Commands
+{
+    /// <summary>Boots a tiny lab guest whose working set and dirty rate are parameters and whose memory can be checked.</summary>
+    [Cmdlet(VerbsCommon.New, "MigrationLabVM", SupportsShouldProcess = true, HelpUri = "https://vmmigration.invalid/help/New-MigrationLabVM")]
+    [OutputType(typeof(MigrationVM))]
+    public sealed class NewMigrationLabVMCommand : VmMigrationCmdlet
+    {
+        [Parameter(Mandatory = true)]
+        [ArgumentCompleter(typeof(HostNameCompleter))]
+        public HostReference HostName { get; set; } = null!;
+
+        [Parameter(Mandatory = true)]
+        [ValidatePattern("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")]
+        public string Name { get; set; } = "";
+
+        [Parameter]
+        [ValidateRange(16, 16384)]
+        public int MemoryMB { get; set; } = 256;
+
+        [Parameter]
+        [ValidateRange(1, 16384)]
+        public int WorkingSetMB { get; set; } = 64;
+
+        /// <summary>How fast the guest rewrites its working set; 0 writes it once and then only the heartbeat moves.</summary>
+        [Parameter]
+        [ValidateRange(0, 100000)]
+        public int DirtyRateMBps { get; set; }
+
+        [Parameter]
+        public LabGuestMode Mode { get; set; } = LabGuestMode.Paced;
+
+        [Parameter]
+        [ValidateRange(1, 8)]
+        public int VCpuCount { get; set; } = 1;
+
+        protected override void ProcessRecord()
+        {
+            var host = ResolveDestination(HostName);
+            if (!ShouldProcess($"host '{host.Name}'", $"Create and start lab guest '{Name}' ({MemoryMB} MiB, working set {WorkingSetMB} MiB at {DirtyRateMBps} MiB/s)"))
+            {
+                return;
+            }
+            try
+            {
+                var (lab, labHost) = new LabSession(Registry).FindLabHost(host);
+                var clash = Registry.ForEachHost(Registry.Hosts, h => h.Connection.FindGuest(Name), $"a look-up of VM '{Name}'", CancellationToken)
+                    .FirstOrDefault(answer => answer.Value != null);
+                if (clash != null)
+                {
+                    throw new MigrationException(ErrorIds.VmExistsOnDestination, ErrorKind.ResourceExists,
+                        $"A VM named '{Name}' already exists on '{clash.Host.Name}'. Choose another name.", Name);
+                }
+                var spec = new LabGuestSpec { Name = Name, MemoryMB = MemoryMB, WorkingSetMB = WorkingSetMB, DirtyRateMBps = DirtyRateMBps, Mode = Mode, VCpuCount = VCpuCount };
+                var xml = LabGuestDomainXml.Build(spec, labHost, lab.Accelerator, LabGuestImage.Resolve());
+                var guest = host.Connection.DefineAndStartGuest(xml);
+                WriteObject(Inventory.ToMigrationVM(guest, host.Name));
+            }
+            catch (MigrationException error)
+            {
+                WriteMigrationError(error, Name);
+            }
+        }
+    }
+}

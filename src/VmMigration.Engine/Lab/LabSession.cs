@@ -1,0 +1,77 @@
+using System;
+using System.Linq;
+using System.Threading;
+using VmMigration.Errors;
+using VmMigration.Session;
+
+namespace VmMigration.Lab
+{
+    /// <summary>
+    /// Joins a lab to the session: its hosts are connected and registered under their lab names like any other host,
+    /// and a registered host can be traced back to its lab (New-MigrationLabVM needs the host's directories).
+    /// </summary>
+    public sealed class LabSession
+    {
+        private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+        // Labs this process started or joined; lab hosts are traced back through these and the default path.
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> KnownPaths =
+            new System.Collections.Concurrent.ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
+        private readonly HostRegistry registry;
+        private readonly MigrationLab lab = new MigrationLab();
+
+        public LabSession(HostRegistry registry)
+        {
+            this.registry = registry;
+        }
+
+        public LabInfo Start(LabOptions options, CancellationToken cancellationToken)
+        {
+            var info = lab.Start(options, cancellationToken);
+            Register(info, cancellationToken);
+            return info;
+        }
+
+        /// <summary>Connects every running host of the lab not yet in the session.</summary>
+        public void Register(LabInfo info, CancellationToken cancellationToken)
+        {
+            KnownPaths[info.Path] = 0;
+            foreach (var host in info.Hosts)
+            {
+                registry.Connect(host.Uri, host.Name, null, ConnectTimeout, host.MigrationAddress, cancellationToken);
+            }
+        }
+
+        public LabInfo? Get(string path) => lab.Get(path);
+
+        /// <summary>Disconnects the lab's hosts from the session, then stops the lab (its guests go with it).</summary>
+        public void Stop(string path)
+        {
+            var info = lab.Get(path);
+            if (info != null)
+            {
+                foreach (var host in registry.Hosts.Where(h => info.Hosts.Any(l => l.Uri == h.Uri)))
+                {
+                    registry.Disconnect(host.Name);
+                }
+            }
+            lab.Stop(path);
+            KnownPaths.TryRemove(path, out _);
+        }
+
+        /// <summary>The lab and lab host behind a connected host; NotALabHost when no known lab has it.</summary>
+        public (LabInfo Lab, LabHostInfo Host) FindLabHost(ConnectedHost host)
+        {
+            foreach (var path in KnownPaths.Keys.Concat(new[] { LabDefaults.Path }).Distinct())
+            {
+                var info = lab.Get(path);
+                var labHost = info?.Hosts.FirstOrDefault(h => h.Uri == host.Uri);
+                if (labHost != null)
+                {
+                    return (info!, labHost);
+                }
+            }
+            throw new MigrationException(ErrorIds.NotALabHost, ErrorKind.InvalidArgument,
+                $"Host '{host.Name}' ({host.Uri}) is not a host of a running lab; lab guests are created on lab hosts only. Start a lab with Start-MigrationLab.", host.Name);
+        }
+    }
+}
