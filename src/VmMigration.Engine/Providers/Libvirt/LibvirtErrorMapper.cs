@@ -1,0 +1,87 @@
+using VmMigration.Errors;
+using VmMigration.Providers.Libvirt.Native;
+
+namespace VmMigration.Providers.Libvirt
+{
+    /// <summary>Turns a libvirt error into a <see cref="LibvirtException"/> with a stable id, a kind and a message for people.</summary>
+    internal static class LibvirtErrorMapper
+    {
+        /// <summary>Captures this thread's last libvirt error and maps it.</summary>
+        public static LibvirtException FromLastError(LibvirtOperationContext context, string action, string target, string hostUri)
+            => Map(LibvirtError.CaptureLast(), context, action, target, hostUri);
+
+        /// <param name="action">What we tried, as a verb phrase: "migrate", "look up guest".</param>
+        /// <param name="target">The guest or host it concerned.</param>
+        public static LibvirtException Map(LibvirtError error, LibvirtOperationContext context, string action, string target, string hostUri)
+        {
+            var (id, kind, advice) = Classify(error.Code, context);
+            var message = $"Could not {action} '{target}' on {UriRedaction.Redact(hostUri)}: {error.Message.TrimEnd('.')}.{advice}";
+            return new LibvirtException(id, kind, message, target, error.Code, error.Domain, error.Message);
+        }
+
+        internal static (string Id, ErrorKind Kind, string Advice) Classify(int code, LibvirtOperationContext context)
+        {
+            switch (code)
+            {
+                case LibvirtConstants.ErrOperationAborted:
+                    return (ErrorIds.MigrationAborted, ErrorKind.OperationStopped, " The job was cancelled; the VM keeps running where it was.");
+                case LibvirtConstants.ErrAuthFailed:
+                case LibvirtConstants.ErrAuthCancelled:
+                case LibvirtConstants.ErrAuthUnavailable:
+                case LibvirtConstants.ErrAccessDenied:
+                case LibvirtConstants.ErrOperationDenied:
+                    return (ErrorIds.LibvirtError, ErrorKind.PermissionDenied,
+                        " Check the user name and password (-Credential) and the host's libvirt access policy.");
+            }
+
+            if (context == LibvirtOperationContext.Connect)
+            {
+                switch (code)
+                {
+                    case LibvirtConstants.ErrNoConnect:
+                    case LibvirtConstants.ErrSystemError:
+                    case LibvirtConstants.ErrRpc:
+                        return (ErrorIds.HostUnreachable, ErrorKind.ConnectionError,
+                            " Check that the host is up, libvirtd runs there and the URI is right.");
+                    case LibvirtConstants.ErrOperationTimeout:
+                        return (ErrorIds.HostConnectTimeout, ErrorKind.OperationTimeout, " Check that the host is up and answers.");
+                    default:
+                        return (ErrorIds.LibvirtError, ErrorKind.ConnectionError, " Check the URI.");
+                }
+            }
+
+            if (context == LibvirtOperationContext.Migration)
+            {
+                return code == LibvirtConstants.ErrCpuIncompatible
+                    ? (ErrorIds.CpuIncompatible, ErrorKind.InvalidOperation, " The destination's CPU cannot run this VM's CPU model.")
+                    : (ErrorIds.MigrationFailed, ErrorKind.InvalidOperation, " The VM keeps running on the source unless the message says otherwise.");
+            }
+
+            switch (code)
+            {
+                case LibvirtConstants.ErrNoDomain:
+                    return (ErrorIds.VmNotFound, ErrorKind.ObjectNotFound, " Check the name with Get-MigrationVM.");
+                case LibvirtConstants.ErrOperationInvalid when context == LibvirtOperationContext.RunningGuest:
+                    return (ErrorIds.VmNotRunning, ErrorKind.InvalidOperation, " Start the VM or wait for its job first.");
+                case LibvirtConstants.ErrOperationInvalid:
+                    return (ErrorIds.LibvirtError, ErrorKind.InvalidOperation, "");
+                case LibvirtConstants.ErrDomainExists:
+                    return (ErrorIds.LibvirtError, ErrorKind.ResourceExists, "");
+                case LibvirtConstants.ErrOperationTimeout:
+                    return (ErrorIds.LibvirtError, ErrorKind.OperationTimeout, " The host did not answer in time; try again.");
+                case LibvirtConstants.ErrNoConnect:
+                case LibvirtConstants.ErrSystemError:
+                case LibvirtConstants.ErrRpc:
+                    return (ErrorIds.HostUnreachable, ErrorKind.ConnectionError, " The connection to the host failed; reconnect with Connect-MigrationHost.");
+                case LibvirtConstants.ErrInvalidArg:
+                    return (ErrorIds.InvalidArgument, ErrorKind.InvalidArgument, "");
+                case LibvirtConstants.ErrNoSupport:
+                case LibvirtConstants.ErrOperationUnsupported:
+                case LibvirtConstants.ErrArgumentUnsupported:
+                    return (ErrorIds.LibvirtError, ErrorKind.NotImplemented, " This host's libvirt or hypervisor does not support it.");
+                default:
+                    return (ErrorIds.LibvirtError, ErrorKind.NotSpecified, "");
+            }
+        }
+    }
+}
