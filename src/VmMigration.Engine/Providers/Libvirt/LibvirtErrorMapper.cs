@@ -14,12 +14,15 @@ namespace VmMigration.Providers.Libvirt
         /// <param name="target">The guest or host it concerned.</param>
         public static LibvirtException Map(LibvirtError error, LibvirtOperationContext context, string action, string target, string hostUri)
         {
-            var (id, kind, advice) = Classify(error.Code, context);
+            var (id, kind, advice) = Classify(error.Code, error.Domain, context);
             var message = $"Could not {action} '{target}' on {UriRedaction.Redact(hostUri)}: {error.Message.TrimEnd('.')}.{advice}";
             return new LibvirtException(id, kind, message, target, error.Code, error.Domain, error.Message);
         }
 
-        internal static (string Id, ErrorKind Kind, string Advice) Classify(int code, LibvirtOperationContext context)
+        private static readonly (string, ErrorKind, string) ConnectionLost =
+            (ErrorIds.HostUnreachable, ErrorKind.ConnectionError, " The connection to the host failed; reconnect with Connect-MigrationHost.");
+
+        internal static (string Id, ErrorKind Kind, string Advice) Classify(int code, int errorDomain, LibvirtOperationContext context)
         {
             switch (code)
             {
@@ -70,9 +73,12 @@ namespace VmMigration.Providers.Libvirt
                 case LibvirtConstants.ErrOperationTimeout:
                     return (ErrorIds.LibvirtError, ErrorKind.OperationTimeout, " The host did not answer in time; try again.");
                 case LibvirtConstants.ErrNoConnect:
-                case LibvirtConstants.ErrSystemError:
                 case LibvirtConstants.ErrRpc:
-                    return (ErrorIds.HostUnreachable, ErrorKind.ConnectionError, " The connection to the host failed; reconnect with Connect-MigrationHost.");
+                    return ConnectionLost;
+                // A failed system call is a lost connection only when the transport made it; otherwise it is the host's
+                // own trouble (a missing file, a full disk) and says so in libvirt's message.
+                case LibvirtConstants.ErrSystemError when errorDomain == LibvirtConstants.FromRpc || errorDomain == LibvirtConstants.FromRemote:
+                    return ConnectionLost;
                 case LibvirtConstants.ErrInvalidArg:
                     return (ErrorIds.InvalidArgument, ErrorKind.InvalidArgument, "");
                 case LibvirtConstants.ErrNoSupport:

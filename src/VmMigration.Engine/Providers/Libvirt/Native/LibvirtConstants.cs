@@ -25,6 +25,10 @@ namespace VmMigration.Providers.Libvirt.Native
         public const int ErrCpuIncompatible = 91;
         public const int ErrAuthUnavailable = 94;
 
+        // virErrorDomain
+        public const int FromRpc = 7;
+        public const int FromRemote = 13;
+
         // virConnectCredentialType
         public const int CredUsername = 1;
         public const int CredAuthname = 2;
