@@ -12,10 +12,12 @@ namespace VmMigration.Providers.Libvirt
 
         /// <param name="action">What we tried, as a verb phrase: "migrate", "look up guest".</param>
         /// <param name="target">The guest or host it concerned.</param>
-        public static LibvirtException Map(LibvirtError error, LibvirtOperationContext context, string action, string target, string hostUri)
+        /// <param name="where">Replaces "on &lt;host&gt;" when one host does not say it, e.g. "from A to B".</param>
+        public static LibvirtException Map(LibvirtError error, LibvirtOperationContext context, string action, string target, string hostUri, string? where = null)
         {
             var (id, kind, advice) = Classify(error.Code, error.Domain, context);
-            var message = $"Could not {action} '{target}' on {UriRedaction.Redact(hostUri)}: {error.Message.TrimEnd('.')}.{advice}";
+            var place = where ?? "on " + UriRedaction.Redact(hostUri);
+            var message = $"Could not {action} '{target}' {place}: {error.Message.TrimEnd('.')}.{advice}";
             return new LibvirtException(id, kind, message, target, error.Code, error.Domain, error.Message);
         }
 

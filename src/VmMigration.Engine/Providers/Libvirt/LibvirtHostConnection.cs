@@ -213,8 +213,8 @@ namespace VmMigration.Providers.Libvirt
                 if (LibvirtNative.virDomainMigrateToURI3(domain, destinationUri, typed.Pointer, (uint)typed.Count, arguments.Flags) < 0)
                 {
                     var error = LibvirtError.CaptureLast();
-                    throw LibvirtErrorMapper.Map(error, LibvirtOperationContext.Migration,
-                        "live-migrate guest to " + UriRedaction.Redact(destinationUri) + ":", name, Uri);
+                    throw LibvirtErrorMapper.Map(error, LibvirtOperationContext.Migration, "live-migrate guest", name, Uri,
+                        $"from {DisplayUri} to {UriRedaction.Redact(destinationUri)}");
                 }
             }
 
