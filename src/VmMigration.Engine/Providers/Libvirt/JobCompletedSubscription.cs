@@ -33,7 +33,7 @@ namespace VmMigration.Providers.Libvirt
             int id = LibvirtNative.virConnectDomainEventRegisterAny(connection, IntPtr.Zero, LibvirtConstants.DomainEventIdJobCompleted,
                 Marshal.GetFunctionPointerForDelegate(subscription.callback), IntPtr.Zero, IntPtr.Zero);
             if (id < 0)
-                throw LibvirtErrorMapper.FromLastError(LibvirtOperationContext.Host, "subscribe to job-completed events", hostUri, hostUri);
+                throw LibvirtErrorMapper.FromLastError(LibvirtOperationContext.Host, "subscribe to the job-completed events of", UriRedaction.Redact(hostUri), hostUri, where: "");
             subscription.callbackId = id;
             return subscription;
         }

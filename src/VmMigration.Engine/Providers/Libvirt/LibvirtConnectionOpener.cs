@@ -65,7 +65,7 @@ namespace VmMigration.Providers.Libvirt
                     handle.Dispose();
                     handle = null;
                     // Captured here: libvirt keeps the error on this worker thread only.
-                    error = LibvirtErrorMapper.FromLastError(LibvirtOperationContext.Connect, "connect to", UriRedaction.Redact(uri), uri);
+                    error = LibvirtErrorMapper.Map(LibvirtError.CaptureLast(), LibvirtOperationContext.Connect, "connect to", UriRedaction.Redact(uri), uri, where: "");
                 }
             }
             catch (Exception e)

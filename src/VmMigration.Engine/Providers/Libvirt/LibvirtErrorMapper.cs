@@ -7,17 +7,17 @@ namespace VmMigration.Providers.Libvirt
     internal static class LibvirtErrorMapper
     {
         /// <summary>Captures this thread's last libvirt error and maps it.</summary>
-        public static LibvirtException FromLastError(LibvirtOperationContext context, string action, string target, string hostUri)
-            => Map(LibvirtError.CaptureLast(), context, action, target, hostUri);
+        public static LibvirtException FromLastError(LibvirtOperationContext context, string action, string target, string hostUri, string? where = null)
+            => Map(LibvirtError.CaptureLast(), context, action, target, hostUri, where);
 
         /// <param name="action">What we tried, as a verb phrase: "migrate", "look up guest".</param>
         /// <param name="target">The guest or host it concerned.</param>
-        /// <param name="where">Replaces "on &lt;host&gt;" when one host does not say it, e.g. "from A to B".</param>
+        /// <param name="where">Replaces "on &lt;host&gt;" when that is not the right place, e.g. "from A to B"; empty when the target is the host.</param>
         public static LibvirtException Map(LibvirtError error, LibvirtOperationContext context, string action, string target, string hostUri, string? where = null)
         {
             var (id, kind, advice) = Classify(error.Code, error.Domain, context);
             var place = where ?? "on " + UriRedaction.Redact(hostUri);
-            var message = $"Could not {action} '{target}' {place}: {error.Message.TrimEnd('.')}.{advice}";
+            var message = $"Could not {action} '{target}'{(place.Length == 0 ? "" : " " + place)}: {error.Message.TrimEnd('.')}.{advice}";
             return new LibvirtException(id, kind, message, target, error.Code, error.Domain, error.Message);
         }
 

@@ -434,7 +434,8 @@ namespace VmMigration.Providers.Libvirt
             }
         }
 
-        private LibvirtException HostFailure(string action) => LibvirtErrorMapper.FromLastError(LibvirtOperationContext.Host, action, DisplayUri, Uri);
+        private LibvirtException HostFailure(string action)
+            => LibvirtErrorMapper.FromLastError(LibvirtOperationContext.Host, action, DisplayUri, Uri, where: "");
 
         private LibvirtException GuestFailure(LibvirtOperationContext context, string action, string name)
             => LibvirtErrorMapper.FromLastError(context, action, name, Uri);

@@ -43,7 +43,7 @@ namespace VmMigration.Providers.Libvirt.Native
                 default: throw new ArgumentException($"Typed parameter '{name}' has a value of unsupported type {value?.GetType().Name ?? "null"}.", nameof(value));
             }
             if (result < 0)
-                throw LibvirtErrorMapper.FromLastError(LibvirtOperationContext.Host, "build migration parameter '" + name + "'", name, "(local)");
+                throw LibvirtErrorMapper.FromLastError(LibvirtOperationContext.Host, "add the migration parameter", name, "", where: "");
         }
 
         public void Dispose()
