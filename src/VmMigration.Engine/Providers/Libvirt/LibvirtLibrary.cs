@@ -4,7 +4,10 @@ using VmMigration.Providers.Libvirt.Native;
 
 namespace VmMigration.Providers.Libvirt
 {
-    /// <summary>Process-wide libvirt set-up: load the library, keep its errors off stderr, start the event loop. Runs once.</summary>
+    /// <summary>
+    /// Process-wide libvirt set-up: load the library, initialize it, keep its errors off stderr. Runs once, before any other
+    /// libvirt call: without virInitialize even virTypedParamsAdd* crashes (its per-thread error slot does not exist yet).
+    /// </summary>
     internal static class LibvirtLibrary
     {
         private static readonly object Gate = new object();
@@ -25,7 +28,6 @@ namespace VmMigration.Providers.Libvirt
                         throw new MigrationException(ErrorIds.LibvirtError, ErrorKind.NotSpecified, "libvirt failed to initialize (virInitialize returned an error).");
                     // Without a handler libvirt prints every error to stderr, which would pollute the PowerShell host.
                     LibvirtNative.virSetErrorFunc(IntPtr.Zero, SilentErrorHandler);
-                    LibvirtEventLoop.EnsureRunning();
                 }
                 catch (DllNotFoundException e)
                 {

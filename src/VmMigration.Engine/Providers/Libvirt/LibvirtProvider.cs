@@ -19,6 +19,7 @@ namespace VmMigration.Providers.Libvirt
             cancellationToken.ThrowIfCancellationRequested();
 
             LibvirtLibrary.EnsureInitialized();
+            LibvirtEventLoop.EnsureRunning();
             var handle = LibvirtConnectionOpener.Open(uri, credential, timeout, cancellationToken);
             try
             {

@@ -18,6 +18,7 @@ namespace VmMigration.Providers.Libvirt.Native
 
         public static NativeTypedParameterList From(IEnumerable<KeyValuePair<string, object>> values)
         {
+            LibvirtLibrary.EnsureInitialized();
             var list = new NativeTypedParameterList();
             try
             {
