@@ -13,9 +13,11 @@ namespace VmMigration.Providers.Libvirt
         /// <param name="action">What we tried, as a verb phrase: "migrate", "look up guest".</param>
         /// <param name="target">The guest or host it concerned.</param>
         /// <param name="where">Replaces "on &lt;host&gt;" when that is not the right place, e.g. "from A to B"; empty when the target is the host.</param>
-        public static LibvirtException Map(LibvirtError error, LibvirtOperationContext context, string action, string target, string hostUri, string? where = null)
+        /// <param name="connectionLost">The connection was found dead after the failure: whatever libvirt said, the host is unreachable.</param>
+        public static LibvirtException Map(LibvirtError error, LibvirtOperationContext context, string action, string target, string hostUri,
+            string? where = null, bool connectionLost = false)
         {
-            var (id, kind, advice) = Classify(error.Code, error.Domain, context);
+            var (id, kind, advice) = connectionLost ? ConnectionLostIn(context) : Classify(error.Code, error.Domain, context);
             var place = where ?? "on " + UriRedaction.Redact(hostUri);
             var message = $"Could not {action} '{target}'{(place.Length == 0 ? "" : " " + place)}: {error.Message.TrimEnd('.')}.{advice}";
             return new LibvirtException(id, kind, message, target, error.Code, error.Domain, error.Message);
@@ -23,6 +25,12 @@ namespace VmMigration.Providers.Libvirt
 
         private static readonly (string, ErrorKind, string) ConnectionLost =
             (ErrorIds.HostUnreachable, ErrorKind.ConnectionError, " The connection to the host failed; reconnect with Connect-MigrationHost.");
+
+        internal static (string Id, ErrorKind Kind, string Advice) ConnectionLostIn(LibvirtOperationContext context)
+            => context == LibvirtOperationContext.Migration
+                ? (ErrorIds.HostUnreachable, ErrorKind.ConnectionError,
+                    " The connection to the source host was lost; a peer-to-peer migration may still be running there. Reconnect and check the VM's job.")
+                : ConnectionLost;
 
         internal static (string Id, ErrorKind Kind, string Advice) Classify(int code, int errorDomain, LibvirtOperationContext context)
         {

@@ -144,7 +144,7 @@ namespace VmMigration.Providers.Libvirt
             {
                 var error = LibvirtError.CaptureLast();
                 if (error.Code == LibvirtConstants.ErrOperationInvalid) return; // already not running
-                throw LibvirtErrorMapper.Map(error, LibvirtOperationContext.Guest, "power off guest", name, Uri);
+                throw Failure(error, LibvirtOperationContext.Guest, "power off guest", name);
             }
         }
 
@@ -158,7 +158,7 @@ namespace VmMigration.Providers.Libvirt
             var error = LibvirtError.CaptureLast();
             bool flagsNotUnderstood = error.Code == LibvirtConstants.ErrNoSupport || error.Code == LibvirtConstants.ErrInvalidArg
                 || error.Code == LibvirtConstants.ErrArgumentUnsupported || error.Code == LibvirtConstants.ErrOperationUnsupported;
-            if (!flagsNotUnderstood) throw LibvirtErrorMapper.Map(error, LibvirtOperationContext.Guest, "undefine guest", name, Uri);
+            if (!flagsNotUnderstood) throw Failure(error, LibvirtOperationContext.Guest, "undefine guest", name);
             if (LibvirtNative.virDomainUndefine(domain) < 0) throw GuestFailure(LibvirtOperationContext.Guest, "undefine guest", name);
         }
 
@@ -213,7 +213,7 @@ namespace VmMigration.Providers.Libvirt
                 if (LibvirtNative.virDomainMigrateToURI3(domain, destinationUri, typed.Pointer, (uint)typed.Count, arguments.Flags) < 0)
                 {
                     var error = LibvirtError.CaptureLast();
-                    throw LibvirtErrorMapper.Map(error, LibvirtOperationContext.Migration, "live-migrate guest", name, Uri,
+                    throw Failure(error, LibvirtOperationContext.Migration, "live-migrate guest", name,
                         $"from {DisplayUri} to {UriRedaction.Redact(destinationUri)}");
                 }
             }
@@ -253,7 +253,7 @@ namespace VmMigration.Providers.Libvirt
             if (LibvirtNative.virDomainAbortJob(domain) >= 0) return;
             var error = LibvirtError.CaptureLast();
             if (error.Code == LibvirtConstants.ErrOperationInvalid) return; // no job runs: nothing to abort
-            throw LibvirtErrorMapper.Map(error, LibvirtOperationContext.RunningGuest, "abort the job of guest", name, Uri);
+            throw Failure(error, LibvirtOperationContext.RunningGuest, "abort the job of guest", name);
         }
 
         public void SetMigrationMaxDowntime(string name, long milliseconds)
@@ -296,7 +296,7 @@ namespace VmMigration.Providers.Libvirt
                 {
                     var error = LibvirtError.CaptureLast();
                     if (IsUnsupported(error.Code)) return null;
-                    throw LibvirtErrorMapper.Map(error, LibvirtOperationContext.RunningGuest, "start measuring the dirty rate of guest", name, Uri);
+                    throw Failure(error, LibvirtOperationContext.RunningGuest, "start measuring the dirty rate of guest", name);
                 }
             }
             catch (EntryPointNotFoundException)
@@ -328,7 +328,7 @@ namespace VmMigration.Providers.Libvirt
                 {
                     var error = LibvirtError.CaptureLast();
                     if (IsUnsupported(error.Code)) return null;
-                    throw LibvirtErrorMapper.Map(error, LibvirtOperationContext.Guest, "read the dirty rate of guest", name, Uri);
+                    throw Failure(error, LibvirtOperationContext.Guest, "read the dirty rate of guest", name);
                 }
                 try
                 {
@@ -386,14 +386,14 @@ namespace VmMigration.Providers.Libvirt
             if (!byName.IsInvalid) return byName;
             byName.Dispose();
             var error = LibvirtError.CaptureLast();
-            if (error.Code != LibvirtConstants.ErrNoDomain) throw LibvirtErrorMapper.Map(error, LibvirtOperationContext.Guest, "look up guest", nameOrUuid, Uri);
+            if (error.Code != LibvirtConstants.ErrNoDomain) throw Failure(error, LibvirtOperationContext.Guest, "look up guest", nameOrUuid);
             if (!Guid.TryParse(nameOrUuid, out _)) return null;
 
             var byUuid = LibvirtNative.virDomainLookupByUUIDString(connection, nameOrUuid);
             if (!byUuid.IsInvalid) return byUuid;
             byUuid.Dispose();
             error = LibvirtError.CaptureLast();
-            if (error.Code != LibvirtConstants.ErrNoDomain) throw LibvirtErrorMapper.Map(error, LibvirtOperationContext.Guest, "look up guest", nameOrUuid, Uri);
+            if (error.Code != LibvirtConstants.ErrNoDomain) throw Failure(error, LibvirtOperationContext.Guest, "look up guest", nameOrUuid);
             return null;
         }
 
@@ -435,10 +435,21 @@ namespace VmMigration.Providers.Libvirt
         }
 
         private LibvirtException HostFailure(string action)
-            => LibvirtErrorMapper.FromLastError(LibvirtOperationContext.Host, action, DisplayUri, Uri, where: "");
+            => Failure(LibvirtError.CaptureLast(), LibvirtOperationContext.Host, action, DisplayUri, where: "");
 
         private LibvirtException GuestFailure(LibvirtOperationContext context, string action, string name)
-            => LibvirtErrorMapper.FromLastError(context, action, name, Uri);
+            => Failure(LibvirtError.CaptureLast(), context, action, name);
+
+        /// <summary>
+        /// Maps a captured error, asking the connection whether it still lives: a dead transport surfaces as many different
+        /// codes ("client socket is closed" is an internal error), and the user needs to hear "unreachable" for all of them.
+        /// </summary>
+        private LibvirtException Failure(LibvirtError error, LibvirtOperationContext context, string action, string target, string? where = null)
+        {
+            bool connectionLost = LibvirtNative.virConnectIsAlive(connection) == 0;
+            LibvirtNative.virResetLastError();
+            return LibvirtErrorMapper.Map(error, context, action, target, Uri, where, connectionLost);
+        }
 
         private void ThrowIfDisposed()
         {

@@ -68,6 +68,32 @@ namespace VmMigration.Tests.Providers.Libvirt
             Assert.StartsWith("Could not live-migrate guest 'vm1' from hostA to hostB: operation aborted: migration out: canceled by client.", exception.Message);
         }
 
+        [Theory]
+        [InlineData("Guest")]
+        [InlineData("Host")]
+        [InlineData("RunningGuest")]
+        [InlineData("Migration")]
+        public void Any_failure_on_a_connection_found_dead_is_an_unreachable_host(string contextName)
+        {
+            var context = (LibvirtOperationContext)System.Enum.Parse(typeof(LibvirtOperationContext), contextName);
+
+            var exception = LibvirtErrorMapper.Map(new LibvirtError(1, FromRpc, "internal error: client socket is closed"),
+                context, "list the guests of", "hostB", "qemu+ssh://hostB/system", where: "", connectionLost: true);
+
+            Assert.Equal(ErrorIds.HostUnreachable, exception.ErrorId);
+            Assert.Equal(ErrorKind.ConnectionError, exception.Kind);
+            Assert.Contains("client socket is closed", exception.Message);
+        }
+
+        [Fact]
+        public void A_migration_whose_source_connection_died_warns_that_the_job_may_still_run()
+        {
+            var exception = LibvirtErrorMapper.Map(new LibvirtError(1, FromRpc, "internal error: client socket is closed"),
+                LibvirtOperationContext.Migration, "live-migrate guest", "vm1", "qemu+ssh://hostA/system", connectionLost: true);
+
+            Assert.Contains("may still be running", exception.Message);
+        }
+
         [Fact]
         public void A_password_inside_the_uri_never_reaches_the_message()
         {
