@@ -1,0 +1,26 @@
+using System;
+using VmMigration.Errors;
+
+namespace VmMigration.Providers.Libvirt
+{
+    /// <summary>A libvirt call failed: the stable id and kind, plus libvirt's own error code, domain and message.</summary>
+    public sealed class LibvirtException : MigrationException
+    {
+        public LibvirtException(string errorId, ErrorKind kind, string message, string? target,
+            int libvirtCode, int libvirtDomain, string libvirtMessage, Exception? inner = null)
+            : base(errorId, kind, message, target, inner)
+        {
+            LibvirtCode = libvirtCode;
+            LibvirtDomain = libvirtDomain;
+            LibvirtMessage = libvirtMessage;
+        }
+
+        /// <summary>virErrorNumber, e.g. 42 = VIR_ERR_NO_DOMAIN.</summary>
+        public int LibvirtCode { get; }
+
+        /// <summary>virErrorDomain: the part of libvirt that raised it.</summary>
+        public int LibvirtDomain { get; }
+
+        public string LibvirtMessage { get; }
+    }
+}

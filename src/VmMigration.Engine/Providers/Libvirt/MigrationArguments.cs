@@ -1,0 +1,71 @@
+using System;
+using System.Collections.Generic;
+using VmMigration.Errors;
+using VmMigration.Providers.Libvirt.Native;
+
+namespace VmMigration.Providers.Libvirt
+{
+    /// <summary>The flags and typed parameters for virDomainMigrateToURI3 that a <see cref="LiveMigrationParameters"/> asks for.</summary>
+    internal sealed class MigrationArguments
+    {
+        /// <summary>
+        /// Always live and peer-to-peer (the source daemon drives the job, so it survives our process), and the definition
+        /// moves with the VM so it exists on exactly one host afterwards.
+        /// </summary>
+        public const uint BaseFlags = LibvirtConstants.MigrateLive | LibvirtConstants.MigratePeerToPeer
+            | LibvirtConstants.MigratePersistDest | LibvirtConstants.MigrateUndefineSource;
+
+        private MigrationArguments(uint flags, IReadOnlyList<KeyValuePair<string, object>> parameters)
+        {
+            Flags = flags;
+            Parameters = parameters;
+        }
+
+        public uint Flags { get; }
+        public IReadOnlyList<KeyValuePair<string, object>> Parameters { get; }
+
+        public static MigrationArguments From(LiveMigrationParameters request)
+        {
+            if (request == null) throw new ArgumentNullException(nameof(request));
+            uint flags = BaseFlags;
+            var parameters = new List<KeyValuePair<string, object>>();
+            void Add(string name, object value) => parameters.Add(new KeyValuePair<string, object>(name, value));
+
+            if (!string.IsNullOrWhiteSpace(request.MigrationUri)) Add(LibvirtConstants.MigrateParamUri, request.MigrationUri!.Trim());
+            if (request.BandwidthMBps < 0) throw Invalid($"BandwidthMBps must be 0 (unlimited) or more, not {request.BandwidthMBps}.");
+            if (request.BandwidthMBps > 0) Add(LibvirtConstants.MigrateParamBandwidth, (ulong)request.BandwidthMBps);
+
+            if (request.AutoConverge)
+            {
+                flags |= LibvirtConstants.MigrateAutoConverge;
+                if (request.AutoConvergeInitialPercent > 0) Add(LibvirtConstants.MigrateParamAutoConvergeInitial, CheckPercent(request.AutoConvergeInitialPercent, "AutoConvergeInitialPercent"));
+                if (request.AutoConvergeIncrementPercent > 0) Add(LibvirtConstants.MigrateParamAutoConvergeIncrement, CheckPercent(request.AutoConvergeIncrementPercent, "AutoConvergeIncrementPercent"));
+            }
+            if (request.AllowPostCopy) flags |= LibvirtConstants.MigratePostCopy;
+            if (request.CopyStorage) flags |= LibvirtConstants.MigrateNonSharedDisk;
+            if (request.ParallelConnections > 0)
+            {
+                flags |= LibvirtConstants.MigrateParallel;
+                Add(LibvirtConstants.MigrateParamParallelConnections, request.ParallelConnections);
+            }
+
+            var compression = (request.Compression ?? "None").Trim();
+            if (compression.Equals("Zstd", StringComparison.OrdinalIgnoreCase) || compression.Equals("Zlib", StringComparison.OrdinalIgnoreCase))
+            {
+                // libvirt accepts zlib/zstd only on multifd (parallel) migration streams.
+                flags |= LibvirtConstants.MigrateCompressed | LibvirtConstants.MigrateParallel;
+                Add(LibvirtConstants.MigrateParamCompression, compression.ToLowerInvariant());
+            }
+            else if (!compression.Equals("None", StringComparison.OrdinalIgnoreCase) && compression.Length != 0)
+            {
+                throw Invalid($"Compression '{compression}' is not supported; use None, Zstd or Zlib.");
+            }
+            return new MigrationArguments(flags, parameters);
+        }
+
+        private static int CheckPercent(int value, string name)
+            => value <= 100 ? value : throw Invalid($"{name} must be between 1 and 100, not {value}.");
+
+        private static MigrationException Invalid(string message) => new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument, message);
+    }
+}

@@ -1,0 +1,81 @@
+namespace VmMigration.Providers.Libvirt.Native
+{
+    /// <summary>Enum values from libvirt's public headers (virterror.h, libvirt-domain.h, libvirt-host.h, libvirt-common.h).</summary>
+    internal static class LibvirtConstants
+    {
+        // virErrorNumber
+        public const int ErrInternalError = 1;
+        public const int ErrNoSupport = 3;
+        public const int ErrNoConnect = 5;
+        public const int ErrInvalidArg = 8;
+        public const int ErrOperationFailed = 9;
+        public const int ErrDomainExists = 28;
+        public const int ErrOperationDenied = 29;
+        public const int ErrSystemError = 38;
+        public const int ErrRpc = 39;
+        public const int ErrNoDomain = 42;
+        public const int ErrAuthFailed = 45;
+        public const int ErrOperationInvalid = 55;
+        public const int ErrOperationTimeout = 68;
+        public const int ErrArgumentUnsupported = 74;
+        public const int ErrOperationAborted = 78;
+        public const int ErrAuthCancelled = 79;
+        public const int ErrOperationUnsupported = 84;
+        public const int ErrAccessDenied = 88;
+        public const int ErrCpuIncompatible = 91;
+        public const int ErrAuthUnavailable = 94;
+
+        // virErrorDomain
+        public const int FromRpc = 7;
+        public const int FromRemote = 13;
+
+        // virConnectCredentialType
+        public const int CredUsername = 1;
+        public const int CredAuthname = 2;
+        public const int CredPassphrase = 5;
+        public const int CredNoEchoPrompt = 7;
+
+        // virDomainMigrateFlags
+        public const uint MigrateLive = 1u << 0;
+        public const uint MigratePeerToPeer = 1u << 1;
+        public const uint MigratePersistDest = 1u << 3;
+        public const uint MigrateUndefineSource = 1u << 4;
+        public const uint MigrateNonSharedDisk = 1u << 6;
+        public const uint MigrateCompressed = 1u << 11;
+        public const uint MigrateAutoConverge = 1u << 13;
+        public const uint MigratePostCopy = 1u << 15;
+        public const uint MigrateParallel = 1u << 17;
+
+        // VIR_MIGRATE_PARAM_*
+        public const string MigrateParamUri = "migrate_uri";
+        public const string MigrateParamBandwidth = "bandwidth";
+        public const string MigrateParamCompression = "compression";
+        public const string MigrateParamAutoConvergeInitial = "auto_converge.initial";
+        public const string MigrateParamAutoConvergeIncrement = "auto_converge.increment";
+        public const string MigrateParamParallelConnections = "parallel.connections";
+
+        // virDomainUndefineFlagsValues
+        public const uint UndefineManagedSave = 1u << 0;
+        public const uint UndefineSnapshotsMetadata = 1u << 1;
+        public const uint UndefineNvram = 1u << 2;
+        public const uint UndefineCheckpointsMetadata = 1u << 4;
+
+        public const uint MemoryPhysical = 1u << 1;
+        public const int DomainEventIdJobCompleted = 21;
+        public const uint DomainStatsDirtyRate = 1u << 9;
+        public const uint DirtyRateModePageSampling = 0;
+        public const int DirtyRateMeasured = 2;
+        public const uint JobStatsCompleted = 1u << 0;
+
+        // virTypedParameterType
+        public const int TypedParamInt = 1;
+        public const int TypedParamUInt = 2;
+        public const int TypedParamLLong = 3;
+        public const int TypedParamULLong = 4;
+        public const int TypedParamDouble = 5;
+        public const int TypedParamBoolean = 6;
+        public const int TypedParamString = 7;
+
+        public const int UuidStringBufferLength = 37;
+    }
+}

@@ -1,0 +1,108 @@
+using System;
+using System.Runtime.InteropServices;
+
+namespace VmMigration.Providers.Libvirt.Native
+{
+    /// <summary>
+    /// The libvirt C API entry points the provider uses (signatures from libvirt 9.0's public headers).
+    /// C <c>unsigned long</c> is mapped to <see cref="ulong"/>: libvirt's client library is used on 64-bit Linux (LP64) only.
+    /// </summary>
+    internal static class LibvirtNative
+    {
+        internal const string Library = "libvirt.so.0";
+
+        /// <summary>
+        /// UnmanagedType.LPUTF8Str: missing from netstandard2.0's reference assemblies, but honoured by every runtime
+        /// the module loads in (.NET Framework 4.7+ and .NET Core); libvirt takes and returns UTF-8.
+        /// </summary>
+        private const UnmanagedType Utf8 = (UnmanagedType)48;
+
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate void ErrorCallback(IntPtr userData, IntPtr error);
+
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate int AuthCallback(IntPtr credentials, uint count, IntPtr callbackData);
+
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate void JobCompletedCallback(IntPtr connection, IntPtr domain, IntPtr parameters, int count, IntPtr opaque);
+
+        // Library, errors and the event loop
+        [DllImport(Library)] internal static extern int virInitialize();
+        [DllImport(Library)] internal static extern int virGetVersion(out ulong libraryVersion, IntPtr type, IntPtr typeVersion);
+        [DllImport(Library)] internal static extern void virSetErrorFunc(IntPtr userData, ErrorCallback handler);
+        [DllImport(Library)] internal static extern IntPtr virSaveLastError();
+        [DllImport(Library)] internal static extern void virFreeError(IntPtr error);
+        [DllImport(Library)] internal static extern void virResetLastError();
+        [DllImport(Library)] internal static extern int virEventRegisterDefaultImpl();
+        [DllImport(Library)] internal static extern int virEventRunDefaultImpl();
+
+        // Connections and hosts
+        [DllImport(Library)]
+        internal static extern ConnectionHandle virConnectOpen([MarshalAs(Utf8)] string name);
+        [DllImport(Library)]
+        internal static extern ConnectionHandle virConnectOpenAuth([MarshalAs(Utf8)] string name, IntPtr auth, uint flags);
+        [DllImport(Library)] internal static extern int virConnectClose(IntPtr connection);
+        [DllImport(Library)] internal static extern int virConnectSetKeepAlive(ConnectionHandle connection, int intervalSeconds, uint count);
+        [DllImport(Library)] internal static extern int virConnectIsAlive(ConnectionHandle connection);
+        [DllImport(Library)] internal static extern IntPtr virConnectGetHostname(ConnectionHandle connection);
+        [DllImport(Library)] internal static extern IntPtr virConnectGetCapabilities(ConnectionHandle connection);
+        [DllImport(Library)] internal static extern IntPtr virConnectGetType(ConnectionHandle connection);
+        [DllImport(Library)] internal static extern int virConnectGetVersion(ConnectionHandle connection, out ulong hypervisorVersion);
+        [DllImport(Library)] internal static extern int virConnectGetLibVersion(ConnectionHandle connection, out ulong libraryVersion);
+        [DllImport(Library)] internal static extern int virNodeGetInfo(ConnectionHandle connection, out NodeInfo info);
+        [DllImport(Library)] internal static extern ulong virNodeGetFreeMemory(ConnectionHandle connection);
+        [DllImport(Library)] internal static extern int virConnectListAllDomains(ConnectionHandle connection, out IntPtr domains, uint flags);
+        [DllImport(Library)]
+        internal static extern int virConnectDomainEventRegisterAny(
+            ConnectionHandle connection, IntPtr domain, int eventId, IntPtr callback, IntPtr opaque, IntPtr freeCallback);
+        [DllImport(Library)] internal static extern int virConnectDomainEventDeregisterAny(ConnectionHandle connection, int callbackId);
+
+        // Domains
+        [DllImport(Library)]
+        internal static extern DomainHandle virDomainLookupByName(ConnectionHandle connection, [MarshalAs(Utf8)] string name);
+        [DllImport(Library)]
+        internal static extern DomainHandle virDomainLookupByUUIDString(ConnectionHandle connection, [MarshalAs(Utf8)] string uuid);
+        [DllImport(Library)]
+        internal static extern DomainHandle virDomainDefineXML(ConnectionHandle connection, [MarshalAs(Utf8)] string xml);
+        [DllImport(Library)] internal static extern int virDomainFree(IntPtr domain);
+        [DllImport(Library)] internal static extern IntPtr virDomainGetName(DomainHandle domain);
+        [DllImport(Library)] internal static extern int virDomainGetUUIDString(DomainHandle domain, byte[] buffer);
+        /// <summary>For event callbacks, where libvirt lends a domain pointer that we must not free.</summary>
+        [DllImport(Library, EntryPoint = "virDomainGetUUIDString")] internal static extern int virDomainGetUUIDStringBorrowed(IntPtr domain, byte[] buffer);
+        [DllImport(Library)] internal static extern int virDomainGetState(DomainHandle domain, out int state, out int reason, uint flags);
+        [DllImport(Library)] internal static extern int virDomainGetInfo(DomainHandle domain, out DomainInfo info);
+        [DllImport(Library)] internal static extern int virDomainIsPersistent(DomainHandle domain);
+        [DllImport(Library)] internal static extern int virDomainCreate(DomainHandle domain);
+        [DllImport(Library)] internal static extern int virDomainDestroy(DomainHandle domain);
+        [DllImport(Library)] internal static extern int virDomainUndefine(DomainHandle domain);
+        [DllImport(Library)] internal static extern int virDomainUndefineFlags(DomainHandle domain, uint flags);
+        [DllImport(Library)] internal static extern IntPtr virDomainGetXMLDesc(DomainHandle domain, uint flags);
+        [DllImport(Library)] internal static extern int virDomainMemoryPeek(DomainHandle domain, ulong start, UIntPtr size, IntPtr buffer, uint flags);
+
+        // Migration and jobs
+        [DllImport(Library)]
+        internal static extern int virDomainMigrateToURI3(
+            DomainHandle domain, [MarshalAs(Utf8)] string destinationUri, IntPtr parameters, uint count, uint flags);
+        [DllImport(Library)] internal static extern int virDomainMigrateSetMaxDowntime(DomainHandle domain, ulong milliseconds, uint flags);
+        [DllImport(Library)] internal static extern int virDomainMigrateSetMaxSpeed(DomainHandle domain, ulong mebibytesPerSecond, uint flags);
+        [DllImport(Library)] internal static extern int virDomainMigrateStartPostCopy(DomainHandle domain, uint flags);
+        [DllImport(Library)]
+        internal static extern int virDomainGetJobStats(DomainHandle domain, out int type, out IntPtr parameters, out int count, uint flags);
+        [DllImport(Library)] internal static extern int virDomainAbortJob(DomainHandle domain);
+        [DllImport(Library)] internal static extern int virDomainStartDirtyRateCalc(DomainHandle domain, int seconds, uint flags);
+        [DllImport(Library)] internal static extern int virDomainListGetStats(IntPtr[] nullTerminatedDomains, uint stats, out IntPtr records, uint flags);
+        [DllImport(Library)] internal static extern void virDomainStatsRecordListFree(IntPtr records);
+
+        // Typed parameters
+        [DllImport(Library)]
+        internal static extern int virTypedParamsAddInt(ref IntPtr parameters, ref int count, ref int capacity,
+            [MarshalAs(Utf8)] string name, int value);
+        [DllImport(Library)]
+        internal static extern int virTypedParamsAddULLong(ref IntPtr parameters, ref int count, ref int capacity,
+            [MarshalAs(Utf8)] string name, ulong value);
+        [DllImport(Library)]
+        internal static extern int virTypedParamsAddString(ref IntPtr parameters, ref int count, ref int capacity,
+            [MarshalAs(Utf8)] string name, [MarshalAs(Utf8)] string value);
+        [DllImport(Library)] internal static extern void virTypedParamsFree(IntPtr parameters, int count);
+    }
+}

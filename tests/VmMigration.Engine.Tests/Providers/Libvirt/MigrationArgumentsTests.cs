@@ -1,0 +1,100 @@
+using System.Collections.Generic;
+using System.Linq;
+using VmMigration.Errors;
+using VmMigration.Providers;
+using VmMigration.Providers.Libvirt;
+using Xunit;
+
+namespace VmMigration.Tests.Providers.Libvirt
+{
+    public class MigrationArgumentsTests
+    {
+        private const uint Live = 1, PeerToPeer = 2, PersistDest = 8, UndefineSource = 16, NonSharedDisk = 64,
+            Compressed = 1 << 11, AutoConverge = 1 << 13, PostCopy = 1 << 15, Parallel = 1 << 17;
+
+        private static Dictionary<string, object> ParametersOf(MigrationArguments arguments) => arguments.Parameters.ToDictionary(p => p.Key, p => p.Value);
+
+        [Fact]
+        public void Defaults_are_a_live_peer_to_peer_move_of_the_definition_with_no_parameters()
+        {
+            var arguments = MigrationArguments.From(new LiveMigrationParameters());
+
+            Assert.Equal(Live | PeerToPeer | PersistDest | UndefineSource, arguments.Flags);
+            Assert.Empty(arguments.Parameters);
+        }
+
+        [Fact]
+        public void Every_option_maps_to_its_flag_and_typed_parameter()
+        {
+            var arguments = MigrationArguments.From(new LiveMigrationParameters
+            {
+                MigrationUri = " tcp://127.0.0.1:49152 ",
+                BandwidthMBps = 20,
+                AutoConverge = true,
+                AutoConvergeInitialPercent = 90,
+                AutoConvergeIncrementPercent = 5,
+                AllowPostCopy = true,
+                CopyStorage = true,
+                ParallelConnections = 4,
+            });
+
+            Assert.Equal(Live | PeerToPeer | PersistDest | UndefineSource | AutoConverge | PostCopy | NonSharedDisk | Parallel, arguments.Flags);
+            var parameters = ParametersOf(arguments);
+            Assert.Equal("tcp://127.0.0.1:49152", parameters["migrate_uri"]);
+            Assert.Equal(20UL, parameters["bandwidth"]);
+            Assert.Equal(90, parameters["auto_converge.initial"]);
+            Assert.Equal(5, parameters["auto_converge.increment"]);
+            Assert.Equal(4, parameters["parallel.connections"]);
+            Assert.Equal(5, parameters.Count);
+        }
+
+        [Fact]
+        public void Auto_converge_percentages_are_ignored_when_auto_converge_is_off()
+        {
+            var arguments = MigrationArguments.From(new LiveMigrationParameters { AutoConvergeInitialPercent = 90 });
+
+            Assert.Equal(0u, arguments.Flags & AutoConverge);
+            Assert.Empty(arguments.Parameters);
+        }
+
+        [Theory]
+        [InlineData("Zstd", "zstd")]
+        [InlineData("zlib", "zlib")]
+        public void Zstd_and_zlib_compression_run_on_parallel_streams(string requested, string sent)
+        {
+            var arguments = MigrationArguments.From(new LiveMigrationParameters { Compression = requested });
+
+            Assert.Equal(Compressed | Parallel, arguments.Flags & (Compressed | Parallel));
+            Assert.Equal(sent, ParametersOf(arguments)["compression"]);
+        }
+
+        [Theory]
+        [InlineData("None")]
+        [InlineData("")]
+        public void No_compression_sets_nothing(string requested)
+        {
+            var arguments = MigrationArguments.From(new LiveMigrationParameters { Compression = requested });
+
+            Assert.Equal(0u, arguments.Flags & (Compressed | Parallel));
+            Assert.Empty(arguments.Parameters);
+        }
+
+        [Fact]
+        public void An_unknown_compression_is_an_invalid_argument_that_lists_the_choices()
+        {
+            var error = Assert.Throws<MigrationException>(() => MigrationArguments.From(new LiveMigrationParameters { Compression = "lz4" }));
+
+            Assert.Equal(ErrorIds.InvalidArgument, error.ErrorId);
+            Assert.Contains("None, Zstd or Zlib", error.Message);
+        }
+
+        [Fact]
+        public void Negative_bandwidth_and_percentages_over_100_are_refused()
+        {
+            Assert.Equal(ErrorIds.InvalidArgument, Assert.Throws<MigrationException>(() =>
+                MigrationArguments.From(new LiveMigrationParameters { BandwidthMBps = -1 })).ErrorId);
+            Assert.Equal(ErrorIds.InvalidArgument, Assert.Throws<MigrationException>(() =>
+                MigrationArguments.From(new LiveMigrationParameters { AutoConverge = true, AutoConvergeIncrementPercent = 150 })).ErrorId);
+        }
+    }
+}
