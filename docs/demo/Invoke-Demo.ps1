@@ -24,11 +24,12 @@ try {
         New-MigrationLabVM -HostName lab2 -Name db1 -MemoryMB 256 -WorkingSetMB 32 -DirtyRateMBps 1
         New-MigrationLabVM -HostName lab3 -Name cache1 -MemoryMB 128 -WorkingSetMB 16
     }
+    Show 'lab' { Get-MigrationLab -Path $LabPath | Format-List Path, Accelerator, @{ Name = 'Hosts'; Expression = { $_.Hosts.Name -join ', ' } } }
     Show 'hosts' { Get-MigrationHost }
     Show 'vms' { Get-MigrationVM }
     Show 'check' { Test-VMMigration -VM web1 -Destination lab2 | Format-List VMName, Source, Destination, Compatible, Reasons }
-    Show 'move' { Move-VMLive -VM web1 -Destination lab2 -MaxDowntimeMs 300 -TimeoutSec 120 -Confirm:$false | Tee-Object -Variable result }
-    Show 'details' { $result | Format-List VMName, Source, Destination, Status, Strategy, Phase, RunningOn, DurationMs, DowntimeMs, TransferredBytes, Iterations, DirtyRateMBps }
+    Show 'move' { ($script:result = Move-VMLive -VM web1 -Destination lab2 -MaxDowntimeMs 300 -TimeoutSec 120 -Confirm:$false) }
+    Show 'details' { $script:result | Format-List VMName, Source, Destination, Status, Strategy, Phase, RunningOn, DurationMs, DowntimeMs, TransferredBytes, Iterations, DirtyRateMBps }
     Show 'integrity' { Test-MigrationLabVM -VM web1 }
     Show 'after' { Get-MigrationVM }
 }

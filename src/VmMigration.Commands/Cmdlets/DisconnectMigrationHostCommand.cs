@@ -10,13 +10,13 @@ namespace VmMigration.Commands
     public sealed class DisconnectMigrationHostCommand : VmMigrationCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Name", "HostName")]
+        [Alias("HostName")]
         [ArgumentCompleter(typeof(HostNameCompleter))]
-        public HostReference[] Host { get; set; } = Array.Empty<HostReference>();
+        public HostReference[] Name { get; set; } = Array.Empty<HostReference>();
 
         protected override void ProcessRecord()
         {
-            foreach (var host in Host)
+            foreach (var host in Name)
             {
                 var connected = Registry.Hosts;
                 if (!System.Linq.Enumerable.Any(connected, h => string.Equals(h.Name, host.Name, StringComparison.OrdinalIgnoreCase)))
