@@ -116,7 +116,7 @@ function Invoke-XunitTests([string] $ResultsDirectory) {
     $counts = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0; RunFailed = $false }
     foreach ($project in Get-ChildItem (Join-Path $Root 'tests') -Filter *.Tests.csproj -Recurse) {
         $trx = "$($project.BaseName).trx"
-        & dotnet test $project.FullName -c $Configuration --nologo --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal' --results-directory $ResultsDirectory
+        & dotnet test $project.FullName -c $Configuration --nologo --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal' --results-directory $ResultsDirectory | Out-Host
         if ($LASTEXITCODE) { $counts.RunFailed = $true }
         $trxPath = Join-Path $ResultsDirectory $trx
         if (-not (Test-Path $trxPath)) { $counts.RunFailed = $true; continue }
@@ -136,7 +136,7 @@ function Invoke-PesterTests([string] $ResultsDirectory) {
     $pesterModule = Join-Path (Get-NuGetPackageRoot) 'pester/6.2.0/tools/Pester.psd1'
     $runner = Join-Path $Root 'tests/pester/Invoke-PesterRun.ps1'
     & dotnet pwsh -NoProfile -NonInteractive -File $runner -PesterModule $pesterModule -ModulePath (Join-Path $ModuleOut 'VmMigration.psd1') `
-        -Path $paths -ResultsDirectory $ResultsDirectory -SummaryPath $summaryFile
+        -Path $paths -ResultsDirectory $ResultsDirectory -SummaryPath $summaryFile | Out-Host
     if ($LASTEXITCODE -and -not (Test-Path $summaryFile)) { $counts.RunFailed = $true; return $counts }
     $summary = Get-Content $summaryFile -Raw | ConvertFrom-Json
     $counts.Passed = $summary.Passed; $counts.Failed = $summary.Failed; $counts.Skipped = $summary.Skipped

@@ -27,7 +27,7 @@ namespace VmMigration.Execution
                 return reasons;
             }
 
-            if (vm.Guest.State != VMState.Running && vm.Guest.State != VMState.Paused && vm.Guest.State != VMState.Blocked)
+            if (!vm.Guest.Active)
             {
                 reasons.Add(new MigrationException(ErrorIds.VmNotRunning, ErrorKind.InvalidOperation,
                     $"VM '{name}' on '{source.Name}' is {vm.Guest.State}; live migration moves running VMs only. Start it first, or move it cold.", name));
@@ -71,7 +71,7 @@ namespace VmMigration.Execution
             {
                 reasons.Add(ActiveMigrations.AlreadyRunning(name));
             }
-            else
+            else if (vm.Guest.Active)
             {
                 var job = TimeLimit.Run(() => source.Connection.GetJobProgress(name), callTimeout, source.Name, $"the job state of VM '{name}'", cancellationToken);
                 if (job != null)
