@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.Linq;
 using System.Runtime.InteropServices;
 using System.Threading;
 using System.Xml.Linq;
@@ -24,7 +23,8 @@ namespace VmMigration.Providers.Libvirt
 
         private readonly ConnectionHandle connection;
         private readonly object subscriptionGate = new object();
-        private readonly Dictionary<string, JobProgress> lastPolledByUuid = new Dictionary<string, JobProgress>(StringComparer.OrdinalIgnoreCase);
+        /// <summary>The latest statistics each domain's job reported to a poller: the fallback when no job-completed event arrives.</summary>
+        private readonly Dictionary<string, TypedParameterSet> lastPolledByUuid = new Dictionary<string, TypedParameterSet>(StringComparer.OrdinalIgnoreCase);
         private JobCompletedSubscription? jobCompleted;
         private int disposed;
 
@@ -243,11 +243,12 @@ namespace VmMigration.Providers.Libvirt
 
             var completed = completedEvents.TakeCompleted(uuid, CompletedEventWait);
             if (completed != null) return completed;
-            JobProgress? lastPolled;
+            // The source has forgotten the domain (UNDEFINE_SOURCE), so the last poll is the best we still know.
+            TypedParameterSet? lastPolled;
             lock (lastPolledByUuid) lastPolledByUuid.TryGetValue(uuid, out lastPolled);
-            var fallback = lastPolled ?? new JobProgress { ElapsedMs = clock.ElapsedMilliseconds };
-            fallback.Kind = JobKind.Completed;
-            return fallback;
+            return lastPolled != null
+                ? JobStatsMapping.ToJobProgress(JobKind.Completed, lastPolled)
+                : new JobProgress { Kind = JobKind.Completed, ElapsedMs = clock.ElapsedMilliseconds };
         }
 
         /// <summary>
@@ -277,10 +278,10 @@ namespace VmMigration.Providers.Libvirt
             {
                 var kind = DomainStateMapping.ToJobKind(type);
                 if (kind == JobKind.None) return null;
-                var progress = JobStatsMapping.ToJobProgress(kind, TypedParameterReader.Read(parameters, count));
+                var stats = TypedParameterReader.Read(parameters, count);
                 var uuid = UuidOf(domain, name);
-                lock (lastPolledByUuid) lastPolledByUuid[uuid] = progress;
-                return progress;
+                lock (lastPolledByUuid) lastPolledByUuid[uuid] = stats;
+                return JobStatsMapping.ToJobProgress(kind, stats);
             }
             finally
             {
