@@ -1,4 +1,3 @@
-using System.Linq;
 using System.Xml.Linq;
 
 namespace VmMigration.Providers.Libvirt

@@ -13,8 +13,13 @@ namespace VmMigration.Providers.Libvirt
     /// </summary>
     internal sealed class JobCompletedSubscription : IDisposable
     {
+        /// <summary>
+        /// libvirt calls this once it has really dropped the registration (after deregistration or when the connection
+        /// closes); only then is it safe to let the subscription, and with it the callback delegate, be collected.
+        /// </summary>
+        private static readonly LibvirtNative.FreeCallback ReleaseRoot = opaque => GCHandle.FromIntPtr(opaque).Free();
+
         private readonly ConnectionHandle connection;
-        // libvirt holds the function pointer until deregistration: the delegate must outlive it.
         private readonly LibvirtNative.JobCompletedCallback callback;
         private readonly Dictionary<string, JobProgress> completedByUuid = new Dictionary<string, JobProgress>(StringComparer.OrdinalIgnoreCase);
         private readonly object gate = new object();
@@ -30,10 +35,16 @@ namespace VmMigration.Providers.Libvirt
         public static JobCompletedSubscription Register(ConnectionHandle connection, string hostUri)
         {
             var subscription = new JobCompletedSubscription(connection);
+            var root = GCHandle.Alloc(subscription);
             int id = LibvirtNative.virConnectDomainEventRegisterAny(connection, IntPtr.Zero, LibvirtConstants.DomainEventIdJobCompleted,
-                Marshal.GetFunctionPointerForDelegate(subscription.callback), IntPtr.Zero, IntPtr.Zero);
+                Marshal.GetFunctionPointerForDelegate(subscription.callback), GCHandle.ToIntPtr(root),
+                Marshal.GetFunctionPointerForDelegate(ReleaseRoot));
             if (id < 0)
-                throw LibvirtErrorMapper.FromLastError(LibvirtOperationContext.Host, "subscribe to the job-completed events of", UriRedaction.Redact(hostUri), hostUri, where: "");
+            {
+                var error = LibvirtError.CaptureLast();
+                root.Free();
+                throw LibvirtErrorMapper.Map(error, LibvirtOperationContext.Host, "subscribe to the job-completed events of", UriRedaction.Redact(hostUri), hostUri, where: "");
+            }
             subscription.callbackId = id;
             return subscription;
         }
@@ -94,7 +105,6 @@ namespace VmMigration.Providers.Libvirt
             int id = Interlocked.Exchange(ref callbackId, -1);
             if (id < 0 || connection.IsClosed) return;
             if (LibvirtNative.virConnectDomainEventDeregisterAny(connection, id) < 0) LibvirtNative.virResetLastError();
-            GC.KeepAlive(callback);
         }
     }
 }

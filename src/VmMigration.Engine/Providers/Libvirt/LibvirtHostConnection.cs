@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.Linq;
 using System.Runtime.InteropServices;
 using System.Threading;
 using System.Xml.Linq;
@@ -24,7 +23,8 @@ namespace VmMigration.Providers.Libvirt
 
         private readonly ConnectionHandle connection;
         private readonly object subscriptionGate = new object();
-        private readonly Dictionary<string, JobProgress> lastPolledByUuid = new Dictionary<string, JobProgress>(StringComparer.OrdinalIgnoreCase);
+        /// <summary>The latest statistics each domain's job reported to a poller: the fallback when no job-completed event arrives.</summary>
+        private readonly Dictionary<string, TypedParameterSet> lastPolledByUuid = new Dictionary<string, TypedParameterSet>(StringComparer.OrdinalIgnoreCase);
         private JobCompletedSubscription? jobCompleted;
         private int disposed;
 
@@ -41,7 +41,21 @@ namespace VmMigration.Providers.Libvirt
 
         private string DisplayUri => UriRedaction.Redact(Uri);
 
-        public bool IsAlive => Volatile.Read(ref disposed) == 0 && !connection.IsClosed && LibvirtNative.virConnectIsAlive(connection) == 1;
+        public bool IsAlive
+        {
+            get
+            {
+                if (Volatile.Read(ref disposed) != 0) return false;
+                try
+                {
+                    return LibvirtNative.virConnectIsAlive(connection) == 1;
+                }
+                catch (ObjectDisposedException)
+                {
+                    return false; // closed by Dispose on another thread meanwhile
+                }
+            }
+        }
 
         public HostFacts GetHostFacts()
         {
@@ -124,6 +138,14 @@ namespace VmMigration.Providers.Libvirt
             if (string.IsNullOrWhiteSpace(domainXml))
                 throw new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument, "The domain XML is empty.");
             var name = GuestNameFromXml(domainXml);
+            // Defining over an existing guest would redefine it, and the clean-up after a failed start would then remove
+            // a definition that was never ours.
+            using (var existing = TryLookUp(name))
+            {
+                if (existing != null)
+                    throw new MigrationException(ErrorIds.VmExistsOnDestination, ErrorKind.ResourceExists,
+                        $"A guest named '{name}' already exists on {DisplayUri}; remove it or choose another name.", name);
+            }
             using var domain = LibvirtNative.virDomainDefineXML(connection, domainXml);
             if (domain.IsInvalid) throw GuestFailure(LibvirtOperationContext.Guest, "define guest", name);
             if (LibvirtNative.virDomainCreate(domain) < 0)
@@ -200,6 +222,7 @@ namespace VmMigration.Providers.Libvirt
             var arguments = MigrationArguments.From(parameters);
             using var domain = LookUp(name);
             var uuid = UuidOf(domain, name);
+            ThrowIfJobRunning(domain, name);
             var completedEvents = EnsureJobCompletedSubscription();
             completedEvents.Forget(uuid);
             lock (lastPolledByUuid) lastPolledByUuid.Remove(uuid);
@@ -220,26 +243,45 @@ namespace VmMigration.Providers.Libvirt
 
             var completed = completedEvents.TakeCompleted(uuid, CompletedEventWait);
             if (completed != null) return completed;
-            JobProgress? lastPolled;
+            // The source has forgotten the domain (UNDEFINE_SOURCE), so the last poll is the best we still know.
+            TypedParameterSet? lastPolled;
             lock (lastPolledByUuid) lastPolledByUuid.TryGetValue(uuid, out lastPolled);
-            var fallback = lastPolled ?? new JobProgress { ElapsedMs = clock.ElapsedMilliseconds };
-            fallback.Kind = JobKind.Completed;
-            return fallback;
+            return lastPolled != null
+                ? JobStatsMapping.ToJobProgress(JobKind.Completed, lastPolled)
+                : new JobProgress { Kind = JobKind.Completed, ElapsedMs = clock.ElapsedMilliseconds };
+        }
+
+        /// <summary>
+        /// libvirt would refuse with a bare "operation invalid"; saying MigrationInProgress lets the engine settle the old
+        /// job (a peer-to-peer migration outlives the client that started it).
+        /// </summary>
+        private void ThrowIfJobRunning(DomainHandle domain, string name)
+        {
+            var running = ReadJobProgress(domain, name);
+            if (running == null) return;
+            throw new MigrationException(ErrorIds.MigrationInProgress, ErrorKind.ResourceBusy,
+                $"Guest '{name}' on {DisplayUri} already has a job running ({running.ElapsedMs / 1000} s so far, iteration {running.MemoryIteration}). " +
+                "Wait for it to end or abort it before starting another migration.", name);
         }
 
         public JobProgress? GetJobProgress(string name)
         {
             using var domain = LookUp(name);
+            return ReadJobProgress(domain, name);
+        }
+
+        private JobProgress? ReadJobProgress(DomainHandle domain, string name)
+        {
             if (LibvirtNative.virDomainGetJobStats(domain, out int type, out var parameters, out int count, 0) < 0)
                 throw GuestFailure(LibvirtOperationContext.Guest, "read job statistics of guest", name);
             try
             {
                 var kind = DomainStateMapping.ToJobKind(type);
                 if (kind == JobKind.None) return null;
-                var progress = JobStatsMapping.ToJobProgress(kind, TypedParameterReader.Read(parameters, count));
+                var stats = TypedParameterReader.Read(parameters, count);
                 var uuid = UuidOf(domain, name);
-                lock (lastPolledByUuid) lastPolledByUuid[uuid] = progress;
-                return progress;
+                lock (lastPolledByUuid) lastPolledByUuid[uuid] = stats;
+                return JobStatsMapping.ToJobProgress(kind, stats);
             }
             finally
             {

@@ -94,6 +94,34 @@ namespace VmMigration.Tests.Providers.Libvirt
         }
 
         [Fact]
+        public void Defining_a_guest_over_an_existing_one_is_refused_and_leaves_it_untouched()
+        {
+            using var host = provider.Connect(TestDriverUri, null, Timeout, CancellationToken.None);
+            var before = host.FindGuest("test")!;
+
+            var error = Assert.Throws<MigrationException>(() =>
+                host.DefineAndStartGuest("<domain type='test'><name>test</name><memory unit='MiB'>32</memory><os><type>hvm</type></os></domain>"));
+
+            Assert.Equal(ErrorIds.VmExistsOnDestination, error.ErrorId);
+            Assert.Equal(ErrorKind.ResourceExists, error.Kind);
+            var after = host.FindGuest("test")!;
+            Assert.Equal(before.Uuid, after.Uuid);
+            Assert.Equal(before.MemoryMB, after.MemoryMB);
+            Assert.Equal(VMState.Running, after.State);
+        }
+
+        [Fact]
+        public void A_missing_libvirt_library_says_which_package_to_install()
+        {
+            var error = LibvirtLibrary.NotInstalled(new DllNotFoundException("libvirt.so.0: cannot open shared object file"));
+
+            Assert.Equal(ErrorIds.LibvirtNotInstalled, error.ErrorId);
+            Assert.Equal(ErrorKind.NotInstalled, error.Kind);
+            Assert.Contains("libvirt0", error.Message);
+            Assert.Contains("libvirt.so.0", error.Message);
+        }
+
+        [Fact]
         public void Malformed_domain_xml_is_an_invalid_argument()
         {
             using var host = provider.Connect(TestDriverUri, null, Timeout, CancellationToken.None);

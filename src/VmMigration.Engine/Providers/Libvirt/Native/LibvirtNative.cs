@@ -24,6 +24,9 @@ namespace VmMigration.Providers.Libvirt.Native
         internal delegate int AuthCallback(IntPtr credentials, uint count, IntPtr callbackData);
 
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate void FreeCallback(IntPtr opaque);
+
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
         internal delegate void JobCompletedCallback(IntPtr connection, IntPtr domain, IntPtr parameters, int count, IntPtr opaque);
 
         // Library, errors and the event loop
