@@ -27,4 +27,31 @@ function Get-VirshGuestCounters([string] $LabPath, [string] $HostName, [string] 
     [pscustomobject]@{ Pass = $words[0]; Heartbeat = $words[1] }
 }
 
-Export-ModuleMember -Function Get-VirshUri, Invoke-Virsh, Get-VirshDomainState, Get-VirshGuestCounters
+<# The pid of the QEMU process running (or receiving) a guest on one lab host, from that host's own pid file. #>
+function Get-LabQemuPid([string] $LabPath, [string] $HostName, [string] $VMName) {
+    $pidFile = "$LabPath/$HostName/run/qemu/$VMName.pid"
+    if (-not (Test-Path $pidFile)) { return $null }
+    $text = (Get-Content $pidFile -Raw -ErrorAction Ignore)
+    if (-not $text) { return $null }
+    [int]$text.Trim()
+}
+
+<# Waits until the destination has started receiving the guest (its incoming QEMU exists), then a little longer. #>
+function Wait-IncomingMigration([string] $LabPath, [string] $Destination, [string] $VMName, [int] $TimeoutSec = 60) {
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        $qemu = Get-LabQemuPid $LabPath $Destination $VMName
+        if ($qemu -and (Test-Path "/proc/$qemu")) { return $qemu }
+        Start-Sleep -Milliseconds 200
+    }
+    throw "No incoming migration of '$VMName' appeared on '$Destination' within $TimeoutSec s."
+}
+
+<# Asserts the one rule that matters after any fault: the VM runs on exactly one host and is defined on exactly one. #>
+function Get-VirshPlacement([string] $LabPath, [string[]] $HostNames, [string] $VMName) {
+    $HostNames | ForEach-Object {
+        [pscustomobject]@{ Host = $_; State = (Get-VirshDomainState $LabPath $_ $VMName) }
+    } | Where-Object State
+}
+
+Export-ModuleMember -Function Get-VirshUri, Invoke-Virsh, Get-VirshDomainState, Get-VirshGuestCounters, Get-LabQemuPid, Wait-IncomingMigration, Get-VirshPlacement

@@ -97,6 +97,8 @@ namespace VmMigration.Execution
             MigrationException? abortReason = null;
             var lastAdvanceAt = clock.ElapsedMilliseconds;
             long lastProcessed = -1;
+            long? abortedAt = null;
+            var incomingCopyDestroyed = false;
 
             while (!HasEnded(migration, pollInterval))
             {
@@ -109,6 +111,11 @@ namespace VmMigration.Execution
                 }
                 if (abortReason != null)
                 {
+                    abortedAt = abortedAt ?? clock.ElapsedMilliseconds;
+                    if (!incomingCopyDestroyed && clock.ElapsedMilliseconds - abortedAt.Value > AbortGrace.TotalMilliseconds && !controller.PostCopyStarted)
+                    {
+                        incomingCopyDestroyed = DestroyIncomingCopy(name, result, clock.ElapsedMilliseconds - startedAt);
+                    }
                     continue;
                 }
 
@@ -181,6 +188,36 @@ namespace VmMigration.Execution
                 PercentComplete = 100, TransferredBytes = result.TransferredBytes, ElapsedMs = clock.ElapsedMilliseconds, Completed = true,
             });
             return Finish(result, clock, MigrationStatus.Succeeded, null);
+        }
+
+        /// <summary>
+        /// How long an aborted job may take to wind down before the destination is presumed stuck (a frozen QEMU keeps
+        /// the destination's libvirtd, and so the source's job, waiting forever).
+        /// </summary>
+        public static readonly TimeSpan AbortGrace = TimeSpan.FromSeconds(10);
+
+        /// <summary>
+        /// Ends an aborted migration that the destination keeps from ending: destroys the destination's incoming copy,
+        /// which libvirt does by killing that QEMU first and so wakes every thread waiting on it. Only while the source
+        /// still runs the VM in pre-copy: before the switch the incoming copy holds nothing the source does not.
+        /// </summary>
+        private bool DestroyIncomingCopy(string name, MigrationResult result, long elapsed)
+        {
+            var onSource = TryFind(request.VM.Host, request.VM.Guest.Uuid);
+            if (onSource == null || onSource.State != VMState.Running)
+            {
+                return false;
+            }
+            try
+            {
+                TimeLimit.Run(() => { request.Destination.Connection.DestroyGuest(name); return true; }, callTimeout, request.Destination.Name, $"the destroy of the incoming copy of '{name}'");
+                result.Escalations.Add(new MigrationEscalation { AtMs = elapsed, Action = "DestroyIncomingCopy", Detail = $"the abort did not end within {AbortGrace.TotalSeconds:0} s; the destination's paused incoming copy was destroyed" });
+                return true;
+            }
+            catch (MigrationException)
+            {
+                return false;
+            }
         }
 
         private static bool HasEnded(Task migration, TimeSpan wait)

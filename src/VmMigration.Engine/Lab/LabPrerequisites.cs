@@ -36,6 +36,38 @@ namespace VmMigration.Lab
             return libvirtd;
         }
 
+        /// <summary>
+        /// Debian's libvirtd refuses to start without the accounts that libvirt-daemon-system creates (the qemu user and
+        /// the kvm group), even when qemu.conf runs QEMU as root. The lab installs only the daemon, so it creates them.
+        /// </summary>
+        public static void EnsureLibvirtAccounts()
+        {
+            EnsureAccount("/etc/group", "kvm", "groupadd", "--system kvm");
+            EnsureAccount("/etc/group", "libvirt-qemu", "groupadd", "--system libvirt-qemu");
+            EnsureAccount("/etc/passwd", "libvirt-qemu", "useradd",
+                "--system --no-create-home --home-dir /var/lib/libvirt --shell /usr/sbin/nologin --gid libvirt-qemu --groups kvm libvirt-qemu");
+        }
+
+        private static void EnsureAccount(string database, string name, string tool, string arguments)
+        {
+            if (File.Exists(database) && Array.Exists(File.ReadAllLines(database), line => line.StartsWith(name + ":", StringComparison.Ordinal)))
+                return;
+            string program = FindProgram(tool) ?? throw NotInstalled(tool, "passwd");
+            using (var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(program, arguments)
+            {
+                UseShellExecute = false,
+                RedirectStandardError = true,
+                RedirectStandardOutput = true,
+            })!)
+            {
+                string error = process.StandardError.ReadToEnd();
+                process.WaitForExit();
+                if (process.ExitCode != 0)
+                    throw new MigrationException(ErrorIds.LabStartFailed, ErrorKind.InvalidOperation,
+                        "libvirtd needs the account '" + name + "' and '" + tool + " " + arguments + "' failed: " + error.Trim());
+            }
+        }
+
         /// <summary>"kvm" when /dev/kvm opens read-write (what QEMU needs), otherwise "tcg".</summary>
         public static string DetectAccelerator()
         {

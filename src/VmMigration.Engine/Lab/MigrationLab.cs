@@ -33,6 +33,7 @@ namespace VmMigration.Lab
                     "A lab has 1 to {0} hosts; {1} was asked.", LabDefaults.MaxHostCount, options.HostCount));
             LabPrerequisites.EnsureLinuxAndRoot();
             string libvirtd = LabPrerequisites.FindLibvirtd();
+            LabPrerequisites.EnsureLibvirtAccounts();
 
             Directory.CreateDirectory(path);
             using (LockLab(path))

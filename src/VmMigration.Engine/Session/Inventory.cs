@@ -59,10 +59,17 @@ namespace VmMigration.Session
             }
             if (found.Count > 1)
             {
-                var running = found.Where(f => f.Guest.Active).ToList();
+                // A migration in flight shows the VM running on its source and paused on the destination; an old
+                // definition may linger shut off elsewhere. The one copy that runs is the VM.
+                var running = found.Where(f => f.Guest.State == VMState.Running).ToList();
+                var active = found.Where(f => f.Guest.Active).ToList();
                 if (running.Count == 1)
                 {
                     return running[0];
+                }
+                if (active.Count == 1)
+                {
+                    return active[0];
                 }
                 throw new MigrationException(ErrorIds.AmbiguousVmName, ErrorKind.InvalidArgument,
                     $"VM '{nameOrUuid}' exists on several hosts ({string.Join(", ", found.Select(f => $"{f.Host.Name}: {f.Guest.State}"))}). Name the host with -HostName or pass the VM object from Get-MigrationVM.",

@@ -1,0 +1,109 @@
+<#
+.SYNOPSIS
+    Live-migration sweep on the lab: our Move-VMLive -Strategy Auto against `virsh migrate --live` with libvirt's
+    defaults, under one bandwidth cap, at dirty-rate/bandwidth ratios 0, 0.5, 0.9, 1.5 and 3, with the physical floor.
+.DESCRIPTION
+    For each ratio a fresh guest (working set -WorkingSetMB, paced to ratio x -BandwidthMBps) is migrated lab1 -> lab2 by
+    us, then a second fresh guest of the same spec lab1 -> lab2 by virsh, guarded by --timeout so that it ends (a guest
+    still iterating at the timeout is suspended by virsh: reported as not converged). The floor is the bytes that must
+    move (the working set) over the bandwidth. Guest slowdown compares the guest's page-write rate during the move with
+    its rate before (read from the guest header through QEMU's monitor). Writes bench/results/live-migration.md.
+#>
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [int] $BandwidthMBps = 100,
+    [int] $WorkingSetMB = 1024,
+    [double[]] $Ratios = @(0, 0.5, 0.9, 1.5, 3),
+    [int] $MaxDowntimeMs = 300,
+    [int] $TimeoutSec = 120,
+    [string] $LabPath = '/var/lib/vmmigration/bench-live',
+    [string] $OutFile = (Join-Path $PSScriptRoot '../results/live-migration.md')
+)
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+Import-Module $ModulePath
+Import-Module (Join-Path $PSScriptRoot '../../tests/pester/LabWitness.psm1')
+
+function Get-PagesWritten([string] $HostName, [string] $VMName) {
+    $answer = Invoke-Virsh $LabPath $HostName @('qemu-monitor-command', $VMName, '--hmp', 'xp /1gx 0x200038')
+    if ($answer.ExitCode) { return $null }
+    [Convert]::ToUInt64(([regex]::Match($answer.Output, '0x([0-9a-fA-F]{16})')).Groups[1].Value, 16)
+}
+
+function New-BenchGuest([string] $Name, [int] $RateMBps) {
+    New-MigrationLabVM -HostName lab1 -Name $Name -MemoryMB ($WorkingSetMB + 128) -WorkingSetMB $WorkingSetMB -DirtyRateMBps $RateMBps -Confirm:$false | Out-Null
+    # Let the guest write its first pass and settle into its pace before measuring.
+    Start-Sleep -Seconds ([Math]::Max(4, [int]($WorkingSetMB / 256)))
+    $a = Get-PagesWritten lab1 $Name; $t = [Diagnostics.Stopwatch]::StartNew(); Start-Sleep -Seconds 2
+    $b = Get-PagesWritten lab1 $Name
+    [pscustomobject]@{ PagesPerSec = ($b - $a) / $t.Elapsed.TotalSeconds; PagesAtStart = $b }
+}
+
+function Measure-Slowdown($Before, [string] $Destination, [string] $Name, [double] $Seconds) {
+    if ($Before.PagesPerSec -le 0) { return 'n/a (idle guest)' }
+    $after = Get-PagesWritten $Destination $Name
+    if ($null -eq $after -or $Seconds -le 0) { return 'n/a' }
+    $during = ($after - $Before.PagesAtStart) / $Seconds
+    '{0:P0}' -f [Math]::Max(0, 1 - $during / $Before.PagesPerSec)
+}
+
+$rows = [System.Collections.Generic.List[object]]::new()
+Start-MigrationLab -HostCount 2 -Path $LabPath -WarningAction SilentlyContinue | Out-Null
+$accelerator = (Get-MigrationLab -Path $LabPath).Accelerator
+try {
+    foreach ($ratio in $Ratios) {
+        $rate = [int][Math]::Round($ratio * $BandwidthMBps)
+        $floorSec = $WorkingSetMB / $BandwidthMBps
+
+        $name = "ours-$($ratio -replace '\.', '_')"
+        $before = New-BenchGuest $name $rate
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $result = Move-VMLive -VM $name -Destination lab2 -Strategy Auto -BandwidthMBps $BandwidthMBps -MaxDowntimeMs $MaxDowntimeMs -TimeoutSec $TimeoutSec -Confirm:$false -ErrorAction SilentlyContinue
+        $wall = $clock.Elapsed.TotalSeconds
+        $rows.Add([pscustomobject]@{
+                Ratio = $ratio; Method = 'ours (Auto)'; Converged = ($result.Status -eq 'Succeeded'); TotalSec = [Math]::Round($wall, 1)
+                DowntimeMs = $result.DowntimeMs; MovedMiB = [Math]::Round($result.TransferredBytes / 1MB); RatioToFloor = [Math]::Round($wall / $floorSec, 2)
+                Slowdown = (Measure-Slowdown $before $result.RunningOn $name $wall); Notes = (($result.Escalations | ForEach-Object Action) -join ',') + " throttle<=$($result.MaxThrottlePercent)%"
+            })
+        Get-MigrationVM -Name $name | ForEach-Object { & virsh -c (Get-VirshUri $LabPath $_.HostName) destroy $name 2>&1 | Out-Null; & virsh -c (Get-VirshUri $LabPath $_.HostName) undefine $name 2>&1 | Out-Null }
+
+        $name = "virsh-$($ratio -replace '\.', '_')"
+        $before = New-BenchGuest $name $rate
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $output = & virsh -c (Get-VirshUri $LabPath 'lab1') migrate --live --p2p --persistent --undefinesource --bandwidth $BandwidthMBps --timeout $TimeoutSec `
+            $name (Get-VirshUri $LabPath 'lab2') 'tcp://127.0.0.1' 2>&1
+        $wall = $clock.Elapsed.TotalSeconds
+        $ok = $LASTEXITCODE -eq 0
+        $stats = (& virsh -c (Get-VirshUri $LabPath 'lab2') domjobinfo $name --completed 2>&1) -join "`n"
+        $downtime = if ($stats -match 'Total downtime:\s+(\d+)') { [int]$Matches[1] } else { $null }
+        $moved = if ($stats -match 'Memory processed:\s+([\d.]+) (\w+)') { "$($Matches[1]) $($Matches[2])" } else { 'n/a' }
+        $converged = $ok -and $wall -lt $TimeoutSec
+        $rows.Add([pscustomobject]@{
+                Ratio = $ratio; Method = 'virsh migrate --live'; Converged = $converged; TotalSec = [Math]::Round($wall, 1)
+                DowntimeMs = $downtime; MovedMiB = $moved; RatioToFloor = [Math]::Round($wall / $floorSec, 2)
+                Slowdown = (Measure-Slowdown $before 'lab2' $name $wall); Notes = if (-not $ok) { "$output" } elseif (-not $converged) { 'suspended at --timeout' } else { '' }
+            })
+        $rows.Add([pscustomobject]@{
+                Ratio = $ratio; Method = 'floor (working set / bandwidth)'; Converged = $null; TotalSec = [Math]::Round($floorSec, 1)
+                DowntimeMs = $null; MovedMiB = $WorkingSetMB; RatioToFloor = 1; Slowdown = ''; Notes = ''
+            })
+        foreach ($h in 'lab1', 'lab2') { & virsh -c (Get-VirshUri $LabPath $h) destroy $name 2>&1 | Out-Null; & virsh -c (Get-VirshUri $LabPath $h) undefine $name 2>&1 | Out-Null }
+    }
+}
+finally {
+    Stop-MigrationLab -Path $LabPath -Force
+}
+
+$table = $rows | Format-Table Ratio, Method, Converged, TotalSec, DowntimeMs, MovedMiB, RatioToFloor, Slowdown, Notes -AutoSize | Out-String -Width 250
+$table | Out-Host
+$header = @(
+    "# Live migration: ours vs virsh migrate --live vs the floor"
+    ''
+    "Measured $(Get-Date -Format 'yyyy-MM-dd HH:mm') UTC on $([Environment]::ProcessorCount) cores, accelerator $accelerator; bandwidth cap $BandwidthMBps MiB/s, working set $WorkingSetMB MiB, -MaxDowntimeMs $MaxDowntimeMs, timeout $TimeoutSec s."
+    'Ratio = guest dirty rate / bandwidth. TotalSec is the whole command as a caller sees it. RatioToFloor = TotalSec / floor.'
+    ''
+    '```'
+    $table.Trim()
+    '```'
+)
+$header | Set-Content $OutFile
