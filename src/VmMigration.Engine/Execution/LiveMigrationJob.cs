@@ -32,6 +32,19 @@ namespace VmMigration.Execution
         /// <summary>Runs the migration. Never throws for a failure of the move itself: the result carries it.</summary>
         public MigrationResult Run(CancellationToken cancellationToken)
         {
+            var result = RunPhases(cancellationToken);
+            // Every migration ends its progress record, whatever the outcome, so no bar is left behind.
+            progress?.Report(new MigrationProgress
+            {
+                VMName = result.VMName, Source = result.Source, Destination = result.Destination, Phase = result.Phase,
+                PercentComplete = result.Status == MigrationStatus.Succeeded ? 100 : 0, TransferredBytes = result.TransferredBytes,
+                ElapsedMs = result.DurationMs, Completed = true,
+            });
+            return result;
+        }
+
+        private MigrationResult RunPhases(CancellationToken cancellationToken)
+        {
             var source = request.VM.Host;
             var destination = request.Destination;
             var name = request.VM.Guest.Name;
@@ -182,11 +195,6 @@ namespace VmMigration.Execution
                     $"The hypervisor reported VM '{name}' migrated, but it is not running on '{request.Destination.Name}'. {result.Message}", name));
             }
             result.Phase = MigrationPhase.Completed;
-            progress?.Report(new MigrationProgress
-            {
-                VMName = name, Source = source.Name, Destination = request.Destination.Name, Phase = MigrationPhase.Completed,
-                PercentComplete = 100, TransferredBytes = result.TransferredBytes, ElapsedMs = clock.ElapsedMilliseconds, Completed = true,
-            });
             return Finish(result, clock, MigrationStatus.Succeeded, null);
         }
 

@@ -172,6 +172,7 @@ namespace VmMigration.Tests.Execution
             yield return new object[] { "shut off", ErrorIds.VmNotRunning };
             yield return new object[] { "name taken on destination", ErrorIds.VmExistsOnDestination };
             yield return new object[] { "destination too small", ErrorIds.InsufficientCapacity };
+            yield return new object[] { "destination CPU lacks the guest's model", ErrorIds.CpuIncompatible };
             yield return new object[] { "job already running", ErrorIds.MigrationInProgress };
         }
 
@@ -191,6 +192,9 @@ namespace VmMigration.Tests.Execution
                     break;
                 case "name taken on destination":
                     destinationHost.AddGuest("web1", VMState.ShutOff);
+                    break;
+                case "destination CPU lacks the guest's model":
+                    destinationHost.CpuCompatible = false;
                     break;
                 case "destination too small":
                     destinationHost.FreeMemoryMB = 512;
