@@ -1,0 +1,14 @@
+using System.Collections.Generic;
+
+namespace VmMigration.Planning
+{
+    /// <summary>What a goal hands to plan assembly: ordered moves, VMs it could not place, hosts it names.</summary>
+    internal sealed class GoalResult
+    {
+        public List<PlannedMove> Moves { get; } = new List<PlannedMove>();
+        public List<UnplacedVM> Unplaced { get; } = new List<UnplacedVM>();
+        public List<string> Hosts { get; } = new List<string>();
+        public double ScoreBefore { get; set; }
+        public double ScoreAfter { get; set; }
+    }
+}
