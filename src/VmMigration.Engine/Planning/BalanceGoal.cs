@@ -21,7 +21,7 @@ namespace VmMigration.Planning
             var destinations = new int[DestinationCandidates];
             var keyBuffer = new double[Math.Max(SourceCandidates, DestinationCandidates)];
 
-            while (result.Moves.Count < options.MaxMoves && score.Value > options.TargetScore)
+            while (result.StepCount < options.MaxMoves && score.Value > options.TargetScore)
             {
                 double meanCpu = score.MeanCpu, meanMemory = score.MeanMemory;
                 Func<int, double> excess = h =>
@@ -36,7 +36,7 @@ namespace VmMigration.Planning
                     int from = sources[i];
                     foreach (int unit in ledger.HostUnits[from])
                     {
-                        if (ledger.Moved[unit]) continue;
+                        if (ledger.Moved[unit] || result.StepCount + model.UnitMembers[unit].Length > options.MaxMoves) continue;
                         for (int j = 0; j < destinationCount; j++)
                         {
                             int to = destinations[j];
@@ -56,7 +56,7 @@ namespace VmMigration.Planning
                 string text = Describe(model, ledger, score, bestUnit, bestFrom, bestTo, current, best);
                 score.Move(ledger, bestFrom, bestTo, model.UnitCpu[bestUnit], model.UnitMemoryMB[bestUnit]);
                 ledger.Apply(bestUnit, bestTo);
-                result.Moves.Add(new PlannedMove(bestUnit, bestFrom, bestTo, PlanReasonCodes.Balance, text));
+                result.Add(new PlannedMove(bestUnit, bestFrom, bestTo, PlanReasonCodes.Balance, text), model);
             }
             result.ScoreAfter = score.Value;
             return result;

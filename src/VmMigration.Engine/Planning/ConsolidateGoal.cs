@@ -44,7 +44,7 @@ namespace VmMigration.Planning
             var tentative = new List<PlannedMove>();
             foreach (int host in order)
             {
-                if (received[host] || !CanEmpty(model, ledger, host, result.Moves.Count, options.MaxMoves)) continue;
+                if (received[host] || !CanEmpty(model, ledger, host, result.StepCount, options.MaxMoves)) continue;
                 tentative.Clear();
                 bool emptied = true;
                 var units = ledger.HostUnits[host].OrderByDescending(u => model.UnitMemoryMB[u]).ThenByDescending(u => model.UnitCpu[u]).ThenBy(u => u).ToList();
@@ -63,7 +63,7 @@ namespace VmMigration.Planning
                     continue;
                 }
                 foreach (var move in tentative) received[move.To] = true;
-                result.Moves.AddRange(tentative);
+                foreach (var move in tentative) result.Add(move, model);
                 freed[host] = true;
                 result.Hosts.Add(model.HostNames[host]);
             }
@@ -74,14 +74,16 @@ namespace VmMigration.Planning
             return result;
         }
 
-        private static bool CanEmpty(PlacementModel model, CapacityLedger ledger, int host, int movesSoFar, int maxMoves)
+        private static bool CanEmpty(PlacementModel model, CapacityLedger ledger, int host, int stepsSoFar, int maxMoves)
         {
+            int steps = 0;
             foreach (int unit in ledger.HostUnits[host])
             {
                 // A VM on a host it should run on stays there; draining around it cannot free the host.
                 if (model.UnitPreferredHosts[unit]?[host] == true) return false;
+                steps += model.UnitMembers[unit].Length;
             }
-            return movesSoFar + ledger.HostUnits[host].Count <= maxMoves && !HasPinnedVMs(model, ledger, host);
+            return stepsSoFar + steps <= maxMoves && !HasPinnedVMs(model, ledger, host);
         }
 
         /// <summary>Members of split affinity groups weigh on the host but belong to no unit that can move.</summary>

@@ -48,10 +48,11 @@ namespace VmMigration.Planning
                 if (from < 0)
                 {
                     Unplace(model, result, unit, PlanningErrorIds.RuleConflict,
-                        $"Its affinity group (rule '{model.UnitAffinityRule[unit]}') is split across hosts today, so no single move keeps the rule. Reunite the group first.");
+                        $"Its affinity group (rule '{model.UnitAffinityRule[unit]}') is split across hosts today, so no single move keeps the rule. Reunite the group first.",
+                        onlyOn: evacuated);
                     continue;
                 }
-                if (result.Moves.Count >= options.MaxMoves)
+                if (result.StepCount + model.UnitMembers[unit].Length > options.MaxMoves)
                 {
                     Unplace(model, result, unit, PlanReasonCodes.MaxMovesReached, $"The plan reached MaxMoves ({options.MaxMoves}) before this VM; raise -MaxMoves.");
                     continue;
@@ -75,7 +76,7 @@ namespace VmMigration.Planning
                 if (preferredMissed) text += $" None of its preferred hosts (rule '{model.UnitPreferredRule[unit]}') had room.";
                 score.Move(ledger, from, to, model.UnitCpu[unit], model.UnitMemoryMB[unit]);
                 ledger.Apply(unit, to);
-                result.Moves.Add(new PlannedMove(unit, from, to, PlanReasonCodes.Evacuate, text));
+                result.Add(new PlannedMove(unit, from, to, PlanReasonCodes.Evacuate, text), model);
             }
             result.ScoreAfter = score.Value;
             return result;
@@ -114,10 +115,11 @@ namespace VmMigration.Planning
             return PlanningErrorIds.NoEvacuationTarget;
         }
 
-        internal static void Unplace(PlacementModel model, GoalResult result, int unit, string code, string text)
+        internal static void Unplace(PlacementModel model, GoalResult result, int unit, string code, string text, bool[]? onlyOn = null)
         {
             foreach (var v in model.UnitMembers[unit])
             {
+                if (onlyOn != null && !onlyOn[model.HostIndex[model.VMs[v].HostName]]) continue;
                 result.Unplaced.Add(new UnplacedVM { VMName = model.VMs[v].Name, HostName = model.VMs[v].HostName, Reason = new PlanReason { Code = code, Text = text } });
             }
         }

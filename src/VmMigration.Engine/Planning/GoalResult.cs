@@ -6,6 +6,14 @@ namespace VmMigration.Planning
     internal sealed class GoalResult
     {
         public List<PlannedMove> Moves { get; } = new List<PlannedMove>();
+        /// <summary>VMs moved so far: what MaxMoves limits (an affinity group counts each member).</summary>
+        public int StepCount { get; private set; }
+
+        public void Add(PlannedMove move, PlacementModel model)
+        {
+            Moves.Add(move);
+            StepCount += model.UnitMembers[move.Unit].Length;
+        }
         public List<UnplacedVM> Unplaced { get; } = new List<UnplacedVM>();
         public List<string> Hosts { get; } = new List<string>();
         public double ScoreBefore { get; set; }

@@ -22,7 +22,7 @@ namespace VmMigration.Planning
             rules ??= new ClusterRules();
             options ??= new PlanningOptions();
             var reasons = new List<string>();
-            if (plan.InventoryFingerprint == InventoryFingerprint.Compute(current)) return reasons;
+            // No shortcut on an equal fingerprint: rules (maintenance, reserves) may have changed while the inventory did not.
 
             var hosts = current.Hosts.ToDictionary(h => h.Name, StringComparer.Ordinal);
             var vms = current.VMs.ToDictionary(v => v.Name, StringComparer.Ordinal);
