@@ -42,7 +42,8 @@ namespace VmMigration.Bench.Planner
 
             var rows = new List<Row>();
             var targets = new List<string>();
-            foreach (var cluster in clusters)
+            string? only = ArgText(args, "--only");
+            foreach (var cluster in clusters.Where(c => only == null || c.Name == only))
             {
                 foreach (PlanGoal goal in Enum.GetValues(typeof(PlanGoal)))
                 {

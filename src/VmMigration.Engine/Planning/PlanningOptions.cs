@@ -14,7 +14,7 @@ namespace VmMigration.Planning
         /// <summary>Balance stops once the load score is at or below this (0.05 = 5 % standard deviation of load).</summary>
         public double TargetScore { get; set; } = 0.05;
         /// <summary>A Balance move must lower the score by at least this much, so tiny VMs are not shuffled for nothing.</summary>
-        public double MinScoreImprovement { get; set; } = 1e-5;
+        public double MinScoreImprovement { get; set; } = 1e-7;
         /// <summary>CPU use assumed for VMs never sampled: 100 % counts every vCPU fully, the safe side for capacity.</summary>
         public double AssumedCpuUsagePercent { get; set; } = 100;
         /// <summary>Dirty rate assumed for VMs never sampled (0 treats them as idle).</summary>

@@ -52,7 +52,16 @@ namespace VmMigration.Tests.Planning
                 .Select(r => (Rule: r, Present: r.VMs.Where(vms.ContainsKey).ToList()))
                 .Where(x => x.Present.Select(v => initial[v]).Distinct().Count() == 1)
                 .ToList();
-            var antiRules = rules.Rules.Where(r => r.Kind == PlacementRuleKind.AntiAffinity).ToList();
+            var antiRulesOf = new Dictionary<string, List<PlacementRule>>();
+            foreach (var rule in rules.Rules.Where(r => r.Kind == PlacementRuleKind.AntiAffinity))
+            {
+                foreach (var vm in rule.VMs)
+                {
+                    if (!antiRulesOf.TryGetValue(vm, out var list)) antiRulesOf[vm] = list = new List<PlacementRule>();
+                    list.Add(rule);
+                }
+            }
+            var residents = inventory.VMs.GroupBy(v => v.HostName).ToDictionary(g => g.Key, g => new HashSet<string>(g.Select(v => v.Name)));
 
             int lastOrder = 0, lastWave = 0;
             foreach (var step in plan.Steps)
@@ -82,37 +91,37 @@ namespace VmMigration.Tests.Planning
                     list.Add(step.VMName);
                 }
 
-                // Worst moment of the wave: nothing has left yet, everything has arrived.
-                var present = new Dictionary<string, HashSet<string>>();
-                foreach (var pair in location)
-                {
-                    if (!present.TryGetValue(pair.Value, out var set)) present[pair.Value] = set = new HashSet<string>();
-                    set.Add(pair.Key);
-                }
+                // Worst moment of the wave: nothing has left yet, everything has arrived. Only hosts with arrivals can
+                // newly break a rule or a capacity; an earlier arrival that clashes was already seen in its own wave.
                 foreach (var pair in arriving)
                 {
-                    if (!present.TryGetValue(pair.Key, out var set)) present[pair.Key] = set = new HashSet<string>();
+                    var set = new HashSet<string>(residents.TryGetValue(pair.Key, out var here) ? here : new HashSet<string>());
                     set.UnionWith(pair.Value);
                     long memory = set.Sum(v => vms[v].MemoryMB);
                     double cpu = set.Sum(Cpu);
                     if (memory > MemoryRoom(pair.Key)) problems.Add($"Wave {wave.Key}: {pair.Key} needs {memory} MB at worst, has {MemoryRoom(pair.Key)} MB after reserve.");
                     if (cpu > CpuRoom(pair.Key) + 1e-6) problems.Add($"Wave {wave.Key}: {pair.Key} needs {cpu:0.###} CPUs at worst, has {CpuRoom(pair.Key):0.###} after reserve.");
-                }
-                foreach (var rule in antiRules)
-                {
-                    foreach (var pair in present)
+                    foreach (var vm in pair.Value)
                     {
-                        var together = rule.VMs.Where(pair.Value.Contains).ToList();
-                        // Pairs that shared the host before the plan are not the plan's doing; one that came here is.
-                        bool broughtHere = together.Any(v => initial[v] != pair.Key
-                            || (arriving.TryGetValue(pair.Key, out var incoming) && incoming.Contains(v)));
-                        if (together.Count > 1 && broughtHere)
-                            problems.Add($"Wave {wave.Key}: anti-affinity rule '{rule.Name}' has {string.Join(", ", together)} on {pair.Key} at once.");
+                        if (!antiRulesOf.TryGetValue(vm, out var rulesOfVm)) continue;
+                        foreach (var rule in rulesOfVm)
+                        {
+                            var clash = rule.VMs.Where(other => other != vm && set.Contains(other)).ToList();
+                            if (clash.Count > 0)
+                                problems.Add($"Wave {wave.Key}: anti-affinity rule '{rule.Name}' has {vm} and {string.Join(", ", clash)} on {pair.Key} at once.");
+                        }
                     }
                 }
 
+                foreach (var step in wave)
+                {
+                    if (!vms.ContainsKey(step.VMName) || !hosts.ContainsKey(step.Destination)) continue;
+                    residents[location[step.VMName]].Remove(step.VMName);
+                    if (!residents.TryGetValue(step.Destination, out var there)) residents[step.Destination] = there = new HashSet<string>();
+                    there.Add(step.VMName);
+                }
                 foreach (var step in wave) if (vms.ContainsKey(step.VMName) && hosts.ContainsKey(step.Destination)) location[step.VMName] = step.Destination;
-                foreach (var (rule, members) in affinityTogetherAtStart)
+                foreach (var (rule, members) in affinityTogetherAtStart.Where(a => a.Present.Any(v => wave.Any(s => s.VMName == v))))
                 {
                     if (members.Select(v => location[v]).Distinct().Count() > 1)
                         problems.Add($"After wave {wave.Key}: affinity rule '{rule.Name}' has its VMs on different hosts.");
