@@ -8,7 +8,7 @@ namespace VmMigration.Planning
 {
     /// <summary>
     /// Consolidate: empty as many hosts as possible. Hosts are tried least loaded first; a host is emptied only when all
-    /// its VMs fit elsewhere (best fit: the host left with the least free memory, which keeps big holes for big VMs),
+    /// its VMs fit elsewhere (onto hosts late in the drain order, tightest fit in CPU and memory first, which keeps big holes for big VMs),
     /// otherwise its tentative moves are taken back. A host that received VMs is never emptied later, so no VM moves twice.
     /// </summary>
     internal static class ConsolidateGoal
@@ -42,6 +42,9 @@ namespace VmMigration.Planning
                 .ThenBy(h => h)
                 .ToList();
             var tentative = new List<PlannedMove>();
+            // Hosts early in the drain order are the ones worth keeping empty-able: filling them costs a future free host.
+            var rank = Enumerable.Repeat(-1, model.HostCount).ToArray();
+            for (int i = 0; i < order.Count; i++) rank[order[i]] = i;
             foreach (int host in order)
             {
                 if (received[host] || !CanEmpty(model, ledger, host, result.StepCount, options.MaxMoves)) continue;
@@ -50,7 +53,7 @@ namespace VmMigration.Planning
                 var units = ledger.HostUnits[host].OrderByDescending(u => model.UnitMemoryMB[u]).ThenByDescending(u => model.UnitCpu[u]).ThenBy(u => u).ToList();
                 foreach (int unit in units)
                 {
-                    int to = BestFit(model, ledger, unit, host, freed);
+                    int to = BestFit(model, ledger, unit, host, freed, rank);
                     if (to < 0) { emptied = false; break; }
                     ledger.Apply(unit, to);
                     tentative.Add(new PlannedMove(unit, host, to, PlanReasonCodes.Consolidate, string.Format(CultureInfo.InvariantCulture,
@@ -94,14 +97,18 @@ namespace VmMigration.Planning
             return unitMemory != ledger.UsedMemoryMB[host];
         }
 
-        private static int BestFit(PlacementModel model, CapacityLedger ledger, int unit, int from, bool[] freed)
+        private static int BestFit(PlacementModel model, CapacityLedger ledger, int unit, int from, bool[] freed, int[] rank)
         {
             int best = -1;
-            long bestLeft = long.MaxValue;
+            double bestLeft = double.MaxValue;
             for (int to = 0; to < model.HostCount; to++)
             {
                 if (to == from || freed[to] || !model.PreferenceAllows(unit, from, to) || !ledger.CanMove(unit, to)) continue;
-                long left = model.UsableMemoryMB[to] - ledger.UsedMemoryMB[to] - model.UnitMemoryMB[unit];
+                // Slack in both resources, each relative to what the host may hold, so neither runs out first by accident.
+                double left = (double)(model.UsableMemoryMB[to] - ledger.UsedMemoryMB[to] - model.UnitMemoryMB[unit]) / model.UsableMemoryMB[to]
+                    + (model.UsableCpu[to] - ledger.UsedCpu[to] - model.UnitCpu[unit]) / model.UsableCpu[to];
+                // Up to 4 for hosts next in the drain order (slack is at most 2): prefer hosts that will stay on anyway.
+                left += rank[to] < 0 ? 0 : 4.0 * (1.0 - (double)rank[to] / rank.Length);
                 if (left < bestLeft) { bestLeft = left; best = to; }
             }
             return best;

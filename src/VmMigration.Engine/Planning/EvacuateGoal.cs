@@ -42,6 +42,8 @@ namespace VmMigration.Planning
                 .Where(u => model.UnitMembers[u].Any(v => evacuated[model.HostIndex[model.VMs[v].HostName]]))
                 .OrderByDescending(u => model.UnitMemoryMB[u]).ThenByDescending(u => model.UnitCpu[u]).ThenBy(u => u)
                 .ToList();
+            var placed = new List<Placement>();
+            int stepCount = 0;
             foreach (int unit in units)
             {
                 int from = ledger.UnitHost[unit];
@@ -52,7 +54,7 @@ namespace VmMigration.Planning
                         onlyOn: evacuated);
                     continue;
                 }
-                if (result.StepCount + model.UnitMembers[unit].Length > options.MaxMoves)
+                if (stepCount + model.UnitMembers[unit].Length > options.MaxMoves)
                 {
                     Unplace(model, result, unit, PlanReasonCodes.MaxMovesReached, $"The plan reached MaxMoves ({options.MaxMoves}) before this VM; raise -MaxMoves.");
                     continue;
@@ -69,17 +71,60 @@ namespace VmMigration.Planning
                     Unplace(model, result, unit, WhyNoDestination(model, ledger, remaining, unit, out var why), why);
                     continue;
                 }
-                double after = score.IfMoved(ledger, from, to, model.UnitCpu[unit], model.UnitMemoryMB[unit]);
-                string text = string.Format(CultureInfo.InvariantCulture,
-                    "Evacuating {0}: {1} goes to {2}, the allowed destination that keeps load most even (spread after {3:0.0000}).",
-                    model.HostNames[from], model.UnitDescription(unit), model.HostNames[to], after);
-                if (preferredMissed) text += $" None of its preferred hosts (rule '{model.UnitPreferredRule[unit]}') had room.";
                 score.Move(ledger, from, to, model.UnitCpu[unit], model.UnitMemoryMB[unit]);
                 ledger.Apply(unit, to);
-                result.Add(new PlannedMove(unit, from, to, PlanReasonCodes.Evacuate, text), model);
+                placed.Add(new Placement { Unit = unit, From = from, To = to, PreferredMissed = preferredMissed });
+                stepCount += model.UnitMembers[unit].Length;
+            }
+            ImproveByReinsertion(model, ledger, score, remaining, placed);
+            foreach (var p in placed)
+            {
+                string text = string.Format(CultureInfo.InvariantCulture,
+                    "Evacuating {0}: {1} goes to {2}, the allowed destination that keeps the remaining hosts' load most even (spread {3:0.0000} after the plan).",
+                    model.HostNames[p.From], model.UnitDescription(p.Unit), model.HostNames[p.To], score.Value);
+                if (p.PreferredMissed) text += $" None of its preferred hosts (rule '{model.UnitPreferredRule[p.Unit]}') had room.";
+                result.Add(new PlannedMove(p.Unit, p.From, p.To, PlanReasonCodes.Evacuate, text), model);
             }
             result.ScoreAfter = score.Value;
             return result;
+        }
+
+        private sealed class Placement
+        {
+            public int Unit, From, To;
+            public bool PreferredMissed;
+        }
+
+        /// <summary>
+        /// Largest-first placement decides early VMs before it knows where later ones land. Taking each evacuated unit
+        /// out again and re-inserting it where the score is lowest repairs that. It changes only destinations, never adds a
+        /// move, and stays valid in any order: destinations only gain VMs, so a final state that fits has prefixes that fit.
+        /// </summary>
+        private static void ImproveByReinsertion(PlacementModel model, CapacityLedger ledger, LoadScore score, int[] remaining, List<Placement> placed)
+        {
+            const int MaxPasses = 4;
+            for (int pass = 0; pass < MaxPasses; pass++)
+            {
+                bool changed = false;
+                foreach (var p in placed)
+                {
+                    double cpu = model.UnitCpu[p.Unit];
+                    long memory = model.UnitMemoryMB[p.Unit];
+                    score.Move(ledger, p.To, p.From, cpu, memory);
+                    ledger.Undo(p.Unit, p.From);
+                    double stay = score.IfMoved(ledger, p.From, p.To, cpu, memory);
+                    bool preferredOnly = model.IsPreferred(p.Unit, p.To);
+                    int best = BestDestination(model, ledger, score, remaining, p.Unit, p.From, preferredOnly);
+                    if (best >= 0 && best != p.To && score.IfMoved(ledger, p.From, best, cpu, memory) < stay - 1e-12)
+                    {
+                        p.To = best;
+                        changed = true;
+                    }
+                    score.Move(ledger, p.From, p.To, cpu, memory);
+                    ledger.Apply(p.Unit, p.To);
+                }
+                if (!changed) break;
+            }
         }
 
         private static int BestDestination(PlacementModel model, CapacityLedger ledger, LoadScore score, int[] remaining, int unit, int from, bool preferredOnly)
