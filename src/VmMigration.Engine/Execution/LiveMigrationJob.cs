@@ -202,7 +202,7 @@ namespace VmMigration.Execution
         /// How long an aborted job may take to wind down before the destination is presumed stuck (a frozen QEMU keeps
         /// the destination's libvirtd, and so the source's job, waiting forever).
         /// </summary>
-        public static readonly TimeSpan AbortGrace = TimeSpan.FromSeconds(10);
+        public static readonly TimeSpan AbortGrace = TimeSpan.FromSeconds(5);
 
         /// <summary>
         /// Ends an aborted migration that the destination keeps from ending: destroys the destination's incoming copy,
