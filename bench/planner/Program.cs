@@ -145,7 +145,7 @@ namespace VmMigration.Bench.Planner
                 new Row(cluster.Name, hosts, vms, goal, "ours", ourTime, ourObjective, plan.Steps.Count, plan.WaveCount.ToString(CultureInfo.InvariantCulture),
                     ourViolations.ToString(CultureInfo.InvariantCulture), plan.Unplaced.Count, vsBaseline, vsCp,
                     $"score {plan.ScoreBefore:0.0000} -> {plan.ScoreAfter:0.0000}; predicted {plan.PredictedDurationSec / 60:0.0} min"),
-                new Row(cluster.Name, hosts, vms, goal, "FFD baseline", baselineTime, baselineObjective, baselinePlan.Steps.Count, $"{baselinePlan.WaveCount} (1 VM group each)",
+                new Row(cluster.Name, hosts, vms, goal, "FFD baseline", baselineTime, baselineObjective, baselinePlan.Steps.Count, $"{baselinePlan.WaveCount} (one group each)",
                     baselineViolations.ToString(CultureInfo.InvariantCulture), baselineUnplaced, "x1.00", "", "one move at a time"),
             };
             if (cpRow != null) rows.Add(cpRow);
