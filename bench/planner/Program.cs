@@ -181,6 +181,12 @@ namespace VmMigration.Bench.Planner
             text.AppendLine();
             text.AppendLine("## Targets");
             foreach (var t in targets) text.AppendLine(t);
+            text.AppendLine();
+            text.AppendLine("## Notes");
+            text.AppendLine("- Timings are one process on a shared 2-core machine (other jobs were running); runs of the same binary varied by up to 3x. Ours is the median of three runs after a JIT warm-up on small-6.");
+            text.AppendLine("- small-6 and small-8 use 12-30 and 15-25 VMs per host (not 20-100) so CP-SAT gets instances of at most 200 VMs.");
+            text.AppendLine("- CP-SAT solves the final placement only (no waves, no intermediate states), so it is a bound on what a staged plan can reach. \"Feasible\" with bound 0 means it found a better placement but proved nothing; the gap is measured against its best placement, scored with the planner's own metric.");
+            text.AppendLine("- The baseline is replayed one move at a time (its waves column counts single moves); ours runs moves in parallel waves of at most 2 migrations per host.");
             return text.ToString();
         }
 
