@@ -150,6 +150,7 @@ namespace VmMigration.Bench.Planner
                 if (m.Group != lastGroup) { wave++; lastGroup = m.Group; }
                 plan.Steps.Add(new MigrationPlanStep { Order = plan.Steps.Count + 1, Wave = wave, VMName = m.VM, Source = m.From, Destination = m.To, MemoryMB = VMs[m.VM].MemoryMB });
             }
+            plan.WaveCount = wave;
             return plan;
         }
 

@@ -145,7 +145,7 @@ namespace VmMigration.Bench.Planner
                 new Row(cluster.Name, hosts, vms, goal, "ours", ourTime, ourObjective, plan.Steps.Count, plan.WaveCount.ToString(CultureInfo.InvariantCulture),
                     ourViolations.ToString(CultureInfo.InvariantCulture), plan.Unplaced.Count, vsBaseline, vsCp,
                     $"score {plan.ScoreBefore:0.0000} -> {plan.ScoreAfter:0.0000}; predicted {plan.PredictedDurationSec / 60:0.0} min"),
-                new Row(cluster.Name, hosts, vms, goal, "FFD baseline", baselineTime, baselineObjective, baselinePlan.Steps.Count, $"{baselinePlan.WaveCount} (1 VM group each)",
+                new Row(cluster.Name, hosts, vms, goal, "FFD baseline", baselineTime, baselineObjective, baselinePlan.Steps.Count, $"{baselinePlan.WaveCount} (one group each)",
                     baselineViolations.ToString(CultureInfo.InvariantCulture), baselineUnplaced, "x1.00", "", "one move at a time"),
             };
             if (cpRow != null) rows.Add(cpRow);
@@ -181,6 +181,12 @@ namespace VmMigration.Bench.Planner
             text.AppendLine();
             text.AppendLine("## Targets");
             foreach (var t in targets) text.AppendLine(t);
+            text.AppendLine();
+            text.AppendLine("## Notes");
+            text.AppendLine("- Timings are one process on a shared 2-core machine (other jobs were running); runs of the same binary varied by up to 3x. Ours is the median of three runs after a JIT warm-up on small-6.");
+            text.AppendLine("- small-6 and small-8 use 12-30 and 15-25 VMs per host (not 20-100) so CP-SAT gets instances of at most 200 VMs.");
+            text.AppendLine("- CP-SAT solves the final placement only (no waves, no intermediate states), so it is a bound on what a staged plan can reach. \"Feasible\" with bound 0 means it found a better placement but proved nothing; the gap is measured against its best placement, scored with the planner's own metric.");
+            text.AppendLine("- The baseline is replayed one move at a time (its waves column counts single moves); ours runs moves in parallel waves of at most 2 migrations per host.");
             return text.ToString();
         }
 
