@@ -25,6 +25,8 @@
         'Get-MigrationRule'
         'New-MigrationRule'
         'Remove-MigrationRule'
+        'Invoke-HostEvacuation'
+        'Resume-MigrationHost'
         'Start-MigrationLab'
         'Get-MigrationLab'
         'Stop-MigrationLab'
