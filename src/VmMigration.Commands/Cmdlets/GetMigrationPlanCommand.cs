@@ -52,7 +52,12 @@ namespace VmMigration.Commands
         [ValidateRange(0.0, 1.0)]
         public double TargetScore { get; set; } = 0.05;
 
-        protected override void ProcessRecord()
+        private readonly System.Collections.Generic.List<string> hostNames = new System.Collections.Generic.List<string>();
+
+        // Hosts piped in one by one make one plan together, made once all have arrived.
+        protected override void ProcessRecord() => hostNames.AddRange(HostName ?? Array.Empty<string>());
+
+        protected override void EndProcessing()
         {
             try
             {
@@ -61,7 +66,7 @@ namespace VmMigration.Commands
                 var options = new PlanningOptions
                 {
                     Goal = Goal,
-                    HostNames = (HostName ?? Array.Empty<string>()).ToList(),
+                    HostNames = hostNames.Distinct(StringComparer.OrdinalIgnoreCase).ToList(),
                     MaxMoves = MaxMoves,
                     BandwidthMBps = BandwidthMBps,
                     MaxDowntimeMs = MaxDowntimeMs,
