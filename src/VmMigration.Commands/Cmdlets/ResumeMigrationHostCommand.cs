@@ -25,6 +25,8 @@ namespace VmMigration.Commands
         [ValidateNotNullOrEmpty]
         public string? RulePath { get; set; }
 
+        private bool WhatIfRequested => MyInvocation.BoundParameters.ContainsKey("WhatIf");
+
         protected override void ProcessRecord()
         {
             var host = ResolveDestination(HostName);
@@ -69,6 +71,11 @@ namespace VmMigration.Commands
                     }
                     return true;
                 });
+            }
+            if (mark?.JournalPath != null && !WhatIfRequested)
+            {
+                // The next evacuation of this host starts a fresh journal; this one is kept beside it, archived.
+                EvacuationJournal.Archive(mark.JournalPath);
             }
             WriteObject(Inventory.DescribeHosts(new[] { host }, CancellationToken).Single());
         }

@@ -44,13 +44,10 @@ namespace VmMigration.Execution
             var start = DateTime.UtcNow;
             var host = registry.Resolve(options.HostName);
             var facts = TimeLimit.Run(() => host.Connection.GetHostFacts(), registry.CallTimeout, host.Name, "its host facts", cancellationToken);
-            var journal = options.Resume ? EvacuationJournal.Load(options.JournalPath) : EvacuationJournal.Create(options.JournalPath, host.Name, facts.HostUuid);
+            // -Resume insists on a journal to continue; a plain re-run continues the same journal too, so it is idempotent.
+            var journal = options.Resume ? EvacuationJournal.Load(options.JournalPath) : EvacuationJournal.OpenOrCreate(options.JournalPath, host.Name, facts.HostUuid);
             maintenance.Enter(facts.HostUuid, host.Name, "evacuation", journal.Path);
-
-            if (options.Resume)
-            {
-                SettleInterruptedMoves(journal, observer, cancellationToken);
-            }
+            SettleInterruptedMoves(journal, observer, cancellationToken);
 
             double predicted = 0;
             var stopped = false;
@@ -84,8 +81,8 @@ namespace VmMigration.Execution
                 DurationSec = Math.Round((end - start).TotalSeconds, 1),
                 Moved = results.Count(r => r.Status == MigrationStatus.Succeeded),
                 Failed = results.Count(r => r.Status == MigrationStatus.Failed || r.Status == MigrationStatus.Aborted),
-                Skipped = results.Count(r => r.Status == MigrationStatus.Skipped && r.ErrorId == null),
-                NotStarted = results.Count(r => r.Status == MigrationStatus.Skipped && r.ErrorId != null),
+                Skipped = results.Count(r => r.Status == MigrationStatus.Skipped && (r.ErrorId == null || r.ErrorId == ErrorIds.VmNotRunning)),
+                NotStarted = results.Count(r => r.Status == MigrationStatus.Skipped && r.ErrorId != null && r.ErrorId != ErrorIds.VmNotRunning),
                 TransferredBytes = results.Sum(r => r.TransferredBytes),
                 PredictedDurationSec = Math.Round(predicted, 1),
                 InMaintenance = true,
@@ -103,7 +100,7 @@ namespace VmMigration.Execution
             }
             var guests = TimeLimit.Run(() => host.Connection.ListGuests(), registry.CallTimeout, host.Name, "its list of VMs", cancellationToken);
             totalVMs = Math.Max(totalVMs, guests.Count + results.Count(r => r.Status == MigrationStatus.Succeeded));
-            foreach (var guest in guests.Where(g => !g.Active))
+            foreach (var guest in guests.Where(g => !g.Active && !reported.Contains(g.Uuid)))
             {
                 Report(observer, journal, Outcome(guest.Name, host.Name, "", MigrationStatus.Skipped, ErrorIds.VmNotRunning,
                     $"VM '{guest.Name}' is {guest.State}; live migration moves running VMs only, so it stays defined on '{host.Name}'."), guest.Uuid, EvacuationStepState.NotStarted);
@@ -125,6 +122,10 @@ namespace VmMigration.Execution
             foreach (var unplaced in plan.Unplaced.Where(u => string.Equals(u.HostName, host.Name, StringComparison.OrdinalIgnoreCase)))
             {
                 var uuid = guests.FirstOrDefault(g => g.Name == unplaced.VMName)?.Uuid ?? unplaced.VMName;
+                if (reported.Contains(uuid))
+                {
+                    continue;
+                }
                 Report(observer, journal, Outcome(unplaced.VMName, host.Name, "", MigrationStatus.Skipped, unplaced.Reason.Code, unplaced.Reason.Text), uuid, EvacuationStepState.NotStarted);
             }
 

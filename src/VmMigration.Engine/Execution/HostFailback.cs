@@ -40,7 +40,7 @@ namespace VmMigration.Execution
                 var refusal = WhyNot(entry, host, rules, cancellationToken, out var located);
                 if (refusal != null)
                 {
-                    yield return Skipped(entry, host.Name, refusal);
+                    yield return Skipped(entry, host.Name, refusal.ErrorId, refusal.Message);
                     continue;
                 }
                 var request = new LiveMigrationRequest(located!, host);
@@ -48,7 +48,7 @@ namespace VmMigration.Execution
             }
         }
 
-        private string? WhyNot(EvacuationJournalEntry entry, ConnectedHost host, ClusterRules? rules, CancellationToken cancellationToken, out LocatedVM? located)
+        private MigrationException? WhyNot(EvacuationJournalEntry entry, ConnectedHost host, ClusterRules? rules, CancellationToken cancellationToken, out LocatedVM? located)
         {
             located = null;
             try
@@ -57,24 +57,29 @@ namespace VmMigration.Execution
             }
             catch (MigrationException error)
             {
-                return $"VM '{entry.VMName}' cannot be found any more: {error.Message}";
+                return error;
             }
             if (!string.Equals(located.Host.Name, entry.Destination, StringComparison.OrdinalIgnoreCase))
             {
-                return $"VM '{entry.VMName}' has moved on since the evacuation (it runs on '{located.Host.Name}', not '{entry.Destination}'); it is left there.";
+                return new MigrationException(VmMovedOn, ErrorKind.InvalidOperation,
+                    $"VM '{entry.VMName}' has moved on since the evacuation (it runs on '{located.Host.Name}', not '{entry.Destination}'); it is left there.", entry.VMName);
             }
             var barred = rules?.Rules.FirstOrDefault(r => r.VMs.Contains(entry.VMName) &&
                 ((r.Kind == PlacementRuleKind.MustNotRunOn && r.Hosts.Contains(host.Name)) ||
                  (r.Kind == PlacementRuleKind.MustRunOn && !r.Hosts.Contains(host.Name))));
             if (barred != null)
             {
-                return $"Rule '{barred.Name}' ({barred.Kind}) does not allow VM '{entry.VMName}' on '{host.Name}'.";
+                return new MigrationException(PlanningErrorIds.RuleConflict, ErrorKind.InvalidOperation,
+                    $"Rule '{barred.Name}' ({barred.Kind}) does not allow VM '{entry.VMName}' on '{host.Name}'.", entry.VMName);
             }
             var reasons = MigrationPreflight.Check(new LiveMigrationRequest(located, host), registry.CallTimeout, cancellationToken);
-            return reasons.Count == 0 ? null : $"{reasons[0].ErrorId}: {reasons[0].Message}";
+            return reasons.Count == 0 ? null : reasons[0];
         }
 
-        private static MigrationResult Skipped(EvacuationJournalEntry entry, string hostName, string why) => new MigrationResult
+        /// <summary>A VM the evacuation moved that someone moved again since: failback leaves it where it is.</summary>
+        public const string VmMovedOn = "VmMovedOn";
+
+        private static MigrationResult Skipped(EvacuationJournalEntry entry, string hostName, string errorId, string why) => new MigrationResult
         {
             VMName = entry.VMName,
             Source = entry.Destination,
@@ -84,6 +89,7 @@ namespace VmMigration.Execution
             Phase = MigrationPhase.Prepare,
             StartTime = DateTime.UtcNow,
             EndTime = DateTime.UtcNow,
+            ErrorId = errorId,
             Message = why,
         };
     }

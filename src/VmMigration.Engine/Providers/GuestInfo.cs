@@ -9,6 +9,8 @@ namespace VmMigration.Providers
         public long MemoryMB { get; set; }
         public int VCpuCount { get; set; }
         public bool Persistent { get; set; }
+        /// <summary>CPU time the guest has used since it started, in nanoseconds (two readings give its CPU use).</summary>
+        public long CpuTimeNs { get; set; }
         public bool Active => State == VMState.Running || State == VMState.Paused || State == VMState.Blocked;
     }
 }

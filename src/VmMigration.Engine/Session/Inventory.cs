@@ -111,6 +111,7 @@ namespace VmMigration.Session
             MemoryMB = guest.MemoryMB,
             VCpuCount = guest.VCpuCount,
             Persistent = guest.Persistent,
+            CpuTimeNs = guest.CpuTimeNs,
         };
 
         private static MigrationHost Describe(ConnectedHost host, HostFacts facts, IReadOnlyList<GuestInfo> guests) => new MigrationHost

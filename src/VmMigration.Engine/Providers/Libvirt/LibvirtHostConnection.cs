@@ -476,6 +476,7 @@ namespace VmMigration.Providers.Libvirt
                 MemoryMB = (long)(info.MaxMemoryKiB / 1024),
                 VCpuCount = info.VirtualCpuCount,
                 Persistent = persistent == 1,
+                CpuTimeNs = (long)info.CpuTimeNs,
             };
         }
 
