@@ -185,6 +185,14 @@ namespace VmMigration.Execution
             var completed = migration.Result;
             result.Phase = MigrationPhase.Confirm;
             result.DowntimeMs = completed.DowntimeMs;
+            if (completed.DowntimeMs.HasValue && !controller.PostCopyStarted)
+            {
+                SwitchoverOverhead.Observe(source.Name, request.Destination.Name, completed.DowntimeMs.Value, controller.CurrentDowntimeLimitMs);
+                if (completed.DowntimeMs.Value > request.MaxDowntimeMs)
+                {
+                    result.Message = $"The pause at the switch was {completed.DowntimeMs.Value} ms, over -MaxDowntimeMs {request.MaxDowntimeMs}: the hosts added {completed.DowntimeMs.Value - controller.CurrentDowntimeLimitMs} ms beyond QEMU's downtime limit. Later moves between '{source.Name}' and '{request.Destination.Name}' budget for it.";
+                }
+            }
             result.TransferredBytes = completed.DataProcessed > 0 ? completed.DataProcessed : completed.MemoryProcessed + completed.DiskProcessed;
             result.Iterations = Math.Max(result.Iterations, completed.MemoryIteration);
             result.MaxThrottlePercent = Math.Max(result.MaxThrottlePercent, completed.AutoConvergeThrottlePercent);
