@@ -33,7 +33,15 @@ if ([System.IO.Path]::GetFileName($MyInvocation.ScriptName) -ne 'Invoke-Build.ps
     & dotnet restore (Join-Path $PSScriptRoot '.config/build-tools/BuildTools.csproj') --nologo -v quiet
     if ($LASTEXITCODE) { throw "Restoring the build tools (Invoke-Build, Pester) from NuGet failed." }
     $invokeBuild = Join-Path (Get-NuGetPackageRoot) 'invoke-build/5.14.23/tools/Invoke-Build.ps1'
-    & $invokeBuild -Task $Tasks -File $PSCommandPath -Configuration $Configuration -PesterPath $PesterPath
+    $summaryFile = Join-Path $PSScriptRoot 'out/test-results/summary.txt'
+    Remove-Item $summaryFile -ErrorAction Ignore
+    try {
+        & $invokeBuild -Task $Tasks -File $PSCommandPath -Configuration $Configuration -PesterPath $PesterPath
+    }
+    finally {
+        # The test run ends with its plain summary line, after everything Invoke-Build prints.
+        if (Test-Path $summaryFile) { Write-Host (Get-Content $summaryFile -Raw).Trim() }
+    }
     return
 }
 
@@ -104,10 +112,13 @@ task Test Bootstrap, Build, {
     $xunit = Invoke-XunitTests -ResultsDirectory $results
     $pester = Invoke-PesterTests -ResultsDirectory $results
     $passed = $xunit.Passed + $pester.Passed
-    $failed = $xunit.Failed + $pester.Failed
+    # A runner that crashed counts as a failure even when it reported none.
+    $failed = $xunit.Failed + $pester.Failed + [int]($xunit.RunFailed -and $xunit.Failed -eq 0) + [int]($pester.RunFailed -and $pester.Failed -eq 0)
     $skipped = $xunit.Skipped + $pester.Skipped
     Write-Build White "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed, $($xunit.Skipped) skipped; Pester: $($pester.Passed) passed, $($pester.Failed) failed, $($pester.Skipped) skipped"
-    Write-Host "$passed passed, $failed failed, $skipped skipped"
+    $summaryLine = "$passed passed, $failed failed, $skipped skipped"
+    Write-Host $summaryLine
+    Set-Content (Join-Path $results 'summary.txt') $summaryLine
     if ($failed -gt 0 -or $xunit.RunFailed -or $pester.RunFailed) { throw "$failed test(s) failed." }
     if ($passed -eq 0) { throw 'No test ran.' }
 }

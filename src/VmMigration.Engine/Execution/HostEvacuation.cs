@@ -363,19 +363,8 @@ namespace VmMigration.Execution
             observer.HostProgress(results.Count(r => r.Status == MigrationStatus.Succeeded), Math.Max(totalVMs, results.Count));
         }
 
-        private static MigrationResult Outcome(string vm, string source, string destination, MigrationStatus status, string? errorId, string message) => new MigrationResult
-        {
-            VMName = vm,
-            Source = source,
-            Destination = destination,
-            RunningOn = status == MigrationStatus.Succeeded ? destination : source,
-            Status = status,
-            Phase = MigrationPhase.Prepare,
-            StartTime = DateTime.UtcNow,
-            EndTime = DateTime.UtcNow,
-            ErrorId = errorId,
-            Message = message,
-        };
+        private static MigrationResult Outcome(string vm, string source, string destination, MigrationStatus status, string? errorId, string message) =>
+            UnmovedResult.Create(vm, source, destination, status == MigrationStatus.Succeeded ? destination : source, status, errorId, message);
 
         private sealed class PlannedStep
         {

@@ -79,18 +79,7 @@ namespace VmMigration.Execution
         /// <summary>A VM the evacuation moved that someone moved again since: failback leaves it where it is.</summary>
         public const string VmMovedOn = "VmMovedOn";
 
-        private static MigrationResult Skipped(EvacuationJournalEntry entry, string hostName, string errorId, string why) => new MigrationResult
-        {
-            VMName = entry.VMName,
-            Source = entry.Destination,
-            Destination = hostName,
-            RunningOn = entry.Destination,
-            Status = MigrationStatus.Skipped,
-            Phase = MigrationPhase.Prepare,
-            StartTime = DateTime.UtcNow,
-            EndTime = DateTime.UtcNow,
-            ErrorId = errorId,
-            Message = why,
-        };
+        private static MigrationResult Skipped(EvacuationJournalEntry entry, string hostName, string errorId, string why) =>
+            UnmovedResult.Create(entry.VMName, entry.Destination, hostName, entry.Destination, MigrationStatus.Skipped, errorId, why);
     }
 }

@@ -29,17 +29,7 @@ namespace VmMigration.Execution
         }
 
         /// <summary>The result for a step whose VM already runs on the step's destination.</summary>
-        public static MigrationResult AlreadyInPlace(MigrationPlanStep step) => new MigrationResult
-        {
-            VMName = step.VMName,
-            Source = step.Source,
-            Destination = step.Destination,
-            RunningOn = step.Destination,
-            Status = MigrationStatus.Skipped,
-            Phase = MigrationPhase.Prepare,
-            StartTime = DateTime.UtcNow,
-            EndTime = DateTime.UtcNow,
-            Message = $"VM '{step.VMName}' already runs on '{step.Destination}', where the plan puts it.",
-        };
+        public static MigrationResult AlreadyInPlace(MigrationPlanStep step) => UnmovedResult.Create(step.VMName, step.Source, step.Destination, step.Destination,
+            MigrationStatus.Skipped, null, $"VM '{step.VMName}' already runs on '{step.Destination}', where the plan puts it.");
     }
 }
