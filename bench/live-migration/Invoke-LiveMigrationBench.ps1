@@ -16,6 +16,8 @@ param(
     [double[]] $Ratios = @(0, 0.5, 0.9, 1.5, 3),
     [int] $MaxDowntimeMs = 300,
     [int] $TimeoutSec = 120,
+    # Runs ours with post-copy permitted (Auto then takes that step when pre-copy cannot finish in time).
+    [switch] $AllowPostCopy,
     [string] $LabPath = '/var/lib/vmmigration/bench-live',
     [string] $OutFile = (Join-Path $PSScriptRoot '../results/live-migration.md')
 )
@@ -58,10 +60,10 @@ try {
         $name = "ours-$($ratio -replace '\.', '_')"
         $before = New-BenchGuest $name $rate
         $clock = [Diagnostics.Stopwatch]::StartNew()
-        $result = Move-VMLive -VM $name -Destination lab2 -Strategy Auto -BandwidthMBps $BandwidthMBps -MaxDowntimeMs $MaxDowntimeMs -TimeoutSec $TimeoutSec -Confirm:$false -ErrorAction SilentlyContinue
+        $result = Move-VMLive -VM $name -Destination lab2 -Strategy Auto -BandwidthMBps $BandwidthMBps -MaxDowntimeMs $MaxDowntimeMs -TimeoutSec $TimeoutSec -AllowPostCopy:$AllowPostCopy -Confirm:$false -ErrorAction SilentlyContinue
         $wall = $clock.Elapsed.TotalSeconds
         $rows.Add([pscustomobject]@{
-                Ratio = $ratio; Method = 'ours (Auto)'; Converged = ($result.Status -eq 'Succeeded'); TotalSec = [Math]::Round($wall, 1)
+                Ratio = $ratio; Method = $(if ($AllowPostCopy) { 'ours (Auto -AllowPostCopy)' } else { 'ours (Auto)' }); Converged = ($result.Status -eq 'Succeeded'); TotalSec = [Math]::Round($wall, 1)
                 DowntimeMs = $result.DowntimeMs; MovedMiB = [Math]::Round($result.TransferredBytes / 1MB); RatioToFloor = [Math]::Round($wall / $floorSec, 2)
                 Slowdown = (Measure-Slowdown $before $result.RunningOn $name $wall); Notes = (($result.Escalations | ForEach-Object Action) -join ',') + " throttle<=$($result.MaxThrottlePercent)%"
             })

@@ -163,6 +163,7 @@ namespace VmMigration.Execution
             result.MaxThrottlePercent = Math.Max(controller.MaxThrottlePercent, last?.AutoConvergeThrottlePercent ?? 0);
             if (last != null)
             {
+                result.TransferredBytes = last.DataProcessed;
                 result.Iterations = last.MemoryIteration;
                 result.PredictedDowntimeMs = ConvergenceController.PredictDowntimeMs(last);
             }
