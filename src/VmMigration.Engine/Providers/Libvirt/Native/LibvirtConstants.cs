@@ -24,6 +24,9 @@ namespace VmMigration.Providers.Libvirt.Native
         public const int ErrAccessDenied = 88;
         public const int ErrCpuIncompatible = 91;
         public const int ErrAuthUnavailable = 94;
+        public const int ErrNoStoragePool = 49;
+        public const int ErrNoStorageVolume = 50;
+        public const int ErrNoDomainMetadata = 80;
 
         // virErrorDomain
         public const int FromRpc = 7;
@@ -77,5 +80,17 @@ namespace VmMigration.Providers.Libvirt.Native
         public const int TypedParamString = 7;
 
         public const int UuidStringBufferLength = 37;
+
+        public const uint DomainXmlInactive = 1u << 1;
+        public const int DomainMetadataElement = 2;
+
+        // Storage
+        public const uint StoragePoolBuildNoOverwrite = 1u << 2;
+        public const uint StorageVolGetPhysical = 1u << 0;
+        public const uint StorageVolDownloadSparseStream = 1u << 0;
+        public const uint StorageVolUploadSparseStream = 1u << 0;
+        public const uint StreamRecvStopAtHole = 1u << 0;
+        /// <summary>virStreamRecvFlags: the stream is at a hole; read its length with virStreamRecvHole.</summary>
+        public const int StreamRecvAtHole = -3;
     }
 }
