@@ -23,6 +23,7 @@
         'Stop-MigrationLab'
         'New-MigrationLabVM'
         'Test-MigrationLabVM'
+        'Copy-VMClone'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

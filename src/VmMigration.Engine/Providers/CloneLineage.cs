@@ -1,36 +1,62 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Xml.Linq;
 
 namespace VmMigration.Providers
 {
     /// <summary>
-    /// The lineage a linked clone carries in its domain's &lt;metadata&gt;: its parent's name and UUID. libvirt keeps it with
-    /// the definition, so the parent -> children relation survives sessions and is visible to virsh (metadata --uri).
+    /// What the module records in a domain's &lt;metadata&gt; (one element under its own namespace, as libvirt keys metadata
+    /// by URI): a linked clone names its parent; a parent lists the disks made read-only for its children. libvirt keeps it
+    /// with the definition, so the parent -> children relation survives sessions and is visible to virsh (metadata --uri).
     /// </summary>
-    public static class CloneLineage
+    public sealed class CloneLineage
     {
         public const string NamespaceUri = "https://vmmigration.invalid/xmlns/clone/1";
         public const string Prefix = "vmmig";
-        public const string ElementName = "clone";
+        public static readonly XName ElementName = XName.Get("clone", NamespaceUri);
 
-        public static XElement Build(string parentName, string parentUuid) =>
-            new XElement(XName.Get(ElementName, NamespaceUri),
-                new XAttribute(XNamespace.Xmlns + Prefix, NamespaceUri),
-                new XAttribute("parent", parentName),
-                new XAttribute("parentUuid", parentUuid));
+        public string? ParentName { get; set; }
+        public string? ParentUuid { get; set; }
 
-        /// <summary>Parent name and UUID from the metadata element (as virDomainGetMetadata returns it), or nulls.</summary>
-        public static (string? ParentName, string? ParentUuid) Parse(string? metadataXml)
+        /// <summary>Target devices (vda, ...) this VM's disks were made read-only for, because linked clones are backed by them.</summary>
+        public IReadOnlyList<string> ProtectedDisks { get; set; } = Array.Empty<string>();
+
+        public bool IsEmpty => ParentUuid == null && ProtectedDisks.Count == 0;
+
+        public XElement ToElement()
         {
-            if (string.IsNullOrWhiteSpace(metadataXml)) return (null, null);
+            var element = new XElement(ElementName, new XAttribute(XNamespace.Xmlns + Prefix, NamespaceUri));
+            if (ParentName != null) element.Add(new XAttribute("parent", ParentName));
+            if (ParentUuid != null) element.Add(new XAttribute("parentUuid", ParentUuid));
+            if (ProtectedDisks.Count > 0) element.Add(new XAttribute("protectedDisks", string.Join(" ", ProtectedDisks)));
+            return element;
+        }
+
+        /// <summary>Reads the element as virDomainGetMetadata returns it; empty for null or foreign content.</summary>
+        public static CloneLineage Parse(string? metadataXml)
+        {
+            if (string.IsNullOrWhiteSpace(metadataXml)) return new CloneLineage();
             try
             {
-                var element = XElement.Parse(metadataXml);
-                return ((string?)element.Attribute("parent"), (string?)element.Attribute("parentUuid"));
+                return FromElement(XElement.Parse(metadataXml));
             }
             catch (System.Xml.XmlException)
             {
-                return (null, null); // someone else's content under our URI: not a lineage we can trust
+                return new CloneLineage(); // someone else's content under our URI: not a lineage we can trust
             }
+        }
+
+        public static CloneLineage FromElement(XElement? element)
+        {
+            if (element == null) return new CloneLineage();
+            var disks = ((string?)element.Attribute("protectedDisks") ?? "").Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);
+            return new CloneLineage
+            {
+                ParentName = (string?)element.Attribute("parent"),
+                ParentUuid = (string?)element.Attribute("parentUuid"),
+                ProtectedDisks = disks.ToList(),
+            };
         }
     }
 }

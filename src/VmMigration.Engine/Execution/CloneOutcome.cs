@@ -1,0 +1,17 @@
+using System.Collections.Generic;
+
+namespace VmMigration.Execution
+{
+    /// <summary>The clone made, and what it cost: how long the source was paused (running sources only) and what was copied.</summary>
+    public sealed class CloneOutcome
+    {
+        public MigrationVM VM { get; set; } = new MigrationVM();
+        public string StoragePool { get; set; } = "";
+        public IReadOnlyList<string> DiskPaths { get; set; } = new List<string>();
+        /// <summary>Bytes of disk data copied (holes excluded; 0 for a linked clone).</summary>
+        public long CopiedBytes { get; set; }
+        public long DurationMs { get; set; }
+        /// <summary>How long the source's vCPUs were paused for a crash-consistent copy; null when it was not running.</summary>
+        public long? SourcePausedMs { get; set; }
+    }
+}
