@@ -146,7 +146,7 @@ namespace VmMigration.Execution
                         made = destination.Connection.CreateStorageVolume(pool!.Name, StorageVolumeXml.Overlay(volumeName, volume.CapacityBytes, volume.Path, disk.Format));
                         created.Add(made.Path);
                     }
-                    else if (sameHost)
+                    else if (sameHost && !pause)
                     {
                         made = destination.Connection.CloneStorageVolume(pool!.Name, StorageVolumeXml.CopyOf(volumeName, volume.Format, volume.CapacityBytes), volume.Path);
                         created.Add(made.Path);
@@ -154,6 +154,8 @@ namespace VmMigration.Execution
                     }
                     else
                     {
+                        // Another host, or a running source: QEMU holds the source's image lock, which qemu-img (behind
+                        // virStorageVolCreateXMLFrom) respects even while paused; the storage stream reads the file directly.
                         made = destination.Connection.CreateStorageVolume(pool!.Name, StorageVolumeXml.StreamTarget(volumeName, volume.PhysicalBytes));
                         created.Add(made.Path);
                         using var reader = sourceHost.Connection.OpenVolumeReader(volume.Path);

@@ -34,7 +34,10 @@ namespace VmMigration.Execution
                 new XElement("capacity", new XAttribute("unit", "bytes"), capacityBytes.ToString(CultureInfo.InvariantCulture)));
             if (allocationBytes != null)
                 volume.Add(new XElement("allocation", new XAttribute("unit", "bytes"), allocationBytes.Value.ToString(CultureInfo.InvariantCulture)));
-            volume.Add(new XElement("target", new XElement("format", new XAttribute("type", format))));
+            var target = new XElement("target", new XElement("format", new XAttribute("type", format)));
+            // libvirt writes qcow2 v2 (compat 0.10) unless told: no lazy refcounts, no zero clusters, slower.
+            if (format == "qcow2") target.Add(new XElement("compat", "1.1"));
+            volume.Add(target);
             return volume;
         }
     }
