@@ -92,6 +92,8 @@ namespace VmMigration.Session
             MemoryMB = guest.MemoryMB,
             VCpuCount = guest.VCpuCount,
             Persistent = guest.Persistent,
+            IsLinkedClone = guest.IsLinkedClone,
+            ParentName = guest.ParentName,
         };
 
         private static MigrationHost Describe(ConnectedHost host, HostFacts facts, IReadOnlyList<GuestInfo> guests) => new MigrationHost
