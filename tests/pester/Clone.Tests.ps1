@@ -68,7 +68,10 @@ Describe 'Copy-VMClone on the lab' {
         $clone | Should -BeOfType ([VmMigration.MigrationVM])
         $clone.HostName | Should -Be 'lab1'
         $clone.IsLinkedClone | Should -BeFalse
-        $clone.SourcePausedMs | Should -BeGreaterOrEqual 0 -Because 'a running source is paused for the copy and the pause is reported'
+        $clone.SourcePausedMs | Should -BeGreaterOrEqual 0 -Because 'the switch of a running source onto temporary overlays is measured and reported'
+        (Invoke-Virsh $LabPath lab1 @('domblklist', 'base')).Output | Should -Match ([regex]::Escape($BaseDisk)) -Because 'the overlays were merged back'
+        Get-ChildItem "$LabPath/lab1/pool" -Filter '*vmmigration-freeze*' | Should -BeNullOrEmpty
+        (Invoke-Virsh $LabPath lab1 @('dumpxml', '--inactive', 'base')).Output | Should -Match ([regex]::Escape($BaseDisk))
         $clone.Uuid | Should -Not -Be $sourceUuid
         Get-VirshDomainState $LabPath lab1 'base-full' | Should -Be 'running'
         Wait-Heartbeat lab1 'base-full'
@@ -102,6 +105,17 @@ Describe 'Copy-VMClone on the lab' {
             (Invoke-Virsh $LabPath $h @('list', '--all', '--uuid')).Output -split "`n" | Where-Object { $_.Trim() }
         }
         ($uuids | Sort-Object -Unique).Count | Should -Be $uuids.Count
+    }
+
+    It 'a full clone of a shut-off VM has its content and leaves it shut off' {
+        $sourceHash = Get-DiskHash $TmplDisk
+
+        $clone = Copy-VMClone -VM tmpl -Name tmpl-full -Confirm:$false
+
+        $clone.SourcePausedMs | Should -BeNullOrEmpty
+        $clone.State | Should -Be 'ShutOff'
+        Get-DiskHash $clone.DiskPaths[0] | Should -Be $sourceHash
+        Get-VirshDomainState $LabPath lab1 'tmpl' | Should -Be 'shut off'
     }
 
     It 'a linked clone reads through to its parent, and its writes never reach the parent' {

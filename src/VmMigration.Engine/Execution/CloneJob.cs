@@ -14,13 +14,16 @@ namespace VmMigration.Execution
     /// <summary>
     /// Makes a clone: checks (name, pool, space, linked rules), copies or links every file disk through libvirt's storage API,
     /// defines the clone with a new identity, protects a linked clone's parent, and starts the clone when asked.
-    /// A running source is cloned crash-consistently by pausing its vCPUs for the copy (measured in the outcome).
+    /// A running source is cloned crash-consistently from disks frozen under temporary overlays (the switch is measured).
     /// On any failure everything this job created is removed again and the parent's definition restored.
     /// </summary>
     public sealed class CloneJob
     {
         /// <summary>Room an empty qcow2 overlay needs (header, L1 and refcount tables), rounded up generously.</summary>
         internal const long OverlayReserveBytes = 1L << 20;
+
+        /// <summary>Merging back only what the guest wrote during the copy; generous for a busy guest on a slow disk.</summary>
+        private static readonly TimeSpan OverlayMergeTimeout = TimeSpan.FromMinutes(10);
 
         private readonly CloneRequest request;
         private readonly IReadOnlyList<ConnectedHost> connectedHosts;
@@ -122,14 +125,19 @@ namespace VmMigration.Execution
             var diskFiles = new Dictionary<string, string>(StringComparer.Ordinal);
             if (disks.Count == 0) return diskFiles;
             var sourceHost = request.Source.Host;
-            // Pausing the vCPUs freezes the disks: every disk is copied at one instant, as after a power cut (crash-consistent).
-            // A linked clone never pauses: its parent is shut off.
-            bool pause = !request.Linked && request.Source.Guest.State == VMState.Running;
-            var paused = new Stopwatch();
-            if (pause)
+            var sourceName = request.Source.Guest.Name;
+            // A running source's disks are frozen under temporary overlays (an atomic disk-only external snapshot: QEMU pauses
+            // the guest only for the switch), copied while the guest writes into the overlays, then merged back. Every disk
+            // is copied as of one instant, as after a power cut: crash-consistent. A linked clone's parent is shut off.
+            bool freeze = !request.Linked && request.Source.Guest.State == VMState.Running;
+            if (freeze)
             {
-                sourceHost.Connection.SuspendGuest(request.Source.Guest.Name);
-                paused.Start();
+                var suffix = ".vmmigration-freeze-" + Guid.NewGuid().ToString("N").Substring(0, 8) + ".qcow2";
+                var overlays = disks.ToDictionary(d => d.Target, d => d.Path + suffix);
+                Report($"Freezing the disks of {sourceName}");
+                var switchClock = Stopwatch.StartNew();
+                sourceHost.Connection.CreateDiskOverlays(sourceName, overlays);
+                outcome.SourcePausedMs = switchClock.ElapsedMilliseconds;
             }
             try
             {
@@ -146,7 +154,7 @@ namespace VmMigration.Execution
                         made = destination.Connection.CreateStorageVolume(pool!.Name, StorageVolumeXml.Overlay(volumeName, volume.CapacityBytes, volume.Path, disk.Format));
                         created.Add(made.Path);
                     }
-                    else if (sameHost && !pause)
+                    else if (sameHost)
                     {
                         made = destination.Connection.CloneStorageVolume(pool!.Name, StorageVolumeXml.CopyOf(volumeName, volume.Format, volume.CapacityBytes), volume.Path);
                         created.Add(made.Path);
@@ -154,8 +162,6 @@ namespace VmMigration.Execution
                     }
                     else
                     {
-                        // Another host, or a running source: QEMU holds the source's image lock, which qemu-img (behind
-                        // virStorageVolCreateXMLFrom) respects even while paused; the storage stream reads the file directly.
                         made = destination.Connection.CreateStorageVolume(pool!.Name, StorageVolumeXml.StreamTarget(volumeName, volume.PhysicalBytes));
                         created.Add(made.Path);
                         using var reader = sourceHost.Connection.OpenVolumeReader(volume.Path);
@@ -168,10 +174,10 @@ namespace VmMigration.Execution
             }
             finally
             {
-                if (pause)
+                if (freeze)
                 {
-                    sourceHost.Connection.ResumeGuest(request.Source.Guest.Name);
-                    outcome.SourcePausedMs = paused.ElapsedMilliseconds;
+                    Report($"Merging the writes of {sourceName} back into its disks");
+                    sourceHost.Connection.MergeDiskOverlays(sourceName, disks.Select(d => d.Target), OverlayMergeTimeout);
                 }
             }
             return diskFiles;

@@ -70,10 +70,15 @@ namespace VmMigration.Providers
 
         void StartGuest(string name);
 
-        /// <summary>Pauses the guest's vCPUs (virDomainSuspend); its disks stop changing until <see cref="ResumeGuest"/>.</summary>
-        void SuspendGuest(string name);
+        /// <summary>
+        /// Freezes disks of a running guest: each named disk (target device -> new overlay file) gets an external qcow2 overlay
+        /// that takes the guest's writes from now on, so the original files stop changing (a disk-only external snapshot,
+        /// atomic across disks, no snapshot metadata). Undo with <see cref="MergeDiskOverlays"/>.
+        /// </summary>
+        void CreateDiskOverlays(string name, IReadOnlyDictionary<string, string> overlayFileByDiskTarget);
 
-        void ResumeGuest(string name);
+        /// <summary>Commits each disk's active overlay back into its original file, pivots the guest onto it and deletes the overlay.</summary>
+        void MergeDiskOverlays(string name, IEnumerable<string> diskTargets, TimeSpan timeout);
 
         /// <summary>The pool with that name, refreshed so its free space is current; null when the host has none.</summary>
         StoragePoolInfo? FindStoragePool(string name);

@@ -59,7 +59,7 @@ namespace VmMigration.Tests.Execution
             Assert.False(outcome.VM.IsLinkedClone);
             Assert.Null(outcome.SourcePausedMs);
             Assert.Contains("CloneVolume web2-vda.qcow2", a.Calls);
-            Assert.DoesNotContain(a.Calls, c => c.StartsWith("Suspend", StringComparison.Ordinal));
+            Assert.DoesNotContain(a.Calls, c => c.StartsWith("Freeze", StringComparison.Ordinal));
             var xml = a.DefinitionXml["web2"];
             Assert.NotEqual(source.Uuid, outcome.VM.Uuid);
             Assert.Equal(new[] { "/pools/lab/web2-vda.qcow2" }, CloneDomainXml.FileDisks(xml).Select(d => d.Path));
@@ -68,7 +68,7 @@ namespace VmMigration.Tests.Execution
         }
 
         [Fact]
-        public void A_running_source_is_paused_only_around_the_copy_and_keeps_running()
+        public void A_running_source_is_copied_from_disks_frozen_under_overlays_that_are_merged_back_and_it_keeps_running()
         {
             var source = AddSource(a, "web1", VMState.Running, sourceDisk.Path);
 
@@ -76,10 +76,24 @@ namespace VmMigration.Tests.Execution
 
             Assert.NotNull(outcome.SourcePausedMs);
             var calls = a.Calls.ToList();
-            Assert.True(calls.IndexOf("Suspend web1") < calls.IndexOf("Write /pools/lab/web2-vda.qcow2"));
-            Assert.True(calls.IndexOf("Write /pools/lab/web2-vda.qcow2") < calls.IndexOf("Resume web1"));
+            var freeze = calls.IndexOf("Freeze web1 vda");
+            var copy = calls.IndexOf("CloneVolume web2-vda.qcow2");
+            var merge = calls.IndexOf("Merge web1 vda");
+            Assert.True(freeze >= 0 && freeze < copy && copy < merge, string.Join(" | ", calls));
             Assert.Equal(VMState.Running, a.FindGuest("web1")!.State);
             Assert.Equal(VMState.Running, a.FindGuest("web2")!.State);
+        }
+
+        [Fact]
+        public void A_failed_copy_of_a_running_source_still_merges_its_overlays_back()
+        {
+            var source = AddSource(a, "web1", VMState.Running, sourceDisk.Path);
+            a.FailOn = "CloneVolume";
+
+            Assert.Throws<MigrationException>(() => Clone(source, "web2"));
+
+            Assert.Contains("Merge web1 vda", a.Calls);
+            Assert.Equal(new[] { sourceDisk.Path }, a.Volumes.Keys);
         }
 
         [Fact]
@@ -135,7 +149,7 @@ namespace VmMigration.Tests.Execution
 
             Assert.Equal(errorId, error.ErrorId);
             Assert.Equal(volumesBefore, a.Volumes.Count + b.Volumes.Count);
-            Assert.DoesNotContain(a.Calls.Concat(b.Calls), c => c.StartsWith("Define", StringComparison.Ordinal) || c.StartsWith("Suspend", StringComparison.Ordinal));
+            Assert.DoesNotContain(a.Calls.Concat(b.Calls), c => c.StartsWith("Define", StringComparison.Ordinal) || c.StartsWith("Freeze", StringComparison.Ordinal));
         }
 
         [Theory]
@@ -157,7 +171,7 @@ namespace VmMigration.Tests.Execution
         }
 
         [Fact]
-        public void A_failed_stream_to_another_host_deletes_the_partial_copy_and_resumes_the_source()
+        public void A_failed_stream_to_another_host_deletes_the_partial_copy_and_merges_the_source_back()
         {
             var source = AddSource(a, "web1", VMState.Running, sourceDisk.Path);
             b.FailOn = "Write";
@@ -166,7 +180,7 @@ namespace VmMigration.Tests.Execution
 
             Assert.Empty(b.Volumes);
             Assert.Contains("DeleteVolume /pools/lab/web2-vda.qcow2", b.Calls);
-            Assert.Equal(VMState.Running, a.FindGuest("web1")!.State);
+            Assert.Contains("Merge web1 vda", a.Calls);
         }
     }
 }

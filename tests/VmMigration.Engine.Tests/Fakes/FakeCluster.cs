@@ -242,17 +242,10 @@ namespace VmMigration.Tests.Fakes
             guests[name].State = VMState.Running;
         }
 
-        public void SuspendGuest(string name)
-        {
-            Step("Suspend", name);
-            guests[name].State = VMState.Paused;
-        }
+        public void CreateDiskOverlays(string name, IReadOnlyDictionary<string, string> overlayFileByDiskTarget) =>
+            Step("Freeze", name + " " + string.Join(",", overlayFileByDiskTarget.Keys));
 
-        public void ResumeGuest(string name)
-        {
-            Step("Resume", name);
-            guests[name].State = VMState.Running;
-        }
+        public void MergeDiskOverlays(string name, IEnumerable<string> diskTargets, TimeSpan timeout) => Step("Merge", name + " " + string.Join(",", diskTargets));
 
         public StoragePoolInfo? FindStoragePool(string name) => Pools.TryGetValue(name, out var pool) ? pool : null;
 

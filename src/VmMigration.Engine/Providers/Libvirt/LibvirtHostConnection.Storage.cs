@@ -6,7 +6,7 @@ using VmMigration.Providers.Libvirt.Native;
 
 namespace VmMigration.Providers.Libvirt
 {
-    /// <summary>Definitions without a start, pausing, lineage metadata, and libvirt's storage API (pools, volumes, streams).</summary>
+    /// <summary>Definitions without a start, lineage metadata, and libvirt's storage API (pools, volumes, streams).</summary>
     public sealed partial class LibvirtHostConnection
     {
         public string GetGuestDefinitionXml(string name)
@@ -44,18 +44,6 @@ namespace VmMigration.Providers.Libvirt
         {
             using var domain = LookUp(name);
             if (LibvirtNative.virDomainCreate(domain) < 0) throw GuestFailure(LibvirtOperationContext.Guest, "start guest", name);
-        }
-
-        public void SuspendGuest(string name)
-        {
-            using var domain = LookUp(name);
-            if (LibvirtNative.virDomainSuspend(domain) < 0) throw GuestFailure(LibvirtOperationContext.RunningGuest, "pause guest", name);
-        }
-
-        public void ResumeGuest(string name)
-        {
-            using var domain = LookUp(name);
-            if (LibvirtNative.virDomainResume(domain) < 0) throw GuestFailure(LibvirtOperationContext.RunningGuest, "resume guest", name);
         }
 
         private string? ReadLineageMetadata(DomainHandle domain, string name)

@@ -27,6 +27,7 @@ namespace VmMigration.Providers.Libvirt.Native
         public const int ErrNoStoragePool = 49;
         public const int ErrNoStorageVolume = 50;
         public const int ErrNoDomainMetadata = 80;
+        public const int ErrBlockCopyActive = 83;
 
         // virErrorDomain
         public const int FromRpc = 7;
@@ -82,6 +83,14 @@ namespace VmMigration.Providers.Libvirt.Native
         public const int UuidStringBufferLength = 37;
 
         public const uint DomainXmlInactive = 1u << 1;
+
+        // Disk-only external snapshots and active block commit
+        public const uint SnapshotCreateNoMetadata = 1u << 2;
+        public const uint SnapshotCreateDiskOnly = 1u << 4;
+        public const uint SnapshotCreateAtomic = 1u << 7;
+        public const uint BlockCommitDelete = 1u << 1;
+        public const uint BlockCommitActive = 1u << 2;
+        public const uint BlockJobAbortPivot = 1u << 1;
         public const int DomainMetadataElement = 2;
 
         // Storage

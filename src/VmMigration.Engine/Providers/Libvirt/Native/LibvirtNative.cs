@@ -96,8 +96,12 @@ namespace VmMigration.Providers.Libvirt.Native
         [DllImport(Library)] internal static extern int virDomainListGetStats(IntPtr[] nullTerminatedDomains, uint stats, out IntPtr records, uint flags);
         [DllImport(Library)] internal static extern void virDomainStatsRecordListFree(IntPtr records);
 
-        [DllImport(Library)] internal static extern int virDomainSuspend(DomainHandle domain);
-        [DllImport(Library)] internal static extern int virDomainResume(DomainHandle domain);
+        [DllImport(Library)]
+        internal static extern IntPtr virDomainSnapshotCreateXML(DomainHandle domain, [MarshalAs(Utf8)] string xml, uint flags);
+        [DllImport(Library)] internal static extern int virDomainSnapshotFree(IntPtr snapshot);
+        [DllImport(Library)]
+        internal static extern int virDomainBlockCommit(DomainHandle domain, [MarshalAs(Utf8)] string disk, IntPtr baseImage, IntPtr topImage, ulong bandwidth, uint flags);
+        [DllImport(Library)] internal static extern int virDomainBlockJobAbort(DomainHandle domain, [MarshalAs(Utf8)] string disk, uint flags);
         [DllImport(Library)]
         internal static extern IntPtr virDomainGetMetadata(DomainHandle domain, int type, [MarshalAs(Utf8)] string uri, uint flags);
 
