@@ -8,7 +8,7 @@ namespace VmMigration.Commands
 {
     /// <summary>
     /// Makes a full or linked clone of a VM, on its host or another, with a new identity (name, UUID, MAC addresses, disk files).
-    /// The source keeps running; a running source is paused only while its disks are copied, for a crash-consistent copy.
+    /// The source keeps running; a running source's disks are frozen under temporary overlays for a crash-consistent copy.
     /// </summary>
     [Cmdlet(VerbsCommon.Copy, "VMClone", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = "https://vmmigration.invalid/help/Copy-VMClone")]
     [OutputType(typeof(MigrationVM))]
@@ -92,7 +92,7 @@ namespace VmMigration.Commands
                 WriteProgress(new ProgressRecord(ActivityId, Activity, "done") { RecordType = ProgressRecordType.Completed });
                 if (outcome.SourcePausedMs.HasValue)
                 {
-                    WriteVerbose($"'{located.Guest.Name}' was paused for {outcome.SourcePausedMs} ms while its disks were copied (crash-consistent clone).");
+                    WriteVerbose($"'{located.Guest.Name}' kept running; switching its disks onto temporary overlays for a crash-consistent copy took {outcome.SourcePausedMs} ms.");
                 }
                 WriteObject(ToOutput(outcome));
             }
