@@ -151,6 +151,15 @@ Describe 'Copy-VMClone on the lab' {
         Invoke-Virsh $LabPath lab1 @('destroy', 'tmpl') | Out-Null
     }
 
+    It '-AsJob clones in a background job whose output is the clone' {
+        $job = Copy-VMClone -VM base -Name base-job -AsJob -Confirm:$false
+        $job | Should -BeOfType ([System.Management.Automation.Job])
+        $clone = $job | Wait-Job -Timeout 120 | Receive-Job
+        $job.State | Should -Be 'Completed'
+        $clone.Name | Should -Be 'base-job'
+        Get-VirshDomainState $LabPath lab1 'base-job' | Should -Be 'shut off'
+    }
+
     It '-WhatIf makes nothing' {
         Copy-VMClone -VM base -Name whatif-clone -WhatIf
         Get-VirshDomainState $LabPath lab1 'whatif-clone' | Should -BeNullOrEmpty
