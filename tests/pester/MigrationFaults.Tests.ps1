@@ -55,8 +55,9 @@ Describe 'Live migration faults' {
         finally {
             & kill -CONT $qemu 2>$null
         }
-        $result.Status | Should -Be 'Aborted'
+        $result.Status | Should -Be 'Aborted' -Because ($result | Format-List * | Out-String)
         $result.ErrorId | Should -Be 'MigrationStalled'
+        Write-Host "    stalled move ended after $($result.DurationMs) ms; escalations: $($result.Escalations -join '; ')"
         $result.RunningOn | Should -Be 'lab1'
         Start-Sleep -Seconds 1
         Assert-VictimOnLab1Only

@@ -11,10 +11,10 @@ namespace VmMigration.Commands
     /// </summary>
     internal sealed class PipelinePump
     {
-        private readonly BlockingCollection<Action<Cmdlet>> queue = new BlockingCollection<Action<Cmdlet>>();
+        private readonly BlockingCollection<Action<PSCmdlet>> queue = new BlockingCollection<Action<PSCmdlet>>();
 
         /// <summary>Queues something to be written on the pipeline thread (callable from any thread).</summary>
-        public void Post(Action<Cmdlet> write)
+        public void Post(Action<PSCmdlet> write)
         {
             if (!queue.IsAddingCompleted)
             {
@@ -30,7 +30,7 @@ namespace VmMigration.Commands
         }
 
         /// <summary>Runs <paramref name="work"/> on a worker thread and writes its reports until it ends; returns its result.</summary>
-        public T Run<T>(Cmdlet cmdlet, Func<T> work)
+        public T Run<T>(PSCmdlet cmdlet, Func<T> work)
         {
             var task = Task.Run(work);
             task.ContinueWith(_ => queue.CompleteAdding(), TaskScheduler.Default);

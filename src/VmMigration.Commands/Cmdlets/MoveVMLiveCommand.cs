@@ -1,9 +1,11 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using VmMigration.Errors;
 using VmMigration.Execution;
+using VmMigration.Planning;
 using VmMigration.Session;
 
 namespace VmMigration.Commands
@@ -12,21 +14,38 @@ namespace VmMigration.Commands
     /// Live-migrates running VMs without downtime beyond -MaxDowntimeMs; each move finishes within -TimeoutSec or is
     /// aborted with the VM still running on its source. Several VMs run one after another; a failed VM does not stop the rest.
     /// </summary>
-    [Cmdlet(VerbsCommon.Move, "VMLive", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = "https://vmmigration.invalid/help/Move-VMLive")]
+    [Cmdlet(VerbsCommon.Move, "VMLive", DefaultParameterSetName = ByPlan, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = "https://vmmigration.invalid/help/Move-VMLive")]
     [OutputType(typeof(MigrationResult))]
     public sealed class MoveVMLiveCommand : VmMigrationCmdlet
     {
+        // The plan set is the default on purpose: with two pipeline-by-value sets, PowerShell binds piped input only
+        // when the default set is the one that cannot be satisfied by property names (plans would not bind otherwise).
+        private const string ByVM = "VM";
+        private const string ByPlan = "Plan";
         private readonly List<LiveMigrationRequest> queuedForJob = new List<LiveMigrationRequest>();
         private int activityId = 1;
 
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByVM)]
         [Alias("VMName", "Name")]
         [ArgumentCompleter(typeof(VMNameCompleter))]
         public VmReference[] VM { get; set; } = Array.Empty<VmReference>();
 
-        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ByVM)]
         [ArgumentCompleter(typeof(HostNameCompleter))]
         public HostReference Destination { get; set; } = null!;
+
+        /// <summary>A plan from Get-MigrationPlan or Import-MigrationPlan: its steps run in order, after a staleness check.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByPlan)]
+        public MigrationPlan Plan { get; set; } = null!;
+
+        /// <summary>When the plan no longer fits the hosts, plan again with the same goal instead of refusing with PlanIsStale.</summary>
+        [Parameter(ParameterSetName = ByPlan)]
+        public SwitchParameter Replan { get; set; }
+
+        /// <summary>The cluster rules the plan was made with, for the staleness check and -Replan.</summary>
+        [Parameter(ParameterSetName = ByPlan)]
+        [ValidateNotNullOrEmpty]
+        public string? RulePath { get; set; }
 
         [Parameter]
         public MigrationStrategy Strategy { get; set; } = MigrationStrategy.Auto;
@@ -69,30 +88,70 @@ namespace VmMigration.Commands
 
         protected override void ProcessRecord()
         {
+            if (ParameterSetName == ByPlan)
+            {
+                RunPlan();
+                return;
+            }
             var destination = ResolveDestination(Destination);
-
             foreach (var reference in VM)
             {
                 var located = LocateOrReport(reference);
+                if (located != null)
+                {
+                    Submit(located, destination);
+                }
+            }
+        }
+
+        private void RunPlan()
+        {
+            MigrationPlan plan;
+            try
+            {
+                plan = PlanExecution.Validate(Plan, Inventory, Registry.Hosts, RulePath == null ? null : ClusterRulesFile.Read(RuleFile.Resolve(this, RulePath)), Replan, CancellationToken);
+            }
+            catch (MigrationException error)
+            {
+                ThrowMigrationError(error, Plan);
+                return;
+            }
+            if (!ReferenceEquals(plan, Plan))
+            {
+                WriteVerbose($"The plan was stale; planned again: {plan}");
+            }
+            foreach (var step in plan.Steps.OrderBy(s => s.Order))
+            {
+                var destination = ResolveDestination(new HostReference(step.Destination));
+                var located = LocateOrReport(new VmReference(step.VMName));
                 if (located == null)
                 {
                     continue;
                 }
-
-                if (!ShouldProcess($"VM '{located.Guest.Name}' on host '{located.Host.Name}'", $"Live-migrate to host '{destination.Name}'"))
+                if (string.Equals(located.Host.Name, step.Destination, StringComparison.OrdinalIgnoreCase))
                 {
+                    // Running a plan again is idempotent: a VM already where the plan puts it is done, not an error.
+                    WriteObject(PlanExecution.AlreadyInPlace(step));
                     continue;
                 }
+                Submit(located, destination);
+            }
+        }
 
-                var request = BuildRequest(located, destination);
-                if (AsJob)
-                {
-                    queuedForJob.Add(request);
-                }
-                else
-                {
-                    RunNow(request);
-                }
+        private void Submit(LocatedVM located, ConnectedHost destination)
+        {
+            if (!ShouldProcess($"VM '{located.Guest.Name}' on host '{located.Host.Name}'", $"Live-migrate to host '{destination.Name}'"))
+            {
+                return;
+            }
+            var request = BuildRequest(located, destination);
+            if (AsJob)
+            {
+                queuedForJob.Add(request);
+            }
+            else
+            {
+                RunNow(request);
             }
         }
 

@@ -30,6 +30,7 @@ namespace VmMigration.Errors
         public const string InvalidArgument = "InvalidArgument";
         public const string StateLocked = "StateLocked";
         public const string NotALabHost = "NotALabHost";
+        public const string RuleNotFound = "RuleNotFound";
         public const string InvalidStateFile = "InvalidStateFile";
         public const string HostInMaintenance = "HostInMaintenance";
     }

@@ -20,6 +20,8 @@ namespace VmMigration.Execution
         public const int IterationsBeforeJudging = 3;
 
         private readonly LiveMigrationRequest request;
+        // The user's limit less what this host pair is known to add at the switch beyond QEMU's estimate.
+        private readonly long maxDowntimeLimitMs;
         private long currentDowntimeLimitMs;
         private readonly List<long> remainingAtIterationStart = new List<long>();
         private int lastIteration;
@@ -27,7 +29,11 @@ namespace VmMigration.Execution
         public ConvergenceController(LiveMigrationRequest request)
         {
             this.request = request;
+            maxDowntimeLimitMs = SwitchoverOverhead.LimitFor(request.VM.Host.Name, request.Destination.Name, request.MaxDowntimeMs);
         }
+
+        /// <summary>The downtime limit QEMU has now.</summary>
+        public long CurrentDowntimeLimitMs => currentDowntimeLimitMs;
 
         public bool PostCopyStarted { get; private set; }
         public int MaxThrottlePercent { get; private set; }
@@ -46,20 +52,20 @@ namespace VmMigration.Execution
             switch (request.Strategy)
             {
                 case MigrationStrategy.PreCopy:
-                    currentDowntimeLimitMs = request.MaxDowntimeMs;
+                    currentDowntimeLimitMs = maxDowntimeLimitMs;
                     break;
                 case MigrationStrategy.AutoConverge:
-                    currentDowntimeLimitMs = request.MaxDowntimeMs;
+                    currentDowntimeLimitMs = maxDowntimeLimitMs;
                     parameters.AutoConverge = true;
                     parameters.AutoConvergeInitialPercent = AutoConvergeInitialPercent;
                     parameters.AutoConvergeIncrementPercent = AutoConvergeIncrementPercent;
                     break;
                 case MigrationStrategy.PostCopy:
-                    currentDowntimeLimitMs = request.MaxDowntimeMs;
+                    currentDowntimeLimitMs = maxDowntimeLimitMs;
                     parameters.AllowPostCopy = true;
                     break;
                 default:
-                    currentDowntimeLimitMs = Math.Min(request.MaxDowntimeMs, AutoInitialDowntimeMs);
+                    currentDowntimeLimitMs = Math.Min(maxDowntimeLimitMs, AutoInitialDowntimeMs);
                     parameters.AutoConverge = true;
                     parameters.AutoConvergeInitialPercent = AutoConvergeInitialPercent;
                     parameters.AutoConvergeIncrementPercent = AutoConvergeIncrementPercent;
@@ -107,9 +113,9 @@ namespace VmMigration.Execution
             }
 
             var predictedDowntime = PredictDowntimeMs(sample);
-            if (currentDowntimeLimitMs < request.MaxDowntimeMs && predictedDowntime.HasValue && predictedDowntime.Value > currentDowntimeLimitMs)
+            if (currentDowntimeLimitMs < maxDowntimeLimitMs && predictedDowntime.HasValue && predictedDowntime.Value > currentDowntimeLimitMs)
             {
-                currentDowntimeLimitMs = request.MaxDowntimeMs;
+                currentDowntimeLimitMs = maxDowntimeLimitMs;
                 return ControllerDecision.RaiseDowntime(currentDowntimeLimitMs,
                     $"predicted downtime {predictedDowntime.Value} ms is over the current limit");
             }

@@ -39,6 +39,36 @@ namespace VmMigration.Execution
             return journal;
         }
 
+        /// <summary>
+        /// The journal of this host's evacuation: the existing one when a run already wrote it (so running again is
+        /// idempotent and keeps what earlier runs moved, for failback), a new one otherwise.
+        /// </summary>
+        public static EvacuationJournal OpenOrCreate(string path, string hostName, string hostUuid)
+        {
+            if (!File.Exists(path))
+            {
+                return Create(path, hostName, hostUuid);
+            }
+            var journal = Load(path);
+            if (!string.Equals(journal.HostUuid, hostUuid, StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(journal.HostUuid))
+            {
+                throw new MigrationException(ErrorIds.InvalidStateFile, ErrorKind.InvalidArgument,
+                    $"The journal '{path}' belongs to host '{journal.HostName}' ({journal.HostUuid}), not '{hostName}'. Give another -JournalPath.", path);
+            }
+            journal.EndedAt = null;
+            journal.Save();
+            return journal;
+        }
+
+        /// <summary>Sets the journal aside once its host left maintenance, so the next evacuation starts a fresh one.</summary>
+        public static void Archive(string path)
+        {
+            if (File.Exists(path))
+            {
+                File.Move(path, $"{path}.{DateTime.UtcNow:yyyyMMddTHHmmssZ}.done");
+            }
+        }
+
         public static EvacuationJournal Load(string path)
         {
             if (!File.Exists(path))

@@ -32,6 +32,19 @@ namespace VmMigration.Execution
         /// <summary>Runs the migration. Never throws for a failure of the move itself: the result carries it.</summary>
         public MigrationResult Run(CancellationToken cancellationToken)
         {
+            var result = RunPhases(cancellationToken);
+            // Every migration ends its progress record, whatever the outcome, so no bar is left behind.
+            progress?.Report(new MigrationProgress
+            {
+                VMName = result.VMName, Source = result.Source, Destination = result.Destination, Phase = result.Phase,
+                PercentComplete = result.Status == MigrationStatus.Succeeded ? 100 : 0, TransferredBytes = result.TransferredBytes,
+                ElapsedMs = result.DurationMs, Completed = true,
+            });
+            return result;
+        }
+
+        private MigrationResult RunPhases(CancellationToken cancellationToken)
+        {
             var source = request.VM.Host;
             var destination = request.Destination;
             var name = request.VM.Guest.Name;
@@ -172,6 +185,14 @@ namespace VmMigration.Execution
             var completed = migration.Result;
             result.Phase = MigrationPhase.Confirm;
             result.DowntimeMs = completed.DowntimeMs;
+            if (completed.DowntimeMs.HasValue && !controller.PostCopyStarted)
+            {
+                SwitchoverOverhead.Observe(source.Name, request.Destination.Name, completed.DowntimeMs.Value, controller.CurrentDowntimeLimitMs);
+                if (completed.DowntimeMs.Value > request.MaxDowntimeMs)
+                {
+                    result.Message = $"The pause at the switch was {completed.DowntimeMs.Value} ms, over -MaxDowntimeMs {request.MaxDowntimeMs}: the hosts added {completed.DowntimeMs.Value - controller.CurrentDowntimeLimitMs} ms beyond QEMU's downtime limit. Later moves between '{source.Name}' and '{request.Destination.Name}' budget for it.";
+                }
+            }
             result.TransferredBytes = completed.DataProcessed > 0 ? completed.DataProcessed : completed.MemoryProcessed + completed.DiskProcessed;
             result.Iterations = Math.Max(result.Iterations, completed.MemoryIteration);
             result.MaxThrottlePercent = Math.Max(result.MaxThrottlePercent, completed.AutoConvergeThrottlePercent);
@@ -182,11 +203,6 @@ namespace VmMigration.Execution
                     $"The hypervisor reported VM '{name}' migrated, but it is not running on '{request.Destination.Name}'. {result.Message}", name));
             }
             result.Phase = MigrationPhase.Completed;
-            progress?.Report(new MigrationProgress
-            {
-                VMName = name, Source = source.Name, Destination = request.Destination.Name, Phase = MigrationPhase.Completed,
-                PercentComplete = 100, TransferredBytes = result.TransferredBytes, ElapsedMs = clock.ElapsedMilliseconds, Completed = true,
-            });
             return Finish(result, clock, MigrationStatus.Succeeded, null);
         }
 
@@ -194,7 +210,7 @@ namespace VmMigration.Execution
         /// How long an aborted job may take to wind down before the destination is presumed stuck (a frozen QEMU keeps
         /// the destination's libvirtd, and so the source's job, waiting forever).
         /// </summary>
-        public static readonly TimeSpan AbortGrace = TimeSpan.FromSeconds(10);
+        public static readonly TimeSpan AbortGrace = TimeSpan.FromSeconds(5);
 
         /// <summary>
         /// Ends an aborted migration that the destination keeps from ending: destroys the destination's incoming copy,

@@ -43,6 +43,20 @@ namespace VmMigration.Execution
                     $"VM '{name}' on '{source.Name}' is {vm.Guest.State}; live migration moves running VMs only. Start it first, or move it cold.", name));
             }
 
+            // A move already under way is the reason that matters most: everything else describes its half-done state.
+            if (ActiveMigrations.IsActive(vm.Guest.Uuid))
+            {
+                reasons.Add(ActiveMigrations.AlreadyRunning(name));
+            }
+            else if (vm.Guest.Active)
+            {
+                var job = TimeLimit.Run(() => source.Connection.GetJobProgress(name), callTimeout, source.Name, $"the job state of VM '{name}'", cancellationToken);
+                if (job != null)
+                {
+                    reasons.Add(ActiveMigrations.AlreadyRunning(name));
+                }
+            }
+
             Providers.HostFacts destinationFacts;
             Providers.HostFacts sourceFacts;
             try
@@ -71,23 +85,21 @@ namespace VmMigration.Execution
                     $"'{destination.Name}' already has a VM named '{clash.Name}' (UUID {clash.Uuid}, {clash.State}); moving '{name}' there would define it twice. Remove or rename the other one first.", name));
             }
 
+            if (vm.Guest.Active)
+            {
+                var cpu = TimeLimit.Run(() => destination.Connection.CheckGuestCpu(source.Connection.GetGuestXml(name)),
+                    callTimeout, destination.Name, $"a CPU comparison for VM '{name}'", cancellationToken);
+                if (cpu.Compatible == false)
+                {
+                    reasons.Add(new MigrationException(ErrorIds.CpuIncompatible, ErrorKind.InvalidOperation,
+                        $"VM '{name}' cannot run on '{destination.Name}': {cpu.Detail}. Choose a host with the same CPU, or give the VM a CPU model both hosts offer.", name));
+                }
+            }
+
             if (destinationFacts.FreeMemoryMB > 0 && vm.Guest.MemoryMB > destinationFacts.FreeMemoryMB)
             {
                 reasons.Add(new MigrationException(ErrorIds.InsufficientCapacity, ErrorKind.LimitsExceeded,
                     $"VM '{name}' needs {vm.Guest.MemoryMB} MiB but '{destination.Name}' has {destinationFacts.FreeMemoryMB} MiB free. Choose another host or free memory there.", name));
-            }
-
-            if (ActiveMigrations.IsActive(vm.Guest.Uuid))
-            {
-                reasons.Add(ActiveMigrations.AlreadyRunning(name));
-            }
-            else if (vm.Guest.Active)
-            {
-                var job = TimeLimit.Run(() => source.Connection.GetJobProgress(name), callTimeout, source.Name, $"the job state of VM '{name}'", cancellationToken);
-                if (job != null)
-                {
-                    reasons.Add(ActiveMigrations.AlreadyRunning(name));
-                }
             }
 
             return reasons;

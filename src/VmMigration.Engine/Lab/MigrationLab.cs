@@ -142,13 +142,18 @@ namespace VmMigration.Lab
         }
 
         /// <summary>
-        /// Before a dead host restarts: its orphaned guests are killed (their daemon is gone, nothing manages them) and its
-        /// run directory emptied of stale sockets and pid files. Its definitions (etc, lib) are kept.
+        /// Before a dead host restarts: whatever is left of its daemon is stopped and its stale sockets and pid file
+        /// removed. Its guests keep running and its run directory keeps their status, so the new libvirtd reconnects to
+        /// them, as a real host's daemon does after a restart: a daemon crash must not take the VMs with it.
         /// </summary>
         private static void CleanDeadHost(LabHostPaths paths, LabHostInfo host)
         {
-            StopHost(paths, host);
-            if (Directory.Exists(paths.Run)) Directory.Delete(paths.Run, recursive: true);
+            var daemons = LabProcesses.FindLabProcesses(paths.DaemonConfig, libvirtd: true, qemu: false);
+            if (host.Pid > 0) daemons.Add((host.Pid, host.ProcessStartTicks));
+            LabProcesses.Terminate(daemons, graceful: true, TimeSpan.FromSeconds(LabDefaults.StopTimeoutSeconds));
+            if (!Directory.Exists(paths.Run)) return;
+            foreach (var stale in Directory.GetFiles(paths.Run, "libvirt*sock*").Concat(Directory.GetFiles(paths.Run, "libvirtd.pid")))
+                File.Delete(stale);
         }
 
         private static void StopHost(LabHostPaths paths, LabHostInfo host)

@@ -12,6 +12,8 @@ namespace VmMigration
         /// <summary>Memory the guest dirties per second; empty until sampled.</summary>
         public double? DirtyRateMBps { get; set; }
         public bool Persistent { get; set; }
+        /// <summary>CPU time used since the VM started, in nanoseconds.</summary>
+        public long CpuTimeNs { get; set; }
         public bool IsLinkedClone { get; set; }
         public string? ParentName { get; set; }
 

@@ -13,6 +13,8 @@ namespace VmMigration.Providers
         public string? ParentName { get; set; }
         public string? ParentUuid { get; set; }
         public bool IsLinkedClone => ParentUuid != null;
+        /// <summary>CPU time the guest has used since it started, in nanoseconds (two readings give its CPU use).</summary>
+        public long CpuTimeNs { get; set; }
         public bool Active => State == VMState.Running || State == VMState.Paused || State == VMState.Blocked;
     }
 }

@@ -56,6 +56,12 @@ namespace VmMigration.Providers
         /// <summary>Switches a running migration that was started with post-copy enabled to post-copy.</summary>
         void StartPostCopy(string name);
 
+        /// <summary>
+        /// Whether this host's hypervisor can run a guest with the CPU that <paramref name="guestXml"/> (the guest's live
+        /// definition on its current host) asks for; Compatible is null when the CPU cannot be compared (e.g. host-passthrough).
+        /// </summary>
+        CpuCompatibility CheckGuestCpu(string guestXml);
+
         /// <summary>Measures how fast the guest dirties memory over <paramref name="period"/> (blocks for that long).</summary>
         double? MeasureDirtyRateMBps(string name, TimeSpan period);
 

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using VmMigration.Errors;
 using VmMigration.Providers;
+using VmMigration.Storage;
 
 namespace VmMigration.Session
 {
@@ -11,16 +12,34 @@ namespace VmMigration.Session
     public sealed class Inventory
     {
         private readonly HostRegistry registry;
+        private readonly MaintenanceStore maintenance;
 
-        public Inventory(HostRegistry registry)
+        public Inventory(HostRegistry registry, MaintenanceStore? maintenance = null)
         {
             this.registry = registry;
+            this.maintenance = maintenance ?? MaintenanceStore.Default;
         }
 
+        /// <summary>Hosts with capacity and usage; a host marked for maintenance (in any session) shows as Maintenance.</summary>
         public IReadOnlyList<MigrationHost> DescribeHosts(IEnumerable<ConnectedHost> hosts, CancellationToken cancellationToken)
         {
             var answers = registry.ForEachHost(hosts, h => (Facts: h.Connection.GetHostFacts(), Guests: h.Connection.ListGuests()), "its host facts", cancellationToken);
-            return answers.Select(a => a.Error == null ? Describe(a.Host, a.Value.Facts, a.Value.Guests) : DescribeUnreachable(a.Host, a.Error)).ToList();
+            var marks = maintenance.List();
+            return answers.Select(a =>
+            {
+                if (a.Error != null)
+                {
+                    return DescribeUnreachable(a.Host, a.Error);
+                }
+                var host = Describe(a.Host, a.Value.Facts, a.Value.Guests);
+                var mark = marks.FirstOrDefault(m => string.Equals(m.HostUuid, host.HostUuid, StringComparison.OrdinalIgnoreCase));
+                if (mark != null)
+                {
+                    host.State = HostState.Maintenance;
+                    host.Message = $"In maintenance since {mark.Since:u}: {mark.Reason}";
+                }
+                return host;
+            }).ToList();
         }
 
         /// <summary>VMs on the given hosts; hosts that fail are returned in <paramref name="failures"/> rather than thrown.</summary>
@@ -94,6 +113,7 @@ namespace VmMigration.Session
             Persistent = guest.Persistent,
             IsLinkedClone = guest.IsLinkedClone,
             ParentName = guest.ParentName,
+            CpuTimeNs = guest.CpuTimeNs,
         };
 
         private static MigrationHost Describe(ConnectedHost host, HostFacts facts, IReadOnlyList<GuestInfo> guests) => new MigrationHost

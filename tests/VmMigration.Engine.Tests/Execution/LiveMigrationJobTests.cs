@@ -139,6 +139,8 @@ namespace VmMigration.Tests.Execution
             var guest = sourceHost.AddGuest("web1");
             // 60 MiB left at 100 MiB/s predicts 600 ms: over the initial 100 ms limit and over the user's 250 ms.
             sourceHost.Samples.AddRange(new[] { Sample(1, 300L << 20, 100L << 20), Sample(2, 60L << 20, 400L << 20), Sample(3, 60L << 20, 500L << 20) });
+            // Each sample outlives a few polls, so the controller sees every iteration.
+            sourceHost.SampleInterval = TimeSpan.FromMilliseconds(60);
 
             var result = Run(guest, r => r.MaxDowntimeMs = 250);
 
@@ -172,6 +174,7 @@ namespace VmMigration.Tests.Execution
             yield return new object[] { "shut off", ErrorIds.VmNotRunning };
             yield return new object[] { "name taken on destination", ErrorIds.VmExistsOnDestination };
             yield return new object[] { "destination too small", ErrorIds.InsufficientCapacity };
+            yield return new object[] { "destination CPU lacks the guest's model", ErrorIds.CpuIncompatible };
             yield return new object[] { "job already running", ErrorIds.MigrationInProgress };
         }
 
@@ -191,6 +194,9 @@ namespace VmMigration.Tests.Execution
                     break;
                 case "name taken on destination":
                     destinationHost.AddGuest("web1", VMState.ShutOff);
+                    break;
+                case "destination CPU lacks the guest's model":
+                    destinationHost.CpuCompatible = false;
                     break;
                 case "destination too small":
                     destinationHost.FreeMemoryMB = 512;

@@ -318,6 +318,11 @@ namespace VmMigration.Tests.Fakes
             public void Dispose() { }
         }
 
+        /// <summary>What CheckGuestCpu answers; compatible unless a test says otherwise.</summary>
+        public bool? CpuCompatible { get; set; } = true;
+
+        public CpuCompatibility CheckGuestCpu(string guestXml) => new CpuCompatibility(CpuCompatible, CpuCompatible == false ? "no such CPU here" : "same CPU");
+
         public void Dispose()
         {
         }

@@ -191,6 +191,28 @@ namespace VmMigration.Providers.Libvirt
                 ?? throw GuestFailure(LibvirtOperationContext.Guest, "read the XML of guest", name);
         }
 
+        public CpuCompatibility CheckGuestCpu(string guestXml)
+        {
+            var domain = System.Xml.Linq.XDocument.Parse(guestXml).Root!;
+            var cpu = domain.Element("cpu");
+            var mode = (string?)cpu?.Attribute("mode") ?? "custom";
+            if (cpu == null || cpu.Element("model") == null || mode == "host-passthrough" || mode == "maximum")
+                return new CpuCompatibility(null, $"the guest's CPU (mode {mode}) names no model to compare; hosts must offer the same CPU");
+            var type = domain.Element("os")?.Element("type");
+            var result = LibvirtNative.virConnectCompareHypervisorCPU(connection, (string?)domain.Element("devices")?.Element("emulator"),
+                (string?)type?.Attribute("arch"), null, (string?)domain.Attribute("type"), cpu.ToString(), 0);
+            switch (result)
+            {
+                case LibvirtConstants.CpuCompareIncompatible:
+                    return new CpuCompatibility(false, $"host {Uri} cannot provide CPU model '{(string?)cpu.Element("model")}' with the features the guest uses");
+                case LibvirtConstants.CpuCompareIdentical:
+                case LibvirtConstants.CpuCompareSuperset:
+                    return new CpuCompatibility(true, $"host {Uri} provides CPU model '{(string?)cpu.Element("model")}'");
+                default:
+                    return new CpuCompatibility(null, $"libvirt could not compare the CPU: {LibvirtError.CaptureLast().Message}");
+            }
+        }
+
         public byte[] ReadGuestMemory(string name, ulong physicalAddress, int length)
         {
             if (length < 0)
@@ -457,6 +479,7 @@ namespace VmMigration.Providers.Libvirt
                 Persistent = persistent == 1,
                 ParentName = lineage.ParentName,
                 ParentUuid = lineage.ParentUuid,
+                CpuTimeNs = (long)info.CpuTimeNs,
             };
         }
 

@@ -5,6 +5,12 @@ namespace VmMigration.Providers.Libvirt.Native
     {
         // virErrorNumber
         public const int ErrInternalError = 1;
+
+        // virCPUCompareResult
+        public const int CpuCompareIncompatible = 0;
+        public const int CpuCompareIdentical = 1;
+        public const int CpuCompareSuperset = 2;
+
         public const int ErrNoSupport = 3;
         public const int ErrNoConnect = 5;
         public const int ErrInvalidArg = 8;

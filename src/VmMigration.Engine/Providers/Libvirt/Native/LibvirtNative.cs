@@ -50,6 +50,9 @@ namespace VmMigration.Providers.Libvirt.Native
         [DllImport(Library)] internal static extern IntPtr virConnectGetHostname(ConnectionHandle connection);
         [DllImport(Library)] internal static extern IntPtr virConnectGetCapabilities(ConnectionHandle connection);
         [DllImport(Library)] internal static extern IntPtr virConnectGetType(ConnectionHandle connection);
+        [DllImport(Library)]
+        internal static extern int virConnectCompareHypervisorCPU(ConnectionHandle connection, [MarshalAs(Utf8)] string? emulator, [MarshalAs(Utf8)] string? arch,
+            [MarshalAs(Utf8)] string? machine, [MarshalAs(Utf8)] string? virttype, [MarshalAs(Utf8)] string xmlCpu, uint flags);
         [DllImport(Library)] internal static extern int virConnectGetVersion(ConnectionHandle connection, out ulong hypervisorVersion);
         [DllImport(Library)] internal static extern int virConnectGetLibVersion(ConnectionHandle connection, out ulong libraryVersion);
         [DllImport(Library)] internal static extern int virNodeGetInfo(ConnectionHandle connection, out NodeInfo info);

@@ -1,0 +1,160 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using System.Threading;
+using VmMigration.Errors;
+using VmMigration.Execution;
+using VmMigration.Planning;
+using VmMigration.Storage;
+
+namespace VmMigration.Commands
+{
+    /// <summary>
+    /// Maintenance mode: puts a host in maintenance and live-migrates every running VM off it, several at a time under
+    /// shared limits, journaling every step so that a killed run continues with -Resume. One result per VM, then a summary.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Invoke, "HostEvacuation", DefaultParameterSetName = ByTimeout, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
+        HelpUri = "https://vmmigration.invalid/help/Invoke-HostEvacuation")]
+    [OutputType(typeof(MigrationResult), typeof(EvacuationSummary))]
+    public sealed class InvokeHostEvacuationCommand : VmMigrationCmdlet
+    {
+        private const string ByTimeout = "Timeout";
+        private const string ByDeadline = "Deadline";
+        private const int HostActivityId = 1000;
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Name")]
+        [ArgumentCompleter(typeof(HostNameCompleter))]
+        public HostReference HostName { get; set; } = null!;
+
+        /// <summary>An Evacuate plan to follow (checked against the hosts first) instead of planning now.</summary>
+        [Parameter]
+        public MigrationPlan? Plan { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? RulePath { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int MaxConcurrent { get; set; } = 4;
+
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int MaxConcurrentPerHost { get; set; } = 2;
+
+        /// <summary>Bandwidth shared by all moves in flight; 0 means no shared budget.</summary>
+        [Parameter]
+        [ValidateRange(0, 1000000)]
+        public long BandwidthMBps { get; set; }
+
+        [Parameter(ParameterSetName = ByDeadline, Mandatory = true)]
+        public DateTime Deadline { get; set; }
+
+        [Parameter(ParameterSetName = ByTimeout)]
+        [ValidateRange(1, 604800)]
+        public int TimeoutSec { get; set; } = 3600;
+
+        [Parameter]
+        [ValidateRange(1, 60000)]
+        public long MaxDowntimeMs { get; set; } = 300;
+
+        [Parameter]
+        public SwitchParameter AllowPostCopy { get; set; }
+
+        /// <summary>Where the journal is kept; by default in the module's state directory, named after the host.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? JournalPath { get; set; }
+
+        /// <summary>Continue a run that was killed or stopped, from its journal.</summary>
+        [Parameter]
+        public SwitchParameter Resume { get; set; }
+
+        /// <summary>Start no new move after one fails.</summary>
+        [Parameter]
+        public SwitchParameter StopOnError { get; set; }
+
+        /// <summary>Never prompt (for pipelines and scheduled tasks); -WhatIf is still honoured.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        [Parameter]
+        public SwitchParameter AsJob { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var host = ResolveDestination(HostName);
+            var options = new EvacuationOptions
+            {
+                HostName = host.Name,
+                Plan = Plan,
+                Rules = RulePath == null ? null : ReadRules(),
+                MaxConcurrent = MaxConcurrent,
+                MaxConcurrentPerHost = MaxConcurrentPerHost,
+                BandwidthMBps = BandwidthMBps,
+                Deadline = ParameterSetName == ByDeadline ? Deadline.ToUniversalTime() : DateTime.UtcNow.AddSeconds(TimeoutSec),
+                MaxDowntimeMs = MaxDowntimeMs,
+                AllowPostCopy = AllowPostCopy,
+                JournalPath = JournalPath != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(JournalPath) : DefaultJournalPath(host.Name),
+                Resume = Resume,
+                StopOnError = StopOnError,
+            };
+            if (!ShouldProcessUnlessForced(Force, $"host '{host.Name}'", Resume ? "Resume the evacuation (live-migrate its remaining VMs away)" : "Enter maintenance and live-migrate every running VM away"))
+            {
+                return;
+            }
+
+            var evacuation = new HostEvacuation(Registry, Inventory, MaintenanceStore.Default, options);
+            if (AsJob)
+            {
+                var job = new EngineJob(MyInvocation.Line, $"Evacuate {host.Name}", (j, token) =>
+                {
+                    try
+                    {
+                        j.Output.Add(PSObject.AsPSObject(evacuation.Run(new JobEvacuationObserver(j, HostActivityId, host.Name), token)));
+                    }
+                    catch (MigrationException error)
+                    {
+                        j.Error.Add(ToErrorRecord(error, host.Name));
+                    }
+                });
+                JobRepository.Add(job);
+                job.Start();
+                WriteObject(job);
+                return;
+            }
+
+            var pump = new PipelinePump();
+            var pipelineObserver = new PipelineEvacuationObserver(pump, HostActivityId, host.Name, AzureDevOps.IsPresent);
+            EvacuationSummary summary;
+            try
+            {
+                summary = pump.Run(this, () => evacuation.Run(pipelineObserver, CancellationToken));
+            }
+            catch (MigrationException error)
+            {
+                ThrowMigrationError(error, host.Name);
+                return;
+            }
+            WriteProgress(new ProgressRecord(HostActivityId, $"Evacuating {host.Name}", "done") { RecordType = ProgressRecordType.Completed });
+            WriteObject(summary);
+        }
+
+        private ClusterRules ReadRules()
+        {
+            try
+            {
+                return ClusterRulesFile.Read(RuleFile.Resolve(this, RulePath!));
+            }
+            catch (MigrationException error)
+            {
+                ThrowMigrationError(error, RulePath);
+                throw;
+            }
+        }
+
+        private static string DefaultJournalPath(string hostName) =>
+            Path.Combine(StateDirectory.Path, "evacuations", $"{string.Join("_", hostName.Split(Path.GetInvalidFileNameChars()))}.json");
+    }
+}

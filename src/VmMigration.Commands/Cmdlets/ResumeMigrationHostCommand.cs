@@ -1,0 +1,83 @@
+using System.Linq;
+using System.Management.Automation;
+using VmMigration.Errors;
+using VmMigration.Execution;
+using VmMigration.Planning;
+using VmMigration.Storage;
+
+namespace VmMigration.Commands
+{
+    /// <summary>Takes a host out of maintenance; with -Failback, moves back the VMs its last evacuation moved away.</summary>
+    [Cmdlet(VerbsLifecycle.Resume, "MigrationHost", SupportsShouldProcess = true, HelpUri = "https://vmmigration.invalid/help/Resume-MigrationHost")]
+    [OutputType(typeof(MigrationResult), typeof(MigrationHost))]
+    public sealed class ResumeMigrationHostCommand : VmMigrationCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Name")]
+        [ArgumentCompleter(typeof(HostNameCompleter))]
+        public HostReference HostName { get; set; } = null!;
+
+        [Parameter]
+        public SwitchParameter Failback { get; set; }
+
+        /// <summary>Rules the moved-back VMs must respect (MustRunOn, MustNotRunOn).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? RulePath { get; set; }
+
+        private bool WhatIfRequested => MyInvocation.BoundParameters.ContainsKey("WhatIf");
+
+        protected override void ProcessRecord()
+        {
+            var host = ResolveDestination(HostName);
+            var facts = host.Connection.GetHostFacts();
+            var store = MaintenanceStore.Default;
+            var mark = store.Find(facts.HostUuid, host.Name);
+            if (mark == null)
+            {
+                WriteWarning($"Host '{host.Name}' is not in maintenance.");
+            }
+            else if (ShouldProcess($"host '{host.Name}'", "Leave maintenance"))
+            {
+                store.Leave(facts.HostUuid, host.Name);
+            }
+
+            if (Failback && mark?.JournalPath != null && ShouldProcess($"host '{host.Name}'", "Move back the VMs its last evacuation moved away"))
+            {
+                ClusterRules? rules = null;
+                try
+                {
+                    rules = RulePath == null ? null : ClusterRulesFile.Read(RuleFile.Resolve(this, RulePath));
+                }
+                catch (MigrationException error)
+                {
+                    ThrowMigrationError(error, RulePath);
+                }
+                var pump = new PipelinePump();
+                var progress = new MigrationProgressWriter(pump, 1);
+                var failback = new HostFailback(Registry, Inventory);
+                pump.Run(this, () =>
+                {
+                    foreach (var result in failback.Run(host, mark.JournalPath, rules, progress, CancellationToken))
+                    {
+                        pump.Post(cmdlet =>
+                        {
+                            cmdlet.WriteObject(result);
+                            if (result.Status == MigrationStatus.Failed || result.Status == MigrationStatus.Aborted)
+                            {
+                                cmdlet.WriteError(EvacuationErrors.ForResult(result));
+                            }
+                        });
+                    }
+                    return true;
+                });
+            }
+            if (mark?.JournalPath != null && !WhatIfRequested)
+            {
+                // The next evacuation of this host starts a fresh journal; this one is kept beside it, archived.
+                EvacuationJournal.Archive(mark.JournalPath);
+            }
+            WriteObject(Inventory.DescribeHosts(new[] { host }, CancellationToken).Single());
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using System;
+using VmMigration.Planning;
+
+namespace VmMigration.Execution
+{
+    /// <summary>How a host evacuation runs: its limits, its deadline and where it keeps its journal.</summary>
+    public sealed class EvacuationOptions
+    {
+        public string HostName { get; set; } = "";
+        /// <summary>A plan to follow instead of planning (checked for staleness first).</summary>
+        public MigrationPlan? Plan { get; set; }
+        public ClusterRules? Rules { get; set; }
+        public int MaxConcurrent { get; set; } = 4;
+        public int MaxConcurrentPerHost { get; set; } = 2;
+        /// <summary>Bandwidth shared by the moves in flight; 0 means no budget (each move unlimited).</summary>
+        public long BandwidthMBps { get; set; }
+        public DateTime? Deadline { get; set; }
+        public long MaxDowntimeMs { get; set; } = 300;
+        public bool AllowPostCopy { get; set; }
+        public TimeSpan MoveTimeout { get; set; } = TimeSpan.FromMinutes(10);
+        public string JournalPath { get; set; } = "";
+        public bool Resume { get; set; }
+        public bool StopOnError { get; set; }
+    }
+}

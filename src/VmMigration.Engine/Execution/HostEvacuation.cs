@@ -1,0 +1,413 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using VmMigration.Errors;
+using VmMigration.Planning;
+using VmMigration.Providers;
+using VmMigration.Session;
+using VmMigration.Storage;
+
+namespace VmMigration.Execution
+{
+    /// <summary>
+    /// Maintenance mode: marks a host (in a file every process sees), then moves every running VM off it with the
+    /// governor's limits, journaling each step before and after every change so a killed run resumes. A destination that
+    /// fails mid-run is excluded and the VMs still on the host are planned again onto the others.
+    /// </summary>
+    public sealed class HostEvacuation
+    {
+        public const string DeadlineWouldBeMissed = "DeadlineWouldBeMissed";
+        public const string StoppedOnError = "StoppedOnError";
+        private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+
+        private readonly HostRegistry registry;
+        private readonly Inventory inventory;
+        private readonly MaintenanceStore maintenance;
+        private readonly EvacuationOptions options;
+        private readonly HashSet<string> failedDestinations = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        private readonly HashSet<string> reported = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        private readonly List<MigrationResult> results = new List<MigrationResult>();
+        private int totalVMs;
+
+        public HostEvacuation(HostRegistry registry, Inventory inventory, MaintenanceStore maintenance, EvacuationOptions options)
+        {
+            this.registry = registry;
+            this.inventory = inventory;
+            this.maintenance = maintenance;
+            this.options = options;
+        }
+
+        public EvacuationSummary Run(IEvacuationObserver observer, CancellationToken cancellationToken)
+        {
+            var start = DateTime.UtcNow;
+            var host = registry.Resolve(options.HostName);
+            var facts = TimeLimit.Run(() => host.Connection.GetHostFacts(), registry.CallTimeout, host.Name, "its host facts", cancellationToken);
+            // -Resume insists on a journal to continue; a plain re-run continues the same journal too, so it is idempotent.
+            var journal = options.Resume ? EvacuationJournal.Load(options.JournalPath) : EvacuationJournal.OpenOrCreate(options.JournalPath, host.Name, facts.HostUuid);
+            maintenance.Enter(facts.HostUuid, host.Name, "evacuation", journal.Path);
+            SettleInterruptedMoves(journal, observer, cancellationToken);
+
+            double predicted = 0;
+            var stopped = false;
+            for (var round = 0; round <= registry.Hosts.Count && !stopped && !cancellationToken.IsCancellationRequested; round++)
+            {
+                var remaining = PlanRemaining(host, journal, observer, round == 0 ? options.Plan : null, cancellationToken, out var roundPrediction);
+                if (round == 0)
+                {
+                    predicted = roundPrediction;
+                }
+                if (remaining.Count == 0)
+                {
+                    break;
+                }
+                var destinationFailed = Execute(remaining, journal, observer, cancellationToken, out stopped);
+                if (!destinationFailed)
+                {
+                    break;
+                }
+            }
+
+            MarkNotStarted(journal, observer, cancellationToken.IsCancellationRequested ? ErrorIds.MigrationAborted : StoppedOnError,
+                cancellationToken.IsCancellationRequested ? "The evacuation was stopped before this VM's move started." : "Not started: an earlier move failed and -StopOnError was given.");
+            journal.Close();
+            var end = DateTime.UtcNow;
+            return new EvacuationSummary
+            {
+                Host = host.Name,
+                Start = start,
+                End = end,
+                DurationSec = Math.Round((end - start).TotalSeconds, 1),
+                Moved = results.Count(r => r.Status == MigrationStatus.Succeeded),
+                Failed = results.Count(r => r.Status == MigrationStatus.Failed || r.Status == MigrationStatus.Aborted),
+                Skipped = results.Count(r => r.Status == MigrationStatus.Skipped && (r.ErrorId == null || r.ErrorId == ErrorIds.VmNotRunning)),
+                NotStarted = results.Count(r => r.Status == MigrationStatus.Skipped && r.ErrorId != null && r.ErrorId != ErrorIds.VmNotRunning),
+                TransferredBytes = results.Sum(r => r.TransferredBytes),
+                PredictedDurationSec = Math.Round(predicted, 1),
+                InMaintenance = true,
+                JournalPath = journal.Path,
+            };
+        }
+
+        /// <summary>Plans the VMs still on the host; reports those that cannot move (not running, no destination) at once.</summary>
+        private List<PlannedStep> PlanRemaining(ConnectedHost host, EvacuationJournal journal, IEvacuationObserver observer, MigrationPlan? given, CancellationToken cancellationToken, out double predictedSec)
+        {
+            var live = LiveInventory.Capture(inventory, registry.Hosts, cancellationToken, out var failures);
+            foreach (var failure in failures)
+            {
+                observer.Warning($"Host '{failure.Target}' is left out of the plan: {failure.Message}");
+            }
+            var guests = TimeLimit.Run(() => host.Connection.ListGuests(), registry.CallTimeout, host.Name, "its list of VMs", cancellationToken);
+            totalVMs = Math.Max(totalVMs, guests.Count + results.Count(r => r.Status == MigrationStatus.Succeeded));
+            foreach (var guest in guests.Where(g => !g.Active && !reported.Contains(g.Uuid)))
+            {
+                Report(observer, journal, Outcome(guest.Name, host.Name, "", MigrationStatus.Skipped, ErrorIds.VmNotRunning,
+                    $"VM '{guest.Name}' is {guest.State}; live migration moves running VMs only, so it stays defined on '{host.Name}'."), guest.Uuid, EvacuationStepState.NotStarted);
+            }
+
+            var rules = (options.Rules ?? new ClusterRules()).Clone();
+            rules.MaintenanceHosts.AddRange(failedDestinations.Concat(maintenance.List().Select(m => m.HostName)).Where(n => !string.Equals(n, host.Name, StringComparison.OrdinalIgnoreCase)).Distinct());
+            var plan = given != null
+                ? PlanExecution.Validate(given, inventory, registry.Hosts, rules, replan: false, cancellationToken)
+                : MigrationPlanner.Plan(live, rules, new PlanningOptions
+                {
+                    Goal = PlanGoal.Evacuate,
+                    HostNames = new List<string> { host.Name },
+                    BandwidthMBps = options.BandwidthMBps > 0 ? options.BandwidthMBps : 1000,
+                    MaxDowntimeMs = options.MaxDowntimeMs,
+                });
+            predictedSec = plan.PredictedDurationSec;
+
+            foreach (var unplaced in plan.Unplaced.Where(u => string.Equals(u.HostName, host.Name, StringComparison.OrdinalIgnoreCase)))
+            {
+                var uuid = guests.FirstOrDefault(g => g.Name == unplaced.VMName)?.Uuid ?? unplaced.VMName;
+                if (reported.Contains(uuid))
+                {
+                    continue;
+                }
+                Report(observer, journal, Outcome(unplaced.VMName, host.Name, "", MigrationStatus.Skipped, unplaced.Reason.Code, unplaced.Reason.Text), uuid, EvacuationStepState.NotStarted);
+            }
+
+            var steps = new List<PlannedStep>();
+            foreach (var step in plan.Steps.Where(s => string.Equals(s.Source, host.Name, StringComparison.OrdinalIgnoreCase)))
+            {
+                var guest = guests.FirstOrDefault(g => g.Name == step.VMName && g.Active);
+                if (guest == null || reported.Contains(guest.Uuid))
+                {
+                    continue;
+                }
+                var entry = journal.Find(guest.Uuid) ?? new EvacuationJournalEntry { VMName = guest.Name, Uuid = guest.Uuid, Source = host.Name };
+                entry = entry.With(EvacuationStepState.Pending);
+                entry.Destination = step.Destination;
+                journal.Record(entry);
+                steps.Add(new PlannedStep(step, guest, entry));
+            }
+            MeasureDirtyRates(host, steps, cancellationToken);
+            // Longest first: with moves sharing the link, starting the long ones early finishes the whole drain soonest.
+            return steps.OrderByDescending(s => s.PredictedSec(options)).ThenBy(s => s.Step.Order).ToList();
+        }
+
+        /// <summary>Runs the steps under the governor. Returns true when a destination failed and the rest must be re-planned.</summary>
+        private bool Execute(List<PlannedStep> queue, EvacuationJournal journal, IEvacuationObserver observer, CancellationToken cancellationToken, out bool stopped)
+        {
+            var governor = new MigrationGovernor(options.MaxConcurrent, options.MaxConcurrentPerHost, options.BandwidthMBps);
+            var running = new Dictionary<Task<MigrationResult>, (PlannedStep Step, GovernedMove Move, ConnectedHost Source)>();
+            var destinationFailed = false;
+            stopped = false;
+
+            while (queue.Count > 0 || running.Count > 0)
+            {
+                var mayStart = !cancellationToken.IsCancellationRequested && !stopped && !destinationFailed;
+                foreach (var step in mayStart ? queue.ToList() : new List<PlannedStep>())
+                {
+                    if (failedDestinations.Contains(step.Step.Destination))
+                    {
+                        continue;
+                    }
+                    var move = new GovernedMove(step.Guest.Name, step.Step.Source, step.Step.Destination, step.DirtyRateMBps);
+                    if (!governor.CanStart(move))
+                    {
+                        continue;
+                    }
+                    queue.Remove(step);
+                    var share = governor.ShareFor(governor.InFlight.Count + 1);
+                    var timeout = options.MoveTimeout;
+                    if (options.Deadline.HasValue)
+                    {
+                        var left = options.Deadline.Value - DateTime.UtcNow;
+                        var needed = step.PredictedSec(options, share);
+                        if (needed > left.TotalSeconds)
+                        {
+                            Report(observer, journal, Outcome(step.Guest.Name, step.Step.Source, step.Step.Destination, MigrationStatus.Skipped, DeadlineWouldBeMissed,
+                                $"Not started: the move of '{step.Guest.Name}' is predicted to take {needed:0} s and {Math.Max(0, left.TotalSeconds):0} s are left before the deadline."), step.Guest.Uuid, EvacuationStepState.NotStarted);
+                            continue;
+                        }
+                        timeout = left < timeout ? left : timeout;
+                    }
+                    governor.Started(move);
+                    Rebalance(governor, running.Values.Select(r => (r.Source, r.Move)));
+                    journal.Record(step.Entry.With(EvacuationStepState.InFlight));
+                    var source = registry.Resolve(step.Step.Source);
+                    var request = new LiveMigrationRequest(new LocatedVM(source, step.Guest), registry.Resolve(step.Step.Destination))
+                    {
+                        BandwidthMBps = share,
+                        MaxDowntimeMs = options.MaxDowntimeMs,
+                        AllowPostCopy = options.AllowPostCopy,
+                        Timeout = timeout,
+                    };
+                    var progress = new ForwardingProgress(observer);
+                    running[Task.Run(() => new LiveMigrationJob(request, progress, PollInterval, registry.CallTimeout).Run(cancellationToken))] = (step, move, source);
+                }
+
+                if (running.Count == 0)
+                {
+                    if (queue.Count > 0 && (cancellationToken.IsCancellationRequested || stopped || destinationFailed || queue.All(s => failedDestinations.Contains(s.Step.Destination))))
+                    {
+                        break;
+                    }
+                    continue;
+                }
+
+                var finished = Task.WhenAny(running.Keys).Wait(PollInterval) ? running.Keys.Where(t => t.IsCompleted).ToList() : new List<Task<MigrationResult>>();
+                foreach (var task in finished)
+                {
+                    var (step, move, _) = running[task];
+                    running.Remove(task);
+                    governor.Finished(move);
+                    Rebalance(governor, running.Values.Select(r => (r.Source, r.Move)));
+                    var result = task.Result;
+                    var state = result.Status == MigrationStatus.Succeeded ? EvacuationStepState.Succeeded : EvacuationStepState.Failed;
+                    Report(observer, journal, result, step.Guest.Uuid, state);
+                    if (result.Status != MigrationStatus.Succeeded && !string.Equals(result.RunningOn, step.Step.Destination, StringComparison.OrdinalIgnoreCase))
+                    {
+                        if (DestinationIsDown(step.Step.Destination))
+                        {
+                            failedDestinations.Add(step.Step.Destination);
+                            destinationFailed = true;
+                            observer.Warning($"Destination '{step.Step.Destination}' failed during the evacuation; the VMs still on '{options.HostName}' are planned again onto the other hosts.");
+                        }
+                        else if (options.StopOnError)
+                        {
+                            stopped = true;
+                        }
+                    }
+                }
+            }
+            return destinationFailed && !cancellationToken.IsCancellationRequested && !stopped;
+        }
+
+        /// <summary>
+        /// After a killed run: a move journaled in flight may have finished, failed, or still be running inside libvirtd
+        /// (a peer-to-peer migration outlives its client). Wait for such a job, then record where the VM is.
+        /// </summary>
+        private void SettleInterruptedMoves(EvacuationJournal journal, IEvacuationObserver observer, CancellationToken cancellationToken)
+        {
+            foreach (var entry in journal.Entries.Where(e => e.State == EvacuationStepState.InFlight).ToList())
+            {
+                var deadline = DateTime.UtcNow + options.MoveTimeout;
+                LocatedVM? located = null;
+                while (!cancellationToken.IsCancellationRequested)
+                {
+                    try
+                    {
+                        located = inventory.Locate(entry.Uuid, entry.Source, cancellationToken);
+                    }
+                    catch (MigrationException)
+                    {
+                        located = null;
+                        break;
+                    }
+                    var job = located.Host.Connection.GetJobProgress(located.Guest.Name);
+                    if (job == null)
+                    {
+                        break;
+                    }
+                    if (DateTime.UtcNow > deadline)
+                    {
+                        located.Host.Connection.AbortJob(located.Guest.Name);
+                    }
+                    cancellationToken.WaitHandle.WaitOne(500);
+                }
+
+                if (located != null && string.Equals(located.Host.Name, entry.Destination, StringComparison.OrdinalIgnoreCase) && located.Guest.State == VMState.Running)
+                {
+                    var done = Outcome(entry.VMName, entry.Source, entry.Destination, MigrationStatus.Succeeded, null,
+                        $"VM '{entry.VMName}' finished moving to '{entry.Destination}' while the previous run was gone.");
+                    done.RunningOn = entry.Destination;
+                    Report(observer, journal, done, entry.Uuid, EvacuationStepState.Succeeded);
+                }
+                else
+                {
+                    journal.Record(entry.With(EvacuationStepState.Pending));
+                }
+            }
+        }
+
+        private void MeasureDirtyRates(ConnectedHost host, List<PlannedStep> steps, CancellationToken cancellationToken)
+        {
+            Parallel.ForEach(steps, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = 8 }, step =>
+            {
+                try
+                {
+                    step.DirtyRateMBps = host.Connection.MeasureDirtyRateMBps(step.Guest.Name, TimeSpan.FromSeconds(1)) ?? 0;
+                }
+                catch (MigrationException)
+                {
+                    step.DirtyRateMBps = 0;
+                }
+            });
+        }
+
+        private void Rebalance(MigrationGovernor governor, IEnumerable<(ConnectedHost Source, GovernedMove Move)> inFlight)
+        {
+            var share = governor.ShareFor(governor.InFlight.Count);
+            if (share <= 0)
+            {
+                return;
+            }
+            foreach (var (source, move) in inFlight)
+            {
+                try
+                {
+                    source.Connection.SetMigrationBandwidth(move.VMName, share);
+                }
+                catch (MigrationException)
+                {
+                    // The move may have ended between the decision and the call.
+                }
+            }
+        }
+
+        private bool DestinationIsDown(string name)
+        {
+            try
+            {
+                var host = registry.Resolve(name);
+                if (!host.Connection.IsAlive)
+                {
+                    return true;
+                }
+                TimeLimit.Run(() => host.Connection.GetHostFacts(), TimeSpan.FromSeconds(5), name, "a health check");
+                return false;
+            }
+            catch (MigrationException)
+            {
+                return true;
+            }
+        }
+
+        private void MarkNotStarted(EvacuationJournal journal, IEvacuationObserver observer, string errorId, string message)
+        {
+            foreach (var entry in journal.Entries.Where(e => e.State == EvacuationStepState.Pending).ToList())
+            {
+                Report(observer, journal, Outcome(entry.VMName, entry.Source, entry.Destination, MigrationStatus.Skipped, errorId, message), entry.Uuid, EvacuationStepState.NotStarted);
+            }
+        }
+
+        private void Report(IEvacuationObserver observer, EvacuationJournal journal, MigrationResult result, string uuid, EvacuationStepState state)
+        {
+            var entry = journal.Find(uuid) ?? new EvacuationJournalEntry { VMName = result.VMName, Uuid = uuid, Source = result.Source, Destination = result.Destination };
+            journal.Record(entry.With(state, result.ErrorId, result.Message));
+            if (state == EvacuationStepState.Failed)
+            {
+                // A failed VM stays on the host and may be planned again onto another destination in a later round.
+                reported.Remove(uuid);
+            }
+            else
+            {
+                reported.Add(uuid);
+            }
+            results.Add(result);
+            observer.VMFinished(result);
+            observer.HostProgress(results.Count(r => r.Status == MigrationStatus.Succeeded), Math.Max(totalVMs, results.Count));
+        }
+
+        private static MigrationResult Outcome(string vm, string source, string destination, MigrationStatus status, string? errorId, string message) => new MigrationResult
+        {
+            VMName = vm,
+            Source = source,
+            Destination = destination,
+            RunningOn = status == MigrationStatus.Succeeded ? destination : source,
+            Status = status,
+            Phase = MigrationPhase.Prepare,
+            StartTime = DateTime.UtcNow,
+            EndTime = DateTime.UtcNow,
+            ErrorId = errorId,
+            Message = message,
+        };
+
+        private sealed class PlannedStep
+        {
+            public PlannedStep(MigrationPlanStep step, GuestInfo guest, EvacuationJournalEntry entry)
+            {
+                Step = step;
+                Guest = guest;
+                Entry = entry;
+            }
+
+            public MigrationPlanStep Step { get; }
+            public GuestInfo Guest { get; }
+            public EvacuationJournalEntry Entry { get; }
+            public double DirtyRateMBps { get; set; }
+
+            public double PredictedSec(EvacuationOptions options, long shareMBps = 0)
+            {
+                var bandwidth = shareMBps > 0 ? shareMBps : options.BandwidthMBps > 0 ? options.BandwidthMBps : 1000;
+                return new ConvergenceModel(bandwidth, options.MaxDowntimeMs).Predict(Guest.MemoryMB, DirtyRateMBps).DurationSec;
+            }
+        }
+
+        private sealed class ForwardingProgress : IProgress<MigrationProgress>
+        {
+            private readonly IEvacuationObserver observer;
+
+            public ForwardingProgress(IEvacuationObserver observer)
+            {
+                this.observer = observer;
+            }
+
+            public void Report(MigrationProgress value) => observer.MoveProgress(value);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using VmMigration.Errors;
+using VmMigration.Planning;
+using VmMigration.Session;
+
+namespace VmMigration.Execution
+{
+    /// <summary>What happens to a plan before its steps run: checked against the hosts as they are now, refused or re-planned when stale.</summary>
+    public static class PlanExecution
+    {
+        /// <summary>The plan to run: the given one when it still fits, a new one for the same goal when stale and <paramref name="replan"/>.</summary>
+        public static MigrationPlan Validate(MigrationPlan plan, Inventory inventory, IReadOnlyList<ConnectedHost> hosts, ClusterRules? rules, bool replan, CancellationToken cancellationToken)
+        {
+            var live = LiveInventory.Capture(inventory, hosts, cancellationToken, out _);
+            var reasons = PlanStaleness.FindReasons(plan, live, rules);
+            if (reasons.Count == 0)
+            {
+                return plan;
+            }
+            if (!replan)
+            {
+                throw new MigrationException(ErrorIds.PlanIsStale, ErrorKind.InvalidData,
+                    $"The {plan.Goal} plan of {plan.CreatedAt:u} no longer fits the hosts: {string.Join(" ", reasons)} Make a new plan with Get-MigrationPlan, or run it with -Replan.");
+            }
+            return MigrationPlanner.Plan(live, rules, new PlanningOptions { Goal = plan.Goal, HostNames = plan.Hosts.ToList() });
+        }
+
+        /// <summary>The result for a step whose VM already runs on the step's destination.</summary>
+        public static MigrationResult AlreadyInPlace(MigrationPlanStep step) => new MigrationResult
+        {
+            VMName = step.VMName,
+            Source = step.Source,
+            Destination = step.Destination,
+            RunningOn = step.Destination,
+            Status = MigrationStatus.Skipped,
+            Phase = MigrationPhase.Prepare,
+            StartTime = DateTime.UtcNow,
+            EndTime = DateTime.UtcNow,
+            Message = $"VM '{step.VMName}' already runs on '{step.Destination}', where the plan puts it.",
+        };
+    }
+}

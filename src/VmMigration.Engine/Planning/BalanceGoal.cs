@@ -1,0 +1,74 @@
+using System;
+using System.Globalization;
+
+namespace VmMigration.Planning
+{
+    /// <summary>
+    /// Balance: greedy best-improvement. Each round looks at the few most loaded hosts as sources and the least loaded
+    /// as destinations, takes the single move that lowers the load score most, and stops at the target score, at
+    /// MaxMoves, or when no candidate move helps enough. A VM moves at most once, so nothing bounces.
+    /// </summary>
+    internal static class BalanceGoal
+    {
+        private const int SourceCandidates = 4;
+        private const int DestinationCandidates = 16;
+
+        public static GoalResult Plan(PlacementModel model, CapacityLedger ledger, PlanningOptions options)
+        {
+            var score = new LoadScore(model, ledger, (bool[])model.InService.Clone());
+            var result = new GoalResult { ScoreBefore = score.Value };
+            var sources = new int[SourceCandidates];
+            var destinations = new int[DestinationCandidates];
+            var keyBuffer = new double[Math.Max(SourceCandidates, DestinationCandidates)];
+
+            while (result.StepCount < options.MaxMoves && score.Value > options.TargetScore)
+            {
+                double meanCpu = score.MeanCpu, meanMemory = score.MeanMemory;
+                Func<int, double> excess = h =>
+                    score.CpuLoad(h, ledger.UsedCpu[h]) - meanCpu + score.MemoryLoad(h, ledger.UsedMemoryMB[h]) - meanMemory;
+                int sourceCount = HostSelection.Top(model.HostCount, SourceCandidates, h => model.InService[h] && excess(h) > 0, excess, sources, keyBuffer);
+                int destinationCount = HostSelection.Top(model.HostCount, DestinationCandidates, h => model.InService[h], h => -excess(h), destinations, keyBuffer);
+
+                double current = score.Value, best = current - options.MinScoreImprovement;
+                int bestUnit = -1, bestFrom = -1, bestTo = -1;
+                for (int i = 0; i < sourceCount; i++)
+                {
+                    int from = sources[i];
+                    foreach (int unit in ledger.HostUnits[from])
+                    {
+                        if (ledger.Moved[unit] || result.StepCount + model.UnitMembers[unit].Length > options.MaxMoves) continue;
+                        for (int j = 0; j < destinationCount; j++)
+                        {
+                            int to = destinations[j];
+                            if (to == from || !model.PreferenceAllows(unit, from, to) || !ledger.CanMove(unit, to)) continue;
+                            double after = score.IfMoved(ledger, from, to, model.UnitCpu[unit], model.UnitMemoryMB[unit]);
+                            // Strictly better only: among equal moves the first found (lowest host index, list order) wins.
+                            if (after < best || (after == best && bestUnit >= 0 && string.CompareOrdinal(model.UnitName[unit], model.UnitName[bestUnit]) < 0))
+                            {
+                                best = after;
+                                bestUnit = unit; bestFrom = from; bestTo = to;
+                            }
+                        }
+                    }
+                }
+                if (bestUnit < 0) break;
+
+                string text = Describe(model, ledger, score, bestUnit, bestFrom, bestTo, current, best);
+                score.Move(ledger, bestFrom, bestTo, model.UnitCpu[bestUnit], model.UnitMemoryMB[bestUnit]);
+                ledger.Apply(bestUnit, bestTo);
+                result.Add(new PlannedMove(bestUnit, bestFrom, bestTo, PlanReasonCodes.Balance, text), model);
+            }
+            result.ScoreAfter = score.Value;
+            return result;
+        }
+
+        private static string Describe(PlacementModel model, CapacityLedger ledger, LoadScore score, int unit, int from, int to, double before, double after)
+        {
+            string Load(int h) => string.Format(CultureInfo.InvariantCulture, "CPU {0:0}%, memory {1:0}%",
+                100 * score.CpuLoad(h, ledger.UsedCpu[h]), 100 * score.MemoryLoad(h, ledger.UsedMemoryMB[h]));
+            return string.Format(CultureInfo.InvariantCulture,
+                "Moves {0} from {1} ({2}), one of the most loaded hosts, to {3} ({4}), one of the least; load spread {5:0.0000} -> {6:0.0000}.",
+                model.UnitDescription(unit), model.HostNames[from], Load(from), model.HostNames[to], Load(to), before, after);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using VmMigration.Errors;
+
+namespace VmMigration.Planning
+{
+    /// <summary>
+    /// Consolidate: empty as many hosts as possible. Hosts are tried least loaded first; a host is emptied only when all
+    /// its VMs fit elsewhere (onto hosts late in the drain order, tightest fit in CPU and memory first, which keeps big holes for big VMs),
+    /// otherwise its tentative moves are taken back. A host that received VMs is never emptied later, so no VM moves twice.
+    /// </summary>
+    internal static class ConsolidateGoal
+    {
+        public static GoalResult Plan(PlacementModel model, CapacityLedger ledger, PlanningOptions options)
+        {
+            var drainable = new bool[model.HostCount];
+            if (options.HostNames.Count > 0)
+            {
+                foreach (var name in options.HostNames)
+                {
+                    if (!model.HostIndex.TryGetValue(name, out var h))
+                        throw new MigrationException(ErrorIds.HostNotFound, ErrorKind.ObjectNotFound,
+                            $"Host '{name}' is not in the inventory. Check the name with Get-MigrationHost.", name);
+                    drainable[h] = model.InService[h];
+                }
+            }
+            else
+            {
+                for (int h = 0; h < model.HostCount; h++) drainable[h] = model.InService[h];
+            }
+
+            var scored = (bool[])model.InService.Clone();
+            var result = new GoalResult { ScoreBefore = new LoadScore(model, ledger, scored).Value };
+            var received = new bool[model.HostCount];
+            var freed = new bool[model.HostCount];
+
+            var order = Enumerable.Range(0, model.HostCount)
+                .Where(h => drainable[h] && ledger.HostUnits[h].Count > 0)
+                .OrderBy(h => (double)ledger.UsedMemoryMB[h] / model.MemoryCapacityMB[h] + ledger.UsedCpu[h] / model.CpuCapacity[h])
+                .ThenBy(h => h)
+                .ToList();
+            var tentative = new List<PlannedMove>();
+            // Hosts early in the drain order are the ones worth keeping empty-able: filling them costs a future free host.
+            var rank = Enumerable.Repeat(-1, model.HostCount).ToArray();
+            for (int i = 0; i < order.Count; i++) rank[order[i]] = i;
+            foreach (int host in order)
+            {
+                if (received[host] || !CanEmpty(model, ledger, host, result.StepCount, options.MaxMoves)) continue;
+                tentative.Clear();
+                bool emptied = true;
+                var units = ledger.HostUnits[host].OrderByDescending(u => model.UnitMemoryMB[u]).ThenByDescending(u => model.UnitCpu[u]).ThenBy(u => u).ToList();
+                foreach (int unit in units)
+                {
+                    int to = BestFit(model, ledger, unit, host, freed, rank);
+                    if (to < 0) { emptied = false; break; }
+                    ledger.Apply(unit, to);
+                    tentative.Add(new PlannedMove(unit, host, to, PlanReasonCodes.Consolidate, string.Format(CultureInfo.InvariantCulture,
+                        "Empties {0} so it can be switched off: {1} goes to {2}, the host it fills most tightly.",
+                        model.HostNames[host], model.UnitDescription(unit), model.HostNames[to])));
+                }
+                if (!emptied)
+                {
+                    for (int i = tentative.Count - 1; i >= 0; i--) ledger.Undo(tentative[i].Unit, tentative[i].From);
+                    continue;
+                }
+                foreach (var move in tentative) received[move.To] = true;
+                foreach (var move in tentative) result.Add(move, model);
+                freed[host] = true;
+                result.Hosts.Add(model.HostNames[host]);
+            }
+            // A freed host is out of service afterwards: the spread is over the hosts that keep running.
+            for (int h = 0; h < model.HostCount; h++) scored[h] = model.InService[h] && !freed[h];
+            result.ScoreAfter = new LoadScore(model, ledger, scored).Value;
+            result.Hosts.Sort(StringComparer.Ordinal);
+            return result;
+        }
+
+        private static bool CanEmpty(PlacementModel model, CapacityLedger ledger, int host, int stepsSoFar, int maxMoves)
+        {
+            int steps = 0;
+            foreach (int unit in ledger.HostUnits[host])
+            {
+                // A VM on a host it should run on stays there; draining around it cannot free the host.
+                if (model.UnitPreferredHosts[unit]?[host] == true) return false;
+                steps += model.UnitMembers[unit].Length;
+            }
+            return stepsSoFar + steps <= maxMoves && !HasPinnedVMs(model, ledger, host);
+        }
+
+        /// <summary>Members of split affinity groups weigh on the host but belong to no unit that can move.</summary>
+        private static bool HasPinnedVMs(PlacementModel model, CapacityLedger ledger, int host)
+        {
+            long unitMemory = 0;
+            foreach (int unit in ledger.HostUnits[host]) unitMemory += model.UnitMemoryMB[unit];
+            return unitMemory != ledger.UsedMemoryMB[host];
+        }
+
+        private static int BestFit(PlacementModel model, CapacityLedger ledger, int unit, int from, bool[] freed, int[] rank)
+        {
+            int best = -1;
+            double bestLeft = double.MaxValue;
+            for (int to = 0; to < model.HostCount; to++)
+            {
+                if (to == from || freed[to] || !model.PreferenceAllows(unit, from, to) || !ledger.CanMove(unit, to)) continue;
+                // Slack in both resources, each relative to what the host may hold, so neither runs out first by accident.
+                double left = (double)(model.UsableMemoryMB[to] - ledger.UsedMemoryMB[to] - model.UnitMemoryMB[unit]) / model.UsableMemoryMB[to]
+                    + (model.UsableCpu[to] - ledger.UsedCpu[to] - model.UnitCpu[unit]) / model.UsableCpu[to];
+                // Up to 4 for hosts next in the drain order (slack is at most 2): prefer hosts that will stay on anyway.
+                left += rank[to] < 0 ? 0 : 4.0 * (1.0 - (double)rank[to] / rank.Length);
+                if (left < bestLeft) { bestLeft = left; best = to; }
+            }
+            return best;
+        }
+    }
+}

@@ -1,0 +1,172 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using VmMigration.Errors;
+
+namespace VmMigration.Planning
+{
+    /// <summary>
+    /// Evacuate: every VM off the named hosts. Largest units first (they have the fewest places to go), each to the
+    /// allowed destination that keeps the remaining hosts' load most even; preferred (ShouldRunOn) hosts win when
+    /// any has room. Units that fit nowhere are reported, never dropped silently.
+    /// </summary>
+    internal static class EvacuateGoal
+    {
+        public static GoalResult Plan(PlacementModel model, CapacityLedger ledger, PlanningOptions options)
+        {
+            var evacuated = new bool[model.HostCount];
+            foreach (var name in options.HostNames)
+            {
+                if (!model.HostIndex.TryGetValue(name, out var h))
+                    throw new MigrationException(ErrorIds.HostNotFound, ErrorKind.ObjectNotFound,
+                        $"Host '{name}' is not in the inventory. Check the name with Get-MigrationHost.", name);
+                evacuated[h] = true;
+            }
+            if (options.HostNames.Count == 0)
+                throw new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument, "Evacuate needs at least one host name (-HostName).");
+            var remaining = Enumerable.Range(0, model.HostCount).Where(h => model.InService[h] && !evacuated[h]).ToArray();
+            if (remaining.Length == 0)
+                throw new MigrationException(PlanningErrorIds.CannotEvacuateAllHosts, ErrorKind.InvalidArgument,
+                    $"Evacuating {string.Join(", ", options.HostNames)} would leave no host in service to take their VMs. Leave at least one host out.",
+                    string.Join(",", options.HostNames));
+
+            var before = new LoadScore(model, ledger, (bool[])model.InService.Clone());
+            var scored = new bool[model.HostCount];
+            foreach (var h in remaining) scored[h] = true;
+            var score = new LoadScore(model, ledger, scored);
+            var result = new GoalResult { ScoreBefore = before.Value };
+            result.Hosts.AddRange(options.HostNames.Distinct(StringComparer.Ordinal).OrderBy(n => n, StringComparer.Ordinal));
+
+            var units = Enumerable.Range(0, model.UnitCount)
+                .Where(u => model.UnitMembers[u].Any(v => evacuated[model.HostIndex[model.VMs[v].HostName]]))
+                .OrderByDescending(u => model.UnitMemoryMB[u]).ThenByDescending(u => model.UnitCpu[u]).ThenBy(u => u)
+                .ToList();
+            var placed = new List<Placement>();
+            int stepCount = 0;
+            foreach (int unit in units)
+            {
+                int from = ledger.UnitHost[unit];
+                if (from < 0)
+                {
+                    Unplace(model, result, unit, PlanningErrorIds.RuleConflict,
+                        $"Its affinity group (rule '{model.UnitAffinityRule[unit]}') is split across hosts today, so no single move keeps the rule. Reunite the group first.",
+                        onlyOn: evacuated);
+                    continue;
+                }
+                if (stepCount + model.UnitMembers[unit].Length > options.MaxMoves)
+                {
+                    Unplace(model, result, unit, PlanReasonCodes.MaxMovesReached, $"The plan reached MaxMoves ({options.MaxMoves}) before this VM; raise -MaxMoves.");
+                    continue;
+                }
+                int to = BestDestination(model, ledger, score, remaining, unit, from, preferredOnly: model.UnitPreferredHosts[unit] != null);
+                bool preferredMissed = false;
+                if (to < 0 && model.UnitPreferredHosts[unit] != null)
+                {
+                    to = BestDestination(model, ledger, score, remaining, unit, from, preferredOnly: false);
+                    preferredMissed = to >= 0;
+                }
+                if (to < 0)
+                {
+                    Unplace(model, result, unit, WhyNoDestination(model, ledger, remaining, unit, out var why), why);
+                    continue;
+                }
+                score.Move(ledger, from, to, model.UnitCpu[unit], model.UnitMemoryMB[unit]);
+                ledger.Apply(unit, to);
+                placed.Add(new Placement { Unit = unit, From = from, To = to, PreferredMissed = preferredMissed });
+                stepCount += model.UnitMembers[unit].Length;
+            }
+            ImproveByReinsertion(model, ledger, score, remaining, placed);
+            foreach (var p in placed)
+            {
+                string text = string.Format(CultureInfo.InvariantCulture,
+                    "Evacuating {0}: {1} goes to {2}, the allowed destination that keeps the remaining hosts' load most even (spread {3:0.0000} after the plan).",
+                    model.HostNames[p.From], model.UnitDescription(p.Unit), model.HostNames[p.To], score.Value);
+                if (p.PreferredMissed) text += $" None of its preferred hosts (rule '{model.UnitPreferredRule[p.Unit]}') had room.";
+                result.Add(new PlannedMove(p.Unit, p.From, p.To, PlanReasonCodes.Evacuate, text), model);
+            }
+            result.ScoreAfter = score.Value;
+            return result;
+        }
+
+        private sealed class Placement
+        {
+            public int Unit, From, To;
+            public bool PreferredMissed;
+        }
+
+        /// <summary>
+        /// Largest-first placement decides early VMs before it knows where later ones land. Taking each evacuated unit
+        /// out again and re-inserting it where the score is lowest repairs that. It changes only destinations, never adds a
+        /// move, and stays valid in any order: destinations only gain VMs, so a final state that fits has prefixes that fit.
+        /// </summary>
+        private static void ImproveByReinsertion(PlacementModel model, CapacityLedger ledger, LoadScore score, int[] remaining, List<Placement> placed)
+        {
+            const int MaxPasses = 4;
+            for (int pass = 0; pass < MaxPasses; pass++)
+            {
+                bool changed = false;
+                foreach (var p in placed)
+                {
+                    double cpu = model.UnitCpu[p.Unit];
+                    long memory = model.UnitMemoryMB[p.Unit];
+                    score.Move(ledger, p.To, p.From, cpu, memory);
+                    ledger.Undo(p.Unit, p.From);
+                    double stay = score.IfMoved(ledger, p.From, p.To, cpu, memory);
+                    bool preferredOnly = model.IsPreferred(p.Unit, p.To);
+                    int best = BestDestination(model, ledger, score, remaining, p.Unit, p.From, preferredOnly);
+                    if (best >= 0 && best != p.To && score.IfMoved(ledger, p.From, best, cpu, memory) < stay - 1e-12)
+                    {
+                        p.To = best;
+                        changed = true;
+                    }
+                    score.Move(ledger, p.From, p.To, cpu, memory);
+                    ledger.Apply(p.Unit, p.To);
+                }
+                if (!changed) break;
+            }
+        }
+
+        private static int BestDestination(PlacementModel model, CapacityLedger ledger, LoadScore score, int[] remaining, int unit, int from, bool preferredOnly)
+        {
+            int best = -1;
+            double bestScore = double.MaxValue;
+            foreach (int to in remaining)
+            {
+                if (preferredOnly && !model.IsPreferred(unit, to)) continue;
+                if (!ledger.CanMove(unit, to)) continue;
+                double after = score.IfMoved(ledger, from, to, model.UnitCpu[unit], model.UnitMemoryMB[unit]);
+                if (after < bestScore) { bestScore = after; best = to; }
+            }
+            return best;
+        }
+
+        /// <summary>Separates "too big for any host" from "rules forbid every host" from "no room left".</summary>
+        internal static string WhyNoDestination(PlacementModel model, CapacityLedger ledger, IEnumerable<int> candidates, int unit, out string text)
+        {
+            var hosts = candidates.ToList();
+            string size = string.Format(CultureInfo.InvariantCulture, "{0} MB and {1:0.##} CPUs", model.UnitMemoryMB[unit], model.UnitCpu[unit]);
+            if (!hosts.Any(h => ledger.FitsEmpty(unit, h)))
+            {
+                text = $"It needs {size}, more than any in-service host offers after its reserve, even empty.";
+                return PlanningErrorIds.VmTooLarge;
+            }
+            if (!hosts.Any(h => model.IsAllowed(unit, h)))
+            {
+                text = $"Rule(s) '{model.UnitAllowedRule[unit]}' allow none of the hosts that remain in service.";
+                return PlanningErrorIds.NoEvacuationTarget;
+            }
+            text = $"No allowed host has room for {size} without breaking a reserve or an anti-affinity rule.";
+            return PlanningErrorIds.NoEvacuationTarget;
+        }
+
+        internal static void Unplace(PlacementModel model, GoalResult result, int unit, string code, string text, bool[]? onlyOn = null)
+        {
+            foreach (var v in model.UnitMembers[unit])
+            {
+                if (onlyOn != null && !onlyOn[model.HostIndex[model.VMs[v].HostName]]) continue;
+                result.Unplaced.Add(new UnplacedVM { VMName = model.VMs[v].Name, HostName = model.VMs[v].HostName, Reason = new PlanReason { Code = code, Text = text } });
+            }
+        }
+    }
+}

@@ -1,0 +1,14 @@
+namespace VmMigration.Planning
+{
+    /// <summary>A host as the planner sees it: capacity and whether it may take VMs.</summary>
+    public sealed class InventoryHost
+    {
+        public string Name { get; set; } = "";
+        public int CpuCount { get; set; }
+        public long MemoryMB { get; set; }
+        /// <summary>Maintenance and unreachable hosts are never destinations and are left out of the load spread.</summary>
+        public HostState State { get; set; } = HostState.Connected;
+
+        public override string ToString() => Name;
+    }
+}

@@ -1,0 +1,18 @@
+namespace VmMigration.Planning
+{
+    /// <summary>A VM as the planner sees it: size, use, and where it runs now.</summary>
+    public sealed class InventoryVM
+    {
+        public string Name { get; set; } = "";
+        public string HostName { get; set; } = "";
+        public int VCpuCount { get; set; }
+        /// <summary>Allocated memory; this is what must fit on a host and what a live migration copies.</summary>
+        public long MemoryMB { get; set; }
+        /// <summary>CPU use as a percentage of the VM's own vCPUs; empty when not sampled (see <see cref="PlanningOptions.AssumedCpuUsagePercent"/>).</summary>
+        public double? CpuUsagePercent { get; set; }
+        /// <summary>Memory the guest dirties per second; empty when not sampled.</summary>
+        public double? DirtyRateMBps { get; set; }
+
+        public override string ToString() => Name;
+    }
+}

@@ -1,0 +1,77 @@
+using System;
+using System.Collections.Generic;
+
+namespace VmMigration
+{
+    public enum PlanGoal
+    {
+        /// <summary>Bring the spread of host load under a threshold with as few moves as possible.</summary>
+        Balance,
+        /// <summary>Move every VM off the named hosts.</summary>
+        Evacuate,
+        /// <summary>Empty as many hosts as possible within the reserves.</summary>
+        Consolidate,
+    }
+
+    /// <summary>
+    /// An explained plan; nothing moves until something executes it. Steps run in Order; steps of one Wave may run in
+    /// parallel, and no rule or capacity is violated at any moment of any wave.
+    /// </summary>
+    public sealed class MigrationPlan
+    {
+        public PlanGoal Goal { get; set; }
+        /// <summary>The inventory's snapshot time unless the caller set one: the plan stays a pure function of its inputs.</summary>
+        public DateTime CreatedAt { get; set; }
+        /// <summary>Fingerprint of the inventory the plan was made from; see <see cref="Planning.InventoryFingerprint"/>.</summary>
+        public string InventoryFingerprint { get; set; } = "";
+        /// <summary>Hosts named for evacuation (Evacuate) or emptied by the plan (Consolidate).</summary>
+        public List<string> Hosts { get; set; } = new List<string>();
+        public List<MigrationPlanStep> Steps { get; set; } = new List<MigrationPlanStep>();
+        public List<UnplacedVM> Unplaced { get; set; } = new List<UnplacedVM>();
+        /// <summary>Spread of host load before and after (see <see cref="Planning.LoadScore"/>); lower is more even.</summary>
+        public double ScoreBefore { get; set; }
+        public double ScoreAfter { get; set; }
+        public int WaveCount { get; set; }
+        /// <summary>Sum over waves of the longest step in each wave.</summary>
+        public double PredictedDurationSec { get; set; }
+
+        public override string ToString() => $"{Goal}: {Steps.Count} steps in {WaveCount} waves, score {ScoreBefore:0.###} -> {ScoreAfter:0.###}";
+    }
+
+    /// <summary>One VM's move. Pipe it to Move-VMLive; it carries VMName, Source and Destination by property name.</summary>
+    public sealed class MigrationPlanStep
+    {
+        public int Order { get; set; }
+        public int Wave { get; set; }
+        public string VMName { get; set; } = "";
+        public string Source { get; set; } = "";
+        public string Destination { get; set; } = "";
+        public PlanReason Reason { get; set; } = new PlanReason();
+        public long MemoryMB { get; set; }
+        public double PredictedDurationSec { get; set; }
+        public long PredictedDowntimeMs { get; set; }
+        /// <summary>False when the sampled dirty rate outruns the bandwidth: the move needs throttling or post-copy to finish.</summary>
+        public bool PredictedToConverge { get; set; } = true;
+
+        public override string ToString() => $"{Order}: {VMName} {Source} -> {Destination}";
+    }
+
+    /// <summary>Why a step or an unplaced VM is what it is: a stable code for scripts and a sentence for people.</summary>
+    public sealed class PlanReason
+    {
+        public string Code { get; set; } = "";
+        public string Text { get; set; } = "";
+
+        public override string ToString() => $"{Code}: {Text}";
+    }
+
+    /// <summary>A VM the goal wanted to move but could not place, and why.</summary>
+    public sealed class UnplacedVM
+    {
+        public string VMName { get; set; } = "";
+        public string HostName { get; set; } = "";
+        public PlanReason Reason { get; set; } = new PlanReason();
+
+        public override string ToString() => $"{VMName}: {Reason.Code}";
+    }
+}

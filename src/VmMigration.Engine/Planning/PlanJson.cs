@@ -1,0 +1,60 @@
+using System;
+using System.Collections.Generic;
+using VmMigration.Errors;
+
+namespace VmMigration.Planning
+{
+    /// <summary>
+    /// Plan files: the same JSON ConvertTo-Json would show (property names as on the objects), written deterministically
+    /// so the same plan is the same bytes, and read back losslessly with errors that name the line or field.
+    /// </summary>
+    public static class PlanJson
+    {
+        public static string Serialize(MigrationPlan plan)
+        {
+            if (plan == null) throw new ArgumentNullException(nameof(plan));
+            return PlanningJson.Serialize(plan);
+        }
+
+        public static MigrationPlan Parse(string json)
+        {
+            var plan = PlanningJson.Deserialize<MigrationPlan>(json, PlanningErrorIds.InvalidPlan, "plan");
+            Validate(plan);
+            return plan;
+        }
+
+        public static MigrationPlan Read(string path) => Parse(PlanningJson.ReadFile(path, PlanningErrorIds.InvalidPlan, "plan"));
+
+        public static void Write(string path, MigrationPlan plan) => PlanningJson.WriteFile(path, Serialize(plan));
+
+        /// <summary>What an executor relies on: every step names a VM and two different hosts, orders are 1..n, waves never go back.</summary>
+        private static void Validate(MigrationPlan plan)
+        {
+            if (plan.Steps == null) throw Invalid("Steps", "is missing.");
+            if (plan.Unplaced == null) throw Invalid("Unplaced", "is missing.");
+            if (plan.Hosts == null) throw Invalid("Hosts", "is missing.");
+            if (string.IsNullOrEmpty(plan.InventoryFingerprint)) throw Invalid("InventoryFingerprint", "is empty; without it the plan cannot be checked for staleness.");
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            int lastWave = 1;
+            for (int i = 0; i < plan.Steps.Count; i++)
+            {
+                var step = plan.Steps[i];
+                string at = $"Steps[{i}]";
+                if (step == null) throw Invalid(at, "is null.");
+                if (string.IsNullOrEmpty(step.VMName)) throw Invalid(at + ".VMName", "is empty.");
+                if (string.IsNullOrEmpty(step.Source)) throw Invalid(at + ".Source", "is empty.");
+                if (string.IsNullOrEmpty(step.Destination)) throw Invalid(at + ".Destination", "is empty.");
+                if (step.Source == step.Destination) throw Invalid(at + ".Destination", $"equals the source '{step.Source}'.");
+                if (step.Order != i + 1) throw Invalid(at + ".Order", $"is {step.Order}; steps must be numbered 1, 2, 3... in order.");
+                if (step.Wave < lastWave) throw Invalid(at + ".Wave", $"is {step.Wave}, before the previous step's wave {lastWave}.");
+                if (step.MemoryMB <= 0) throw Invalid(at + ".MemoryMB", "must be positive.");
+                if (!seen.Add(step.VMName)) throw Invalid(at + ".VMName", $"'{step.VMName}' is moved twice.");
+                if (step.Reason == null) throw Invalid(at + ".Reason", "is missing.");
+                lastWave = step.Wave;
+            }
+        }
+
+        private static MigrationException Invalid(string field, string problem) =>
+            new MigrationException(PlanningErrorIds.InvalidPlan, ErrorKind.InvalidData, $"The plan is invalid: {field} {problem}", field);
+    }
+}

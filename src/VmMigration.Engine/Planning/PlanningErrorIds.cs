@@ -1,0 +1,20 @@
+namespace VmMigration.Planning
+{
+    /// <summary>
+    /// Stable ids the planner adds to <see cref="VmMigration.Errors.ErrorIds"/>. They double as the reason codes of
+    /// unplaced VMs, so a script matches one vocabulary whether a plan failed or a VM was left behind.
+    /// </summary>
+    public static class PlanningErrorIds
+    {
+        public const string RuleConflict = "RuleConflict";
+        public const string InvalidInventory = "InvalidInventory";
+        public const string InvalidRules = "InvalidRules";
+        public const string InvalidPlan = "InvalidPlan";
+        public const string NoEvacuationTarget = "NoEvacuationTarget";
+        public const string CannotEvacuateAllHosts = "CannotEvacuateAllHosts";
+        /// <summary>The VM does not fit on any in-service host even when that host is empty.</summary>
+        public const string VmTooLarge = "VmTooLarge";
+        /// <summary>The VM would fit an empty host, but no host has room for it given the rules and reserves.</summary>
+        public const string NoFeasibleDestination = "NoFeasibleDestination";
+    }
+}

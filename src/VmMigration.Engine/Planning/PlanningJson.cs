@@ -1,0 +1,108 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using VmMigration.Errors;
+
+namespace VmMigration.Planning
+{
+    /// <summary>
+    /// The one JSON dialect of the planner's files (inventory snapshots, cluster rules, plans): indented, property names
+    /// as PowerShell shows them, enums as names, numbers written the shortest way that reads back exactly, "\n" line ends.
+    /// Parse errors become MigrationExceptions that name the line and the field.
+    /// </summary>
+    internal static class PlanningJson
+    {
+        internal static readonly JsonSerializerOptions Options = CreateOptions();
+
+        private static JsonSerializerOptions CreateOptions()
+        {
+            var options = new JsonSerializerOptions
+            {
+                WriteIndented = true,
+                PropertyNamingPolicy = null,
+                DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+                ReadCommentHandling = JsonCommentHandling.Skip,
+                AllowTrailingCommas = true,
+                Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            };
+            options.Converters.Add(new JsonStringEnumConverter());
+            options.Converters.Add(new ShortestDoubleConverter());
+            options.Converters.Add(new UtcDateTimeConverter());
+            return options;
+        }
+
+        public static string Serialize<T>(T value)
+        {
+            // Indentation line ends differ by platform in some System.Text.Json versions; files must be byte-identical everywhere.
+            return JsonSerializer.Serialize(value, Options).Replace("\r\n", "\n") + "\n";
+        }
+
+        public static T Deserialize<T>(string json, string errorId, string what) where T : class
+        {
+            if (json == null) throw new ArgumentNullException(nameof(json));
+            try
+            {
+                var value = JsonSerializer.Deserialize<T>(json, Options);
+                if (value == null) throw new MigrationException(errorId, ErrorKind.InvalidData, $"The {what} is empty (the JSON is 'null').", "$");
+                return value;
+            }
+            catch (JsonException e)
+            {
+                string line = e.LineNumber is long n ? $"line {n + 1}" : "an unknown line";
+                string field = string.IsNullOrEmpty(e.Path) ? "$" : e.Path!;
+                throw new MigrationException(errorId, ErrorKind.InvalidData,
+                    $"The {what} is not valid JSON at {line}, field {field}: {FirstSentence(e.Message)}", field, e);
+            }
+        }
+
+        public static string ReadFile(string path, string errorId, string what)
+        {
+            if (string.IsNullOrEmpty(path)) throw new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument, $"No path was given for the {what}.");
+            try { return File.ReadAllText(path, Encoding.UTF8); }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new MigrationException(errorId, ErrorKind.ObjectNotFound, $"Cannot read the {what} '{path}': {e.Message}", path, e);
+            }
+        }
+
+        public static void WriteFile(string path, string json)
+        {
+            // No byte-order mark, so the file hashes the same as the string a test compares with.
+            File.WriteAllText(path, json, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        }
+
+        private static string FirstSentence(string message)
+        {
+            int cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+            return cut > 0 ? message.Substring(0, cut) : message;
+        }
+
+        private sealed class ShortestDoubleConverter : JsonConverter<double>
+        {
+            public override double Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetDouble();
+
+            public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options)
+            {
+                if (double.IsNaN(value) || double.IsInfinity(value)) throw new ArgumentOutOfRangeException(nameof(value), "Planner numbers are always finite.");
+                writer.WriteRawValue(value.ToString("R", CultureInfo.InvariantCulture), skipInputValidation: true);
+            }
+        }
+
+        private sealed class UtcDateTimeConverter : JsonConverter<DateTime>
+        {
+            public override DateTime Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+            {
+                var text = reader.GetString();
+                if (!DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var value))
+                    throw new JsonException($"'{text}' is not a date and time (expected ISO 8601, e.g. 2026-01-31T12:00:00Z).");
+                return DateTime.SpecifyKind(value, DateTimeKind.Utc);
+            }
+
+            public override void Write(Utf8JsonWriter writer, DateTime value, JsonSerializerOptions options) =>
+                writer.WriteStringValue(value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture));
+        }
+    }
+}

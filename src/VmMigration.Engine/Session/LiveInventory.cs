@@ -1,0 +1,60 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using VmMigration.Errors;
+using VmMigration.Planning;
+
+namespace VmMigration.Session
+{
+    /// <summary>
+    /// The planner's view of the connected hosts right now: capacity, state (maintenance marks included) and VMs,
+    /// gathered in parallel. Hosts that do not answer are kept as Unreachable (never a destination) and reported.
+    /// </summary>
+    public static class LiveInventory
+    {
+        public static ClusterInventory Capture(Inventory inventory, IReadOnlyList<ConnectedHost> hosts, CancellationToken cancellationToken, out IReadOnlyList<MigrationException> failures)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var described = inventory.DescribeHosts(hosts, cancellationToken);
+            var reachable = hosts.Where(h => described.Any(d => d.Name == h.Name && d.State != HostState.Unreachable)).ToList();
+            var before = inventory.ListVMs(reachable, cancellationToken, out _);
+            var beforeAt = clock.Elapsed;
+            // CPU use is measured, not assumed: two readings of each guest's CPU time over a short interval.
+            cancellationToken.WaitHandle.WaitOne(CpuSampleInterval);
+            var vms = inventory.ListVMs(reachable, cancellationToken, out var listFailures);
+            var usage = CpuUsage(before, vms, clock.Elapsed - beforeAt);
+            var problems = described.Where(d => d.State == HostState.Unreachable)
+                .Select(d => new MigrationException(ErrorIds.HostUnreachable, ErrorKind.ConnectionError, d.Message ?? $"Host '{d.Name}' did not answer.", d.Name))
+                .Concat(listFailures).ToList();
+            failures = problems;
+            // Unreachable hosts report no capacity; the planner needs a positive size, and never places anything there.
+            foreach (var host in described.Where(d => d.State == HostState.Unreachable))
+            {
+                host.CpuCount = Math.Max(1, host.CpuCount);
+                host.MemoryMB = Math.Max(1, host.MemoryMB);
+            }
+            return ClusterInventory.FromSession(described, vms.Where(vm => vm.State == VMState.Running || vm.State == VMState.Paused || vm.State == VMState.Blocked), DateTime.UtcNow, usage);
+        }
+
+        /// <summary>How long CPU use is sampled over when the inventory is captured.</summary>
+        public static readonly TimeSpan CpuSampleInterval = TimeSpan.FromSeconds(1);
+
+        /// <summary>Percent of each VM's vCPUs used between two readings, by VM name.</summary>
+        public static IReadOnlyDictionary<string, double> CpuUsage(IReadOnlyList<MigrationVM> before, IReadOnlyList<MigrationVM> after, TimeSpan interval)
+        {
+            var usage = new Dictionary<string, double>(StringComparer.Ordinal);
+            var earlier = before.GroupBy(v => v.Uuid).ToDictionary(g => g.Key, g => g.First());
+            foreach (var vm in after)
+            {
+                if (!earlier.TryGetValue(vm.Uuid, out var first) || first.HostName != vm.HostName || vm.VCpuCount <= 0 || interval <= TimeSpan.Zero)
+                {
+                    continue;
+                }
+                var used = (vm.CpuTimeNs - first.CpuTimeNs) / (interval.TotalMilliseconds * 1e6 * vm.VCpuCount) * 100;
+                usage[vm.Name] = Math.Max(0, Math.Min(100, used));
+            }
+            return usage;
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System.Linq;
+using VmMigration.Planning;
+using Xunit;
+using static VmMigration.Tests.Planning.ClusterBuilder;
+
+namespace VmMigration.Tests.Planning
+{
+    public class BalanceGoalTests
+    {
+        private static ClusterBuilder Lopsided()
+        {
+            var cluster = new ClusterBuilder().Host("h1").Host("h2").Host("h3");
+            for (int i = 0; i < 9; i++) cluster.VM($"vm{i}", "h1", memoryMB: 6144, vcpus: 2);
+            return cluster;
+        }
+
+        [Fact]
+        public void Spreads_a_loaded_host_over_empty_ones_and_lowers_the_score()
+        {
+            var inventory = Lopsided().Build();
+            var plan = MigrationPlanner.Plan(inventory, null, new PlanningOptions { Goal = PlanGoal.Balance });
+
+            Assert.True(plan.ScoreAfter < plan.ScoreBefore);
+            Assert.True(plan.ScoreAfter <= 0.05, $"score after {plan.ScoreAfter}");
+            var final = PlanAssert.FinalHosts(inventory, plan);
+            Assert.Equal(3, final.Values.Count(h => h == "h2"));
+            Assert.Equal(3, final.Values.Count(h => h == "h3"));
+            PlanAssert.NoViolations(inventory, null, plan);
+        }
+
+        [Fact]
+        public void Leaves_a_balanced_cluster_alone()
+        {
+            var inventory = new ClusterBuilder().Host("h1").Host("h2").VM("a", "h1").VM("b", "h2").Build();
+            var plan = MigrationPlanner.Plan(inventory, null, new PlanningOptions());
+            Assert.Empty(plan.Steps);
+            Assert.Equal(plan.ScoreBefore, plan.ScoreAfter);
+        }
+
+        [Fact]
+        public void Stops_at_MaxMoves_and_never_moves_a_VM_twice()
+        {
+            var inventory = Lopsided().Build();
+            var plan = MigrationPlanner.Plan(inventory, null, new PlanningOptions { MaxMoves = 2 });
+            Assert.Equal(2, plan.Steps.Count);
+            Assert.Equal(plan.Steps.Count, plan.Steps.Select(s => s.VMName).Distinct().Count());
+        }
+
+        [Fact]
+        public void Never_moves_onto_or_off_a_host_in_maintenance()
+        {
+            var inventory = Lopsided().Host("idle", state: HostState.Maintenance).VM("parked", "idle").Build();
+            var rules = new ClusterRules { MaintenanceHosts = { "h3" } };
+            var plan = MigrationPlanner.Plan(inventory, rules, new PlanningOptions());
+            Assert.NotEmpty(plan.Steps);
+            Assert.DoesNotContain(plan.Steps, s => s.Destination == "h3" || s.Destination == "idle" || s.VMName == "parked");
+        }
+
+        [Fact]
+        public void Keeps_anti_affine_VMs_apart()
+        {
+            var inventory = Lopsided().VM("web2", "h2").VM("web3", "h3").Build();
+            var rules = Rules(Rule("web-apart", PlacementRuleKind.AntiAffinity, new[] { "vm0", "web2", "web3" }));
+            var plan = MigrationPlanner.Plan(inventory, rules, new PlanningOptions());
+            Assert.DoesNotContain(plan.Steps, s => s.VMName == "vm0");
+            PlanAssert.NoViolations(inventory, rules, plan);
+        }
+
+        [Fact]
+        public void Moves_an_affinity_group_together_in_one_wave()
+        {
+            var inventory = new ClusterBuilder().Host("h1").Host("h2")
+                .VM("db1", "h1", memoryMB: 4096).VM("db2", "h1", memoryMB: 4096)
+                .VM("app", "h1", memoryMB: 2048, vcpus: 1).VM("web", "h1", memoryMB: 2048, vcpus: 1).Build();
+            var rules = Rules(Rule("db-together", PlacementRuleKind.Affinity, new[] { "db1", "db2" }));
+            var plan = MigrationPlanner.Plan(inventory, rules, new PlanningOptions());
+
+            var db = plan.Steps.Where(s => s.VMName.StartsWith("db")).ToList();
+            Assert.Equal(2, db.Count);
+            Assert.Single(db.Select(s => s.Wave).Distinct());
+            Assert.Single(db.Select(s => s.Destination).Distinct());
+            Assert.Contains("db-together", db[0].Reason.Text);
+            PlanAssert.NoViolations(inventory, rules, plan);
+        }
+
+        [Fact]
+        public void Respects_must_and_must_not_run_on()
+        {
+            var inventory = Lopsided().Build();
+            var rules = Rules(
+                Rule("licensed", PlacementRuleKind.MustRunOn, new[] { "vm0", "vm1" }, new[] { "h1", "h3" }),
+                Rule("not-h2", PlacementRuleKind.MustNotRunOn, new[] { "vm2", "vm3", "vm4" }, new[] { "h2" }));
+            var plan = MigrationPlanner.Plan(inventory, rules, new PlanningOptions());
+            Assert.DoesNotContain(plan.Steps, s => (s.VMName == "vm0" || s.VMName == "vm1") && s.Destination == "h2");
+            Assert.DoesNotContain(plan.Steps, s => (s.VMName == "vm2" || s.VMName == "vm3" || s.VMName == "vm4") && s.Destination == "h2");
+            PlanAssert.NoViolations(inventory, rules, plan);
+        }
+
+        [Fact]
+        public void Keeps_a_VM_on_the_host_it_should_run_on()
+        {
+            var inventory = Lopsided().Build();
+            var rules = Rules(Rule("prefer-h1", PlacementRuleKind.ShouldRunOn, new[] { "vm0", "vm1", "vm2", "vm3", "vm4", "vm5", "vm6", "vm7" }, new[] { "h1" }));
+            var plan = MigrationPlanner.Plan(inventory, rules, new PlanningOptions());
+            Assert.Equal(new[] { "vm8" }, plan.Steps.Select(s => s.VMName));
+        }
+
+        [Fact]
+        public void Fills_a_destination_only_up_to_its_reserve()
+        {
+            // Without a reserve six 6 GB VMs would go to h2; its 50 % reserve leaves room for five.
+            var inventory = new ClusterBuilder().Host("h1", cpus: 32, memoryMB: 262144).Host("h2");
+            for (int i = 0; i < 32; i++) inventory.VM($"vm{i}", "h1", memoryMB: 6144, vcpus: 1);
+            var rules = new ClusterRules { HostReserves = { new HostReserve { HostName = "h2", ReservePercent = 50 } } };
+            var plan = MigrationPlanner.Plan(inventory.Build(), rules, new PlanningOptions());
+            Assert.Equal(5, plan.Steps.Count(s => s.Destination == "h2"));
+            PlanAssert.NoViolations(inventory.Build(), rules, plan);
+        }
+    }
+}

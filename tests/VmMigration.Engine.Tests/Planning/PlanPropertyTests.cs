@@ -1,0 +1,76 @@
+using System.Linq;
+using CsCheck;
+using VmMigration.Errors;
+using VmMigration.Planning;
+using Xunit;
+
+namespace VmMigration.Tests.Planning
+{
+    /// <summary>Random clusters, every goal and rule kind: no plan ever breaks a rule or a capacity at any moment.</summary>
+    public class PlanPropertyTests
+    {
+        private static readonly string[] RefusalsThatAreFine = { PlanningErrorIds.RuleConflict, PlanningErrorIds.CannotEvacuateAllHosts };
+
+        private static MigrationPlan? PlanOrRefusal(ClusterInventory inventory, ClusterRules rules, PlanningOptions options)
+        {
+            try { return MigrationPlanner.Plan(inventory, rules, options); }
+            catch (MigrationException e) when (RefusalsThatAreFine.Contains(e.ErrorId)) { return null; }
+        }
+
+        [Fact]
+        public void No_plan_violates_a_rule_or_capacity_in_any_wave()
+        {
+            Gen.Int[0, int.MaxValue].Sample(seed =>
+            {
+                var (inventory, rules, options) = RandomCluster.Create(seed);
+                var plan = PlanOrRefusal(inventory, rules, options);
+                if (plan == null) return;
+                var problems = IndependentPlanChecker.Violations(inventory, rules, plan);
+                Assert.True(problems.Count == 0, $"seed {seed} {options.Goal}: " + string.Join("\n", problems));
+                Assert.True(plan.Steps.Count <= options.MaxMoves, $"seed {seed}: {plan.Steps.Count} steps over MaxMoves {options.MaxMoves}");
+            }, iter: 1500);
+        }
+
+        [Fact]
+        public void Evacuation_accounts_for_every_VM_on_the_named_hosts()
+        {
+            Gen.Int[0, int.MaxValue].Sample(seed =>
+            {
+                var (inventory, rules, options) = RandomCluster.Create(seed);
+                options.Goal = PlanGoal.Evacuate;
+                if (options.HostNames.Count == 0) options.HostNames.Add("h0");
+                var plan = PlanOrRefusal(inventory, rules, options);
+                if (plan == null) return;
+                var accounted = plan.Steps.Select(s => s.VMName).Concat(plan.Unplaced.Select(u => u.VMName)).ToList();
+                var onEvacuated = inventory.VMs.Where(v => options.HostNames.Contains(v.HostName)).Select(v => v.Name).OrderBy(n => n).ToList();
+                Assert.Equal(onEvacuated, accounted.OrderBy(n => n).ToList());
+            }, iter: 500);
+        }
+
+        [Fact]
+        public void Consolidation_leaves_the_hosts_it_names_empty()
+        {
+            Gen.Int[0, int.MaxValue].Sample(seed =>
+            {
+                var (inventory, rules, options) = RandomCluster.Create(seed);
+                options.Goal = PlanGoal.Consolidate;
+                var plan = PlanOrRefusal(inventory, rules, options);
+                if (plan == null) return;
+                var final = PlanAssert.FinalHosts(inventory, plan);
+                Assert.All(plan.Hosts, freed => Assert.DoesNotContain(freed, final.Values));
+            }, iter: 500);
+        }
+
+        [Fact]
+        public void Planning_twice_gives_the_same_bytes()
+        {
+            Gen.Int[0, int.MaxValue].Sample(seed =>
+            {
+                var (inventory, rules, options) = RandomCluster.Create(seed);
+                var first = PlanOrRefusal(inventory, rules, options);
+                if (first == null) return;
+                Assert.Equal(PlanJson.Serialize(first), PlanJson.Serialize(MigrationPlanner.Plan(InventoryJson.Parse(InventoryJson.Serialize(inventory)), rules, options)));
+            }, iter: 200);
+        }
+    }
+}
