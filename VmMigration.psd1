@@ -32,6 +32,7 @@
         'Stop-MigrationLab'
         'New-MigrationLabVM'
         'Test-MigrationLabVM'
+        'Copy-VMClone'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -2,6 +2,7 @@ using System.Linq;
 using System.Management.Automation;
 using VmMigration.Errors;
 using VmMigration.Lab;
+using VmMigration.Providers;
 using VmMigration.Session;
 
 namespace VmMigration.Commands
@@ -39,10 +40,15 @@ namespace VmMigration.Commands
         [ValidateRange(1, 8)]
         public int VCpuCount { get; set; } = 1;
 
+        /// <summary>A qcow2 data disk of this size in the host's lab pool, its first half written with a known pattern; 0 for none.</summary>
+        [Parameter]
+        [ValidateRange(0, 65536)]
+        public int DiskSizeMB { get; set; }
+
         protected override void ProcessRecord()
         {
             var host = ResolveDestination(HostName);
-            if (!ShouldProcess($"host '{host.Name}'", $"Create and start lab guest '{Name}' ({MemoryMB} MiB, working set {WorkingSetMB} MiB at {DirtyRateMBps} MiB/s)"))
+            if (!ShouldProcess($"host '{host.Name}'", $"Create and start lab guest '{Name}' ({MemoryMB} MiB, working set {WorkingSetMB} MiB at {DirtyRateMBps} MiB/s{(DiskSizeMB > 0 ? $", {DiskSizeMB} MiB disk" : "")})"))
             {
                 return;
             }
@@ -57,8 +63,18 @@ namespace VmMigration.Commands
                         $"A VM named '{Name}' already exists on '{clash.Host.Name}'. Choose another name.", Name);
                 }
                 var spec = new LabGuestSpec { Name = Name, MemoryMB = MemoryMB, WorkingSetMB = WorkingSetMB, DirtyRateMBps = DirtyRateMBps, Mode = Mode, VCpuCount = VCpuCount };
-                var xml = LabGuestDomainXml.Build(spec, labHost, lab.Accelerator, LabGuestImage.Resolve());
-                var guest = host.Connection.DefineAndStartGuest(xml);
+                var image = LabGuestImage.Resolve();
+                spec.DiskPath = DiskSizeMB > 0 ? LabGuestDisk.Create(host.Connection, Name, DiskSizeMB) : null;
+                GuestInfo guest;
+                try
+                {
+                    guest = host.Connection.DefineAndStartGuest(LabGuestDomainXml.Build(spec, labHost, lab.Accelerator, image));
+                }
+                catch (MigrationException)
+                {
+                    if (spec.DiskPath != null) host.Connection.DeleteStorageVolume(spec.DiskPath);
+                    throw;
+                }
                 WriteObject(Inventory.ToMigrationVM(guest, host.Name));
             }
             catch (MigrationException error)

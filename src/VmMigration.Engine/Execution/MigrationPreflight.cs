@@ -27,6 +27,16 @@ namespace VmMigration.Execution
                 return reasons;
             }
 
+            try
+            {
+                TimeLimit.Run(() => { CloneFamily.EnsureNoChildren(source.Connection, vm.Guest, "moving"); return true; },
+                    callTimeout, source.Name, $"the linked clones of VM '{name}'", cancellationToken);
+            }
+            catch (MigrationException protectedParent) when (protectedParent.ErrorId == CloneErrorIds.ParentProtected)
+            {
+                reasons.Add(protectedParent);
+            }
+
             if (!vm.Guest.Active)
             {
                 reasons.Add(new MigrationException(ErrorIds.VmNotRunning, ErrorKind.InvalidOperation,

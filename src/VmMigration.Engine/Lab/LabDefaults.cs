@@ -17,6 +17,9 @@ namespace VmMigration.Lab
         public const int PortBase = 49200;
         public const int PortBlock = 100;
 
+        /// <summary>Each lab host's directory storage pool, where lab guests' disks and their clones live.</summary>
+        public const string StoragePoolName = "lab";
+
         public const int StartTimeoutSeconds = 20;
         public const int StopTimeoutSeconds = 10;
     }

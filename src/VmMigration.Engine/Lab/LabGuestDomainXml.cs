@@ -7,7 +7,7 @@ using VmMigration.Errors;
 
 namespace VmMigration.Lab
 {
-    /// <summary>The libvirt domain XML of a lab guest: the tiny kernel booted directly, no disk, no network.</summary>
+    /// <summary>The libvirt domain XML of a lab guest: the tiny kernel booted directly, an optional data disk, no network.</summary>
     public static class LabGuestDomainXml
     {
         /// <summary>Below this much memory the guest has no room for its image, header and a working set.</summary>
@@ -62,6 +62,11 @@ namespace VmMigration.Lab
                 new XElement("on_crash", "destroy"),
                 new XElement("devices",
                     new XElement("emulator", LabDefaults.QemuEmulator),
+                    spec.DiskPath == null ? null : new XElement("disk", new XAttribute("type", "file"), new XAttribute("device", "disk"),
+                        new XElement("driver", new XAttribute("name", "qemu"), new XAttribute("type", "qcow2")),
+                        new XElement("source", new XAttribute("file", spec.DiskPath)),
+                        // virtio-blk, unlike IDE, accepts a read-only disk: a linked clone's parent keeps booting.
+                        new XElement("target", new XAttribute("dev", "vda"), new XAttribute("bus", "virtio"))),
                     new XElement("serial", new XAttribute("type", "file"),
                         new XElement("source", new XAttribute("path", SerialLogPath(host, spec.Name)), new XAttribute("append", "on")),
                         new XElement("target", new XAttribute("port", 0))),

@@ -14,5 +14,8 @@ namespace VmMigration.Lab
         public int DirtyRateMBps { get; set; }
 
         public LabGuestMode Mode { get; set; } = LabGuestMode.Paced;
+
+        /// <summary>A qcow2 file attached as virtio disk vda (the guest never touches it); none when null.</summary>
+        public string? DiskPath { get; set; }
     }
 }

@@ -22,6 +22,9 @@ namespace VmMigration.Lab
         public string QemuConfig => Etc + "/qemu.conf";
         public string DaemonLog => Log + "/libvirtd.stdout";
 
+        /// <summary>The host's own directory storage pool (outside the bind mounts: the same path inside and outside its namespace).</summary>
+        public string Pool => Root + "/pool";
+
         /// <summary>libvirt's QEMU driver keeps a pid file per running guest here (it is /run/libvirt/qemu in the namespace).</summary>
         public string QemuPidDirectory => Run + "/qemu";
 

@@ -36,6 +36,13 @@ namespace VmMigration.Lab
             return libvirtd;
         }
 
+        /// <summary>Full path of qemu-io, which writes a lab disk's pattern (qemu-img comes in the same package).</summary>
+        public static string FindQemuIo()
+        {
+            if (FindProgram("qemu-img") == null) throw NotInstalled("qemu-img", "qemu-utils");
+            return FindProgram("qemu-io") ?? throw NotInstalled("qemu-io", "qemu-utils");
+        }
+
         /// <summary>
         /// Debian's libvirtd refuses to start without the accounts that libvirt-daemon-system creates (the qemu user and
         /// the kvm group), even when qemu.conf runs QEMU as root. The lab installs only the daemon, so it creates them.

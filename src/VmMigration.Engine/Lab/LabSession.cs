@@ -37,7 +37,8 @@ namespace VmMigration.Lab
             KnownPaths[info.Path] = 0;
             foreach (var host in info.Hosts)
             {
-                registry.Connect(host.Uri, host.Name, null, ConnectTimeout, host.MigrationAddress, cancellationToken);
+                var connected = registry.Connect(host.Uri, host.Name, null, ConnectTimeout, host.MigrationAddress, cancellationToken);
+                connected.Connection.EnsureStoragePool(LabStoragePool.Xml(new LabHostPaths(info.Path, host.Index)));
             }
         }
 

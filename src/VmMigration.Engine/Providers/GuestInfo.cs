@@ -9,6 +9,10 @@ namespace VmMigration.Providers
         public long MemoryMB { get; set; }
         public int VCpuCount { get; set; }
         public bool Persistent { get; set; }
+        /// <summary>The parent of a linked clone (from the clone's lineage metadata); null for any other guest.</summary>
+        public string? ParentName { get; set; }
+        public string? ParentUuid { get; set; }
+        public bool IsLinkedClone => ParentUuid != null;
         /// <summary>CPU time the guest has used since it started, in nanoseconds (two readings give its CPU use).</summary>
         public long CpuTimeNs { get; set; }
         public bool Active => State == VMState.Running || State == VMState.Paused || State == VMState.Blocked;

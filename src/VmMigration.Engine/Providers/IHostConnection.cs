@@ -64,5 +64,50 @@ namespace VmMigration.Providers
 
         /// <summary>Measures how fast the guest dirties memory over <paramref name="period"/> (blocks for that long).</summary>
         double? MeasureDirtyRateMBps(string name, TimeSpan period);
+
+        /// <summary>The persistent definition (inactive XML) of a guest: what a copy of it starts from.</summary>
+        string GetGuestDefinitionXml(string name);
+
+        /// <summary>Defines a persistent guest without starting it; refuses a name that exists.</summary>
+        GuestInfo DefineGuest(string domainXml);
+
+        /// <summary>Replaces the persistent definition of an existing guest (a running one keeps its live state).</summary>
+        void UpdateGuestDefinition(string domainXml);
+
+        void StartGuest(string name);
+
+        /// <summary>
+        /// Freezes disks of a running guest: each named disk (target device -> new overlay file) gets an external qcow2 overlay
+        /// that takes the guest's writes from now on, so the original files stop changing (a disk-only external snapshot,
+        /// atomic across disks, no snapshot metadata). Undo with <see cref="MergeDiskOverlays"/>.
+        /// </summary>
+        void CreateDiskOverlays(string name, IReadOnlyDictionary<string, string> overlayFileByDiskTarget);
+
+        /// <summary>Commits each disk's active overlay back into its original file, pivots the guest onto it and deletes the overlay.</summary>
+        void MergeDiskOverlays(string name, IEnumerable<string> diskTargets, TimeSpan timeout);
+
+        /// <summary>The pool with that name, refreshed so its free space is current; null when the host has none.</summary>
+        StoragePoolInfo? FindStoragePool(string name);
+
+        /// <summary>Defines a pool (or takes the existing one of that name), starts it and marks it autostart.</summary>
+        StoragePoolInfo EnsureStoragePool(string poolXml);
+
+        /// <summary>The volume at that path in any pool of the host; null when no pool has it.</summary>
+        StorageVolumeInfo? FindStorageVolume(string path);
+
+        /// <summary>Creates a volume in a pool from volume XML.</summary>
+        StorageVolumeInfo CreateStorageVolume(string poolName, string volumeXml);
+
+        /// <summary>Creates a volume in a pool as a copy of another volume of the same host (virStorageVolCreateXMLFrom).</summary>
+        StorageVolumeInfo CloneStorageVolume(string poolName, string volumeXml, string sourceVolumePath);
+
+        /// <summary>Deletes the volume and its data. A path no pool has is left alone.</summary>
+        void DeleteStorageVolume(string path);
+
+        /// <summary>Streams the volume's bytes out, holes as lengths (virStorageVolDownload, sparse).</summary>
+        IVolumeReader OpenVolumeReader(string path);
+
+        /// <summary>Streams bytes into the volume from its start, holes skipped (virStorageVolUpload, sparse).</summary>
+        IVolumeWriter OpenVolumeWriter(string path);
     }
 }

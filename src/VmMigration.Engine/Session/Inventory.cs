@@ -111,6 +111,8 @@ namespace VmMigration.Session
             MemoryMB = guest.MemoryMB,
             VCpuCount = guest.VCpuCount,
             Persistent = guest.Persistent,
+            IsLinkedClone = guest.IsLinkedClone,
+            ParentName = guest.ParentName,
             CpuTimeNs = guest.CpuTimeNs,
         };
 

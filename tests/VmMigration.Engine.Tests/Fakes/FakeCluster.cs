@@ -183,6 +183,141 @@ namespace VmMigration.Tests.Fakes
 
         public double? MeasureDirtyRateMBps(string name, TimeSpan period) => DirtyRate;
 
+        // Storage and definitions, enough for clone tests: volumes are records, pools track free space.
+        public ConcurrentDictionary<string, string> DefinitionXml { get; } = new ConcurrentDictionary<string, string>();
+        public ConcurrentDictionary<string, StoragePoolInfo> Pools { get; } = new ConcurrentDictionary<string, StoragePoolInfo>();
+        public ConcurrentDictionary<string, StorageVolumeInfo> Volumes { get; } = new ConcurrentDictionary<string, StorageVolumeInfo>();
+
+        /// <summary>The call (e.g. "CloneVolume", "Define", "Start", "Write") that fails with LibvirtError from now on.</summary>
+        public string? FailOn { get; set; }
+
+        public StoragePoolInfo AddPool(string name, long availableBytes)
+        {
+            var pool = new StoragePoolInfo { Name = name, Active = true, TargetPath = "/pools/" + name, CapacityBytes = availableBytes, AvailableBytes = availableBytes };
+            Pools[name] = pool;
+            return pool;
+        }
+
+        public StorageVolumeInfo AddVolume(string pool, string name, long capacityBytes, long allocationBytes, string format = "qcow2", string? backingPath = null)
+        {
+            var volume = new StorageVolumeInfo { Name = name, Path = Pools[pool].TargetPath + "/" + name, PoolName = pool, Format = format, CapacityBytes = capacityBytes, AllocationBytes = allocationBytes, PhysicalBytes = allocationBytes, BackingPath = backingPath };
+            Volumes[volume.Path] = volume;
+            return volume;
+        }
+
+        private void Step(string call, string target)
+        {
+            Calls.Add(call + " " + target);
+            if (FailOn == call)
+            {
+                throw new MigrationException(ErrorIds.LibvirtError, ErrorKind.NotSpecified, $"injected failure in {call}", target);
+            }
+        }
+
+        public string GetGuestDefinitionXml(string name) =>
+            DefinitionXml.TryGetValue(name, out var xml) ? xml : throw new MigrationException(ErrorIds.VmNotFound, ErrorKind.ObjectNotFound, "no such guest", name);
+
+        public GuestInfo DefineGuest(string domainXml)
+        {
+            var root = System.Xml.Linq.XElement.Parse(domainXml);
+            var name = root.Element("name")!.Value;
+            Step("Define", name);
+            var lineage = CloneLineage.FromElement(root.Element("metadata")?.Element(CloneLineage.ElementName));
+            var guest = new GuestInfo { Name = name, Uuid = root.Element("uuid")!.Value, State = VMState.ShutOff, MemoryMB = 64, VCpuCount = 1, Persistent = true, ParentName = lineage.ParentName, ParentUuid = lineage.ParentUuid };
+            guests[name] = guest;
+            DefinitionXml[name] = domainXml;
+            return guest;
+        }
+
+        public void UpdateGuestDefinition(string domainXml)
+        {
+            var name = System.Xml.Linq.XElement.Parse(domainXml).Element("name")!.Value;
+            Step("Redefine", name);
+            DefinitionXml[name] = domainXml;
+        }
+
+        public void StartGuest(string name)
+        {
+            Step("Start", name);
+            guests[name].State = VMState.Running;
+        }
+
+        public void CreateDiskOverlays(string name, IReadOnlyDictionary<string, string> overlayFileByDiskTarget) =>
+            Step("Freeze", name + " " + string.Join(",", overlayFileByDiskTarget.Keys));
+
+        public void MergeDiskOverlays(string name, IEnumerable<string> diskTargets, TimeSpan timeout) => Step("Merge", name + " " + string.Join(",", diskTargets));
+
+        public StoragePoolInfo? FindStoragePool(string name) => Pools.TryGetValue(name, out var pool) ? pool : null;
+
+        public StoragePoolInfo EnsureStoragePool(string poolXml) => throw new NotSupportedException();
+
+        public StorageVolumeInfo? FindStorageVolume(string path) => Volumes.TryGetValue(path, out var volume) ? volume : null;
+
+        public StorageVolumeInfo CreateStorageVolume(string poolName, string volumeXml) => AddFromXml(poolName, volumeXml, "CreateVolume", 0);
+
+        public StorageVolumeInfo CloneStorageVolume(string poolName, string volumeXml, string sourceVolumePath) =>
+            AddFromXml(poolName, volumeXml, "CloneVolume", Volumes[sourceVolumePath].AllocationBytes);
+
+        private StorageVolumeInfo AddFromXml(string poolName, string volumeXml, string call, long allocationBytes)
+        {
+            var root = System.Xml.Linq.XElement.Parse(volumeXml);
+            var name = root.Element("name")!.Value;
+            Step(call, name);
+            var pool = Pools[poolName];
+            var volume = AddVolume(poolName, name, long.Parse(root.Element("capacity")!.Value), allocationBytes,
+                (string?)root.Element("target")?.Element("format")?.Attribute("type") ?? "raw", root.Element("backingStore")?.Element("path")?.Value);
+            pool.AvailableBytes -= allocationBytes;
+            return volume;
+        }
+
+        public void DeleteStorageVolume(string path)
+        {
+            Calls.Add("DeleteVolume " + path);
+            Volumes.TryRemove(path, out _);
+        }
+
+        public IVolumeReader OpenVolumeReader(string path) => new FakeVolumeReader(Volumes[path].AllocationBytes);
+
+        public IVolumeWriter OpenVolumeWriter(string path)
+        {
+            Step("Write", path);
+            return new FakeVolumeWriter(this, path);
+        }
+
+        private sealed class FakeVolumeReader : IVolumeReader
+        {
+            private long remaining;
+            private bool holeSent;
+            public FakeVolumeReader(long dataBytes) => remaining = dataBytes;
+
+            public VolumeChunk Read(byte[] buffer)
+            {
+                if (!holeSent)
+                {
+                    holeSent = true;
+                    return new VolumeChunk(VolumeChunkKind.Hole, 4096);
+                }
+                if (remaining == 0) return VolumeChunk.EndOfVolume;
+                long chunk = Math.Min(remaining, buffer.Length);
+                remaining -= chunk;
+                return new VolumeChunk(VolumeChunkKind.Data, chunk);
+            }
+
+            public void Complete() { }
+            public void Dispose() { }
+        }
+
+        private sealed class FakeVolumeWriter : IVolumeWriter
+        {
+            private readonly FakeHost host;
+            private readonly string path;
+            public FakeVolumeWriter(FakeHost host, string path) { this.host = host; this.path = path; }
+            public void Write(byte[] buffer, int count) => host.Volumes[path].AllocationBytes += count;
+            public void WriteHole(long length) => host.Calls.Add("Hole " + length);
+            public void Complete() { }
+            public void Dispose() { }
+        }
+
         /// <summary>What CheckGuestCpu answers; compatible unless a test says otherwise.</summary>
         public bool? CpuCompatible { get; set; } = true;
 

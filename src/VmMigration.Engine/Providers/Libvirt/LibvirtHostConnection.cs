@@ -13,7 +13,7 @@ namespace VmMigration.Providers.Libvirt
     /// One open libvirt connection. libvirt connections are thread-safe, and the SafeHandles keep the native objects alive
     /// while any call uses them, so concurrent calls (a blocking migration plus polling, tuning or aborting) need no lock.
     /// </summary>
-    public sealed class LibvirtHostConnection : IHostConnection
+    public sealed partial class LibvirtHostConnection : IHostConnection
     {
         private const int KeepAliveIntervalSeconds = 5;
         private const uint KeepAliveMissedReplies = 3;
@@ -468,6 +468,7 @@ namespace VmMigration.Providers.Libvirt
             if (LibvirtNative.virDomainGetInfo(domain, out var info) < 0) throw GuestFailure(LibvirtOperationContext.Guest, "read the size of guest", actualName);
             int persistent = LibvirtNative.virDomainIsPersistent(domain);
             if (persistent < 0) throw GuestFailure(LibvirtOperationContext.Guest, "read whether guest is persistent:", actualName);
+            var lineage = CloneLineage.Parse(ReadLineageMetadata(domain, actualName));
             return new GuestInfo
             {
                 Name = actualName,
@@ -476,6 +477,8 @@ namespace VmMigration.Providers.Libvirt
                 MemoryMB = (long)(info.MaxMemoryKiB / 1024),
                 VCpuCount = info.VirtualCpuCount,
                 Persistent = persistent == 1,
+                ParentName = lineage.ParentName,
+                ParentUuid = lineage.ParentUuid,
                 CpuTimeNs = (long)info.CpuTimeNs,
             };
         }

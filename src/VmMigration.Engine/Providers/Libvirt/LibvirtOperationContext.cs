@@ -13,5 +13,7 @@ namespace VmMigration.Providers.Libvirt
         RunningGuest,
         /// <summary>The migration call itself: anything but an abort is a failed migration.</summary>
         Migration,
+        /// <summary>Storage pools, volumes and their streams.</summary>
+        Storage,
     }
 }

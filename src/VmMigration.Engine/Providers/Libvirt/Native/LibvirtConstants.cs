@@ -30,6 +30,10 @@ namespace VmMigration.Providers.Libvirt.Native
         public const int ErrAccessDenied = 88;
         public const int ErrCpuIncompatible = 91;
         public const int ErrAuthUnavailable = 94;
+        public const int ErrNoStoragePool = 49;
+        public const int ErrNoStorageVolume = 50;
+        public const int ErrNoDomainMetadata = 80;
+        public const int ErrBlockCopyActive = 83;
 
         // virErrorDomain
         public const int FromRpc = 7;
@@ -83,5 +87,25 @@ namespace VmMigration.Providers.Libvirt.Native
         public const int TypedParamString = 7;
 
         public const int UuidStringBufferLength = 37;
+
+        public const uint DomainXmlInactive = 1u << 1;
+
+        // Disk-only external snapshots and active block commit
+        public const uint SnapshotCreateNoMetadata = 1u << 2;
+        public const uint SnapshotCreateDiskOnly = 1u << 4;
+        public const uint SnapshotCreateAtomic = 1u << 7;
+        public const uint BlockCommitDelete = 1u << 1;
+        public const uint BlockCommitActive = 1u << 2;
+        public const uint BlockJobAbortPivot = 1u << 1;
+        public const int DomainMetadataElement = 2;
+
+        // Storage
+        public const uint StoragePoolBuildNoOverwrite = 1u << 2;
+        public const uint StorageVolGetPhysical = 1u << 0;
+        public const uint StorageVolDownloadSparseStream = 1u << 0;
+        public const uint StorageVolUploadSparseStream = 1u << 0;
+        public const uint StreamRecvStopAtHole = 1u << 0;
+        /// <summary>virStreamRecvFlags: the stream is at a hole; read its length with virStreamRecvHole.</summary>
+        public const int StreamRecvAtHole = -3;
     }
 }

@@ -99,6 +99,57 @@ namespace VmMigration.Providers.Libvirt.Native
         [DllImport(Library)] internal static extern int virDomainListGetStats(IntPtr[] nullTerminatedDomains, uint stats, out IntPtr records, uint flags);
         [DllImport(Library)] internal static extern void virDomainStatsRecordListFree(IntPtr records);
 
+        [DllImport(Library)]
+        internal static extern IntPtr virDomainSnapshotCreateXML(DomainHandle domain, [MarshalAs(Utf8)] string xml, uint flags);
+        [DllImport(Library)] internal static extern int virDomainSnapshotFree(IntPtr snapshot);
+        [DllImport(Library)]
+        internal static extern int virDomainBlockCommit(DomainHandle domain, [MarshalAs(Utf8)] string disk, IntPtr baseImage, IntPtr topImage, ulong bandwidth, uint flags);
+        [DllImport(Library)] internal static extern int virDomainBlockJobAbort(DomainHandle domain, [MarshalAs(Utf8)] string disk, uint flags);
+        [DllImport(Library)]
+        internal static extern IntPtr virDomainGetMetadata(DomainHandle domain, int type, [MarshalAs(Utf8)] string uri, uint flags);
+
+        // Storage pools and volumes
+        [DllImport(Library)]
+        internal static extern StoragePoolHandle virStoragePoolLookupByName(ConnectionHandle connection, [MarshalAs(Utf8)] string name);
+        [DllImport(Library)]
+        internal static extern StoragePoolHandle virStoragePoolDefineXML(ConnectionHandle connection, [MarshalAs(Utf8)] string xml, uint flags);
+        [DllImport(Library)] internal static extern StoragePoolHandle virStoragePoolLookupByVolume(StorageVolumeHandle volume);
+        [DllImport(Library)] internal static extern int virStoragePoolFree(IntPtr pool);
+        [DllImport(Library)] internal static extern int virStoragePoolBuild(StoragePoolHandle pool, uint flags);
+        [DllImport(Library)] internal static extern int virStoragePoolCreate(StoragePoolHandle pool, uint flags);
+        [DllImport(Library)] internal static extern int virStoragePoolSetAutostart(StoragePoolHandle pool, int autostart);
+        [DllImport(Library)] internal static extern int virStoragePoolIsActive(StoragePoolHandle pool);
+        [DllImport(Library)] internal static extern int virStoragePoolRefresh(StoragePoolHandle pool, uint flags);
+        [DllImport(Library)] internal static extern int virStoragePoolGetInfo(StoragePoolHandle pool, out StoragePoolNativeInfo info);
+        [DllImport(Library)] internal static extern IntPtr virStoragePoolGetXMLDesc(StoragePoolHandle pool, uint flags);
+        [DllImport(Library)] internal static extern IntPtr virStoragePoolGetName(StoragePoolHandle pool);
+        [DllImport(Library)]
+        internal static extern StorageVolumeHandle virStorageVolLookupByPath(ConnectionHandle connection, [MarshalAs(Utf8)] string path);
+        [DllImport(Library)]
+        internal static extern StorageVolumeHandle virStorageVolCreateXML(StoragePoolHandle pool, [MarshalAs(Utf8)] string xml, uint flags);
+        [DllImport(Library)]
+        internal static extern StorageVolumeHandle virStorageVolCreateXMLFrom(StoragePoolHandle pool, [MarshalAs(Utf8)] string xml, StorageVolumeHandle source, uint flags);
+        [DllImport(Library)] internal static extern int virStorageVolFree(IntPtr volume);
+        [DllImport(Library)] internal static extern int virStorageVolDelete(StorageVolumeHandle volume, uint flags);
+        [DllImport(Library)] internal static extern IntPtr virStorageVolGetName(StorageVolumeHandle volume);
+        [DllImport(Library)] internal static extern IntPtr virStorageVolGetPath(StorageVolumeHandle volume);
+        [DllImport(Library)] internal static extern IntPtr virStorageVolGetXMLDesc(StorageVolumeHandle volume, uint flags);
+        [DllImport(Library)] internal static extern int virStorageVolGetInfoFlags(StorageVolumeHandle volume, out StorageVolumeNativeInfo info, uint flags);
+        [DllImport(Library)]
+        internal static extern int virStorageVolDownload(StorageVolumeHandle volume, StreamHandle stream, ulong offset, ulong length, uint flags);
+        [DllImport(Library)]
+        internal static extern int virStorageVolUpload(StorageVolumeHandle volume, StreamHandle stream, ulong offset, ulong length, uint flags);
+
+        // Streams
+        [DllImport(Library)] internal static extern StreamHandle virStreamNew(ConnectionHandle connection, uint flags);
+        [DllImport(Library)] internal static extern int virStreamFree(IntPtr stream);
+        [DllImport(Library)] internal static extern int virStreamFinish(StreamHandle stream);
+        [DllImport(Library)] internal static extern int virStreamAbort(StreamHandle stream);
+        [DllImport(Library)] internal static extern int virStreamRecvFlags(StreamHandle stream, byte[] data, UIntPtr length, uint flags);
+        [DllImport(Library)] internal static extern int virStreamRecvHole(StreamHandle stream, out long length, uint flags);
+        [DllImport(Library)] internal static extern int virStreamSend(StreamHandle stream, byte[] data, UIntPtr length);
+        [DllImport(Library)] internal static extern int virStreamSendHole(StreamHandle stream, long length, uint flags);
+
         // Typed parameters
         [DllImport(Library)]
         internal static extern int virTypedParamsAddInt(ref IntPtr parameters, ref int count, ref int capacity,

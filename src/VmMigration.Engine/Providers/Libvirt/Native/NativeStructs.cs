@@ -27,6 +27,25 @@ namespace VmMigration.Providers.Libvirt.Native
         public ulong CpuTimeNs;
     }
 
+    /// <summary>virStoragePoolInfo.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct StoragePoolNativeInfo
+    {
+        public int State;
+        public ulong CapacityBytes;
+        public ulong AllocationBytes;
+        public ulong AvailableBytes;
+    }
+
+    /// <summary>virStorageVolInfo.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct StorageVolumeNativeInfo
+    {
+        public int Type;
+        public ulong CapacityBytes;
+        public ulong AllocationBytes;
+    }
+
     /// <summary>Offsets inside virConnectCredential and virConnectAuth, which the credential callback reads and fills by hand.</summary>
     internal static class CredentialLayout
     {

@@ -1,0 +1,270 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using VmMigration.Errors;
+using VmMigration.Providers;
+using VmMigration.Session;
+
+namespace VmMigration.Execution
+{
+    /// <summary>
+    /// Makes a clone: checks (name, pool, space, linked rules), copies or links every file disk through libvirt's storage API,
+    /// defines the clone with a new identity, protects a linked clone's parent, and starts the clone when asked.
+    /// A running source is cloned crash-consistently from disks frozen under temporary overlays (the switch is measured).
+    /// On any failure everything this job created is removed again and the parent's definition restored.
+    /// </summary>
+    public sealed class CloneJob
+    {
+        /// <summary>Room an empty qcow2 overlay needs (header, L1 and refcount tables), rounded up generously.</summary>
+        internal const long OverlayReserveBytes = 1L << 20;
+
+        /// <summary>Merging back only what the guest wrote during the copy; generous for a busy guest on a slow disk.</summary>
+        private static readonly TimeSpan OverlayMergeTimeout = TimeSpan.FromMinutes(10);
+
+        private readonly CloneRequest request;
+        private readonly IReadOnlyList<ConnectedHost> connectedHosts;
+        private readonly IProgress<CloneProgress>? progress;
+        private readonly Random random;
+
+        public CloneJob(CloneRequest request, IReadOnlyList<ConnectedHost> connectedHosts, IProgress<CloneProgress>? progress = null, Random? random = null)
+        {
+            this.request = request ?? throw new ArgumentNullException(nameof(request));
+            this.connectedHosts = connectedHosts;
+            this.progress = progress;
+            this.random = random ?? new Random();
+        }
+
+        public CloneOutcome Run(CancellationToken cancellationToken)
+        {
+            var clock = Stopwatch.StartNew();
+            var source = request.Source;
+            var sourceHost = source.Host;
+            var destination = request.Destination ?? sourceHost;
+            bool sameHost = string.Equals(destination.Uri, sourceHost.Uri, StringComparison.Ordinal);
+            var parent = source.Guest;
+
+            Report("Checking");
+            var (usedUuids, usedMacs) = SurveyIdentities(cancellationToken);
+            if (request.Linked && !sameHost)
+                throw new MigrationException(CloneErrorIds.LinkedCloneAcrossHosts, ErrorKind.InvalidArgument,
+                    $"A linked clone of '{parent.Name}' must be on its host '{sourceHost.Name}': its disks read through to the parent's disks, which '{destination.Name}' cannot open. Drop -Destination, or drop -Linked for a full clone.",
+                    request.Name);
+            if (request.Linked && parent.Active)
+                throw new MigrationException(CloneErrorIds.LinkedCloneSourceRunning, ErrorKind.InvalidOperation,
+                    $"VM '{parent.Name}' is {parent.State}; a linked clone's parent must not change under its children, and it is made read-only. Shut it down first, or make a full clone (which works while it runs).",
+                    request.Name);
+
+            var sourceXml = sourceHost.Connection.GetGuestDefinitionXml(parent.Name);
+            var disks = CloneDomainXml.FileDisks(sourceXml);
+            var volumes = disks.Select(d => sourceHost.Connection.FindStorageVolume(d.Path) ?? throw new MigrationException(CloneErrorIds.DiskNotInStoragePool, ErrorKind.ObjectNotFound,
+                $"Disk {d.Target} of '{parent.Name}' ('{d.Path}') is in no storage pool of '{sourceHost.Name}', so it cannot be copied through libvirt. Put it in a pool (a dir pool on its directory) first.", parent.Name)).ToList();
+            if (!sameHost && volumes.FirstOrDefault(v => v.BackingPath != null) is StorageVolumeInfo chained)
+                throw new MigrationException(CloneErrorIds.BackingChainAcrossHosts, ErrorKind.InvalidOperation,
+                    $"Disk '{chained.Path}' of '{parent.Name}' is an overlay of '{chained.BackingPath}', which '{destination.Name}' does not have. Make a full clone on '{sourceHost.Name}' first (it flattens the chain), then clone that to '{destination.Name}'.",
+                    parent.Name);
+
+            var pool = ResolvePool(destination, volumes);
+            long needed = request.Linked ? volumes.Count * OverlayReserveBytes : volumes.Sum(v => v.AllocationBytes);
+            if (pool != null && needed > pool.AvailableBytes)
+                throw new MigrationException(CloneErrorIds.InsufficientStorage, ErrorKind.LimitsExceeded, string.Format(CultureInfo.InvariantCulture,
+                    "Storage pool '{0}' on '{1}' has {2:N0} MiB free; the clone of '{3}' needs {4:N0} MiB. Free space there or choose another pool with -StoragePool.",
+                    pool.Name, destination.Name, pool.AvailableBytes >> 20, parent.Name, (needed + (1 << 20) - 1) >> 20), request.Name);
+
+            var identity = CloneIdentity.Allocate(CloneDomainXml.InterfaceCount(sourceXml), usedUuids, usedMacs, random);
+            var created = new List<string>();
+            bool defined = false;
+            string? parentXmlBefore = null;
+            var outcome = new CloneOutcome { StoragePool = pool?.Name ?? "" };
+            try
+            {
+                var diskFiles = CopyDisks(disks, volumes, pool, destination, sameHost, created, outcome, cancellationToken);
+
+                Report("Defining " + request.Name);
+                var lineage = request.Linked ? new CloneLineage { ParentName = parent.Name, ParentUuid = parent.Uuid } : null;
+                var cloneXml = CloneDomainXml.Rewrite(sourceXml, request.Name, identity, diskFiles, request.Linked ? "qcow2" : null, lineage);
+                destination.Connection.DefineGuest(cloneXml);
+                defined = true;
+
+                if (request.Linked && disks.Count > 0)
+                {
+                    var protectedXml = CloneDomainXml.ProtectAsParent(sourceXml, disks.Select(d => d.Target));
+                    parentXmlBefore = sourceXml;
+                    sourceHost.Connection.UpdateGuestDefinition(protectedXml);
+                }
+
+                if (request.Start)
+                {
+                    Report("Starting " + request.Name);
+                    destination.Connection.StartGuest(request.Name);
+                }
+
+                var guest = destination.Connection.FindGuest(request.Name) ?? throw new MigrationException(ErrorIds.VmNotFound, ErrorKind.ObjectNotFound,
+                    $"The clone '{request.Name}' vanished from '{destination.Name}' right after it was defined.", request.Name);
+                var vm = Inventory.ToMigrationVM(guest, destination.Name);
+                vm.IsLinkedClone = request.Linked;
+                vm.ParentName = request.Linked ? parent.Name : null;
+                outcome.VM = vm;
+                outcome.DiskPaths = diskFiles.Values.ToList();
+                outcome.DurationMs = clock.ElapsedMilliseconds;
+                return outcome;
+            }
+            catch
+            {
+                CleanUp(destination, defined, created, sourceHost, parentXmlBefore);
+                throw;
+            }
+        }
+
+        private Dictionary<string, string> CopyDisks(IReadOnlyList<GuestDisk> disks, IReadOnlyList<StorageVolumeInfo> volumes, StoragePoolInfo? pool,
+            ConnectedHost destination, bool sameHost, List<string> created, CloneOutcome outcome, CancellationToken cancellationToken)
+        {
+            var diskFiles = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (disks.Count == 0) return diskFiles;
+            var sourceHost = request.Source.Host;
+            var sourceName = request.Source.Guest.Name;
+            // A running source's disks are frozen under temporary overlays (an atomic disk-only external snapshot: QEMU pauses
+            // the guest only for the switch), copied while the guest writes into the overlays, then merged back. Every disk
+            // is copied as of one instant, as after a power cut: crash-consistent. A linked clone's parent is shut off.
+            bool freeze = !request.Linked && request.Source.Guest.State == VMState.Running;
+            if (freeze)
+            {
+                var suffix = ".vmmigration-freeze-" + Guid.NewGuid().ToString("N").Substring(0, 8) + ".qcow2";
+                var overlays = disks.ToDictionary(d => d.Target, d => d.Path + suffix);
+                Report($"Freezing the disks of {sourceName}");
+                var switchClock = Stopwatch.StartNew();
+                sourceHost.Connection.CreateDiskOverlays(sourceName, overlays);
+                outcome.SourcePausedMs = switchClock.ElapsedMilliseconds;
+            }
+            try
+            {
+                for (int index = 0; index < disks.Count; index++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var disk = disks[index];
+                    var volume = volumes[index];
+                    var volumeName = VolumeNameFor(disk, volume);
+                    Report($"Copying disk {disk.Target} ({index + 1} of {disks.Count})", 0, volume.AllocationBytes);
+                    StorageVolumeInfo made;
+                    if (request.Linked)
+                    {
+                        made = destination.Connection.CreateStorageVolume(pool!.Name, StorageVolumeXml.Overlay(volumeName, volume.CapacityBytes, volume.Path, disk.Format));
+                        created.Add(made.Path);
+                    }
+                    else if (sameHost)
+                    {
+                        made = destination.Connection.CloneStorageVolume(pool!.Name, StorageVolumeXml.CopyOf(volumeName, volume.Format, volume.CapacityBytes), volume.Path);
+                        created.Add(made.Path);
+                        outcome.CopiedBytes += made.AllocationBytes;
+                    }
+                    else
+                    {
+                        made = destination.Connection.CreateStorageVolume(pool!.Name, StorageVolumeXml.StreamTarget(volumeName, volume.PhysicalBytes));
+                        created.Add(made.Path);
+                        using var reader = sourceHost.Connection.OpenVolumeReader(volume.Path);
+                        using var writer = destination.Connection.OpenVolumeWriter(made.Path);
+                        long total = volume.AllocationBytes;
+                        outcome.CopiedBytes += VolumeStreamCopy.Copy(reader, writer, cancellationToken, done => Report($"Copying disk {disk.Target}", done, total));
+                    }
+                    diskFiles[disk.Path] = made.Path;
+                }
+            }
+            finally
+            {
+                if (freeze)
+                {
+                    Report($"Merging the writes of {sourceName} back into its disks");
+                    sourceHost.Connection.MergeDiskOverlays(sourceName, disks.Select(d => d.Target), OverlayMergeTimeout);
+                }
+            }
+            return diskFiles;
+        }
+
+        /// <summary>&lt;clone&gt;-&lt;target&gt;&lt;extension of the source&gt;: unique per clone and disk, and says whose it is.</summary>
+        private string VolumeNameFor(GuestDisk disk, StorageVolumeInfo volume)
+        {
+            var extension = request.Linked ? ".qcow2" : Path.GetExtension(volume.Name);
+            return request.Name + "-" + (disk.Target.Length > 0 ? disk.Target : "disk") + extension;
+        }
+
+        private StoragePoolInfo? ResolvePool(ConnectedHost destination, IReadOnlyList<StorageVolumeInfo> volumes)
+        {
+            var poolName = request.StoragePool ?? volumes.Select(v => v.PoolName).FirstOrDefault(p => !string.IsNullOrEmpty(p));
+            if (poolName == null) return null; // nothing to store
+            var pool = destination.Connection.FindStoragePool(poolName);
+            if (pool == null || !pool.Active)
+                throw new MigrationException(CloneErrorIds.StoragePoolNotFound, ErrorKind.ObjectNotFound,
+                    $"Host '{destination.Name}' has no {(pool == null ? "" : "active ")}storage pool named '{poolName}'. Name one of its pools with -StoragePool.", poolName);
+            return pool;
+        }
+
+        /// <summary>
+        /// Every UUID and MAC address in use on the connected hosts; refuses the clone's name when any host has it.
+        /// A host that does not answer cannot be checked and is skipped (its VMs were checked when they were made).
+        /// </summary>
+        private (HashSet<string> Uuids, HashSet<string> Macs) SurveyIdentities(CancellationToken cancellationToken)
+        {
+            var uuids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            var macs = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var host in connectedHosts)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                IReadOnlyList<GuestInfo> guests;
+                try
+                {
+                    guests = host.Connection.ListGuests();
+                }
+                catch (MigrationException)
+                {
+                    continue;
+                }
+                var clash = guests.FirstOrDefault(g => string.Equals(g.Name, request.Name, StringComparison.Ordinal));
+                if (clash != null)
+                    throw new MigrationException(CloneErrorIds.CloneNameExists, ErrorKind.ResourceExists,
+                        $"A VM named '{request.Name}' already exists on '{host.Name}'. Choose another name for the clone.", request.Name);
+                foreach (var guest in guests)
+                {
+                    uuids.Add(guest.Uuid);
+                    try
+                    {
+                        foreach (var mac in CloneDomainXml.MacAddresses(host.Connection.GetGuestDefinitionXml(guest.Name))) macs.Add(mac);
+                    }
+                    catch (MigrationException e) when (e.ErrorId == ErrorIds.VmNotFound)
+                    {
+                        // removed meanwhile
+                    }
+                }
+            }
+            return (uuids, macs);
+        }
+
+        private void CleanUp(ConnectedHost destination, bool defined, List<string> createdVolumes, ConnectedHost sourceHost, string? parentXmlBefore)
+        {
+            // Best effort, all of it: one failed step must not leave the others undone. The clone goes before its volumes,
+            // since a running QEMU holds them open.
+            if (parentXmlBefore != null) Try(() => sourceHost.Connection.UpdateGuestDefinition(parentXmlBefore));
+            if (defined)
+            {
+                Try(() => destination.Connection.DestroyGuest(request.Name));
+                Try(() => destination.Connection.UndefineGuest(request.Name));
+            }
+            foreach (var path in createdVolumes.AsEnumerable().Reverse()) Try(() => destination.Connection.DeleteStorageVolume(path));
+        }
+
+        private static void Try(Action step)
+        {
+            try
+            {
+                step();
+            }
+            catch (MigrationException)
+            {
+            }
+        }
+
+        private void Report(string activity, long done = 0, long total = 0) => progress?.Report(new CloneProgress(activity, done, total));
+    }
+}

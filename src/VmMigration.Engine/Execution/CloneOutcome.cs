@@ -1,0 +1,20 @@
+using System.Collections.Generic;
+
+namespace VmMigration.Execution
+{
+    /// <summary>The clone made, and what it cost: how long a running source's disk switch took and what was copied.</summary>
+    public sealed class CloneOutcome
+    {
+        public MigrationVM VM { get; set; } = new MigrationVM();
+        public string StoragePool { get; set; } = "";
+        public IReadOnlyList<string> DiskPaths { get; set; } = new List<string>();
+        /// <summary>Bytes of disk data copied (holes excluded; 0 for a linked clone).</summary>
+        public long CopiedBytes { get; set; }
+        public long DurationMs { get; set; }
+        /// <summary>
+        /// How long switching a running source's disks onto temporary overlays took (QEMU pauses the guest within it, so this
+        /// bounds the pause); null when the source was not running.
+        /// </summary>
+        public long? SourcePausedMs { get; set; }
+    }
+}

@@ -1,0 +1,186 @@
+using System;
+using System.Linq;
+using System.Threading;
+using VmMigration.Errors;
+using VmMigration.Execution;
+using VmMigration.Providers;
+using VmMigration.Session;
+using VmMigration.Tests.Fakes;
+using Xunit;
+
+namespace VmMigration.Tests.Execution
+{
+    public class CloneJobTests
+    {
+        private const long MiB = 1L << 20;
+        private readonly FakeCluster cluster = new FakeCluster();
+        private readonly FakeHost a;
+        private readonly FakeHost b;
+        private readonly ConnectedHost hostA;
+        private readonly ConnectedHost hostB;
+        private readonly StorageVolumeInfo sourceDisk;
+
+        public CloneJobTests()
+        {
+            a = cluster.AddHost("fake://a", "a");
+            b = cluster.AddHost("fake://b", "b");
+            hostA = new ConnectedHost("a", "fake://a", "Fake", a, null);
+            hostB = new ConnectedHost("b", "fake://b", "Fake", b, null);
+            a.AddPool("lab", 1024 * MiB);
+            b.AddPool("lab", 1024 * MiB);
+            sourceDisk = a.AddVolume("lab", "web1.qcow2", 64 * MiB, 20 * MiB);
+        }
+
+        private GuestInfo AddSource(FakeHost host, string name, VMState state, string diskPath, string mac = "52:54:00:aa:bb:cc")
+        {
+            var guest = host.AddGuest(name, state);
+            host.DefinitionXml[name] = $@"<domain type='qemu'><name>{name}</name><uuid>{guest.Uuid}</uuid><devices>
+  <disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='{diskPath}'/><target dev='vda' bus='virtio'/></disk>
+  <interface type='network'><mac address='{mac}'/><source network='default'/></interface></devices></domain>";
+            return guest;
+        }
+
+        private CloneOutcome Clone(GuestInfo source, string name, Action<CloneRequest>? configure = null, FakeHost? on = null)
+        {
+            var request = new CloneRequest(new LocatedVM(on == b ? hostB : hostA, source), name);
+            configure?.Invoke(request);
+            return new CloneJob(request, new[] { hostA, hostB }, null, new Random(1)).Run(CancellationToken.None);
+        }
+
+        [Fact]
+        public void A_stopped_source_is_copied_by_the_host_as_a_new_vm_with_its_own_identity()
+        {
+            var source = AddSource(a, "web1", VMState.ShutOff, sourceDisk.Path);
+
+            var outcome = Clone(source, "web2");
+
+            Assert.Equal("web2", outcome.VM.Name);
+            Assert.Equal("a", outcome.VM.HostName);
+            Assert.False(outcome.VM.IsLinkedClone);
+            Assert.Null(outcome.SourcePausedMs);
+            Assert.Contains("CloneVolume web2-vda.qcow2", a.Calls);
+            Assert.DoesNotContain(a.Calls, c => c.StartsWith("Freeze", StringComparison.Ordinal));
+            var xml = a.DefinitionXml["web2"];
+            Assert.NotEqual(source.Uuid, outcome.VM.Uuid);
+            Assert.Equal(new[] { "/pools/lab/web2-vda.qcow2" }, CloneDomainXml.FileDisks(xml).Select(d => d.Path));
+            Assert.DoesNotContain("52:54:00:aa:bb:cc", CloneDomainXml.MacAddresses(xml));
+            Assert.Equal(20 * MiB, outcome.CopiedBytes);
+        }
+
+        [Fact]
+        public void A_running_source_is_copied_from_disks_frozen_under_overlays_that_are_merged_back_and_it_keeps_running()
+        {
+            var source = AddSource(a, "web1", VMState.Running, sourceDisk.Path);
+
+            var outcome = Clone(source, "web2", r => r.Start = true);
+
+            Assert.NotNull(outcome.SourcePausedMs);
+            var calls = a.Calls.ToList();
+            var freeze = calls.IndexOf("Freeze web1 vda");
+            var copy = calls.IndexOf("CloneVolume web2-vda.qcow2");
+            var merge = calls.IndexOf("Merge web1 vda");
+            Assert.True(freeze >= 0 && freeze < copy && copy < merge, string.Join(" | ", calls));
+            Assert.Equal(VMState.Running, a.FindGuest("web1")!.State);
+            Assert.Equal(VMState.Running, a.FindGuest("web2")!.State);
+        }
+
+        [Fact]
+        public void A_failed_copy_of_a_running_source_still_merges_its_overlays_back()
+        {
+            var source = AddSource(a, "web1", VMState.Running, sourceDisk.Path);
+            a.FailOn = "CloneVolume";
+
+            Assert.Throws<MigrationException>(() => Clone(source, "web2"));
+
+            Assert.Contains("Merge web1 vda", a.Calls);
+            Assert.Equal(new[] { sourceDisk.Path }, a.Volumes.Keys);
+        }
+
+        [Fact]
+        public void A_clone_to_another_host_is_streamed_into_that_hosts_pool_with_holes_kept()
+        {
+            var source = AddSource(a, "web1", VMState.ShutOff, sourceDisk.Path);
+
+            var outcome = Clone(source, "web2", r => r.Destination = hostB);
+
+            Assert.Equal("b", outcome.VM.HostName);
+            Assert.Equal(20 * MiB, b.Volumes["/pools/lab/web2-vda.qcow2"].AllocationBytes);
+            Assert.Contains("Hole 4096", b.Calls);
+            Assert.Null(a.FindGuest("web2"));
+        }
+
+        [Fact]
+        public void A_linked_clone_is_an_overlay_of_the_parent_which_becomes_read_only_and_protected()
+        {
+            var parent = AddSource(a, "web1", VMState.ShutOff, sourceDisk.Path);
+
+            var outcome = Clone(parent, "web2", r => r.Linked = true);
+
+            Assert.True(outcome.VM.IsLinkedClone);
+            Assert.Equal("web1", outcome.VM.ParentName);
+            Assert.Equal(sourceDisk.Path, a.Volumes["/pools/lab/web2-vda.qcow2"].BackingPath);
+            Assert.True(CloneDomainXml.FileDisks(a.DefinitionXml["web1"]).Single().ReadOnly);
+            Assert.Equal(new[] { "web2" }, CloneFamily.ChildrenOf(a, parent).Select(g => g.Name));
+            var refused = Assert.Throws<MigrationException>(() => CloneFamily.EnsureNoChildren(a, parent, "moving"));
+            Assert.Equal(CloneErrorIds.ParentProtected, refused.ErrorId);
+            Assert.Contains("web2", refused.Message);
+        }
+
+        [Theory]
+        [InlineData("name clash", CloneErrorIds.CloneNameExists)]
+        [InlineData("unknown pool", CloneErrorIds.StoragePoolNotFound)]
+        [InlineData("not enough space", CloneErrorIds.InsufficientStorage)]
+        [InlineData("linked across hosts", CloneErrorIds.LinkedCloneAcrossHosts)]
+        [InlineData("linked running", CloneErrorIds.LinkedCloneSourceRunning)]
+        public void Bad_requests_are_refused_with_a_stable_id_before_anything_is_made(string problem, string errorId)
+        {
+            var source = AddSource(a, "web1", problem == "linked running" ? VMState.Running : VMState.ShutOff, sourceDisk.Path);
+            b.AddGuest("taken");
+            b.AddPool("tiny", 4 * MiB);
+            var volumesBefore = a.Volumes.Count + b.Volumes.Count;
+
+            var error = Assert.Throws<MigrationException>(() => Clone(source, problem == "name clash" ? "taken" : "web2", r =>
+            {
+                if (problem == "unknown pool") r.StoragePool = "nope";
+                if (problem == "not enough space") { r.Destination = hostB; r.StoragePool = "tiny"; }
+                if (problem == "linked across hosts") { r.Destination = hostB; r.Linked = true; }
+                if (problem == "linked running") r.Linked = true;
+            }));
+
+            Assert.Equal(errorId, error.ErrorId);
+            Assert.Equal(volumesBefore, a.Volumes.Count + b.Volumes.Count);
+            Assert.DoesNotContain(a.Calls.Concat(b.Calls), c => c.StartsWith("Define", StringComparison.Ordinal) || c.StartsWith("Freeze", StringComparison.Ordinal));
+        }
+
+        [Theory]
+        [InlineData("Define", false)]
+        [InlineData("Start", false)]
+        [InlineData("Start", true)]
+        [InlineData("CloneVolume", false)]
+        public void A_failure_at_any_step_removes_everything_the_clone_made_and_restores_the_parent(string failingStep, bool linked)
+        {
+            var parent = AddSource(a, "web1", VMState.ShutOff, sourceDisk.Path);
+            var parentXml = a.DefinitionXml["web1"];
+            a.FailOn = failingStep;
+
+            Assert.Throws<MigrationException>(() => Clone(parent, "web2", r => { r.Linked = linked; r.Start = true; }));
+
+            Assert.Equal(new[] { sourceDisk.Path }, a.Volumes.Keys);
+            Assert.Null(a.FindGuest("web2"));
+            Assert.Equal(parentXml, a.DefinitionXml["web1"]);
+        }
+
+        [Fact]
+        public void A_failed_stream_to_another_host_deletes_the_partial_copy_and_merges_the_source_back()
+        {
+            var source = AddSource(a, "web1", VMState.Running, sourceDisk.Path);
+            b.FailOn = "Write";
+
+            Assert.Throws<MigrationException>(() => Clone(source, "web2", r => r.Destination = hostB));
+
+            Assert.Empty(b.Volumes);
+            Assert.Contains("DeleteVolume /pools/lab/web2-vda.qcow2", b.Calls);
+            Assert.Contains("Merge web1 vda", a.Calls);
+        }
+    }
+}
