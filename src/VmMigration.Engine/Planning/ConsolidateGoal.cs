@@ -31,6 +31,10 @@ namespace VmMigration.Planning
                 for (int h = 0; h < model.HostCount; h++) drainable[h] = model.InService[h];
             }
 
+            var initialMemory = (long[])ledger.UsedMemoryMB.Clone();
+            var initialCpu = (double[])ledger.UsedCpu.Clone();
+            var emptiable = new bool[model.HostCount];
+            for (int h = 0; h < model.HostCount; h++) emptiable[h] = drainable[h] && CanEmpty(model, ledger, h, 0, options.MaxMoves);
             var scored = (bool[])model.InService.Clone();
             var result = new GoalResult { ScoreBefore = new LoadScore(model, ledger, scored).Value };
             var received = new bool[model.HostCount];
@@ -70,6 +74,27 @@ namespace VmMigration.Planning
                 freed[host] = true;
                 result.Hosts.Add(model.HostNames[host]);
             }
+
+            // Small clusters: look at every set of hosts to free; take it when it frees more, or as many with fewer moves.
+            var packed = new ConsolidatePacker(model, initialMemory, initialCpu)
+                .Search(drainable, h => emptiable[h], options.MaxMoves, result.Hosts.Count, result.StepCount);
+            if (packed != null)
+            {
+                for (int i = result.Moves.Count - 1; i >= 0; i--) ledger.Undo(result.Moves[i].Unit, result.Moves[i].From);
+                var repacked = new GoalResult { ScoreBefore = result.ScoreBefore };
+                Array.Clear(freed, 0, freed.Length);
+                foreach (var (unit, from, to) in packed)
+                {
+                    if (!ledger.CanMove(unit, to)) throw new InvalidOperationException($"Consolidation packing produced an invalid step for unit {model.UnitName[unit]}.");
+                    ledger.Apply(unit, to);
+                    repacked.Add(new PlannedMove(unit, from, to, PlanReasonCodes.Consolidate, string.Format(CultureInfo.InvariantCulture,
+                        "Empties {0} so it can be switched off: {1} goes to {2}, the host it fills most tightly.",
+                        model.HostNames[from], model.UnitDescription(unit), model.HostNames[to])), model);
+                    if (!freed[from]) { freed[from] = true; repacked.Hosts.Add(model.HostNames[from]); }
+                }
+                result = repacked;
+            }
+
             // A freed host is out of service afterwards: the spread is over the hosts that keep running.
             for (int h = 0; h < model.HostCount; h++) scored[h] = model.InService[h] && !freed[h];
             result.ScoreAfter = new LoadScore(model, ledger, scored).Value;
