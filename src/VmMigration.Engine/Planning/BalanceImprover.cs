@@ -33,6 +33,7 @@ namespace VmMigration.Planning
         private readonly List<int> order = new List<int>();
         private readonly List<int>[] hostUnits;
         private readonly bool[] inOrder;
+        private readonly double[] inverseCpu, inverseMemory;
 
         // Sequencing scratch.
         private readonly long[] seqMemory;
@@ -66,6 +67,13 @@ namespace VmMigration.Planning
                 order.Add(move.Unit);
                 inOrder[move.Unit] = true;
                 steps += model.UnitMembers[move.Unit].Length;
+            }
+            inverseCpu = new double[model.HostCount];
+            inverseMemory = new double[model.HostCount];
+            for (int h = 0; h < model.HostCount; h++)
+            {
+                inverseCpu[h] = 1.0 / model.CpuCapacity[h];
+                inverseMemory[h] = 1.0 / model.MemoryCapacityMB[h];
             }
             seqMemory = new long[model.HostCount];
             seqCpu = new double[model.HostCount];
@@ -157,10 +165,11 @@ namespace VmMigration.Planning
         private void Shift(int host, double dc, long dm, ref double sc, ref double ssc, ref double sm, ref double ssm)
         {
             if (!scored[host] || (dc == 0 && dm == 0)) return;
-            double oldC = cpu[host] / model.CpuCapacity[host], newC = (cpu[host] + dc) / model.CpuCapacity[host];
-            double oldM = (double)memory[host] / model.MemoryCapacityMB[host], newM = (double)(memory[host] + dm) / model.MemoryCapacityMB[host];
-            sc += newC - oldC; ssc += newC * newC - oldC * oldC;
-            sm += newM - oldM; ssm += newM * newM - oldM * oldM;
+            // (new^2 - old^2) = delta * (2 old + delta): one multiplication less and no division.
+            double oldC = cpu[host] * inverseCpu[host], deltaC = dc * inverseCpu[host];
+            double oldM = memory[host] * inverseMemory[host], deltaM = dm * inverseMemory[host];
+            sc += deltaC; ssc += deltaC * (2 * oldC + deltaC);
+            sm += deltaM; ssm += deltaM * (2 * oldM + deltaM);
         }
 
         private void TrySingle(int u, int t)
@@ -249,12 +258,72 @@ namespace VmMigration.Planning
 
         // ---- Search ---------------------------------------------------------------------------------------------------
 
+        private const int SmallUnits = 400;
+
         private bool Run()
         {
             if (count < 2) return false;
+            bool small = model.UnitCount <= SmallUnits;
+            bool improved = LocalSearch(small ? 3_000_000 : 2_000_000);
+            if (!small || Value <= options.TargetScore) return improved;
+
+            // Small instances: iterated local search. Take back a random part of the plan, make a few random moves,
+            // descend again; keep the result only when it beats the best so far. The generator has a fixed seed, and
+            // effort is counted in rounds and evaluations, so the plan is the same on every run.
+            var bestAt = (int[])at.Clone();
+            double bestValue = Value;
+            int bestSteps = steps;
+            uint state = 0x9E3779B9u;
+            int Next(int bound)
+            {
+                state ^= state << 13; state ^= state >> 17; state ^= state << 5;
+                return (int)(state % (uint)bound);
+            }
+            long budget = evaluations + Math.Min(8_000_000L, 60_000L * model.UnitCount);
+            var moved = new List<int>();
+            for (int round = 0, stale = 0; round < 100 && stale < 60 && evaluations < budget; round++, stale++)
+            {
+                moved.Clear();
+                foreach (int u in order) if (at[u] != origin[u]) moved.Add(u);
+                int take = moved.Count == 0 ? 0 : 1 + Next(moved.Count);
+                for (int i = 0; i < take; i++)
+                {
+                    int pick = i + Next(moved.Count - i);
+                    (moved[i], moved[pick]) = (moved[pick], moved[i]);
+                    int u = moved[i], home = origin[u];
+                    if (Fits(home, model.UnitCpu[u], model.UnitMemoryMB[u]) && !Conflicts(u, home, -1, -1)) Apply(u, home);
+                }
+                for (int i = 0, tries = 0; i < Math.Max(1, take) && tries < 50; tries++)
+                {
+                    int u = Next(model.UnitCount), to = Next(model.HostCount);
+                    if (!MayGo(u, to) || (long)steps + CostOf(u, to) > options.MaxMoves) continue;
+                    if (!Fits(to, model.UnitCpu[u], model.UnitMemoryMB[u]) || Conflicts(u, to, -1, -1)) continue;
+                    Apply(u, to);
+                    i++;
+                }
+                if (Sequence() != null)
+                {
+                    LocalSearch(budget);
+                    if (Value < bestValue - 1e-12 || (Value <= bestValue + 1e-12 && steps < bestSteps))
+                    {
+                        Array.Copy(at, bestAt, at.Length);
+                        bestValue = Value;
+                        bestSteps = steps;
+                        improved = true;
+                        stale = -1;
+                        continue;
+                    }
+                }
+                for (int u = 0; u < model.UnitCount; u++) if (at[u] != bestAt[u]) Apply(u, bestAt[u]);
+            }
+            return improved;
+        }
+
+        private bool LocalSearch(long maxEvaluations)
+        {
             int hosts = model.HostCount;
             // Small instances get full neighbourhoods; large ones look at the most and least loaded hosts only.
-            bool small = model.UnitCount <= 400;
+            bool small = model.UnitCount <= SmallUnits;
             int sourceCount = small ? hosts : Math.Min(hosts, 8);
             int destinationCount = small ? hosts : Math.Min(hosts, 16);
             int swapSources = small ? hosts : Math.Min(hosts, 3), swapDestinations = small ? hosts : Math.Min(hosts, 4);
@@ -262,7 +331,6 @@ namespace VmMigration.Planning
             int revertCount = small ? int.MaxValue : 8;
             // Deterministic effort: iterations and evaluations scale with the instance, not with the clock.
             int maxIterations = 2 * Math.Min(options.MaxMoves, model.UnitCount) + 50;
-            long maxEvaluations = small ? 5_000_000 : 2_000_000;
 
             var sources = new int[sourceCount];
             var destinations = new int[destinationCount];
