@@ -75,6 +75,8 @@ namespace VmMigration.Planning
                 result.Hosts.Add(model.HostNames[host]);
             }
 
+            DrainReceivers(model, ledger, options, result, freed, emptiable, rank);
+
             // Small clusters: look at every set of hosts to free; take it when it frees more, or as many with fewer moves.
             var packed = new ConsolidatePacker(model, initialMemory, initialCpu)
                 .Search(drainable, h => emptiable[h], options.MaxMoves, result.Hosts.Count, result.StepCount);
@@ -100,6 +102,86 @@ namespace VmMigration.Planning
             result.ScoreAfter = new LoadScore(model, ledger, scored).Value;
             result.Hosts.Sort(StringComparer.Ordinal);
             return result;
+        }
+
+        /// <summary>
+        /// The first pass never empties a host that received VMs, because those VMs would move twice. They need not:
+        /// a VM that went from freed host A to B can go from A straight to C instead. This pass tries to empty the hosts
+        /// still running (least loaded first) by placing both their own VMs and the ones they received elsewhere,
+        /// rewriting the received VMs' moves. Freed hosts still only lose VMs and the others only gain, so any order of
+        /// the moves stays valid. Effort is bounded by a count of host checks.
+        /// </summary>
+        private static void DrainReceivers(PlacementModel model, CapacityLedger ledger, PlanningOptions options, GoalResult result,
+            bool[] freed, bool[] emptiable, int[] rank)
+        {
+            long budget = 6_000_000;
+            var moveOf = new Dictionary<int, int>();
+            for (int i = 0; i < result.Moves.Count; i++) moveOf[result.Moves[i].Unit] = i;
+            var hosts = Enumerable.Range(0, model.HostCount)
+                .Where(h => emptiable[h] && !freed[h] && ledger.HostUnits[h].Count > 0)
+                .OrderBy(h => (double)ledger.UsedMemoryMB[h] / model.MemoryCapacityMB[h] + ledger.UsedCpu[h] / model.CpuCapacity[h])
+                .ThenBy(h => h)
+                .ToList();
+            var done = new List<(int Unit, int To)>();
+            foreach (int host in hosts)
+            {
+                if (budget <= 0) break;
+                int ownSteps = 0;
+                foreach (int unit in ledger.HostUnits[host]) if (!ledger.Moved[unit]) ownSteps += model.UnitMembers[unit].Length;
+                if ((long)result.StepCount + ownSteps > options.MaxMoves) continue;
+                var units = ledger.HostUnits[host].OrderByDescending(u => model.UnitMemoryMB[u]).ThenByDescending(u => model.UnitCpu[u]).ThenBy(u => u).ToList();
+                done.Clear();
+                bool emptied = true;
+                foreach (int unit in units)
+                {
+                    int origin = model.UnitInitialHost[unit];
+                    int best = -1;
+                    double bestLeft = double.MaxValue;
+                    budget -= model.HostCount;
+                    for (int to = 0; to < model.HostCount; to++)
+                    {
+                        if (to == host || to == origin || freed[to] || !model.InService[to] || !model.IsAllowed(unit, to) || !model.PreferenceAllows(unit, origin, to)) continue;
+                        if (!ledger.Fits(unit, to) || ledger.HasConflictOn(unit, to)) continue;
+                        double left = (double)(model.UsableMemoryMB[to] - ledger.UsedMemoryMB[to] - model.UnitMemoryMB[unit]) / model.UsableMemoryMB[to]
+                            + (model.UsableCpu[to] - ledger.UsedCpu[to] - model.UnitCpu[unit]) / model.UsableCpu[to];
+                        if (left < bestLeft) { bestLeft = left; best = to; }
+                    }
+                    if (best < 0) { emptied = false; break; }
+                    bool wasMoved = ledger.Moved[unit];
+                    if (wasMoved) ledger.Undo(unit, origin);
+                    ledger.Apply(unit, best);
+                    done.Add((unit, best));
+                }
+                if (!emptied)
+                {
+                    for (int i = done.Count - 1; i >= 0; i--)
+                    {
+                        int unit = done[i].Unit;
+                        if (moveOf.ContainsKey(unit))
+                        {
+                            ledger.Undo(unit, model.UnitInitialHost[unit]);
+                            ledger.Apply(unit, host);
+                        }
+                        else ledger.Undo(unit, host);
+                    }
+                    continue;
+                }
+                foreach (var (unit, to) in done)
+                {
+                    int origin = model.UnitInitialHost[unit];
+                    var move = new PlannedMove(unit, origin, to, PlanReasonCodes.Consolidate, string.Format(CultureInfo.InvariantCulture,
+                        "Empties {0} so it can be switched off: {1} goes to {2}, the host it fills most tightly.",
+                        model.HostNames[origin], model.UnitDescription(unit), model.HostNames[to]));
+                    if (moveOf.TryGetValue(unit, out var index)) result.Moves[index] = move;
+                    else
+                    {
+                        moveOf[unit] = result.Moves.Count;
+                        result.Add(move, model);
+                    }
+                }
+                freed[host] = true;
+                result.Hosts.Add(model.HostNames[host]);
+            }
         }
 
         private static bool CanEmpty(PlacementModel model, CapacityLedger ledger, int host, int stepsSoFar, int maxMoves)
