@@ -37,45 +37,33 @@ namespace VmMigration.Planning
             for (int h = 0; h < model.HostCount; h++) emptiable[h] = drainable[h] && CanEmpty(model, ledger, h, 0, options.MaxMoves);
             var scored = (bool[])model.InService.Clone();
             var result = new GoalResult { ScoreBefore = new LoadScore(model, ledger, scored).Value };
-            var received = new bool[model.HostCount];
-            var freed = new bool[model.HostCount];
-
             var order = Enumerable.Range(0, model.HostCount)
                 .Where(h => drainable[h] && ledger.HostUnits[h].Count > 0)
                 .OrderBy(h => (double)ledger.UsedMemoryMB[h] / model.MemoryCapacityMB[h] + ledger.UsedCpu[h] / model.CpuCapacity[h])
                 .ThenBy(h => h)
                 .ToList();
-            var tentative = new List<PlannedMove>();
             // Hosts early in the drain order are the ones worth keeping empty-able: filling them costs a future free host.
             var rank = Enumerable.Repeat(-1, model.HostCount).ToArray();
             for (int i = 0; i < order.Count; i++) rank[order[i]] = i;
-            foreach (int host in order)
-            {
-                if (received[host] || !CanEmpty(model, ledger, host, result.StepCount, options.MaxMoves)) continue;
-                tentative.Clear();
-                bool emptied = true;
-                var units = ledger.HostUnits[host].OrderByDescending(u => model.UnitMemoryMB[u]).ThenByDescending(u => model.UnitCpu[u]).ThenBy(u => u).ToList();
-                foreach (int unit in units)
-                {
-                    int to = BestFit(model, ledger, unit, host, freed, rank);
-                    if (to < 0) { emptied = false; break; }
-                    ledger.Apply(unit, to);
-                    tentative.Add(new PlannedMove(unit, host, to, PlanReasonCodes.Consolidate, string.Format(CultureInfo.InvariantCulture,
-                        "Empties {0} so it can be switched off: {1} goes to {2}, the host it fills most tightly.",
-                        model.HostNames[host], model.UnitDescription(unit), model.HostNames[to])));
-                }
-                if (!emptied)
-                {
-                    for (int i = tentative.Count - 1; i >= 0; i--) ledger.Undo(tentative[i].Unit, tentative[i].From);
-                    continue;
-                }
-                foreach (var move in tentative) received[move.To] = true;
-                foreach (var move in tentative) result.Add(move, model);
-                freed[host] = true;
-                result.Hosts.Add(model.HostNames[host]);
-            }
 
-            DrainReceivers(model, ledger, options, result, freed, emptiable, rank);
+            // Two packing styles, each followed by the redirecting pass: tightest fit away from the next hosts to drain,
+            // and first fit in host order (which piles VMs onto few hosts). The one that frees more (then moves less) wins.
+            var freed = new bool[model.HostCount];
+            Drain(model, ledger, options, result, freed, emptiable, order, rank, firstFit: false);
+            var other = new GoalResult { ScoreBefore = result.ScoreBefore };
+            var otherFreed = new bool[model.HostCount];
+            for (int i = result.Moves.Count - 1; i >= 0; i--) ledger.Undo(result.Moves[i].Unit, result.Moves[i].From);
+            Drain(model, ledger, options, other, otherFreed, emptiable, order, rank, firstFit: true);
+            if (other.Hosts.Count > result.Hosts.Count || (other.Hosts.Count == result.Hosts.Count && other.StepCount < result.StepCount))
+            {
+                result = other;
+                freed = otherFreed;
+            }
+            else
+            {
+                for (int i = other.Moves.Count - 1; i >= 0; i--) ledger.Undo(other.Moves[i].Unit, other.Moves[i].From);
+                foreach (var move in result.Moves) ledger.Apply(move.Unit, move.To);
+            }
 
             // Small clusters: look at every set of hosts to free; take it when it frees more, or as many with fewer moves.
             var packed = new ConsolidatePacker(model, initialMemory, initialCpu)
@@ -102,6 +90,50 @@ namespace VmMigration.Planning
             result.ScoreAfter = new LoadScore(model, ledger, scored).Value;
             result.Hosts.Sort(StringComparer.Ordinal);
             return result;
+        }
+
+        private static void Drain(PlacementModel model, CapacityLedger ledger, PlanningOptions options, GoalResult result, bool[] freed,
+            bool[] emptiable, List<int> order, int[] rank, bool firstFit)
+        {
+            var received = new bool[model.HostCount];
+            var tentative = new List<PlannedMove>();
+            foreach (int host in order)
+            {
+                if (received[host] || !CanEmpty(model, ledger, host, result.StepCount, options.MaxMoves)) continue;
+                tentative.Clear();
+                bool emptied = true;
+                var units = ledger.HostUnits[host].OrderByDescending(u => model.UnitMemoryMB[u]).ThenByDescending(u => model.UnitCpu[u]).ThenBy(u => u).ToList();
+                foreach (int unit in units)
+                {
+                    int to = firstFit ? FirstFit(model, ledger, unit, host, freed) : BestFit(model, ledger, unit, host, freed, rank);
+                    if (to < 0) { emptied = false; break; }
+                    ledger.Apply(unit, to);
+                    tentative.Add(new PlannedMove(unit, host, to, PlanReasonCodes.Consolidate, string.Format(CultureInfo.InvariantCulture,
+                        firstFit ? "Empties {0} so it can be switched off: {1} goes to {2}, the first host with room." : "Empties {0} so it can be switched off: {1} goes to {2}, the host it fills most tightly.",
+                        model.HostNames[host], model.UnitDescription(unit), model.HostNames[to])));
+                }
+                if (!emptied)
+                {
+                    for (int i = tentative.Count - 1; i >= 0; i--) ledger.Undo(tentative[i].Unit, tentative[i].From);
+                    continue;
+                }
+                foreach (var move in tentative) received[move.To] = true;
+                foreach (var move in tentative) result.Add(move, model);
+                freed[host] = true;
+                result.Hosts.Add(model.HostNames[host]);
+            }
+
+            DrainReceivers(model, ledger, options, result, freed, emptiable, rank);
+        }
+
+        private static int FirstFit(PlacementModel model, CapacityLedger ledger, int unit, int from, bool[] freed)
+        {
+            for (int to = 0; to < model.HostCount; to++)
+            {
+                if (to == from || freed[to] || !model.PreferenceAllows(unit, from, to) || !ledger.CanMove(unit, to)) continue;
+                return to;
+            }
+            return -1;
         }
 
         /// <summary>
