@@ -15,6 +15,8 @@ namespace VmMigration.Planning
 
         public static GoalResult Plan(PlacementModel model, CapacityLedger ledger, PlanningOptions options)
         {
+            var initialMemory = (long[])ledger.UsedMemoryMB.Clone();
+            var initialCpu = (double[])ledger.UsedCpu.Clone();
             var score = new LoadScore(model, ledger, (bool[])model.InService.Clone());
             var result = new GoalResult { ScoreBefore = score.Value };
             var sources = new int[SourceCandidates];
@@ -58,8 +60,29 @@ namespace VmMigration.Planning
                 ledger.Apply(bestUnit, bestTo);
                 result.Add(new PlannedMove(bestUnit, bestFrom, bestTo, PlanReasonCodes.Balance, text), model);
             }
-            result.ScoreAfter = score.Value;
-            return result;
+
+            var improved = BalanceImprover.Improve(model, ledger, options, initialMemory, initialCpu, result.Moves);
+            if (improved == null)
+            {
+                result.ScoreAfter = score.Value;
+                return result;
+            }
+            // Replay the improved moves from today's placement, in their valid order, so each reason tells its own step.
+            for (int i = result.Moves.Count - 1; i >= 0; i--) ledger.Undo(result.Moves[i].Unit, result.Moves[i].From);
+            var replayed = new GoalResult { ScoreBefore = result.ScoreBefore };
+            score = new LoadScore(model, ledger, (bool[])model.InService.Clone());
+            foreach (var (unit, to) in improved)
+            {
+                int from = ledger.UnitHost[unit];
+                if (!ledger.CanMove(unit, to)) throw new InvalidOperationException($"Balance improvement produced an invalid step for unit {model.UnitName[unit]}.");
+                double before = score.Value, after = score.IfMoved(ledger, from, to, model.UnitCpu[unit], model.UnitMemoryMB[unit]);
+                string text = Describe(model, ledger, score, unit, from, to, before, after);
+                score.Move(ledger, from, to, model.UnitCpu[unit], model.UnitMemoryMB[unit]);
+                ledger.Apply(unit, to);
+                replayed.Add(new PlannedMove(unit, from, to, PlanReasonCodes.Balance, text), model);
+            }
+            replayed.ScoreAfter = score.Value;
+            return replayed;
         }
 
         private static string Describe(PlacementModel model, CapacityLedger ledger, LoadScore score, int unit, int from, int to, double before, double after)

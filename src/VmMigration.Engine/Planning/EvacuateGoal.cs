@@ -103,6 +103,7 @@ namespace VmMigration.Planning
         private static void ImproveByReinsertion(PlacementModel model, CapacityLedger ledger, LoadScore score, int[] remaining, List<Placement> placed)
         {
             const int MaxPasses = 4;
+            long pairBudget = 1_500_000;
             for (int pass = 0; pass < MaxPasses; pass++)
             {
                 bool changed = false;
@@ -123,9 +124,79 @@ namespace VmMigration.Planning
                     score.Move(ledger, p.From, p.To, cpu, memory);
                     ledger.Apply(p.Unit, p.To);
                 }
+                if (ImproveBySwaps(model, ledger, score, placed, ref pairBudget)) changed = true;
                 if (!changed) break;
             }
         }
+
+        /// <summary>
+        /// Reinsertion moves one unit at a time, so it stops where two units would each have to give up their place to
+        /// the other. One pass of exchanges: each evacuated unit trades destinations with the evacuated unit that lowers the
+        /// score most. Still no added move, and destinations still only gain VMs, so any order stays valid.
+        /// Bounded by a pair-count budget so thousands of evacuated VMs stay fast.
+        /// </summary>
+        private static bool ImproveBySwaps(PlacementModel model, CapacityLedger ledger, LoadScore score, List<Placement> placed, ref long pairs)
+        {
+            bool changed = false;
+            for (int i = 0; i < placed.Count && pairs > 0; i++)
+            {
+                var p = placed[i];
+                int a = p.To;
+                double current = score.Value, best = current - 1e-12;
+                int bestJ = -1;
+                for (int j = 0; j < placed.Count; j++)
+                {
+                    var q = placed[j];
+                    int b = q.To;
+                    if (b == a) continue;
+                    pairs--;
+                    double dc = model.UnitCpu[p.Unit] - model.UnitCpu[q.Unit];
+                    long dm = model.UnitMemoryMB[p.Unit] - model.UnitMemoryMB[q.Unit];
+                    if (dc == 0 && dm == 0) continue;
+                    double after = score.IfMoved(ledger, a, b, dc, dm);
+                    if (after >= best) continue;
+                    if (!SwapAllowed(model, ledger, p, q) || !SwapAllowed(model, ledger, q, p)) continue;
+                    if (!FitsWithChange(model, ledger, b, dc, dm) || !FitsWithChange(model, ledger, a, -dc, -dm)) continue;
+                    best = after;
+                    bestJ = j;
+                }
+                if (bestJ < 0) continue;
+                var other = placed[bestJ];
+                int otherTo = other.To;
+                score.Move(ledger, a, otherTo, model.UnitCpu[p.Unit] - model.UnitCpu[other.Unit], model.UnitMemoryMB[p.Unit] - model.UnitMemoryMB[other.Unit]);
+                ledger.Undo(p.Unit, p.From);
+                ledger.Undo(other.Unit, other.From);
+                ledger.Apply(p.Unit, otherTo);
+                ledger.Apply(other.Unit, a);
+                p.To = otherTo;
+                other.To = a;
+                changed = true;
+            }
+            return changed;
+        }
+
+        /// <summary>Unit p may take q's place: allowed there, no preference lost, no anti-affinity partner there but q.</summary>
+        private static bool SwapAllowed(PlacementModel model, CapacityLedger ledger, Placement p, Placement q)
+        {
+            int to = q.To;
+            if (!model.IsAllowed(p.Unit, to)) return false;
+            if (model.IsPreferred(p.Unit, p.To) && !model.IsPreferred(p.Unit, to)) return false;
+            foreach (int other in model.UnitConflicts[p.Unit])
+            {
+                if (other == q.Unit) continue;
+                if (ledger.UnitHost[other] == to) return false;
+                if (ledger.UnitHost[other] < 0)
+                {
+                    foreach (var v in model.UnitMembers[other])
+                        if (model.HostIndex[model.VMs[v].HostName] == to) return false;
+                }
+            }
+            return true;
+        }
+
+        private static bool FitsWithChange(PlacementModel model, CapacityLedger ledger, int host, double dc, long dm) =>
+            (dm <= 0 || ledger.UsedMemoryMB[host] + dm <= model.UsableMemoryMB[host]) &&
+            (dc <= 0 || ledger.UsedCpu[host] + dc <= model.UsableCpu[host] + Usable.CpuTolerance);
 
         private static int BestDestination(PlacementModel model, CapacityLedger ledger, LoadScore score, int[] remaining, int unit, int from, bool preferredOnly)
         {

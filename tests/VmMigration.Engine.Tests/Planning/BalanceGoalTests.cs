@@ -1,4 +1,5 @@
 using System.Linq;
+using CsCheck;
 using VmMigration.Planning;
 using Xunit;
 using static VmMigration.Tests.Planning.ClusterBuilder;
@@ -115,6 +116,55 @@ namespace VmMigration.Tests.Planning
             var plan = MigrationPlanner.Plan(inventory.Build(), rules, new PlanningOptions());
             Assert.Equal(5, plan.Steps.Count(s => s.Destination == "h2"));
             PlanAssert.NoViolations(inventory.Build(), rules, plan);
+        }
+
+        private static ClusterBuilder NoSingleMoveHelps(long hostMemoryMB) => new ClusterBuilder()
+            .Host("h1", memoryMB: hostMemoryMB).Host("h2", memoryMB: hostMemoryMB)
+            .VM("a", "h1", memoryMB: 20 * 1024).VM("e", "h1", memoryMB: 10 * 1024)
+            .VM("b", "h2", memoryMB: 17 * 1024).VM("f", "h2", memoryMB: 7 * 1024);
+
+        [Fact]
+        public void Swaps_two_VMs_when_no_single_move_helps()
+        {
+            // 30 GB vs 24 GB: any single move makes it worse; trading a 20 GB for a 17 GB VM (or 10 for 7) evens it out.
+            var inventory = NoSingleMoveHelps(65536).Build();
+            var rules = new ClusterRules { DefaultReservePercent = 0 };
+            var plan = MigrationPlanner.Plan(inventory, rules, new PlanningOptions { TargetScore = 0 });
+
+            Assert.Equal(2, plan.Steps.Count);
+            Assert.Equal(2, plan.Steps.Select(s => s.VMName).Distinct().Count());
+            Assert.True(plan.ScoreAfter < 1e-9, $"score after {plan.ScoreAfter}");
+            var final = PlanAssert.FinalHosts(inventory, plan);
+            Assert.Equal(2, final.Values.Count(h => h == "h1"));
+            PlanAssert.NoViolations(inventory, rules, plan);
+        }
+
+        [Fact]
+        public void Does_not_take_a_swap_that_cannot_be_staged()
+        {
+            // Hosts of 30 GB: h1 is full, h2 has 6 GB free, so neither half of any swap can run first.
+            var inventory = NoSingleMoveHelps(30 * 1024).Build();
+            var rules = new ClusterRules { DefaultReservePercent = 0 };
+            var plan = MigrationPlanner.Plan(inventory, rules, new PlanningOptions { TargetScore = 0 });
+            Assert.Empty(plan.Steps);
+            Assert.Equal(plan.ScoreBefore, plan.ScoreAfter);
+        }
+
+        [Fact]
+        public void Local_search_never_does_worse_than_the_greedy_and_stays_within_MaxMoves()
+        {
+            Gen.Int[0, int.MaxValue].Sample(seed =>
+            {
+                var (inventory, rules, options) = RandomCluster.Create(seed);
+                options.Goal = PlanGoal.Balance;
+                MigrationPlan plan;
+                try { plan = MigrationPlanner.Plan(inventory, rules, options); }
+                catch (VmMigration.Errors.MigrationException) { return; }
+                Assert.True(plan.ScoreAfter <= plan.ScoreBefore + 1e-9, $"seed {seed}: {plan.ScoreBefore} -> {plan.ScoreAfter}");
+                Assert.True(plan.Steps.Count <= options.MaxMoves, $"seed {seed}");
+                Assert.Equal(plan.Steps.Count, plan.Steps.Select(s => s.VMName).Distinct().Count());
+                PlanAssert.NoViolations(inventory, rules, plan);
+            }, iter: 300);
         }
     }
 }

@@ -55,5 +55,41 @@ namespace VmMigration.Tests.Planning
             Assert.Equal(new[] { "h2" }, plan.Hosts);
             PlanAssert.Throws(ErrorIds.HostNotFound, () => MigrationPlanner.Plan(Sparse().Build(), null, new PlanningOptions { Goal = PlanGoal.Consolidate, HostNames = { "nope" } }));
         }
+    
+        [Fact]
+        public void Set_packing_frees_the_most_hosts_with_the_fewest_moves_and_only_moves_off_freed_hosts()
+        {
+            // 46 GB on four 64 GB hosts: three can be freed. Keeping h1 or h4 (two VMs each) costs 4 moves.
+            var inventory = Sparse().Build().SortedCopy();
+            var model = new PlacementModel(inventory, new ClusterRules(), new PlanningOptions { Goal = PlanGoal.Consolidate });
+            var ledger = new CapacityLedger(model);
+            var packer = new ConsolidatePacker(model, ledger.UsedMemoryMB, ledger.UsedCpu);
+            var all = Enumerable.Repeat(true, model.HostCount).ToArray();
+
+            var moves = packer.Search(all, _ => true, int.MaxValue, beatHosts: 0, beatMoves: int.MaxValue);
+
+            Assert.NotNull(moves);
+            var freed = moves!.Select(m => m.From).Distinct().ToList();
+            Assert.Equal(3, freed.Count);
+            Assert.Equal(4, moves.Count);
+            Assert.DoesNotContain(moves, m => freed.Contains(m.To));
+            // Nothing better than three hosts with four moves exists, so asking to beat it finds nothing.
+            Assert.Null(packer.Search(all, _ => true, int.MaxValue, beatHosts: 3, beatMoves: 4));
+            // With only three moves allowed, two hosts are the most (h2 and h3, one VM each).
+            var limited = packer.Search(all, _ => true, 3, beatHosts: 0, beatMoves: int.MaxValue);
+            Assert.Equal(2, limited!.Select(m => m.From).Distinct().Count());
+            Assert.Equal(2, limited!.Count);
+        }
+
+        [Fact]
+        public void Set_packing_keeps_anti_affine_VMs_apart()
+        {
+            var inventory = Sparse().Build();
+            var rules = Rules(Rule("apart", PlacementRuleKind.AntiAffinity, new[] { "a", "c", "e" }));
+            var plan = MigrationPlanner.Plan(inventory, rules, new PlanningOptions { Goal = PlanGoal.Consolidate });
+            // a, c and e need three hosts; the rest fits beside them, so exactly one host is freed.
+            Assert.Single(plan.Hosts);
+            PlanAssert.NoViolations(inventory, rules, plan);
+        }
     }
 }
