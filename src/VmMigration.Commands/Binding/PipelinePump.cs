@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Management.Automation;
+using System.Threading;
 using System.Threading.Tasks;
 
 namespace VmMigration.Commands
@@ -29,16 +30,39 @@ namespace VmMigration.Commands
             }
         }
 
-        /// <summary>Runs <paramref name="work"/> on a worker thread and writes its reports until it ends; returns its result.</summary>
-        public T Run<T>(PSCmdlet cmdlet, Func<T> work)
+        /// <summary>
+        /// Runs <paramref name="work"/> on a worker thread and writes its reports until it ends; returns its result.
+        /// If writing fails (an error turned terminating by -ErrorAction Stop, a closed pipeline), the work is cancelled
+        /// and awaited before the failure goes on, so nothing keeps running behind the caller's back.
+        /// </summary>
+        public T Run<T>(PSCmdlet cmdlet, CancellationToken cancellationToken, Func<CancellationToken, T> work)
         {
-            var task = Task.Run(work);
-            task.ContinueWith(_ => queue.CompleteAdding(), TaskScheduler.Default);
-            foreach (var write in queue.GetConsumingEnumerable())
+            using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                write(cmdlet);
+                var task = Task.Run(() => work(linked.Token));
+                task.ContinueWith(_ => queue.CompleteAdding(), TaskScheduler.Default);
+                try
+                {
+                    foreach (var write in queue.GetConsumingEnumerable())
+                    {
+                        write(cmdlet);
+                    }
+                }
+                catch
+                {
+                    linked.Cancel();
+                    try
+                    {
+                        task.Wait();
+                    }
+                    catch (AggregateException)
+                    {
+                        // The work's own failure matters less than the one already under way.
+                    }
+                    throw;
+                }
+                return task.GetAwaiter().GetResult();
             }
-            return task.GetAwaiter().GetResult();
         }
     }
 }

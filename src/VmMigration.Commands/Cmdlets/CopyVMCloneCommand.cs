@@ -88,7 +88,7 @@ namespace VmMigration.Commands
             });
             try
             {
-                var outcome = pump.Run(this, () => new CloneJob(request, Registry.Hosts, progress).Run(CancellationToken));
+                var outcome = pump.Run(this, CancellationToken, token => new CloneJob(request, Registry.Hosts, progress).Run(token));
                 WriteProgress(new ProgressRecord(ActivityId, Activity, "done") { RecordType = ProgressRecordType.Completed });
                 if (outcome.SourcePausedMs.HasValue)
                 {

@@ -130,7 +130,7 @@ namespace VmMigration.Commands
             EvacuationSummary summary;
             try
             {
-                summary = pump.Run(this, () => evacuation.Run(pipelineObserver, CancellationToken));
+                summary = pump.Run(this, CancellationToken, token => evacuation.Run(pipelineObserver, token));
             }
             catch (MigrationException error)
             {

@@ -190,7 +190,7 @@ namespace VmMigration.Commands
         {
             var pump = new PipelinePump();
             var progress = new MigrationProgressWriter(pump, activityId++);
-            var result = pump.Run(this, () => new LiveMigrationJob(request, progress, PollInterval, Registry.CallTimeout).Run(CancellationToken));
+            var result = pump.Run(this, CancellationToken, token => new LiveMigrationJob(request, progress, PollInterval, Registry.CallTimeout).Run(token));
             if (Stopping)
             {
                 // The pipeline is being stopped (Ctrl+C): the object stream is closed, but the user must still learn the outcome.

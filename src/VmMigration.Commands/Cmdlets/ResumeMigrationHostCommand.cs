@@ -56,9 +56,9 @@ namespace VmMigration.Commands
                 var pump = new PipelinePump();
                 var progress = new MigrationProgressWriter(pump, 1);
                 var failback = new HostFailback(Registry, Inventory);
-                pump.Run(this, () =>
+                pump.Run(this, CancellationToken, token =>
                 {
-                    foreach (var result in failback.Run(host, mark.JournalPath, rules, progress, CancellationToken))
+                    foreach (var result in failback.Run(host, mark.JournalPath, rules, progress, token))
                     {
                         pump.Post(cmdlet =>
                         {

@@ -27,11 +27,11 @@ namespace VmMigration.Lab
             "exec \"$3\" --pid-file \"$root/run/libvirtd.pid\" -f \"$root/etc/libvirtd.conf\"\n";
 
         /// <summary>Writes the host's configuration, launches its daemon and returns its pid and start time once the socket accepts.</summary>
-        public static (int Pid, ulong StartTicks) Launch(LabHostPaths host, string hostUuid, int hostIndex, string libvirtd, TimeSpan timeout, CancellationToken cancellationToken)
+        public static (int Pid, ulong StartTicks) Launch(LabHostPaths host, string hostUuid, (int Min, int Max) migrationPorts, (int Min, int Max) displayPorts, string libvirtd, TimeSpan timeout, CancellationToken cancellationToken)
         {
             foreach (var mount in LabHostPaths.BindMounts) Directory.CreateDirectory(Path.Combine(host.Root, mount.Name));
             File.WriteAllText(host.DaemonConfig, LabHostConfig.LibvirtdConf(hostUuid));
-            File.WriteAllText(host.QemuConfig, LabHostConfig.QemuConf(hostIndex));
+            File.WriteAllText(host.QemuConfig, LabHostConfig.QemuConf(migrationPorts, displayPorts));
             File.Delete(host.Socket);
 
             var startInfo = new ProcessStartInfo

@@ -15,7 +15,7 @@ namespace VmMigration.Lab
 
         /// <summary>Host i owns ports PortBase + PortBlock*i .. +PortBlock-1: the first half for migration, the second for displays.</summary>
         public const int PortBase = 49200;
-        public const int PortBlock = 100;
+        public const int PortBlock = 40;
 
         /// <summary>Each lab host's directory storage pool, where lab guests' disks and their clones live.</summary>
         public const string StoragePoolName = "lab";

@@ -7,17 +7,36 @@ namespace VmMigration.Lab
     /// <summary>The configuration files and port ranges that make several libvirtd instances coexist on one machine.</summary>
     public static class LabHostConfig
     {
-        public static (int Min, int Max) MigrationPorts(int hostIndex)
+        /// <summary>How many labs' port ranges fit between PortBase and the last port.</summary>
+        public static int PortSlotCount => (65535 - LabDefaults.PortBase) / (LabDefaults.PortBlock * (LabDefaults.MaxHostCount + 1));
+
+        /// <summary>
+        /// Labs at different paths on one machine (a developer's and a test run's) must not share migration ports, or
+        /// QEMU on one fails with "Address already in use": each path gets its own slot of port ranges (a stable hash).
+        /// </summary>
+        public static int PortSlot(string labPath)
         {
-            int start = LabDefaults.PortBase + LabDefaults.PortBlock * hostIndex;
+            uint hash = 2166136261;
+            foreach (char c in labPath)
+            {
+                hash = unchecked((hash ^ c) * 16777619);
+            }
+            return (int)(hash % (uint)PortSlotCount);
+        }
+
+        public static (int Min, int Max) MigrationPorts(int hostIndex, int slot = 0)
+        {
+            int start = SlotBase(slot) + LabDefaults.PortBlock * hostIndex;
             return (start, start + LabDefaults.PortBlock / 2 - 1);
         }
 
-        public static (int Min, int Max) DisplayPorts(int hostIndex)
+        public static (int Min, int Max) DisplayPorts(int hostIndex, int slot = 0)
         {
-            int start = LabDefaults.PortBase + LabDefaults.PortBlock * hostIndex + LabDefaults.PortBlock / 2;
+            int start = SlotBase(slot) + LabDefaults.PortBlock * hostIndex + LabDefaults.PortBlock / 2;
             return (start, start + LabDefaults.PortBlock / 2 - 1);
         }
+
+        private static int SlotBase(int slot) => LabDefaults.PortBase + slot * LabDefaults.PortBlock * (LabDefaults.MaxHostCount + 1);
 
         /// <summary>A random UUID libvirt accepts as host_uuid (it rejects all-same-digit ones such as 1111...).</summary>
         public static string NewHostUuid()
@@ -56,10 +75,8 @@ namespace VmMigration.Lab
                 .ToString();
         }
 
-        public static string QemuConf(int hostIndex)
+        public static string QemuConf((int Min, int Max) migration, (int Min, int Max) display)
         {
-            var migration = MigrationPorts(hostIndex);
-            var display = DisplayPorts(hostIndex);
             // migration_address/migration_host stay unset: libvirtd refuses loopback there; the URI is given per call.
             return new StringBuilder()
                 .AppendLine("# Written by VmMigration's lab at every Start; edits are lost.")

@@ -61,7 +61,7 @@ namespace VmMigration.Lab
                         if (host.IsRunning) continue;
                         var paths = new LabHostPaths(path, index);
                         CleanDeadHost(paths, host);
-                        var launched = LabDaemonLauncher.Launch(paths, host.HostUuid, index, libvirtd, options.StartTimeout, cancellationToken);
+                        var launched = LabDaemonLauncher.Launch(paths, host.HostUuid, (host.MigrationPortMin, host.MigrationPortMax), (host.DisplayPortMin, host.DisplayPortMax), libvirtd, options.StartTimeout, cancellationToken);
                         host.Pid = launched.Pid;
                         host.ProcessStartTicks = launched.StartTicks;
                         host.IsRunning = true;
@@ -115,8 +115,9 @@ namespace VmMigration.Lab
         private static LabHostInfo AddHost(LabInfo lab, int index)
         {
             var paths = new LabHostPaths(lab.Path, index);
-            var migration = LabHostConfig.MigrationPorts(index);
-            var display = LabHostConfig.DisplayPorts(index);
+            var slot = LabHostConfig.PortSlot(lab.Path);
+            var migration = LabHostConfig.MigrationPorts(index, slot);
+            var display = LabHostConfig.DisplayPorts(index, slot);
             var host = new LabHostInfo
             {
                 Name = paths.Name,

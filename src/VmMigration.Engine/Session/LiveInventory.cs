@@ -34,7 +34,12 @@ namespace VmMigration.Session
                 host.CpuCount = Math.Max(1, host.CpuCount);
                 host.MemoryMB = Math.Max(1, host.MemoryMB);
             }
-            return ClusterInventory.FromSession(described, vms.Where(vm => vm.State == VMState.Running || vm.State == VMState.Paused || vm.State == VMState.Blocked), DateTime.UtcNow, usage);
+            // A VM caught mid-migration by another process shows on two hosts: running on the one that owns it, paused
+            // on the one receiving it. The planner sees it once, where it runs.
+            var owned = vms.Where(vm => vm.State == VMState.Running || vm.State == VMState.Paused || vm.State == VMState.Blocked)
+                .GroupBy(vm => vm.Name, StringComparer.Ordinal)
+                .Select(copies => copies.OrderBy(vm => vm.State == VMState.Running ? 0 : 1).First());
+            return ClusterInventory.FromSession(described, owned, DateTime.UtcNow, usage);
         }
 
         /// <summary>How long CPU use is sampled over when the inventory is captured.</summary>

@@ -8,10 +8,11 @@ namespace VmMigration.Tests.Lab
     public class LabHostConfigTests
     {
         [Fact]
-        public void Port_ranges_of_all_hosts_are_disjoint()
+        public void Port_ranges_of_all_hosts_of_all_lab_slots_are_disjoint()
         {
-            var ranges = Enumerable.Range(1, LabDefaults.MaxHostCount)
-                .SelectMany(i => new[] { LabHostConfig.MigrationPorts(i), LabHostConfig.DisplayPorts(i) })
+            var ranges = Enumerable.Range(0, LabHostConfig.PortSlotCount)
+                .SelectMany(slot => Enumerable.Range(1, LabDefaults.MaxHostCount)
+                    .SelectMany(i => new[] { LabHostConfig.MigrationPorts(i, slot), LabHostConfig.DisplayPorts(i, slot) }))
                 .OrderBy(r => r.Min).ToList();
             for (int i = 0; i < ranges.Count; i++)
             {
@@ -21,6 +22,15 @@ namespace VmMigration.Tests.Lab
 
             Assert.True(ranges.Last().Max <= 65535);
             Assert.True(LabHostConfig.DisplayPorts(1).Min >= 5900); // libvirt refuses display ports below 5900
+        }
+
+        [Fact]
+        public void Labs_at_different_paths_mostly_get_different_port_slots_and_one_path_always_the_same()
+        {
+            var paths = Enumerable.Range(1000, 40).Select(pid => $"/var/lib/vmmigration/pester-migration-{pid}").ToList();
+            Assert.True(LabHostConfig.PortSlotCount >= 20);
+            Assert.Equal(LabHostConfig.PortSlot(paths[0]), LabHostConfig.PortSlot(paths[0]));
+            Assert.True(paths.Select(LabHostConfig.PortSlot).Distinct().Count() >= 15);
         }
 
         [Fact]
@@ -54,13 +64,13 @@ namespace VmMigration.Tests.Lab
         [Fact]
         public void Qemu_conf_has_what_a_namespaced_host_needs_and_no_migration_address()
         {
-            string conf = LabHostConfig.QemuConf(2);
+            string conf = LabHostConfig.QemuConf(LabHostConfig.MigrationPorts(2), LabHostConfig.DisplayPorts(2));
             foreach (string line in new[]
             {
                 "security_driver = \"none\"", "user = \"root\"", "group = \"root\"", "dynamic_ownership = 0",
                 "cgroup_controllers = [ ]", "stdio_handler = \"file\"",
-                "migration_port_min = 49400", "migration_port_max = 49449",
-                "remote_display_port_min = 49450", "remote_display_port_max = 49499",
+                "migration_port_min = 49280", "migration_port_max = 49299",
+                "remote_display_port_min = 49300", "remote_display_port_max = 49319",
             })
                 Assert.Contains(line, conf);
             // libvirtd refuses to start with a loopback migration_address/migration_host.
