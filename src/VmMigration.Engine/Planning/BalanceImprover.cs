@@ -267,8 +267,8 @@ namespace VmMigration.Planning
             bool improved = LocalSearch(small ? 3_000_000 : 2_000_000);
             if (!small || Value <= options.TargetScore) return improved;
 
-            // Small instances: iterated local search. Take back a random part of the plan, make a few random moves,
-            // descend again; keep the result only when it beats the best so far. The generator has a fixed seed, and
+            // Small instances: iterated local search. Take back one or two moves of the best plan, make as many random
+            // moves, descend again; keep the result only when it beats the best so far. The generator has a fixed seed, and
             // effort is counted in rounds and evaluations, so the plan is the same on every run.
             var bestAt = (int[])at.Clone();
             double bestValue = Value;
@@ -279,13 +279,13 @@ namespace VmMigration.Planning
                 state ^= state << 13; state ^= state >> 17; state ^= state << 5;
                 return (int)(state % (uint)bound);
             }
-            long budget = evaluations + Math.Min(8_000_000L, 60_000L * model.UnitCount);
+            long budget = evaluations + Math.Min(6_000_000L, 48_000L * model.UnitCount);
             var moved = new List<int>();
-            for (int round = 0, stale = 0; round < 100 && stale < 60 && evaluations < budget; round++, stale++)
+            for (int round = 0, stale = 0; round < 250 && stale < 150 && evaluations < budget; round++, stale++)
             {
                 moved.Clear();
                 foreach (int u in order) if (at[u] != origin[u]) moved.Add(u);
-                int take = moved.Count == 0 ? 0 : 1 + Next(moved.Count);
+                int take = moved.Count == 0 ? 0 : 1 + Next(Math.Min(2, moved.Count));
                 for (int i = 0; i < take; i++)
                 {
                     int pick = i + Next(moved.Count - i);
