@@ -162,6 +162,7 @@ task Demo Bootstrap, Build, {
 
 # Synopsis: Run the benchmarks under bench/ and print their side-by-side tables.
 task Bench Bootstrap, Build, {
+    exec { dotnet run -c Release --project (Join-Path $Root 'bench/planner/PlannerBench.csproj') }
     foreach ($script in Get-ChildItem (Join-Path $Root 'bench') -Filter 'Invoke-*Bench.ps1' -Recurse) {
         exec { dotnet pwsh -NoProfile -NonInteractive -File $script.FullName -ModulePath (Join-Path $ModuleOut 'VmMigration.psd1') }
     }
