@@ -159,4 +159,22 @@ Invoke-HostEvacuation -HostName lab1 -JournalPath '$journal' -MaxConcurrent 1 -B
         $summary.Failed | Should -Be 0
         Assert-EveryGuestOnce -NotOn lab1
     }
+
+    It 'moves a shut-off VM cold with -IncludeStopped, and says why it left it without' {
+        New-MigrationLabVM -HostName lab1 -Name evcold -MemoryMB 64 -WorkingSetMB 8 | Out-Null
+        & virsh -c (Get-VirshUri $LabPath 'lab1') destroy evcold | Out-Null
+        Resume-MigrationHost -HostName lab1 -Confirm:$false -WarningAction SilentlyContinue | Out-Null
+
+        $without = @(Invoke-HostEvacuation -HostName lab1 -Force) | Where-Object { $_ -is [VmMigration.MigrationResult] -and $_.VMName -eq 'evcold' }
+        $without.Status | Should -Be 'Skipped'
+        $without.ErrorId | Should -Be 'VmNotRunning'
+        Get-VirshDomainState $LabPath 'lab1' 'evcold' | Should -Be 'shut off'
+
+        $with = @(Invoke-HostEvacuation -HostName lab1 -IncludeStopped -Force) | Where-Object { $_ -is [VmMigration.MigrationResult] -and $_.VMName -eq 'evcold' }
+        $with.Status | Should -Be 'Succeeded'
+        $placement = @(Get-VirshPlacement $LabPath @('lab1', 'lab2', 'lab3') 'evcold')
+        $placement.Count | Should -Be 1
+        $placement[0].Host | Should -Not -Be 'lab1'
+        $placement[0].State | Should -Be 'shut off'
+    }
 }

@@ -75,6 +75,10 @@ namespace VmMigration.Commands
         [Parameter]
         public SwitchParameter StopOnError { get; set; }
 
+        /// <summary>Move shut-off VMs too, cold: their definitions move to the host with the most memory left.</summary>
+        [Parameter]
+        public SwitchParameter IncludeStopped { get; set; }
+
         /// <summary>Never prompt (for pipelines and scheduled tasks); -WhatIf is still honoured.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -99,6 +103,7 @@ namespace VmMigration.Commands
                 JournalPath = JournalPath != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(JournalPath) : DefaultJournalPath(host.Name),
                 Resume = Resume,
                 StopOnError = StopOnError,
+                IncludeStopped = IncludeStopped,
             };
             if (!ShouldProcessUnlessForced(Force, $"host '{host.Name}'", Resume ? "Resume the evacuation (live-migrate its remaining VMs away)" : "Enter maintenance and live-migrate every running VM away"))
             {

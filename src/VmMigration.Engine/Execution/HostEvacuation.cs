@@ -102,8 +102,16 @@ namespace VmMigration.Execution
             totalVMs = Math.Max(totalVMs, guests.Count + results.Count(r => r.Status == MigrationStatus.Succeeded));
             foreach (var guest in guests.Where(g => !g.Active && !reported.Contains(g.Uuid)))
             {
+                var target = options.IncludeStopped ? ColdMoveTarget(host, live) : null;
+                if (target != null)
+                {
+                    var moved = ColdMove.Run(host, target, guest, registry.CallTimeout, cancellationToken);
+                    Report(observer, journal, moved, guest.Uuid, moved.Status == MigrationStatus.Succeeded ? EvacuationStepState.Succeeded
+                        : moved.Status == MigrationStatus.Failed ? EvacuationStepState.Failed : EvacuationStepState.NotStarted);
+                    continue;
+                }
                 Report(observer, journal, Outcome(guest.Name, host.Name, "", MigrationStatus.Skipped, ErrorIds.VmNotRunning,
-                    $"VM '{guest.Name}' is {guest.State}; live migration moves running VMs only, so it stays defined on '{host.Name}'."), guest.Uuid, EvacuationStepState.NotStarted);
+                    $"VM '{guest.Name}' is {guest.State}; live migration moves running VMs only, so it stays defined on '{host.Name}'. -IncludeStopped moves it cold."), guest.Uuid, EvacuationStepState.NotStarted);
             }
 
             var rules = (options.Rules ?? new ClusterRules()).Clone();
@@ -146,6 +154,19 @@ namespace VmMigration.Execution
             MeasureDirtyRates(host, steps, cancellationToken);
             // Longest first: with moves sharing the link, starting the long ones early finishes the whole drain soonest.
             return steps.OrderByDescending(s => s.PredictedSec(options)).ThenBy(s => s.Step.Order).ToList();
+        }
+
+        /// <summary>The destination for a cold move: a connected host in service with the most memory left.</summary>
+        private ConnectedHost? ColdMoveTarget(ConnectedHost source, ClusterInventory live)
+        {
+            var inMaintenance = new HashSet<string>(maintenance.List().Select(m => m.HostName), StringComparer.OrdinalIgnoreCase);
+            var best = live.Hosts
+                .Where(h => h.State == HostState.Connected && !string.Equals(h.Name, source.Name, StringComparison.OrdinalIgnoreCase)
+                    && !failedDestinations.Contains(h.Name) && !inMaintenance.Contains(h.Name))
+                .OrderByDescending(h => h.MemoryMB - live.VMs.Where(v => v.HostName == h.Name).Sum(v => v.MemoryMB))
+                .ThenBy(h => h.Name, StringComparer.Ordinal)
+                .FirstOrDefault();
+            return best == null ? null : registry.Resolve(best.Name);
         }
 
         /// <summary>Runs the steps under the governor. Returns true when a destination failed and the rest must be re-planned.</summary>
