@@ -26,8 +26,14 @@ AfterAll {
 }
 
 Describe 'Get-MigrationPlan on the lab' {
+    # The lab's guests are idle and small (CPU use is measured, not assumed), so three on one host are within the
+    # default spread threshold; -TargetScore 0 asks for the most even spread, which needs moves.
+    It 'leaves a cluster under the spread threshold alone' {
+        (Get-MigrationPlan -Goal Balance).Steps.Count | Should -Be 0
+    }
+
     It 'explains a balance plan and moves nothing' {
-        $plan = Get-MigrationPlan -Goal Balance
+        $plan = Get-MigrationPlan -Goal Balance -TargetScore 0
 
         $plan | Should -BeOfType ([VmMigration.MigrationPlan])
         $plan.Steps.Count | Should -BeGreaterThan 0
@@ -60,14 +66,14 @@ Describe 'Get-MigrationPlan on the lab' {
             Should -Throw -ErrorId 'RuleConflict,VmMigration.Commands.NewMigrationRuleCommand'
         (Get-MigrationRule -Path $rules).Name | Should -Be @('pa-pb-apart')
 
-        $plan = Get-MigrationPlan -Goal Balance -RulePath $rules
+        $plan = Get-MigrationPlan -Goal Balance -TargetScore 0 -RulePath $rules
         $final = @{ pa = 'lab1'; pb = 'lab1'; pc = 'lab1' }
         foreach ($step in $plan.Steps) { $final[$step.VMName] = $step.Destination }
         $final['pa'] | Should -Not -Be $final['pb']
     }
 
     It 'executes a plan piped to Move-VMLive, and running it again skips what is done' {
-        $plan = Get-MigrationPlan -Goal Balance
+        $plan = Get-MigrationPlan -Goal Balance -TargetScore 0
         $results = @($plan | Move-VMLive -Confirm:$false)
 
         $results.Count | Should -Be $plan.Steps.Count
