@@ -43,7 +43,8 @@ namespace VmMigration.Providers.Libvirt
             }
             if (request.AllowPostCopy) flags |= LibvirtConstants.MigratePostCopy;
             if (request.CopyStorage) flags |= LibvirtConstants.MigrateNonSharedDisk;
-            if (request.ParallelConnections > 0)
+            // One connection is the classic single stream; multifd only for more (QEMU 7.2 cannot post-copy over multifd).
+            if (request.ParallelConnections > 1)
             {
                 flags |= LibvirtConstants.MigrateParallel;
                 Add(LibvirtConstants.MigrateParamParallelConnections, request.ParallelConnections);

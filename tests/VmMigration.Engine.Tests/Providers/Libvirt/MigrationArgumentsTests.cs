@@ -49,6 +49,16 @@ namespace VmMigration.Tests.Providers.Libvirt
         }
 
         [Fact]
+        public void One_connection_is_the_classic_stream_so_post_copy_stays_possible()
+        {
+            var arguments = MigrationArguments.From(new LiveMigrationParameters { ParallelConnections = 1, AllowPostCopy = true });
+
+            Assert.Equal(0u, arguments.Flags & Parallel);
+            Assert.Equal(PostCopy, arguments.Flags & PostCopy);
+            Assert.Empty(arguments.Parameters);
+        }
+
+        [Fact]
         public void Auto_converge_percentages_are_ignored_when_auto_converge_is_off()
         {
             var arguments = MigrationArguments.From(new LiveMigrationParameters { AutoConvergeInitialPercent = 90 });
