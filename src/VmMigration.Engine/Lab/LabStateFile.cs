@@ -31,12 +31,8 @@ namespace VmMigration.Lab
 
         public static void Save(LabInfo lab)
         {
-            // Write then rename, so a session killed mid-write leaves the previous state rather than half a file.
-            string file = PathOf(lab.Path);
-            string temp = file + ".tmp";
-            File.WriteAllText(temp, JsonSerializer.Serialize(lab, Options));
-            if (File.Exists(file)) File.Replace(temp, file, null); // rename(2) on Linux: atomic
-            else File.Move(temp, file);
+            // A session killed mid-write leaves the previous state rather than half a file.
+            Storage.AtomicFile.WriteAllText(PathOf(lab.Path), JsonSerializer.Serialize(lab, Options));
         }
     }
 }

@@ -70,8 +70,9 @@ namespace VmMigration.Planning
 
         public static void WriteFile(string path, string json)
         {
-            // No byte-order mark, so the file hashes the same as the string a test compares with.
-            File.WriteAllText(path, json, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+            // Crash-safe (a plan or rules file is never left half-written) and without a byte-order mark, so the file
+            // hashes the same as the string a test compares with.
+            Storage.AtomicFile.WriteAllText(path, json);
         }
 
         private static string FirstSentence(string message)
