@@ -31,7 +31,7 @@ namespace VmMigration.Commands
         public void Start()
         {
             SetJobState(JobState.Running);
-            running = Task.Run(() =>
+            running = VmMigration.Session.DedicatedThread.Start(() =>
             {
                 try
                 {

@@ -39,7 +39,7 @@ namespace VmMigration.Commands
         {
             using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                var task = Task.Run(() => work(linked.Token));
+                var task = VmMigration.Session.DedicatedThread.Start(() => work(linked.Token));
                 task.ContinueWith(_ => queue.CompleteAdding(), TaskScheduler.Default);
                 try
                 {

@@ -218,7 +218,7 @@ namespace VmMigration.Execution
                         Timeout = timeout,
                     };
                     var progress = new ForwardingProgress(observer);
-                    running[Task.Run(() => new LiveMigrationJob(request, progress, PollInterval, registry.CallTimeout).Run(cancellationToken))] = (step, move, source);
+                    running[DedicatedThread.Start(() => new LiveMigrationJob(request, progress, PollInterval, registry.CallTimeout).Run(cancellationToken))] = (step, move, source);
                 }
 
                 if (running.Count == 0)

@@ -105,7 +105,7 @@ namespace VmMigration.Execution
 
             result.Phase = MigrationPhase.PreCopy;
             var startedAt = clock.ElapsedMilliseconds;
-            var migration = Task.Run(() => source.Connection.MigrateLive(name, request.Destination.Uri, parameters));
+            var migration = DedicatedThread.Start(() => source.Connection.MigrateLive(name, request.Destination.Uri, parameters));
             JobProgress? last = null;
             MigrationException? abortReason = null;
             var lastAdvanceAt = clock.ElapsedMilliseconds;

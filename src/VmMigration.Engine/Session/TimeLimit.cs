@@ -13,7 +13,7 @@ namespace VmMigration.Session
     {
         public static T Run<T>(Func<T> call, TimeSpan limit, string hostName, string what, CancellationToken cancellationToken = default)
         {
-            var task = Task.Run(call);
+            var task = DedicatedThread.Start(call);
             try
             {
                 if (!task.Wait((int)Math.Min(int.MaxValue, limit.TotalMilliseconds), cancellationToken))
