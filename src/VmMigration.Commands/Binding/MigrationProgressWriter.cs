@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Diagnostics;
 using System.Management.Automation;
 using VmMigration.Execution;
@@ -12,8 +14,7 @@ namespace VmMigration.Commands
         private readonly PipelinePump pump;
         private readonly int activityId;
         private readonly int parentActivityId;
-        private readonly Stopwatch sinceLast = Stopwatch.StartNew();
-        private bool first = true;
+        private readonly Dictionary<int, Stopwatch> sinceLastByActivity = new Dictionary<int, Stopwatch>();
 
         public MigrationProgressWriter(PipelinePump pump, int activityId, int parentActivityId = -1)
         {
@@ -24,19 +25,37 @@ namespace VmMigration.Commands
 
         public void Report(MigrationProgress value)
         {
-            if (!value.Completed && !first && sinceLast.Elapsed < MinimumInterval)
+            // Each disk of a storage move has a record of its own, each throttled on its own.
+            var id = ActivityId(value, activityId);
+            if (sinceLastByActivity.TryGetValue(id, out var sinceLast) && !value.Completed && sinceLast.Elapsed < MinimumInterval)
             {
                 return;
             }
-            first = false;
-            sinceLast.Restart();
+            sinceLastByActivity[id] = Stopwatch.StartNew();
             var record = ToRecord(value, activityId, parentActivityId);
             pump.Post(cmdlet => cmdlet.WriteProgress(record));
+            if (value.Completed)
+            {
+                // The end of the move ends its disks' records too.
+                foreach (var disk in sinceLastByActivity.Keys.Where(k => k != activityId).ToList())
+                {
+                    var done = new ProgressRecord(disk, "Copying disk", "done") { ParentActivityId = parentActivityId, RecordType = ProgressRecordType.Completed };
+                    pump.Post(cmdlet => cmdlet.WriteProgress(done));
+                    sinceLastByActivity.Remove(disk);
+                }
+            }
         }
+
+        /// <summary>The VM's activity id; a disk's is derived from it so that a VM's disks never share a record.</summary>
+        private static int ActivityId(MigrationProgress value, int vmActivityId) =>
+            value.Disk == null ? vmActivityId : vmActivityId * 100 + 1 + (int)((uint)StringComparer.Ordinal.GetHashCode(value.Disk) % 99);
 
         public static ProgressRecord ToRecord(MigrationProgress value, int activityId, int parentActivityId)
         {
-            var record = new ProgressRecord(activityId, $"Live-migrating {value.VMName}: {value.Source} -> {value.Destination}", Describe(value))
+            var activity = value.Disk == null
+                ? (value.Source == value.Destination ? $"Moving the disks of {value.VMName} on {value.Source}" : $"Live-migrating {value.VMName}: {value.Source} -> {value.Destination}")
+                : $"Copying disk {value.Disk} of {value.VMName}";
+            var record = new ProgressRecord(ActivityId(value, activityId), activity, Describe(value))
             {
                 ParentActivityId = parentActivityId,
                 PercentComplete = Math.Max(0, Math.Min(100, value.PercentComplete)),
@@ -55,6 +74,10 @@ namespace VmMigration.Commands
             if (value.Completed)
             {
                 return $"done, {value.TransferredBytes / 1048576.0:0.#} MiB sent";
+            }
+            if (value.Disk != null)
+            {
+                return $"{value.TransferredBytes / 1048576.0:0.#} MiB copied, {value.RemainingBytes / 1048576.0:0.#} MiB left at {value.TransferRateBytesPerSec / 1048576.0:0.#} MiB/s, guest writing {value.DirtyRateBytesPerSec / 1048576.0:0.#} MiB/s";
             }
             var downtime = value.PredictedDowntimeMs.HasValue ? $", predicted downtime {value.PredictedDowntimeMs} ms" : "";
             var throttle = value.ThrottlePercent > 0 ? $", guest throttled {value.ThrottlePercent}%" : "";

@@ -22,17 +22,38 @@ namespace VmMigration.Commands
         // when the default set is the one that cannot be satisfied by property names (plans would not bind otherwise).
         private const string ByVM = "VM";
         private const string ByPlan = "Plan";
-        private readonly List<LiveMigrationRequest> queuedForJob = new List<LiveMigrationRequest>();
+        private const string ByStorage = "Storage";
+        private readonly List<Func<IProgress<MigrationProgress>, CancellationToken, MigrationResult>> queuedForJob = new List<Func<IProgress<MigrationProgress>, CancellationToken, MigrationResult>>();
         private int activityId = 1;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByVM)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByStorage)]
         [Alias("VMName", "Name")]
         [ArgumentCompleter(typeof(VMNameCompleter))]
         public VmReference[] VM { get; set; } = Array.Empty<VmReference>();
 
+        /// <summary>The host to move to. With -DestinationStoragePool it may be left out (or name the VM's own host): only the disks move.</summary>
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ByVM)]
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ByStorage)]
         [ArgumentCompleter(typeof(HostNameCompleter))]
-        public HostReference Destination { get; set; } = null!;
+        public HostReference? Destination { get; set; }
+
+        /// <summary>The storage pool the VM's disks move into (live, the guest keeps running); on the destination host when -Destination is another host.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ByStorage)]
+        [ValidateNotNullOrEmpty]
+        public string DestinationStoragePool { get; set; } = "";
+
+        /// <summary>The disks (target devices such as vda) to move; all writable file disks when left out.</summary>
+        [Parameter(ParameterSetName = ByStorage)]
+        [Parameter(ParameterSetName = ByVM)]
+        [ValidateNotNullOrEmpty]
+        public string[] Disk { get; set; } = Array.Empty<string>();
+
+        /// <summary>Converts the moved disks to this format; they keep their own format when left out.</summary>
+        [Parameter(ParameterSetName = ByStorage)]
+        [Parameter(ParameterSetName = ByVM)]
+        [ValidateSet("qcow2", "raw")]
+        public string? DiskFormat { get; set; }
 
         /// <summary>A plan from Get-MigrationPlan or Import-MigrationPlan: its steps run in order, after a staleness check.</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByPlan)]
@@ -93,15 +114,40 @@ namespace VmMigration.Commands
                 RunPlan();
                 return;
             }
-            var destination = ResolveDestination(Destination);
+            var destination = Destination == null ? null : ResolveDestination(Destination);
             foreach (var reference in VM)
             {
                 var located = LocateOrReport(reference);
-                if (located != null)
+                if (located == null)
                 {
-                    Submit(located, destination);
+                    continue;
+                }
+                if (ParameterSetName == ByStorage && (destination == null || string.Equals(destination.Uri, located.Host.Uri, StringComparison.Ordinal)))
+                {
+                    SubmitStorageMove(located);
+                }
+                else
+                {
+                    Submit(located, destination!);
                 }
             }
+        }
+
+        private void SubmitStorageMove(LocatedVM located)
+        {
+            var disks = Disk.Length == 0 ? "the disks" : "disk(s) " + string.Join(", ", Disk);
+            if (!ShouldProcess($"VM '{located.Guest.Name}' on host '{located.Host.Name}'", $"Move {disks} into storage pool '{DestinationStoragePool}'{(DiskFormat == null ? "" : " as " + DiskFormat)}"))
+            {
+                return;
+            }
+            var request = new StorageMigrationRequest(located, DestinationStoragePool)
+            {
+                Disks = Disk,
+                DiskFormat = DiskFormat,
+                BandwidthMBps = BandwidthMBps,
+                Timeout = TimeSpan.FromSeconds(TimeoutSec),
+            };
+            Enqueue((progress, token) => new StorageMigrationJob(request, progress, PollInterval, Registry.CallTimeout).Run(token));
         }
 
         private void RunPlan()
@@ -140,18 +186,26 @@ namespace VmMigration.Commands
 
         private void Submit(LocatedVM located, ConnectedHost destination)
         {
-            if (!ShouldProcess($"VM '{located.Guest.Name}' on host '{located.Host.Name}'", $"Live-migrate to host '{destination.Name}'"))
+            var storage = MovesStorage ? $" with its disks{(ParameterSetName == ByStorage ? $" into storage pool '{DestinationStoragePool}'" : "")}" : "";
+            if (!ShouldProcess($"VM '{located.Guest.Name}' on host '{located.Host.Name}'", $"Live-migrate to host '{destination.Name}'{storage}"))
             {
                 return;
             }
             var request = BuildRequest(located, destination);
+            Enqueue((progress, token) => new LiveMigrationJob(request, progress, PollInterval, Registry.CallTimeout).Run(token));
+        }
+
+        private bool MovesStorage => CopyStorage || ParameterSetName == ByStorage;
+
+        private void Enqueue(Func<IProgress<MigrationProgress>, CancellationToken, MigrationResult> move)
+        {
             if (AsJob)
             {
-                queuedForJob.Add(request);
+                queuedForJob.Add(move);
             }
             else
             {
-                RunNow(request);
+                RunNow(move);
             }
         }
 
@@ -161,17 +215,17 @@ namespace VmMigration.Commands
             {
                 return;
             }
-            var requests = queuedForJob.ToArray();
-            var job = new EngineJob(MyInvocation.Line, $"Move-VMLive ({requests.Length} VM)", (j, token) =>
+            var moves = queuedForJob.ToArray();
+            var job = new EngineJob(MyInvocation.Line, $"Move-VMLive ({moves.Length} VM)", (j, token) =>
             {
-                foreach (var request in requests)
+                foreach (var move in moves)
                 {
                     if (token.IsCancellationRequested)
                     {
                         break;
                     }
                     var id = activityId++;
-                    var result = new LiveMigrationJob(request, new SynchronousProgress<MigrationProgress>(p => j.Progress.Add(MigrationProgressWriter.ToRecord(p, id, -1))), PollInterval, Registry.CallTimeout).Run(token);
+                    var result = move(new SynchronousProgress<MigrationProgress>(p => j.Progress.Add(MigrationProgressWriter.ToRecord(p, id, -1))), token);
                     j.Output.Add(PSObject.AsPSObject(result));
                     if (result.Status != MigrationStatus.Succeeded)
                     {
@@ -186,11 +240,11 @@ namespace VmMigration.Commands
 
         private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
-        private void RunNow(LiveMigrationRequest request)
+        private void RunNow(Func<IProgress<MigrationProgress>, CancellationToken, MigrationResult> move)
         {
             var pump = new PipelinePump();
             var progress = new MigrationProgressWriter(pump, activityId++);
-            var result = pump.Run(this, CancellationToken, token => new LiveMigrationJob(request, progress, PollInterval, Registry.CallTimeout).Run(token));
+            var result = pump.Run(this, CancellationToken, token => move(progress, token));
             if (Stopping)
             {
                 // The pipeline is being stopped (Ctrl+C): the object stream is closed, but the user must still learn the outcome.
@@ -219,6 +273,9 @@ namespace VmMigration.Commands
             StallTimeout = TimeSpan.FromSeconds(StallTimeoutSec),
             AllowPostCopy = AllowPostCopy,
             CopyStorage = CopyStorage,
+            DestinationStoragePool = ParameterSetName == ByStorage ? DestinationStoragePool : null,
+            Disks = Disk,
+            DiskFormat = DiskFormat,
             ParallelConnections = ParallelConnections,
             Compression = Compression,
         };

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Threading;
@@ -98,6 +99,31 @@ namespace VmMigration.Execution
             var controller = new ConvergenceController(request);
             var parameters = controller.InitialParameters(request.Destination.MigrationAddress);
 
+            DiskRelocation? relocation = null;
+            if (request.MovesStorage)
+            {
+                try
+                {
+                    relocation = TimeLimit.Run(() =>
+                    {
+                        var planned = DiskRelocation.Plan(request.VM, request.Destination, request.DestinationStoragePool, request.Disks, request.DiskFormat);
+                        planned.CreateTargetVolumes();
+                        return planned;
+                    }, callTimeout, request.Destination.Name, $"the new volumes for the disks of VM '{name}'", cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return Finish(result, clock, MigrationStatus.Aborted, Stopped(name, MigrationPhase.Prepare));
+                }
+                catch (MigrationException error)
+                {
+                    return Finish(result, clock, MigrationStatus.Failed, error);
+                }
+                parameters.CopyStorage = true;
+                parameters.DiskPlacements = relocation.Placements;
+                result.Disks = relocation.Moves.ToList();
+            }
+
             if (request.MeasureDirtyRate && request.Strategy == MigrationStrategy.Auto)
             {
                 result.DirtyRateMBps = MeasureDirtyRate(name);
@@ -180,6 +206,7 @@ namespace VmMigration.Execution
                         $"Migration of VM '{name}' was aborted by someone else (the hypervisor job was cancelled); the VM keeps running on '{source.Name}'.", name, failure);
                 }
                 Settle(result);
+                SettleDisks(result, relocation, 0);
                 return Finish(result, clock, status, reported);
             }
 
@@ -198,6 +225,7 @@ namespace VmMigration.Execution
             result.Iterations = Math.Max(result.Iterations, completed.MemoryIteration);
             result.MaxThrottlePercent = Math.Max(result.MaxThrottlePercent, completed.AutoConvergeThrottlePercent);
             Settle(result);
+            SettleDisks(result, relocation, completed.DiskProcessed);
             if (result.RunningOn != request.Destination.Name)
             {
                 return Finish(result, clock, MigrationStatus.Failed, new MigrationException(ErrorIds.MigrationFailed, ErrorKind.InvalidResult,
@@ -335,6 +363,35 @@ namespace VmMigration.Execution
             var where = string.Join(", ", new[] { (source.Name, onSource), (destination.Name, onDestination) }
                 .Where(x => x.Item2 != null).Select(x => $"{x.Item1}: {x.Item2!.State}"));
             result.Message = $"VM '{result.VMName}' is not running on either host ({(where.Length > 0 ? where : "defined nowhere that answered")}). Nothing was removed; inspect both hosts before starting it again.";
+        }
+
+        /// <summary>
+        /// The disks follow the VM: where it runs on the destination, its old volumes on the source are removed; where it
+        /// still runs on the source, the copies on the destination are. Where it runs nowhere, both are kept.
+        /// </summary>
+        private void SettleDisks(MigrationResult result, DiskRelocation? relocation, long diskBytesCopied)
+        {
+            if (relocation == null) return;
+            IReadOnlyList<string> notes;
+            if (result.RunningOn == request.Destination.Name)
+            {
+                var allocated = Math.Max(1, relocation.Moves.Sum(m => m.AllocatedBytes));
+                foreach (var move in relocation.Moves)
+                {
+                    move.Switched = true;
+                    move.CopiedBytes = relocation.Moves.Count == 1 ? diskBytesCopied : diskBytesCopied * move.AllocatedBytes / allocated;
+                }
+                notes = relocation.DeleteSourceVolumes();
+            }
+            else if (result.RunningOn == request.VM.Host.Name)
+            {
+                notes = relocation.DeleteTargetVolumes(relocation.Moves);
+            }
+            else
+            {
+                notes = new[] { "the old volumes and their copies were both kept" };
+            }
+            if (notes.Count > 0) result.Message = (result.Message == null ? "" : result.Message + " ") + string.Join("; ", notes) + ".";
         }
 
         private GuestInfo? TryFind(ConnectedHost host, string uuid)

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using VmMigration.Session;
 
 namespace VmMigration.Execution
@@ -25,7 +26,15 @@ namespace VmMigration.Execution
         public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(30);
         /// <summary>Post-copy can lose the VM if the destination dies after the switch; Auto takes it only when permitted.</summary>
         public bool AllowPostCopy { get; set; }
+        /// <summary>Copy the VM's disks to the destination host with it (non-shared storage).</summary>
         public bool CopyStorage { get; set; }
+        /// <summary>The destination host's pool the copied disks land in; null keeps each disk's own pool name. Implies copying.</summary>
+        public string? DestinationStoragePool { get; set; }
+        /// <summary>The disks (target devices) to copy; empty copies every writable file disk.</summary>
+        public IReadOnlyCollection<string> Disks { get; set; } = Array.Empty<string>();
+        /// <summary>qcow2 or raw to convert the copies to; null keeps each disk's format.</summary>
+        public string? DiskFormat { get; set; }
+        public bool MovesStorage => CopyStorage || DestinationStoragePool != null;
         public int ParallelConnections { get; set; }
         public string Compression { get; set; } = "None";
         /// <summary>Measure the guest's dirty rate before starting (Auto does by default).</summary>

@@ -96,12 +96,35 @@ namespace VmMigration.Execution
                 }
             }
 
+            if (vm.Guest.Active && !request.MovesStorage)
+            {
+                reasons.AddRange(TimeLimit.Run(() => DisksNotOnDestination(request), callTimeout, destination.Name, $"the disks of VM '{name}'", cancellationToken));
+            }
+
             if (destinationFacts.FreeMemoryMB > 0 && vm.Guest.MemoryMB > destinationFacts.FreeMemoryMB)
             {
                 reasons.Add(new MigrationException(ErrorIds.InsufficientCapacity, ErrorKind.LimitsExceeded,
                     $"VM '{name}' needs {vm.Guest.MemoryMB} MiB but '{destination.Name}' has {destinationFacts.FreeMemoryMB} MiB free. Choose another host or free memory there.", name));
             }
 
+            return reasons;
+        }
+
+        /// <summary>
+        /// Disks the destination cannot open: pool volumes on the source that no pool of the destination holds at the same path
+        /// (shared storage is defined as a pool on every host that mounts it). Files outside pools are left to the hypervisor.
+        /// </summary>
+        private static IEnumerable<MigrationException> DisksNotOnDestination(LiveMigrationRequest request)
+        {
+            var name = request.VM.Guest.Name;
+            var source = request.VM.Host.Connection;
+            var reasons = new List<MigrationException>();
+            foreach (var disk in CloneDomainXml.FileDisks(source.GetGuestXml(name)))
+            {
+                if (disk.ReadOnly || disk.Path.Length == 0 || source.FindStorageVolume(disk.Path) == null || request.Destination.Connection.FindStorageVolume(disk.Path) != null) continue;
+                reasons.Add(new MigrationException(StorageErrorIds.DiskNotOnDestination, ErrorKind.InvalidOperation,
+                    $"Disk {disk.Target} of VM '{name}' ('{disk.Path}') is in a storage pool of '{request.VM.Host.Name}' that '{request.Destination.Name}' does not have. Move the disks with the VM (-CopyStorage, or -DestinationStoragePool <pool>), or define the shared pool on '{request.Destination.Name}'.", name));
+            }
             return reasons;
         }
     }

@@ -7,6 +7,8 @@ namespace VmMigration.Execution
         public string Source { get; set; } = "";
         public string Destination { get; set; } = "";
         public MigrationPhase Phase { get; set; }
+        /// <summary>For a storage move: the disk (target device) this report is about; null for the VM as a whole.</summary>
+        public string? Disk { get; set; }
         public int PercentComplete { get; set; }
         public long RemainingBytes { get; set; }
         public long TransferredBytes { get; set; }

@@ -25,6 +25,10 @@ namespace VmMigration
         public long? PredictedDowntimeMs { get; set; }
         public int MaxThrottlePercent { get; set; }
         public IList<MigrationEscalation> Escalations { get; set; } = new List<MigrationEscalation>();
+        /// <summary>The disks a storage move copied (-DestinationStoragePool, -CopyStorage); empty for a memory-only move.</summary>
+        public IList<DiskMove> Disks { get; set; } = new List<DiskMove>();
+        /// <summary>A storage move's longest I/O pause when a disk switched onto its copy; the guest's CPUs never stop for it.</summary>
+        public long? SwitchPauseMs { get; set; }
         public string? ErrorId { get; set; }
         public string? Message { get; set; }
 

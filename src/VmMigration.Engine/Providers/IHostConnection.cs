@@ -109,5 +109,25 @@ namespace VmMigration.Providers
 
         /// <summary>Streams bytes into the volume from its start, holes skipped (virStorageVolUpload, sparse).</summary>
         IVolumeWriter OpenVolumeWriter(string path);
+
+        /// <summary>
+        /// Starts copying a running guest's disk into an existing file (block copy / mirror): the copy catches up while the
+        /// guest runs and then mirrors every write until <see cref="PivotDiskCopy"/> switches the guest onto it or
+        /// <see cref="CancelDiskCopy"/> drops it. With <paramref name="synchronousWrites"/> each guest write lands on both
+        /// disks before it completes, so the copy always catches up however fast the guest writes.
+        /// </summary>
+        void StartDiskCopy(string name, string diskTarget, string destinationPath, string destinationFormat, long bandwidthBytesPerSecond, bool synchronousWrites);
+
+        /// <summary>The disk copy running on that disk, or null when none runs (it finished, failed or was cancelled).</summary>
+        DiskCopyProgress? GetDiskCopyProgress(string name, string diskTarget);
+
+        /// <summary>Switches the guest onto the copy of that disk (waits up to <paramref name="timeout"/> for it to be in sync).</summary>
+        void PivotDiskCopy(string name, string diskTarget, TimeSpan timeout);
+
+        /// <summary>Stops a disk copy; the guest keeps its original disk. No-op when no copy runs.</summary>
+        void CancelDiskCopy(string name, string diskTarget);
+
+        /// <summary>Bytes the guest has written to that disk since it started (for its write rate).</summary>
+        long GetDiskWrittenBytes(string name, string diskTarget);
     }
 }

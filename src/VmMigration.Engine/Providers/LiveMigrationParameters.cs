@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+
 namespace VmMigration.Providers
 {
     /// <summary>How one live migration is run. The engine fills it; the provider maps it to flags and typed parameters.</summary>
@@ -15,6 +18,11 @@ namespace VmMigration.Providers
         /// <summary>Enables post-copy so that <see cref="IHostConnection.StartPostCopy"/> can switch to it.</summary>
         public bool AllowPostCopy { get; set; }
         public bool CopyStorage { get; set; }
+        /// <summary>
+        /// With <see cref="CopyStorage"/>: the disks to copy and the destination file each lands in (the volumes exist there
+        /// already). Empty: every writable disk is copied to the same path on the destination.
+        /// </summary>
+        public IReadOnlyList<DiskPlacement> DiskPlacements { get; set; } = Array.Empty<DiskPlacement>();
         public int ParallelConnections { get; set; }
         /// <summary>None, Zstd or Zlib.</summary>
         public string Compression { get; set; } = "None";

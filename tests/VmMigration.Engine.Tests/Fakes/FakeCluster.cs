@@ -50,7 +50,7 @@ namespace VmMigration.Tests.Fakes
         NeverConverge,
     }
 
-    public sealed class FakeHost : IHostConnection
+    public sealed partial class FakeHost : IHostConnection
     {
         private readonly FakeCluster cluster;
         private readonly ConcurrentDictionary<string, GuestInfo> guests = new ConcurrentDictionary<string, GuestInfo>();
@@ -114,7 +114,11 @@ namespace VmMigration.Tests.Fakes
             guests.TryRemove(name, out _);
         }
 
-        public string GetGuestXml(string name) => "<domain/>";
+        /// <summary>The live XML of running guests that need one; otherwise their definition, or an empty domain.</summary>
+        public ConcurrentDictionary<string, string> LiveXml { get; } = new ConcurrentDictionary<string, string>();
+
+        public string GetGuestXml(string name) =>
+            LiveXml.TryGetValue(name, out var live) ? live : DefinitionXml.TryGetValue(name, out var defined) ? defined : "<domain/>";
 
         public byte[] ReadGuestMemory(string name, ulong physicalAddress, int length) => new byte[length];
 

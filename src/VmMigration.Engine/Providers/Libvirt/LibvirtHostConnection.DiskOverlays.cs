@@ -60,14 +60,7 @@ namespace VmMigration.Providers.Libvirt
                     LibvirtConstants.BlockCommitActive | LibvirtConstants.BlockCommitDelete) < 0)
                 throw GuestFailure(LibvirtOperationContext.RunningGuest, $"start merging the overlay of disk {target} of guest", name);
             // An active commit becomes ready once the overlay's data is in the base; the pivot is refused until then.
-            var clock = Stopwatch.StartNew();
-            while (LibvirtNative.virDomainBlockJobAbort(domain, target, LibvirtConstants.BlockJobAbortPivot) < 0)
-            {
-                var error = LibvirtError.CaptureLast();
-                if (error.Code != LibvirtConstants.ErrBlockCopyActive && error.Code != LibvirtConstants.ErrOperationInvalid || clock.Elapsed > timeout)
-                    throw Failure(error, LibvirtOperationContext.RunningGuest, $"switch disk {target} back to its own file in guest", name);
-                Thread.Sleep(PivotRetryInterval);
-            }
+            PivotWhenReady(domain, name, target, timeout, $"switch disk {target} back to its own file in guest");
         }
     }
 }

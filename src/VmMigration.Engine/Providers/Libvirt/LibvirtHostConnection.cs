@@ -241,8 +241,8 @@ namespace VmMigration.Providers.Libvirt
         {
             if (string.IsNullOrWhiteSpace(destinationUri))
                 throw new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument, "A destination URI is required to migrate.", name);
-            var arguments = MigrationArguments.From(parameters);
             using var domain = LookUp(name);
+            var arguments = MigrationArguments.From(parameters, parameters.DiskPlacements.Count == 0 ? null : RelocatedDefinitions(domain, name, parameters.DiskPlacements));
             var uuid = UuidOf(domain, name);
             ThrowIfJobRunning(domain, name);
             var completedEvents = EnsureJobCompletedSubscription();
@@ -271,6 +271,16 @@ namespace VmMigration.Providers.Libvirt
             return lastPolled != null
                 ? JobStatsMapping.ToJobProgress(JobKind.Completed, lastPolled)
                 : new JobProgress { Kind = JobKind.Completed, ElapsedMs = clock.ElapsedMilliseconds };
+        }
+
+        /// <summary>The definitions the destination gets when disks land in new files: the migratable live XML and the persistent one.</summary>
+        private (string Live, string Persistent) RelocatedDefinitions(DomainHandle domain, string name, IReadOnlyList<DiskPlacement> placements)
+        {
+            var live = NativeStrings.ReadAndFree(LibvirtNative.virDomainGetXMLDesc(domain, LibvirtConstants.DomainXmlMigratable))
+                ?? throw GuestFailure(LibvirtOperationContext.Guest, "read the migratable definition of guest", name);
+            var persistent = NativeStrings.ReadAndFree(LibvirtNative.virDomainGetXMLDesc(domain, LibvirtConstants.DomainXmlInactive))
+                ?? throw GuestFailure(LibvirtOperationContext.Guest, "read the definition of guest", name);
+            return (DomainDiskXml.Relocate(live, placements), DomainDiskXml.Relocate(persistent, placements));
         }
 
         /// <summary>

@@ -24,7 +24,8 @@ namespace VmMigration.Providers.Libvirt
         public uint Flags { get; }
         public IReadOnlyList<KeyValuePair<string, object>> Parameters { get; }
 
-        public static MigrationArguments From(LiveMigrationParameters request)
+        /// <param name="relocatedXml">with disk placements: the guest's migratable and persistent definitions, disks rewritten</param>
+        public static MigrationArguments From(LiveMigrationParameters request, (string Live, string Persistent)? relocatedXml = null)
         {
             if (request == null) throw new ArgumentNullException(nameof(request));
             uint flags = BaseFlags;
@@ -42,7 +43,15 @@ namespace VmMigration.Providers.Libvirt
                 if (request.AutoConvergeIncrementPercent > 0) Add(LibvirtConstants.MigrateParamAutoConvergeIncrement, CheckPercent(request.AutoConvergeIncrementPercent, "AutoConvergeIncrementPercent"));
             }
             if (request.AllowPostCopy) flags |= LibvirtConstants.MigratePostCopy;
-            if (request.CopyStorage) flags |= LibvirtConstants.MigrateNonSharedDisk;
+            if (request.CopyStorage || request.DiskPlacements.Count > 0) flags |= LibvirtConstants.MigrateNonSharedDisk;
+            if (request.DiskPlacements.Count > 0)
+            {
+                if (relocatedXml == null) throw Invalid("Disk placements need the guest's rewritten definitions.");
+                // Only the placed disks are copied; each lands in the file the destination XML names.
+                foreach (var placement in request.DiskPlacements) Add(LibvirtConstants.MigrateParamMigrateDisks, placement.Target);
+                Add(LibvirtConstants.MigrateParamDestinationXml, relocatedXml.Value.Live);
+                Add(LibvirtConstants.MigrateParamPersistentXml, relocatedXml.Value.Persistent);
+            }
             // One connection is the classic single stream; multifd only for more (QEMU 7.2 cannot post-copy over multifd).
             if (request.ParallelConnections > 1)
             {

@@ -63,6 +63,9 @@ namespace VmMigration.Providers.Libvirt.Native
         public const string MigrateParamAutoConvergeInitial = "auto_converge.initial";
         public const string MigrateParamAutoConvergeIncrement = "auto_converge.increment";
         public const string MigrateParamParallelConnections = "parallel.connections";
+        public const string MigrateParamMigrateDisks = "migrate_disks";
+        public const string MigrateParamDestinationXml = "destination_xml";
+        public const string MigrateParamPersistentXml = "persistent_xml";
 
         // virDomainUndefineFlagsValues
         public const uint UndefineManagedSave = 1u << 0;
@@ -89,6 +92,7 @@ namespace VmMigration.Providers.Libvirt.Native
         public const int UuidStringBufferLength = 37;
 
         public const uint DomainXmlInactive = 1u << 1;
+        public const uint DomainXmlMigratable = 1u << 3;
 
         // Disk-only external snapshots and active block commit
         public const uint SnapshotCreateNoMetadata = 1u << 2;
@@ -97,6 +101,14 @@ namespace VmMigration.Providers.Libvirt.Native
         public const uint BlockCommitDelete = 1u << 1;
         public const uint BlockCommitActive = 1u << 2;
         public const uint BlockJobAbortPivot = 1u << 1;
+
+        // Block copy (live storage migration)
+        public const uint BlockCopyReuseExternal = 1u << 1;
+        public const uint BlockCopyTransientJob = 1u << 2;
+        public const uint BlockCopySynchronousWrites = 1u << 3;
+        public const uint BlockJobInfoBandwidthBytes = 1u << 0;
+        public const int BlockJobTypeCopy = 2;
+        public const string BlockCopyParamBandwidth = "bandwidth";
         public const int DomainMetadataElement = 2;
 
         // Storage

@@ -106,6 +106,12 @@ namespace VmMigration.Providers.Libvirt.Native
         internal static extern int virDomainBlockCommit(DomainHandle domain, [MarshalAs(Utf8)] string disk, IntPtr baseImage, IntPtr topImage, ulong bandwidth, uint flags);
         [DllImport(Library)] internal static extern int virDomainBlockJobAbort(DomainHandle domain, [MarshalAs(Utf8)] string disk, uint flags);
         [DllImport(Library)]
+        internal static extern int virDomainBlockCopy(DomainHandle domain, [MarshalAs(Utf8)] string disk, [MarshalAs(Utf8)] string destinationXml, IntPtr parameters, int count, uint flags);
+        [DllImport(Library)]
+        internal static extern int virDomainGetBlockJobInfo(DomainHandle domain, [MarshalAs(Utf8)] string disk, out BlockJobNativeInfo info, uint flags);
+        [DllImport(Library)]
+        internal static extern int virDomainBlockStats(DomainHandle domain, [MarshalAs(Utf8)] string disk, out BlockStatsNativeInfo stats, UIntPtr size);
+        [DllImport(Library)]
         internal static extern IntPtr virDomainGetMetadata(DomainHandle domain, int type, [MarshalAs(Utf8)] string uri, uint flags);
 
         // Storage pools and volumes

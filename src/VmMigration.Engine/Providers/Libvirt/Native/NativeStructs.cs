@@ -46,6 +46,27 @@ namespace VmMigration.Providers.Libvirt.Native
         public ulong AllocationBytes;
     }
 
+    /// <summary>virDomainBlockJobInfo (bandwidth is an unsigned long: 64 bits on the LP64 platforms libvirt runs on).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct BlockJobNativeInfo
+    {
+        public int Type;
+        public ulong Bandwidth;
+        public ulong Current;
+        public ulong End;
+    }
+
+    /// <summary>virDomainBlockStatsStruct.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct BlockStatsNativeInfo
+    {
+        public long ReadRequests;
+        public long ReadBytes;
+        public long WriteRequests;
+        public long WriteBytes;
+        public long Errors;
+    }
+
     /// <summary>Offsets inside virConnectCredential and virConnectAuth, which the credential callback reads and fills by hand.</summary>
     internal static class CredentialLayout
     {

@@ -1,0 +1,208 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Xml.Linq;
+using VmMigration.Errors;
+using VmMigration.Providers;
+using VmMigration.Session;
+
+namespace VmMigration.Execution
+{
+    /// <summary>
+    /// Where each disk of a storage move goes, checked before anything changes: the disks named exist, each is a volume of
+    /// a pool, no other VM uses it, the target pool exists and has room, and no volume there has the new name. Then the
+    /// target volumes' life: made before the copy, removed again when the move does not happen, and the old volumes
+    /// removed only for disks the VM runs from the new copy of.
+    /// </summary>
+    public sealed class DiskRelocation
+    {
+        private readonly List<string> createdTargets = new List<string>();
+
+        private DiskRelocation(LocatedVM vm, ConnectedHost targetHost, IReadOnlyList<DiskMove> moves, IReadOnlyList<string> alreadyInPlace)
+        {
+            VM = vm;
+            TargetHost = targetHost;
+            Moves = moves;
+            AlreadyInPlace = alreadyInPlace;
+        }
+
+        public LocatedVM VM { get; }
+        public ConnectedHost TargetHost { get; }
+        public IReadOnlyList<DiskMove> Moves { get; }
+        /// <summary>Disks (targets) asked for that are in the target pool on the target host already.</summary>
+        public IReadOnlyList<string> AlreadyInPlace { get; }
+
+        public IReadOnlyList<DiskPlacement> Placements => Moves.Select(m => new DiskPlacement(m.Target, m.NewPath, m.Format)).ToList();
+
+        /// <param name="poolName">the target pool; null keeps each disk's own pool name (on the target host)</param>
+        /// <param name="diskTargets">the disks to move; null or empty moves every writable file disk</param>
+        /// <param name="diskFormat">qcow2 or raw to convert; null keeps each disk's format</param>
+        public static DiskRelocation Plan(LocatedVM vm, ConnectedHost targetHost, string? poolName, IReadOnlyCollection<string>? diskTargets, string? diskFormat)
+        {
+            var name = vm.Guest.Name;
+            var source = vm.Host.Connection;
+            var xml = vm.Guest.Active ? source.GetGuestXml(name) : source.GetGuestDefinitionXml(name);
+            var disks = CloneDomainXml.FileDisks(xml).Where(d => !d.ReadOnly && d.Path.Length > 0).ToList();
+            var chosen = Choose(name, disks, diskTargets);
+
+            CloneFamily.EnsureNoChildren(source, vm.Guest, "moving the disks of");
+            EnsureNotShared(vm, chosen);
+
+            var sameHost = string.Equals(vm.Host.Uri, targetHost.Uri, StringComparison.Ordinal);
+            var moves = new List<DiskMove>();
+            var alreadyInPlace = new List<string>();
+            var pools = new Dictionary<string, StoragePoolInfo>(StringComparer.Ordinal);
+            var needed = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var disk in chosen)
+            {
+                var volume = source.FindStorageVolume(disk.Path) ?? throw new MigrationException(CloneErrorIds.DiskNotInStoragePool, ErrorKind.ObjectNotFound,
+                    $"Disk {disk.Target} of VM '{name}' ('{disk.Path}') is not a volume of any storage pool on '{vm.Host.Name}', so it cannot be moved through the storage API. Put its directory in a pool (virsh pool-define-as) first.", name);
+                var pool = poolName ?? volume.PoolName;
+                if (sameHost && string.Equals(volume.PoolName, pool, StringComparison.Ordinal) && diskFormat == null)
+                {
+                    alreadyInPlace.Add(disk.Target);
+                    continue;
+                }
+                if (!pools.TryGetValue(pool, out var poolInfo))
+                {
+                    poolInfo = targetHost.Connection.FindStoragePool(pool);
+                    if (poolInfo == null || !poolInfo.Active)
+                        throw new MigrationException(CloneErrorIds.StoragePoolNotFound, ErrorKind.ObjectNotFound,
+                            $"Host '{targetHost.Name}' has no {(poolInfo == null ? "" : "active ")}storage pool named '{pool}' for disk {disk.Target} of VM '{name}'. List its pools with: virsh pool-list --all.", name);
+                    pools[pool] = poolInfo;
+                }
+                var format = diskFormat ?? disk.Format;
+                var newName = VolumeName(volume.Name, disk.Format, format);
+                var newPath = poolInfo.TargetPath.Length > 0 ? poolInfo.TargetPath.TrimEnd('/') + "/" + newName : newName;
+                if (targetHost.Connection.FindStorageVolume(newPath) != null)
+                    throw new MigrationException(StorageErrorIds.StorageVolumeExists, ErrorKind.ResourceExists,
+                        $"Storage pool '{pool}' on '{targetHost.Name}' already has a volume '{newName}' ('{newPath}'); disk {disk.Target} of VM '{name}' would replace it. Remove or rename that volume first.", name);
+                moves.Add(new DiskMove
+                {
+                    Target = disk.Target, OldPath = disk.Path, NewPath = newPath, Pool = pool, OldFormat = disk.Format, Format = format,
+                    CapacityBytes = volume.CapacityBytes, AllocatedBytes = volume.AllocationBytes,
+                });
+                needed[pool] = (needed.TryGetValue(pool, out var sum) ? sum : 0) + volume.AllocationBytes;
+            }
+            foreach (var pool in needed.Where(n => n.Value > pools[n.Key].AvailableBytes))
+            {
+                throw new MigrationException(CloneErrorIds.InsufficientStorage, ErrorKind.LimitsExceeded, string.Format(CultureInfo.InvariantCulture,
+                    "Storage pool '{0}' on '{1}' has {2:N0} MiB free; the disks of VM '{3}' that go there need {4:N0} MiB. Nothing was changed; free space there or choose another pool.",
+                    pool.Key, targetHost.Name, pools[pool.Key].AvailableBytes >> 20, name, (pool.Value + (1 << 20) - 1) >> 20), name);
+            }
+            return new DiskRelocation(vm, targetHost, moves, alreadyInPlace);
+        }
+
+        private static List<GuestDisk> Choose(string name, List<GuestDisk> disks, IReadOnlyCollection<string>? diskTargets)
+        {
+            if (diskTargets == null || diskTargets.Count == 0) return disks;
+            var missing = diskTargets.Where(t => !disks.Any(d => string.Equals(d.Target, t, StringComparison.Ordinal))).ToList();
+            if (missing.Count > 0)
+                throw new MigrationException(StorageErrorIds.DiskNotFound, ErrorKind.ObjectNotFound,
+                    $"VM '{name}' has no writable file disk {string.Join(", ", missing.Select(m => "'" + m + "'"))}; its disks are: {(disks.Count == 0 ? "none" : string.Join(", ", disks.Select(d => d.Target)))}. Nothing was changed.", name);
+            return disks.Where(d => diskTargets.Contains(d.Target, StringComparer.Ordinal)).ToList();
+        }
+
+        /// <summary>DiskShared when another VM of the host opens the same file; ParentProtected when it reads it as a backing file.</summary>
+        private static void EnsureNotShared(LocatedVM vm, IReadOnlyList<GuestDisk> disks)
+        {
+            var paths = new HashSet<string>(disks.Select(d => d.Path), StringComparer.Ordinal);
+            var host = vm.Host.Connection;
+            foreach (var other in host.ListGuests().Where(g => !string.Equals(g.Uuid, vm.Guest.Uuid, StringComparison.OrdinalIgnoreCase)))
+            {
+                string xml;
+                try
+                {
+                    xml = other.Active ? host.GetGuestXml(other.Name) : host.GetGuestDefinitionXml(other.Name);
+                }
+                catch (MigrationException error) when (error.ErrorId == ErrorIds.VmNotFound)
+                {
+                    continue; // gone since the listing
+                }
+                foreach (var disk in XDocument.Parse(xml).Root?.Element("devices")?.Elements("disk") ?? Enumerable.Empty<XElement>())
+                {
+                    var file = (string?)disk.Element("source")?.Attribute("file");
+                    if (file != null && paths.Contains(file))
+                        throw new MigrationException(StorageErrorIds.DiskShared, ErrorKind.InvalidOperation,
+                            $"Disk '{file}' of VM '{vm.Guest.Name}' is also a disk of VM '{other.Name}'; moving it would take it from under that VM. Detach it from one of them first.", vm.Guest.Name);
+                    var backing = disk.Descendants("backingStore").Select(b => (string?)b.Element("source")?.Attribute("file")).FirstOrDefault(f => f != null && paths.Contains(f));
+                    if (backing != null)
+                        throw new MigrationException(CloneErrorIds.ParentProtected, ErrorKind.InvalidOperation,
+                            $"Disk '{backing}' of VM '{vm.Guest.Name}' is the backing file of a disk of VM '{other.Name}' (a linked clone); moving it would break that VM. Remove the linked clone or make it a full clone first.", vm.Guest.Name);
+                }
+            }
+        }
+
+        /// <summary>The source volume's name, with its extension following a format change (web1.qcow2 -> web1.raw).</summary>
+        private static string VolumeName(string volumeName, string oldFormat, string newFormat)
+        {
+            if (string.Equals(oldFormat, newFormat, StringComparison.OrdinalIgnoreCase)) return volumeName;
+            var extension = Path.GetExtension(volumeName);
+            var known = new[] { ".qcow2", ".raw", ".img" };
+            var stem = known.Contains(extension, StringComparer.OrdinalIgnoreCase) ? Path.GetFileNameWithoutExtension(volumeName) : volumeName;
+            return stem + "." + newFormat.ToLowerInvariant();
+        }
+
+        /// <summary>Creates every target volume on the target host; when one fails, those made so far are removed again.</summary>
+        public void CreateTargetVolumes()
+        {
+            try
+            {
+                foreach (var move in Moves)
+                {
+                    var volume = TargetHost.Connection.CreateStorageVolume(move.Pool, StorageVolumeXml.CopyOf(Path.GetFileName(move.NewPath), move.Format, move.CapacityBytes));
+                    move.NewPath = volume.Path;
+                    createdTargets.Add(volume.Path);
+                }
+            }
+            catch (MigrationException)
+            {
+                DeleteTargetVolumes(Moves);
+                throw;
+            }
+        }
+
+        /// <summary>Copies a shut-off VM's volume into its target on the same host (the host converts the format when asked).</summary>
+        public void CloneTargetVolume(DiskMove move)
+        {
+            var volume = TargetHost.Connection.CloneStorageVolume(move.Pool, StorageVolumeXml.CopyOf(Path.GetFileName(move.NewPath), move.Format, move.CapacityBytes), move.OldPath);
+            move.NewPath = volume.Path;
+            createdTargets.Add(volume.Path);
+        }
+
+        /// <summary>Removes the copies of these disks on the target host (best effort); the failures, for the result's message.</summary>
+        public IReadOnlyList<string> DeleteTargetVolumes(IEnumerable<DiskMove> moves)
+        {
+            var failures = new List<string>();
+            foreach (var move in moves.Where(m => !m.Switched && createdTargets.Contains(m.NewPath)).ToList())
+            {
+                if (TryDelete(TargetHost, move.NewPath, failures)) createdTargets.Remove(move.NewPath);
+            }
+            return failures;
+        }
+
+        /// <summary>Removes the old volumes of the disks that switched onto their copies (best effort).</summary>
+        public IReadOnlyList<string> DeleteSourceVolumes()
+        {
+            var failures = new List<string>();
+            foreach (var move in Moves.Where(m => m.Switched)) TryDelete(VM.Host, move.OldPath, failures);
+            return failures;
+        }
+
+        private static bool TryDelete(ConnectedHost host, string path, List<string> failures)
+        {
+            try
+            {
+                host.Connection.DeleteStorageVolume(path);
+                return true;
+            }
+            catch (MigrationException error)
+            {
+                failures.Add($"could not remove '{path}' on '{host.Name}': {error.Message}");
+                return false;
+            }
+        }
+    }
+}

@@ -1,0 +1,341 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using VmMigration.Errors;
+using VmMigration.Providers;
+using VmMigration.Session;
+
+namespace VmMigration.Execution
+{
+    /// <summary>
+    /// Moves a VM's disks into another storage pool of its own host. A running VM keeps running: each disk is copied live
+    /// (block copy, guest writes mirrored synchronously so the copy always catches up), then the VM is switched onto the
+    /// copies, and only then are the old volumes removed. A shut-off VM's volumes are copied by the host and its definition
+    /// repointed. Whatever fails before the switch leaves the VM on its original disks and removes the partial copies.
+    /// </summary>
+    public sealed class StorageMigrationJob
+    {
+        private const long MiB = 1L << 20;
+        private readonly StorageMigrationRequest request;
+        private readonly IProgress<MigrationProgress>? progress;
+        private readonly TimeSpan pollInterval;
+        private readonly TimeSpan callTimeout;
+
+        public StorageMigrationJob(StorageMigrationRequest request, IProgress<MigrationProgress>? progress, TimeSpan pollInterval, TimeSpan callTimeout)
+        {
+            this.request = request;
+            this.progress = progress;
+            this.pollInterval = pollInterval;
+            this.callTimeout = callTimeout;
+        }
+
+        private LocatedVM VM => request.VM;
+        private IHostConnection Host => request.VM.Host.Connection;
+        private string Name => request.VM.Guest.Name;
+
+        /// <summary>Runs the move. Never throws for a failure of the move itself: the result carries it.</summary>
+        public MigrationResult Run(CancellationToken cancellationToken)
+        {
+            var clock = Stopwatch.StartNew();
+            var result = new MigrationResult
+            {
+                VMName = Name, Source = VM.Host.Name, Destination = VM.Host.Name, RunningOn = VM.Host.Name,
+                Phase = MigrationPhase.Prepare, StartTime = DateTime.UtcNow,
+            };
+            if (!ActiveMigrations.TryEnter(VM.Guest.Uuid))
+            {
+                return Finish(result, clock, MigrationStatus.Failed, ActiveMigrations.AlreadyRunning(Name));
+            }
+            try
+            {
+                result = Move(result, clock, cancellationToken);
+            }
+            finally
+            {
+                ActiveMigrations.Leave(VM.Guest.Uuid);
+            }
+            progress?.Report(new MigrationProgress
+            {
+                VMName = Name, Source = result.Source, Destination = result.Destination, Phase = result.Phase, Completed = true,
+                PercentComplete = result.Status == MigrationStatus.Succeeded ? 100 : 0, TransferredBytes = result.TransferredBytes, ElapsedMs = result.DurationMs,
+            });
+            return result;
+        }
+
+        private MigrationResult Move(MigrationResult result, Stopwatch clock, CancellationToken cancellationToken)
+        {
+            DiskRelocation relocation;
+            try
+            {
+                relocation = TimeLimit.Run(() =>
+                {
+                    EnsureNoCopyRunning();
+                    return DiskRelocation.Plan(VM, VM.Host, request.DestinationStoragePool, request.Disks, request.DiskFormat);
+                }, callTimeout, VM.Host.Name, $"the disks of VM '{Name}'", cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return Finish(result, clock, MigrationStatus.Aborted, Stopped(MigrationPhase.Prepare));
+            }
+            catch (MigrationException error)
+            {
+                return Finish(result, clock, MigrationStatus.Failed, error);
+            }
+
+            result.Disks = relocation.Moves.ToList();
+            if (relocation.Moves.Count == 0)
+            {
+                result.Phase = MigrationPhase.Completed;
+                result.Message = $"The disks of VM '{Name}' ({string.Join(", ", relocation.AlreadyInPlace)}) are in storage pool '{request.DestinationStoragePool}' already; nothing was copied.";
+                return Finish(result, clock, MigrationStatus.Skipped, null);
+            }
+            return VM.Guest.Active ? CopyLive(result, relocation, clock, cancellationToken) : CopyStopped(result, relocation, clock, cancellationToken);
+        }
+
+        /// <summary>A copy job left on a disk (e.g. by a killed session) would make libvirt refuse a new one with a vaguer error.</summary>
+        private void EnsureNoCopyRunning()
+        {
+            if (!VM.Guest.Active) return;
+            var xml = Host.GetGuestXml(Name);
+            foreach (var disk in CloneDomainXml.FileDisks(xml))
+            {
+                if (Host.GetDiskCopyProgress(Name, disk.Target) != null)
+                    throw new MigrationException(ErrorIds.MigrationInProgress, ErrorKind.ResourceBusy,
+                        $"Disk {disk.Target} of VM '{Name}' already has a copy job running (another move, or one left by a session that was killed). Cancel it with: virsh blockjob {Name} {disk.Target} --abort.", Name);
+            }
+        }
+
+        private MigrationResult CopyLive(MigrationResult result, DiskRelocation relocation, Stopwatch clock, CancellationToken cancellationToken)
+        {
+            var moves = relocation.Moves;
+            var started = new List<DiskMove>();
+            try
+            {
+                TimeLimit.Run(() => { relocation.CreateTargetVolumes(); return true; }, callTimeout, VM.Host.Name, $"the creation of the new volumes of VM '{Name}'", cancellationToken);
+                result.Phase = MigrationPhase.PreCopy;
+                var writeRate = new DiskWriteRate(Host, Name, moves.Select(m => m.Target).ToList());
+                foreach (var move in moves)
+                {
+                    Host.StartDiskCopy(Name, move.Target, move.NewPath, move.Format, request.BandwidthMBps * MiB, synchronousWrites: true);
+                    started.Add(move);
+                }
+                result.Escalations.Add(new MigrationEscalation
+                {
+                    AtMs = clock.ElapsedMilliseconds, Action = "WriteBlocking",
+                    Detail = "guest writes reach both copies before they complete, so the copy catches up however fast the guest writes",
+                });
+                WaitUntilInSync(result, moves, writeRate, clock, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return GiveUp(result, relocation, started, clock, MigrationStatus.Aborted, Stopped(result.Phase));
+            }
+            catch (MigrationException error)
+            {
+                return GiveUp(result, relocation, started, clock, error.ErrorId == ErrorIds.MigrationAborted ? MigrationStatus.Aborted : MigrationStatus.Failed, error);
+            }
+
+            result.Phase = MigrationPhase.Switchover;
+            foreach (var move in moves)
+            {
+                var pause = Stopwatch.StartNew();
+                try
+                {
+                    TimeLimit.Run(() => { Host.PivotDiskCopy(Name, move.Target, request.SwitchTimeout); return true; }, request.SwitchTimeout + callTimeout, VM.Host.Name, $"the switch of disk {move.Target} of VM '{Name}'");
+                }
+                catch (MigrationException error)
+                {
+                    var failure = new MigrationException(StorageErrorIds.DiskSwitchFailed, ErrorKind.InvalidOperation,
+                        $"Disk {move.Target} of VM '{Name}' could not be switched onto its copy ({error.Message}); it stays on '{move.OldPath}'." +
+                        (moves.Any(m => m.Switched) ? $" Disks already switched: {string.Join(", ", moves.Where(m => m.Switched).Select(m => m.Target))}." : ""), Name, error);
+                    var remaining = moves.Where(m => !m.Switched).ToList();
+                    return GiveUp(result, relocation, remaining, clock, MigrationStatus.Failed, failure);
+                }
+                move.SwitchPauseMs = pause.ElapsedMilliseconds;
+                move.Switched = true;
+                move.CopiedBytes = Math.Max(move.CopiedBytes, 0);
+            }
+            return Confirm(result, relocation, clock);
+        }
+
+        private void WaitUntilInSync(MigrationResult result, IReadOnlyList<DiskMove> moves, DiskWriteRate writeRate, Stopwatch clock, CancellationToken cancellationToken)
+        {
+            var rates = moves.ToDictionary(m => m.Target, _ => new CopyRate());
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (clock.Elapsed > request.Timeout)
+                {
+                    throw new MigrationException(StorageErrorIds.StorageMoveTimedOut, ErrorKind.OperationTimeout,
+                        $"The disks of VM '{Name}' were not copied within -TimeoutSec {request.Timeout.TotalSeconds:0} ({moves.Sum(m => m.CopiedBytes) / (double)MiB:0} MiB copied); the copy was cancelled and the VM keeps its original disks. Allow more time or more bandwidth.", Name);
+                }
+                var inSync = true;
+                var writing = writeRate.Sample();
+                foreach (var move in moves)
+                {
+                    var copy = Host.GetDiskCopyProgress(Name, move.Target) ?? throw new MigrationException(StorageErrorIds.DiskCopyFailed, ErrorKind.InvalidResult,
+                        $"The copy of disk {move.Target} of VM '{Name}' to '{move.NewPath}' ended before it was complete (the hypervisor failed or cancelled it; its log says why); the VM keeps its original disks.", Name);
+                    move.CopiedBytes = copy.CopiedBytes;
+                    inSync &= copy.InSync;
+                    Report(result, move, copy, rates[move.Target].Observe(copy.CopiedBytes, clock.ElapsedMilliseconds), writing.TryGetValue(move.Target, out var w) ? w : 0, clock.ElapsedMilliseconds);
+                }
+                result.TransferredBytes = moves.Sum(m => m.CopiedBytes);
+                if (inSync) return;
+                cancellationToken.WaitHandle.WaitOne(pollInterval);
+            }
+        }
+
+        private MigrationResult CopyStopped(MigrationResult result, DiskRelocation relocation, Stopwatch clock, CancellationToken cancellationToken)
+        {
+            result.Phase = MigrationPhase.PreCopy;
+            try
+            {
+                // The host copies each volume itself (converting the format when asked); the VM is off, so nothing writes meanwhile.
+                foreach (var move in relocation.Moves)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    relocation.CloneTargetVolume(move);
+                    move.CopiedBytes = Host.FindStorageVolume(move.NewPath)?.AllocationBytes ?? 0;
+                    result.TransferredBytes = relocation.Moves.Sum(m => m.CopiedBytes);
+                }
+                result.Phase = MigrationPhase.Switchover;
+                var definition = Host.GetGuestDefinitionXml(Name);
+                Host.UpdateGuestDefinition(DomainDiskXml.Relocate(definition, relocation.Placements));
+            }
+            catch (OperationCanceledException)
+            {
+                return GiveUp(result, relocation, relocation.Moves, clock, MigrationStatus.Aborted, Stopped(result.Phase));
+            }
+            catch (MigrationException error)
+            {
+                return GiveUp(result, relocation, relocation.Moves, clock, MigrationStatus.Failed, error);
+            }
+            foreach (var move in relocation.Moves) move.Switched = true;
+            return Confirm(result, relocation, clock);
+        }
+
+        /// <summary>
+        /// The VM runs (or will start) from the new files: checked against its live and persistent definitions before any
+        /// old volume is removed. A definition libvirt did not update itself is updated here.
+        /// </summary>
+        private MigrationResult Confirm(MigrationResult result, DiskRelocation relocation, Stopwatch clock)
+        {
+            result.Phase = MigrationPhase.Confirm;
+            var notes = new List<string>();
+            try
+            {
+                if (VM.Guest.Active)
+                {
+                    var live = CloneDomainXml.FileDisks(Host.GetGuestXml(Name));
+                    foreach (var move in relocation.Moves.Where(m => m.Switched))
+                    {
+                        if (!live.Any(d => d.Target == move.Target && d.Path == move.NewPath))
+                        {
+                            move.Switched = false;
+                            notes.Add($"disk {move.Target} does not show '{move.NewPath}' after the switch, so '{move.OldPath}' was kept");
+                        }
+                    }
+                }
+                var definition = Host.GetGuestDefinitionXml(Name);
+                var stale = relocation.Moves.Where(m => m.Switched && !CloneDomainXml.FileDisks(definition).Any(d => d.Target == m.Target && d.Path == m.NewPath)).ToList();
+                if (stale.Count > 0)
+                {
+                    Host.UpdateGuestDefinition(DomainDiskXml.Relocate(definition, stale.Select(m => new DiskPlacement(m.Target, m.NewPath, m.Format))));
+                }
+            }
+            catch (MigrationException error)
+            {
+                notes.Add($"the definition could not be checked ({error.Message}), so the old volumes were kept");
+                foreach (var move in relocation.Moves) move.Switched = false;
+            }
+            notes.AddRange(relocation.DeleteSourceVolumes());
+            result.SwitchPauseMs = relocation.Moves.Max(m => m.SwitchPauseMs);
+            result.TransferredBytes = relocation.Moves.Sum(m => m.CopiedBytes);
+            if (notes.Count > 0) result.Message = string.Join("; ", notes) + ".";
+            if (relocation.Moves.Any(m => !m.Switched))
+            {
+                return Finish(result, clock, MigrationStatus.Failed, new MigrationException(StorageErrorIds.DiskSwitchFailed, ErrorKind.InvalidResult,
+                    $"Not every disk of VM '{Name}' was confirmed on its new volume.", Name));
+            }
+            result.Phase = MigrationPhase.Completed;
+            return Finish(result, clock, MigrationStatus.Succeeded, null);
+        }
+
+        /// <summary>Cancels the copies still running, removes the partial copies; the VM keeps its original disks.</summary>
+        private MigrationResult GiveUp(MigrationResult result, DiskRelocation relocation, IReadOnlyList<DiskMove> dropped, Stopwatch clock, MigrationStatus status, MigrationException reason)
+        {
+            var notes = new List<string>();
+            foreach (var move in dropped.Where(m => !m.Switched && VM.Guest.Active))
+            {
+                try
+                {
+                    TimeLimit.Run(() => { Host.CancelDiskCopy(Name, move.Target); return true; }, callTimeout, VM.Host.Name, $"the cancel of the copy of disk {move.Target}");
+                }
+                catch (MigrationException error)
+                {
+                    notes.Add($"could not cancel the copy of disk {move.Target}: {error.Message}");
+                }
+            }
+            notes.AddRange(relocation.DeleteTargetVolumes(dropped));
+            notes.AddRange(relocation.DeleteSourceVolumes());
+            result.SwitchPauseMs = relocation.Moves.Max(m => m.SwitchPauseMs);
+            result.TransferredBytes = relocation.Moves.Sum(m => m.CopiedBytes);
+            if (notes.Count > 0) result.Message = string.Join("; ", notes) + ".";
+            return Finish(result, clock, status, reason);
+        }
+
+        private void Report(MigrationResult result, DiskMove move, DiskCopyProgress copy, long copyRate, long writeRate, long elapsedMs)
+        {
+            progress?.Report(new MigrationProgress
+            {
+                VMName = Name, Source = result.Source, Destination = result.Destination, Phase = result.Phase, Disk = move.Target,
+                PercentComplete = copy.TotalBytes > 0 ? (int)Math.Min(99, copy.CopiedBytes * 100 / copy.TotalBytes) : 0,
+                TransferredBytes = copy.CopiedBytes, RemainingBytes = copy.RemainingBytes,
+                TransferRateBytesPerSec = copyRate, DirtyRateBytesPerSec = writeRate, ElapsedMs = elapsedMs,
+                PredictedRemainingMs = copyRate > writeRate ? copy.RemainingBytes * 1000 / (copyRate - writeRate) : (long?)null,
+            });
+        }
+
+        private MigrationException Stopped(MigrationPhase phase) => new MigrationException(ErrorIds.MigrationAborted, ErrorKind.OperationStopped,
+            $"The storage move of VM '{Name}' was stopped by the user during {phase}; the copy was cancelled and the VM keeps its original disks.", Name);
+
+        private static MigrationResult Finish(MigrationResult result, Stopwatch clock, MigrationStatus status, MigrationException? error)
+        {
+            result.Status = status;
+            result.EndTime = DateTime.UtcNow;
+            result.DurationMs = clock.ElapsedMilliseconds;
+            if (error != null)
+            {
+                result.ErrorId = error.ErrorId;
+                result.Message = error.Message + (result.Message != null ? " " + result.Message : "");
+            }
+            return result;
+        }
+
+        /// <summary>A copy's rate over the last second or so.</summary>
+        private sealed class CopyRate
+        {
+            private long lastBytes = -1;
+            private long lastMs;
+            private long rate;
+
+            public long Observe(long bytes, long nowMs)
+            {
+                if (lastBytes < 0)
+                {
+                    lastBytes = bytes;
+                    lastMs = nowMs;
+                }
+                else if (nowMs - lastMs >= 1000)
+                {
+                    rate = Math.Max(0, (bytes - lastBytes) * 1000 / (nowMs - lastMs));
+                    lastBytes = bytes;
+                    lastMs = nowMs;
+                }
+                return rate;
+            }
+        }
+    }
+}

@@ -1,0 +1,253 @@
+using System;
+using System.Linq;
+using System.Threading;
+using VmMigration.Errors;
+using VmMigration.Execution;
+using VmMigration.Providers;
+using VmMigration.Session;
+using VmMigration.Tests.Fakes;
+using Xunit;
+
+namespace VmMigration.Tests.Execution
+{
+    public class StorageMigrationJobTests
+    {
+        private const long MiB = 1L << 20;
+        private readonly FakeCluster cluster = new FakeCluster();
+        private readonly FakeHost a;
+        private readonly ConnectedHost hostA;
+        private readonly StorageVolumeInfo disk;
+
+        public StorageMigrationJobTests()
+        {
+            a = cluster.AddHost("fake://a", "a");
+            hostA = new ConnectedHost("a", "fake://a", "Fake", a, null);
+            a.AddPool("lab", 1024 * MiB);
+            a.AddPool("fast", 1024 * MiB);
+            disk = a.AddVolume("lab", "web1.qcow2", 64 * MiB, 20 * MiB);
+        }
+
+        private GuestInfo AddVM(string name, VMState state, params string[] diskPaths)
+        {
+            var guest = a.AddGuest(name, state);
+            var disks = string.Concat(diskPaths.Select((p, i) =>
+                $"<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='{p}'/><target dev='vd{(char)('a' + i)}' bus='virtio'/></disk>"));
+            a.DefinitionXml[name] = $"<domain type='qemu'><name>{name}</name><uuid>{guest.Uuid}</uuid><devices>{disks}</devices></domain>";
+            return guest;
+        }
+
+        private MigrationResult Move(GuestInfo vm, string pool, Action<StorageMigrationRequest>? configure = null, CancellationToken token = default)
+        {
+            var request = new StorageMigrationRequest(new LocatedVM(hostA, vm), pool);
+            configure?.Invoke(request);
+            return new StorageMigrationJob(request, null, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(5)).Run(token);
+        }
+
+        private string DefinedPath(string name) => CloneDomainXml.FileDisks(a.DefinitionXml[name]).Single().Path;
+
+        [Fact]
+        public void A_running_vm_switches_onto_its_copy_in_the_new_pool_and_only_then_loses_the_old_volume()
+        {
+            var vm = AddVM("web1", VMState.Running, disk.Path);
+
+            var result = Move(vm, "fast");
+
+            Assert.Equal(MigrationStatus.Succeeded, result.Status);
+            Assert.Equal(MigrationPhase.Completed, result.Phase);
+            Assert.Equal("a", result.RunningOn);
+            var moved = Assert.Single(result.Disks);
+            Assert.Equal(("vda", "/pools/lab/web1.qcow2", "/pools/fast/web1.qcow2", true), (moved.Target, moved.OldPath, moved.NewPath, moved.Switched));
+            Assert.NotNull(result.SwitchPauseMs);
+            var calls = a.Calls.ToList();
+            Assert.True(calls.IndexOf("CreateVolume web1.qcow2") < calls.FindIndex(c => c.StartsWith("Copy web1 vda /pools/fast/web1.qcow2 qcow2", StringComparison.Ordinal)));
+            Assert.True(calls.IndexOf("Pivot web1 vda") < calls.IndexOf("DeleteVolume /pools/lab/web1.qcow2"));
+            Assert.Null(a.FindStorageVolume(disk.Path));
+            Assert.NotNull(a.FindStorageVolume("/pools/fast/web1.qcow2"));
+            // The persistent definition follows, so the VM starts from the new disk next time.
+            Assert.Equal("/pools/fast/web1.qcow2", DefinedPath("web1"));
+        }
+
+        [Fact]
+        public void Guest_writes_are_mirrored_synchronously_and_the_bandwidth_limit_reaches_the_copy()
+        {
+            var vm = AddVM("web1", VMState.Running, disk.Path);
+
+            Move(vm, "fast", r => r.BandwidthMBps = 8);
+
+            Assert.Contains(a.Calls, c => c.StartsWith("Copy web1 vda", StringComparison.Ordinal) && c.EndsWith($"bw={8 * MiB} sync=True", StringComparison.Ordinal));
+        }
+
+        [Fact]
+        public void A_disk_the_vm_does_not_have_is_refused_before_anything_is_made()
+        {
+            var vm = AddVM("web1", VMState.Running, disk.Path);
+
+            var result = Move(vm, "fast", r => r.Disks = new[] { "vdz" });
+
+            Assert.Equal(MigrationStatus.Failed, result.Status);
+            Assert.Equal(StorageErrorIds.DiskNotFound, result.ErrorId);
+            Assert.Contains("vdz", result.Message);
+            Assert.Contains("vda", result.Message);
+            Assert.DoesNotContain(a.Calls, c => c.StartsWith("CreateVolume", StringComparison.Ordinal) || c.StartsWith("Copy", StringComparison.Ordinal));
+            Assert.Equal(disk.Path, DefinedPath("web1"));
+        }
+
+        [Fact]
+        public void A_pool_without_room_for_the_data_is_refused_before_anything_is_made()
+        {
+            a.AddPool("tiny", 8 * MiB);
+            var vm = AddVM("web1", VMState.Running, disk.Path);
+
+            var result = Move(vm, "tiny");
+
+            Assert.Equal(CloneErrorIds.InsufficientStorage, result.ErrorId);
+            Assert.Equal(MigrationPhase.Prepare, result.Phase);
+            Assert.DoesNotContain(a.Calls, c => c.StartsWith("CreateVolume", StringComparison.Ordinal));
+        }
+
+        [Fact]
+        public void A_pool_the_host_does_not_have_is_refused()
+        {
+            var vm = AddVM("web1", VMState.Running, disk.Path);
+
+            Assert.Equal(CloneErrorIds.StoragePoolNotFound, Move(vm, "nope").ErrorId);
+        }
+
+        [Fact]
+        public void A_copy_that_the_hypervisor_drops_leaves_the_vm_on_its_disk_and_removes_the_partial_copy()
+        {
+            var vm = AddVM("web1", VMState.Running, disk.Path);
+            a.DiskCopyPolls = int.MaxValue;
+            a.DiskCopyVanishesAfterPolls = 2;
+
+            var result = Move(vm, "fast");
+
+            Assert.Equal(MigrationStatus.Failed, result.Status);
+            Assert.Equal(StorageErrorIds.DiskCopyFailed, result.ErrorId);
+            Assert.Equal(MigrationPhase.PreCopy, result.Phase);
+            Assert.Contains("DeleteVolume /pools/fast/web1.qcow2", a.Calls);
+            Assert.NotNull(a.FindStorageVolume(disk.Path));
+            Assert.DoesNotContain(a.Calls, c => c.StartsWith("Pivot", StringComparison.Ordinal));
+            Assert.Equal(disk.Path, DefinedPath("web1"));
+        }
+
+        [Fact]
+        public void A_cancelled_move_cancels_the_copy_and_removes_it_and_the_vm_keeps_its_disk()
+        {
+            var vm = AddVM("web1", VMState.Running, disk.Path);
+            a.DiskCopyPolls = int.MaxValue;
+            using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+            var result = Move(vm, "fast", token: cancel.Token);
+
+            Assert.Equal(MigrationStatus.Aborted, result.Status);
+            Assert.Equal(ErrorIds.MigrationAborted, result.ErrorId);
+            Assert.Contains("CancelCopy web1 vda", a.Calls);
+            Assert.Null(a.FindStorageVolume("/pools/fast/web1.qcow2"));
+            Assert.NotNull(a.FindStorageVolume(disk.Path));
+            Assert.False(a.HasDiskCopy("web1"));
+        }
+
+        [Fact]
+        public void A_copy_not_in_sync_by_the_timeout_is_cancelled()
+        {
+            var vm = AddVM("web1", VMState.Running, disk.Path);
+            a.DiskCopyPolls = int.MaxValue;
+
+            var result = Move(vm, "fast", r => r.Timeout = TimeSpan.FromMilliseconds(300));
+
+            Assert.Equal(StorageErrorIds.StorageMoveTimedOut, result.ErrorId);
+            Assert.Contains("CancelCopy web1 vda", a.Calls);
+            Assert.Null(a.FindStorageVolume("/pools/fast/web1.qcow2"));
+        }
+
+        [Fact]
+        public void A_failed_switch_keeps_the_old_disk_and_drops_the_copy()
+        {
+            var vm = AddVM("web1", VMState.Running, disk.Path);
+            a.FailOn = "Pivot";
+
+            var result = Move(vm, "fast");
+
+            Assert.Equal(StorageErrorIds.DiskSwitchFailed, result.ErrorId);
+            Assert.Equal(MigrationPhase.Switchover, result.Phase);
+            Assert.NotNull(a.FindStorageVolume(disk.Path));
+            Assert.Null(a.FindStorageVolume("/pools/fast/web1.qcow2"));
+        }
+
+        [Fact]
+        public void A_disk_another_vm_also_uses_is_refused()
+        {
+            var vm = AddVM("web1", VMState.Running, disk.Path);
+            AddVM("web2", VMState.ShutOff, disk.Path);
+
+            var result = Move(vm, "fast");
+
+            Assert.Equal(StorageErrorIds.DiskShared, result.ErrorId);
+            Assert.Contains("web2", result.Message);
+        }
+
+        [Fact]
+        public void A_disk_that_backs_another_vms_disk_is_refused_as_a_protected_parent()
+        {
+            var vm = AddVM("web1", VMState.Running, disk.Path);
+            var child = a.AddGuest("child", VMState.Running);
+            a.LiveXml["child"] = $"<domain><name>child</name><uuid>{child.Uuid}</uuid><devices><disk type='file' device='disk'><source file='/pools/lab/child.qcow2'/>" +
+                $"<backingStore type='file'><format type='qcow2'/><source file='{disk.Path}'/></backingStore><target dev='vda'/></disk></devices></domain>";
+
+            Assert.Equal(CloneErrorIds.ParentProtected, Move(vm, "fast").ErrorId);
+        }
+
+        [Fact]
+        public void Disks_already_in_the_pool_are_skipped()
+        {
+            var vm = AddVM("web1", VMState.Running, disk.Path);
+
+            var result = Move(vm, "lab");
+
+            Assert.Equal(MigrationStatus.Skipped, result.Status);
+            Assert.DoesNotContain(a.Calls, c => c.StartsWith("Copy", StringComparison.Ordinal));
+        }
+
+        [Fact]
+        public void A_shut_off_vm_has_its_volume_copied_by_the_host_converted_and_its_definition_repointed()
+        {
+            var vm = AddVM("web1", VMState.ShutOff, disk.Path);
+
+            var result = Move(vm, "fast", r => r.DiskFormat = "raw");
+
+            Assert.Equal(MigrationStatus.Succeeded, result.Status);
+            Assert.Contains("CloneVolume web1.raw", a.Calls);
+            Assert.Equal("/pools/fast/web1.raw", DefinedPath("web1"));
+            Assert.Contains("type=\"raw\"", a.DefinitionXml["web1"]);
+            Assert.Null(a.FindStorageVolume(disk.Path));
+        }
+
+        [Fact]
+        public void A_name_taken_in_the_target_pool_is_refused_rather_than_overwritten()
+        {
+            a.AddVolume("fast", "web1.qcow2", 1 * MiB, 1 * MiB);
+            var vm = AddVM("web1", VMState.Running, disk.Path);
+
+            var result = Move(vm, "fast");
+
+            Assert.Equal(StorageErrorIds.StorageVolumeExists, result.ErrorId);
+            Assert.NotNull(a.FindStorageVolume("/pools/fast/web1.qcow2"));
+        }
+
+        [Fact]
+        public void Only_the_named_disks_move()
+        {
+            var second = a.AddVolume("lab", "web1-data.qcow2", 32 * MiB, 4 * MiB);
+            var vm = AddVM("web1", VMState.Running, disk.Path, second.Path);
+
+            var result = Move(vm, "fast", r => r.Disks = new[] { "vdb" });
+
+            Assert.Equal(MigrationStatus.Succeeded, result.Status);
+            Assert.Equal("vdb", Assert.Single(result.Disks).Target);
+            var paths = CloneDomainXml.FileDisks(a.DefinitionXml["web1"]).Select(d => d.Path).ToList();
+            Assert.Equal(new[] { disk.Path, "/pools/fast/web1-data.qcow2" }, paths);
+            Assert.NotNull(a.FindStorageVolume(disk.Path));
+        }
+    }
+}
