@@ -23,12 +23,7 @@ BeforeAll {
         if ($LASTEXITCODE) { throw "qemu-img could not read $Path" }
         try { (Get-FileHash -Algorithm SHA256 $raw).Hash } finally { Remove-Item $raw -ErrorAction Ignore }
     }
-    function Get-PoolVolumes([string] $HostName, [string] $Pool = 'lab') {
-        Invoke-Virsh $LabPath $HostName @('pool-refresh', $Pool) | Out-Null
-        # virsh 9.0's vol-list has no --name: the first column of the rows below the header.
-        (Invoke-Virsh $LabPath $HostName @('vol-list', $Pool)).Output -split "`n" | Select-Object -Skip 2 |
-            ForEach-Object { ($_.Trim() -split '\s+')[0] } | Where-Object { $_ } | Sort-Object
-    }
+    function Get-PoolVolumes([string] $HostName, [string] $Pool = 'lab') { Get-VirshPoolVolumes $LabPath $HostName $Pool }
     function Get-Heartbeat([string] $HostName, [string] $VMName) { (Get-VirshGuestCounters $LabPath $HostName $VMName).Heartbeat }
     function Wait-Heartbeat([string] $HostName, [string] $VMName) {
         $deadline = [DateTime]::UtcNow.AddSeconds(30)

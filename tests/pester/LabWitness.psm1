@@ -54,4 +54,75 @@ function Get-VirshPlacement([string] $LabPath, [string[]] $HostNames, [string] $
     } | Where-Object State
 }
 
-Export-ModuleMember -Function Get-VirshUri, Invoke-Virsh, Get-VirshDomainState, Get-VirshGuestCounters, Get-LabQemuPid, Wait-IncomingMigration, Get-VirshPlacement
+<# The volume names in a pool of a lab host, as virsh lists them after a refresh. #>
+function Get-VirshPoolVolumes([string] $LabPath, [string] $HostName, [string] $Pool = 'lab') {
+    Invoke-Virsh $LabPath $HostName @('pool-refresh', $Pool) | Out-Null
+    # virsh 9.0's vol-list has no --name: the first column of the rows below the header.
+    (Invoke-Virsh $LabPath $HostName @('vol-list', $Pool)).Output -split "`n" | Select-Object -Skip 2 |
+        ForEach-Object { ($_.Trim() -split '\s+')[0] } | Where-Object { $_ } | Sort-Object
+}
+
+<# The file behind each disk of a guest, from virsh domblklist: target -> path. #>
+function Get-VirshDiskPaths([string] $LabPath, [string] $HostName, [string] $VMName) {
+    $answer = Invoke-Virsh $LabPath $HostName @('domblklist', $VMName)
+    if ($answer.ExitCode -ne 0) { throw "virsh domblklist failed: $($answer.Output)" }
+    $paths = [ordered]@{}
+    foreach ($line in ($answer.Output -split "`n" | Select-Object -Skip 2)) {
+        $fields = $line.Trim() -split '\s+', 2
+        if ($fields.Count -eq 2) { $paths[$fields[0]] = $fields[1] }
+    }
+    $paths
+}
+
+<#
+    Starts writing a known pattern into a running guest's first disk through QEMU's own block layer (qemu-io on the guest's
+    disk device, the path a guest write takes, so a running copy mirrors it): MiB i of the region gets byte (0x40 + i % 64).
+    Returns the writer; Stop-GuestDiskWriter says which MiB were written.
+#>
+function Start-GuestDiskWriter([string] $LabPath, [string] $HostName, [string] $VMName, [int] $StartMB, [int] $CountMB, [int] $IntervalMs) {
+    $log = [IO.Path]::GetTempFileName()
+    $script = @'
+uri=$1; vm=$2; start=$3; count=$4; pause=$5; log=$6
+device=$(virsh -c "$uri" qemu-monitor-command "$vm" --hmp 'info block' | sed -n 's/^ *Attached to: *//p' | head -n1 | tr -d '\r')
+for i in $(seq 0 $((count - 1))); do
+  byte=$(printf '0x%02x' $((0x40 + i % 64)))
+  virsh -c "$uri" qemu-monitor-command "$vm" --hmp "qemu-io -d $device \"write -P $byte $((start + i))M 1M\"" >/dev/null && echo $i >> "$log"
+  sleep "$pause"
+done
+'@
+    $start = [Diagnostics.ProcessStartInfo]::new('bash')
+    foreach ($argument in @('-c', $script, 'writer', (Get-VirshUri $LabPath $HostName), $VMName, $StartMB, $CountMB, ($IntervalMs / 1000.0), $log)) {
+        $start.ArgumentList.Add([string]$argument)
+    }
+    $process = [Diagnostics.Process]::Start($start)
+    [pscustomobject]@{ Process = $process; Log = $log; StartMB = $StartMB }
+}
+
+function Stop-GuestDiskWriter($Writer) {
+    if (-not $Writer.Process.HasExited) { $Writer.Process.Kill($true) }
+    $Writer.Process.WaitForExit()
+    $written = @(Get-Content $Writer.Log -ErrorAction Ignore | ForEach-Object { [int]$_ })
+    Remove-Item $Writer.Log -ErrorAction Ignore
+    $written
+}
+
+<#
+    Checks a disk file (opened read-only, shared with a running QEMU) against expected MiB patterns: each item is
+    @{ MB = offset; Byte = pattern }. Returns the MiB that do not match.
+#>
+function Test-DiskPattern([string] $Path, [string] $Format, [object[]] $Expected) {
+    $bad = @()
+    # One qemu-io process reads many MiB; a command per MiB says which one fails.
+    for ($start = 0; $start -lt $Expected.Count; $start += 200) {
+        $batch = $Expected[$start..([Math]::Min($Expected.Count, $start + 200) - 1)]
+        $commands = $batch | ForEach-Object { '-c'; ('read -P 0x{0:x2} {1}M 1M' -f $_.Byte, $_.MB) }
+        $output = & qemu-io -r -U -f $Format @commands $Path 2>&1
+        foreach ($line in $output) {
+            if ("$line" -match 'Pattern verification failed at offset (\d+)') { $bad += [long]$Matches[1] / 1MB }
+        }
+    }
+    $bad
+}
+
+Export-ModuleMember -Function Get-VirshUri, Invoke-Virsh, Get-VirshDomainState, Get-VirshGuestCounters, Get-LabQemuPid, Wait-IncomingMigration, Get-VirshPlacement,
+    Get-VirshPoolVolumes, Get-VirshDiskPaths, Start-GuestDiskWriter, Stop-GuestDiskWriter, Test-DiskPattern

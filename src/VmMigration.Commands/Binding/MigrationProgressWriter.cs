@@ -34,16 +34,6 @@ namespace VmMigration.Commands
             sinceLastByActivity[id] = Stopwatch.StartNew();
             var record = ToRecord(value, activityId, parentActivityId);
             pump.Post(cmdlet => cmdlet.WriteProgress(record));
-            if (value.Completed)
-            {
-                // The end of the move ends its disks' records too.
-                foreach (var disk in sinceLastByActivity.Keys.Where(k => k != activityId).ToList())
-                {
-                    var done = new ProgressRecord(disk, "Copying disk", "done") { ParentActivityId = parentActivityId, RecordType = ProgressRecordType.Completed };
-                    pump.Post(cmdlet => cmdlet.WriteProgress(done));
-                    sinceLastByActivity.Remove(disk);
-                }
-            }
         }
 
         /// <summary>The VM's activity id; a disk's is derived from it so that a VM's disks never share a record.</summary>

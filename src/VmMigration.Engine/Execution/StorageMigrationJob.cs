@@ -56,6 +56,15 @@ namespace VmMigration.Execution
             {
                 ActiveMigrations.Leave(VM.Guest.Uuid);
             }
+            // Every record ends, whatever the outcome: each disk's, then the VM's.
+            foreach (var move in result.Disks)
+            {
+                progress?.Report(new MigrationProgress
+                {
+                    VMName = Name, Source = result.Source, Destination = result.Destination, Phase = result.Phase, Disk = move.Target, Completed = true,
+                    PercentComplete = move.Switched ? 100 : 0, TransferredBytes = move.CopiedBytes, ElapsedMs = result.DurationMs,
+                });
+            }
             progress?.Report(new MigrationProgress
             {
                 VMName = Name, Source = result.Source, Destination = result.Destination, Phase = result.Phase, Completed = true,
