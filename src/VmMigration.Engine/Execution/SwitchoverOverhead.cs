@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using VmMigration.Errors;
@@ -37,7 +38,8 @@ namespace VmMigration.Execution
 
         // An observation arrives after a completed move; it may wait this long for another process's write, no longer.
         private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(1);
-        private static readonly JsonSerializerOptions Json = new JsonSerializerOptions { WriteIndented = true };
+        // Relaxed escaping keeps the URIs readable in the file (qemu+ssh, not qemu\u002Bssh); it is never embedded in HTML.
+        private static readonly JsonSerializerOptions Json = new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
         private static readonly Regex UserPart = new Regex(@"^([a-z][a-z0-9+.\-]*://)[^/?#@]*@", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
         private static readonly Lazy<SwitchoverOverhead> SharedInstance =
             new Lazy<SwitchoverOverhead>(() => new SwitchoverOverhead(System.IO.Path.Combine(StateDirectory.Path, FileName)));

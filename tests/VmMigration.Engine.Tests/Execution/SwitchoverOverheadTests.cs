@@ -79,7 +79,9 @@ namespace VmMigration.Tests.Execution
 
             Assert.Equal(200, later.For(renamed, kvm02));
             Assert.Equal(0, later.For(sameNameOtherMachine, kvm03));
-            Assert.DoesNotContain("root@", File.ReadAllText(StateFile));
+            var file = File.ReadAllText(StateFile);
+            Assert.Contains("\"qemu+ssh://kvm01/system\"", file);
+            Assert.DoesNotContain("root@", file);
         }
 
         [Fact]
