@@ -18,8 +18,8 @@ namespace VmMigration.Execution
     /// the guest really sees, not just QEMU's estimate of the last memory copy.
     /// </summary>
     /// <remarks>
-    /// What is learnt is kept in the state directory, so a new PowerShell process does not pay for the lesson again with a
-    /// first move over the limit. Hosts are known by their connection URI without its user part: the migration job has the
+    /// What is learnt is kept in the state directory, so a new PowerShell process starts from what earlier ones learnt
+    /// instead of from nothing (its first move of a pair was over the limit every time). Hosts are known by their connection URI without its user part: the migration job has the
     /// URI at hand (the host UUID would cost a call to each host), it survives renaming a host in the session, and a lab
     /// restarted at the same path keeps its URIs. The file is a cache: missing, unreadable or corrupt, it is treated as empty
     /// and rewritten at the next observation; it never fails a migration.

@@ -119,7 +119,7 @@ namespace VmMigration.Tests.Execution
         [Fact]
         public void A_state_file_that_cannot_be_written_leaves_the_lesson_in_this_process()
         {
-            // A directory where the file should be: every read and write of it fails.
+            // A directory where the file should be: it can be neither read nor replaced.
             Directory.CreateDirectory(StateFile);
             var overhead = new SwitchoverOverhead(StateFile);
 
