@@ -8,7 +8,8 @@ namespace VmMigration.Execution
     /// <summary>
     /// Decides, from each job-statistics sample, how a live migration escalates so that it finishes within the
     /// user's limits or aborts at the deadline: raise the downtime limit (never past MaxDowntimeMs), let QEMU throttle
-    /// the guest (auto-converge), and switch to post-copy only when the user permitted it. Pure logic: no I/O.
+    /// the guest (auto-converge), and switch to post-copy only when the user permitted it. Pure logic: no I/O beyond
+    /// the learnt switchover overhead it reads when built.
     /// </summary>
     public sealed class ConvergenceController
     {
@@ -29,7 +30,7 @@ namespace VmMigration.Execution
         public ConvergenceController(LiveMigrationRequest request)
         {
             this.request = request;
-            maxDowntimeLimitMs = SwitchoverOverhead.LimitFor(request.VM.Host.Name, request.Destination.Name, request.MaxDowntimeMs);
+            maxDowntimeLimitMs = SwitchoverOverhead.Shared.LimitFor(request.VM.Host, request.Destination, request.MaxDowntimeMs);
         }
 
         /// <summary>The downtime limit QEMU has now.</summary>

@@ -215,7 +215,7 @@ namespace VmMigration.Execution
             result.DowntimeMs = completed.DowntimeMs;
             if (completed.DowntimeMs.HasValue && !controller.PostCopyStarted)
             {
-                SwitchoverOverhead.Observe(source.Name, request.Destination.Name, completed.DowntimeMs.Value, controller.CurrentDowntimeLimitMs);
+                SwitchoverOverhead.Shared.Observe(source, request.Destination, completed.DowntimeMs.Value, controller.CurrentDowntimeLimitMs);
                 if (completed.DowntimeMs.Value > request.MaxDowntimeMs)
                 {
                     result.Message = $"The pause at the switch was {completed.DowntimeMs.Value} ms, over -MaxDowntimeMs {request.MaxDowntimeMs}: the hosts added {completed.DowntimeMs.Value - controller.CurrentDowntimeLimitMs} ms beyond QEMU's downtime limit. Later moves between '{source.Name}' and '{request.Destination.Name}' budget for it.";
