@@ -81,7 +81,7 @@ namespace VmMigration.Execution
             Math.Max(MinimumLimitMs, maxDowntimeMs - For(source, destination));
 
         /// <summary>
-        /// Records a completed move; the estimate moves halfway towards each new observation. Other processes' observations
+        /// Records a completed move; the estimate rises to a larger observation at once and moves halfway down towards a smaller one. Other processes' observations
         /// written since this one loaded are taken in first, so none is lost.
         /// </summary>
         public void Observe(ConnectedHost source, ConnectedHost destination, long measuredDowntimeMs, long limitMs)
@@ -108,7 +108,8 @@ namespace VmMigration.Execution
                 try
                 {
                     var key = Key(from, to);
-                    var estimate = known.TryGetValue(key, out var previous) ? (previous.OverheadMs + observed) / 2 : observed;
+                    // Up at once, down halfway: under-budgeting breaks the user's limit, over-budgeting only slows convergence.
+                    var estimate = known.TryGetValue(key, out var previous) && previous.OverheadMs > observed ? (previous.OverheadMs + observed) / 2 : observed;
                     known[key] = new PairOverhead { Source = from, Destination = to, OverheadMs = estimate, ObservedAt = DateTime.UtcNow };
                     if (fileLock != null)
                     {

@@ -42,6 +42,18 @@ namespace VmMigration.Tests.Execution
         }
 
         [Fact]
+        public void A_larger_overhead_is_budgeted_for_at_once_and_a_smaller_one_only_halfway()
+        {
+            var overhead = new SwitchoverOverhead(StateFile);
+            overhead.Observe(kvm01, kvm02, measuredDowntimeMs: 150, limitMs: 100);
+            overhead.Observe(kvm01, kvm02, measuredDowntimeMs: 330, limitMs: 100);
+            Assert.Equal(230, overhead.For(kvm01, kvm02));
+
+            overhead.Observe(kvm01, kvm02, measuredDowntimeMs: 100, limitMs: 70);
+            Assert.Equal(130, overhead.For(kvm01, kvm02));
+        }
+
+        [Fact]
         public void What_one_process_learnt_is_budgeted_for_by_the_next_one()
         {
             new SwitchoverOverhead(StateFile).Observe(kvm01, kvm02, measuredDowntimeMs: 460, limitMs: 300);
