@@ -49,6 +49,21 @@ namespace VmMigration.Tests.Providers.Libvirt
         }
 
         [Fact]
+        public void Disk_placements_copy_only_the_placed_disks_into_the_files_the_destination_definitions_name()
+        {
+            var arguments = MigrationArguments.From(new LiveMigrationParameters
+            {
+                DiskPlacements = new[] { new DiskPlacement("vda", "/pools/fast/a.qcow2", "qcow2"), new DiskPlacement("vdb", "/pools/fast/b.raw", "raw") },
+            }, ("<domain>live</domain>", "<domain>persistent</domain>"));
+
+            Assert.Equal(Live | PeerToPeer | PersistDest | UndefineSource | NonSharedDisk, arguments.Flags);
+            Assert.Equal(new object[] { "vda", "vdb" }, arguments.Parameters.Where(p => p.Key == "migrate_disks").Select(p => p.Value));
+            var parameters = arguments.Parameters.Where(p => p.Key != "migrate_disks").ToDictionary(p => p.Key, p => p.Value);
+            Assert.Equal("<domain>live</domain>", parameters["destination_xml"]);
+            Assert.Equal("<domain>persistent</domain>", parameters["persistent_xml"]);
+        }
+
+        [Fact]
         public void One_connection_is_the_classic_stream_so_post_copy_stays_possible()
         {
             var arguments = MigrationArguments.From(new LiveMigrationParameters { ParallelConnections = 1, AllowPostCopy = true });

@@ -1,0 +1,122 @@
+using System;
+using System.Linq;
+using System.Threading;
+using VmMigration.Errors;
+using VmMigration.Execution;
+using VmMigration.Providers;
+using VmMigration.Session;
+using VmMigration.Tests.Fakes;
+using Xunit;
+
+namespace VmMigration.Tests.Execution
+{
+    /// <summary>A live migration that takes the VM's disks along (-CopyStorage, -DestinationStoragePool with -Destination).</summary>
+    public class LiveMigrationStorageTests
+    {
+        private const long MiB = 1L << 20;
+        private readonly FakeCluster cluster = new FakeCluster();
+        private readonly FakeHost a;
+        private readonly FakeHost b;
+        private readonly ConnectedHost hostA;
+        private readonly ConnectedHost hostB;
+        private readonly StorageVolumeInfo disk;
+        private readonly GuestInfo vm;
+
+        public LiveMigrationStorageTests()
+        {
+            a = cluster.AddHost("fake://a", "a");
+            b = cluster.AddHost("fake://b", "b");
+            hostA = new ConnectedHost("a", "fake://a", "Fake", a, null);
+            hostB = new ConnectedHost("b", "fake://b", "Fake", b, null);
+            a.AddPool("lab", 1024 * MiB);
+            b.AddPool("fast", 1024 * MiB);
+            disk = a.AddVolume("lab", "web1.qcow2", 64 * MiB, 20 * MiB);
+            vm = a.AddGuest("web1");
+            a.DefinitionXml["web1"] = $"<domain type='qemu'><name>web1</name><uuid>{vm.Uuid}</uuid><devices><disk type='file' device='disk'>" +
+                $"<driver name='qemu' type='qcow2'/><source file='{disk.Path}'/><target dev='vda' bus='virtio'/></disk></devices></domain>";
+        }
+
+        private MigrationResult Run(Action<LiveMigrationRequest> configure)
+        {
+            var request = new LiveMigrationRequest(new LocatedVM(hostA, vm), hostB) { Timeout = TimeSpan.FromSeconds(5), StallTimeout = TimeSpan.FromSeconds(5), MeasureDirtyRate = false };
+            configure(request);
+            return new LiveMigrationJob(request, null, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(5)).Run(CancellationToken.None);
+        }
+
+        [Fact]
+        public void The_disks_land_in_the_named_pool_of_the_destination_and_the_old_volumes_go_once_the_vm_runs_there()
+        {
+            var result = Run(r => { r.DestinationStoragePool = "fast"; r.DiskFormat = "raw"; });
+
+            Assert.Equal(MigrationStatus.Succeeded, result.Status);
+            var placement = Assert.Single(a.LastParameters!.DiskPlacements);
+            Assert.Equal(("vda", "/pools/fast/web1.raw", "raw"), (placement.Target, placement.Path, placement.Format));
+            Assert.True(a.LastParameters.CopyStorage);
+            Assert.NotNull(b.FindStorageVolume("/pools/fast/web1.raw"));
+            Assert.Null(a.FindStorageVolume(disk.Path));
+            var moved = Assert.Single(result.Disks);
+            Assert.True(moved.Switched);
+            Assert.Equal(disk.Path, moved.OldPath);
+        }
+
+        [Fact]
+        public void Plain_copy_storage_lands_each_disk_in_the_destinations_pool_of_the_same_name()
+        {
+            b.AddPool("lab", 1024 * MiB);
+
+            var result = Run(r => r.CopyStorage = true);
+
+            Assert.Equal(MigrationStatus.Succeeded, result.Status);
+            Assert.Equal("/pools/lab/web1.qcow2", Assert.Single(a.LastParameters!.DiskPlacements).Path);
+        }
+
+        [Fact]
+        public void A_failed_move_removes_the_copies_on_the_destination_and_keeps_the_vm_on_its_disks()
+        {
+            a.Outcome = FakeOutcome.DestinationDies;
+
+            var result = Run(r => r.DestinationStoragePool = "fast");
+
+            Assert.Equal(MigrationStatus.Failed, result.Status);
+            Assert.Equal("a", result.RunningOn);
+            Assert.Null(b.FindStorageVolume("/pools/fast/web1.qcow2"));
+            Assert.NotNull(a.FindStorageVolume(disk.Path));
+            Assert.False(Assert.Single(result.Disks).Switched);
+        }
+
+        [Fact]
+        public void A_destination_pool_without_room_is_refused_before_the_migration_starts()
+        {
+            b.Pools["fast"].AvailableBytes = 1 * MiB;
+
+            var result = Run(r => r.DestinationStoragePool = "fast");
+
+            Assert.Equal(CloneErrorIds.InsufficientStorage, result.ErrorId);
+            Assert.Null(a.LastParameters);
+            Assert.Empty(b.Volumes);
+        }
+
+        [Fact]
+        public void A_disk_the_destination_cannot_see_refuses_a_plain_live_migration_and_names_copy_storage()
+        {
+            var result = Run(_ => { });
+
+            Assert.Equal(StorageErrorIds.DiskNotOnDestination, result.ErrorId);
+            Assert.Contains("-CopyStorage", result.Message);
+            Assert.Null(a.LastParameters);
+        }
+
+        [Fact]
+        public void A_disk_in_a_pool_both_hosts_share_needs_no_copy()
+        {
+            b.AddPool("lab", 1024 * MiB);
+            b.AddVolume("lab", "web1.qcow2", 64 * MiB, 20 * MiB);
+
+            var result = Run(_ => { });
+
+            Assert.Equal(MigrationStatus.Succeeded, result.Status);
+            Assert.Empty(a.LastParameters!.DiskPlacements);
+            Assert.False(a.LastParameters.CopyStorage);
+        }
+    }
+}
