@@ -21,26 +21,11 @@ $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 Import-Module $ModulePath
 Import-Module (Join-Path $PSScriptRoot '../../tests/pester/LabWitness.psm1')
-
-function Measure-Seconds([scriptblock] $Action) {
-    $clock = [Diagnostics.Stopwatch]::StartNew()
-    & $Action | Out-Null
-    $clock.Elapsed.TotalSeconds
-}
-
-function Get-Median([double[]] $Values) {
-    $sorted = $Values | Sort-Object
-    $sorted[[int][Math]::Floor(($sorted.Count - 1) / 2)]
-}
+Import-Module (Join-Path $PSScriptRoot '../BenchTools.psm1')
 
 function Remove-Clone([string] $HostName, [string] $Name) {
     Invoke-Virsh $LabPath $HostName @('destroy', $Name) | Out-Null
     Invoke-Virsh $LabPath $HostName @('undefine', $Name, '--remove-all-storage') | Out-Null
-}
-
-function Invoke-Native([string] $Program, [string[]] $Arguments) {
-    $output = & $Program @Arguments 2>&1
-    if ($LASTEXITCODE) { throw "$Program $($Arguments -join ' ') failed: $output" }
 }
 
 Start-MigrationLab -HostCount 2 -Path $LabPath -WarningAction SilentlyContinue | Out-Null
@@ -127,9 +112,7 @@ $markdown = @(
     "Run $(Get-Date -Format 'yyyy-MM-dd HH:mm') UTC on $([Environment]::ProcessorCount) cores, accelerator $accelerator; a $DiskSizeMB MiB qcow2 disk with $dataMB MiB of data; median of $Repeat runs, ours and baselines alternating."
     'Floor for a copy: `cp --sparse=always` of the image file; for a linked clone: `qemu-img create -b`.'
     ''
-    '| ' + ($columns -join ' | ') + ' |'
-    '|' + (($columns | ForEach-Object { '---' }) -join '|') + '|'
-    $rows | ForEach-Object { $row = $_; '| ' + (($columns | ForEach-Object { $row.$_ }) -join ' | ') + ' |' }
+    ConvertTo-MarkdownTable $rows $columns
     ''
     "Running source: switching its disks onto temporary overlays (QEMU pauses the guest within it) took a median $pause ms per clone; it kept running during the copy."
     "virt-clone: $(if ($virtClone) { $virtClone } else { 'not installed (apt-get install virtinst failed or was not run)' })."

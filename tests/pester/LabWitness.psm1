@@ -76,22 +76,28 @@ function Get-VirshDiskPaths([string] $LabPath, [string] $HostName, [string] $VMN
 
 <#
     Starts writing a known pattern into a running guest's first disk through QEMU's own block layer (qemu-io on the guest's
-    disk device, the path a guest write takes, so a running copy mirrors it): MiB i of the region gets byte (0x40 + i % 64).
-    Returns the writer; Stop-GuestDiskWriter says which MiB were written.
+    disk device, the path a guest write takes, so a running copy mirrors it). Write i puts -ChunkMB MiB of byte
+    (0x40 + i % 64) at MiB -StartMB + (i * ChunkMB) % RegionMB, one write every -IntervalMs (paced against the clock, so
+    the rate holds however long a write takes, as far as the host keeps up). Stop-GuestDiskWriter says which writes landed.
 #>
-function Start-GuestDiskWriter([string] $LabPath, [string] $HostName, [string] $VMName, [int] $StartMB, [int] $CountMB, [int] $IntervalMs) {
+function Start-GuestDiskWriter([string] $LabPath, [string] $HostName, [string] $VMName, [int] $StartMB, [int] $CountMB, [int] $IntervalMs,
+    [int] $ChunkMB = 1, [int] $RegionMB = 0) {
+    if ($RegionMB -le 0) { $RegionMB = $CountMB * $ChunkMB }
     $log = [IO.Path]::GetTempFileName()
     $script = @'
-uri=$1; vm=$2; start=$3; count=$4; pause=$5; log=$6
+uri=$1; vm=$2; start=$3; count=$4; interval_ms=$5; chunk=$6; region=$7; log=$8
 device=$(virsh -c "$uri" qemu-monitor-command "$vm" --hmp 'info block' | sed -n 's/^ *Attached to: *//p' | head -n1 | tr -d '\r')
+began=$(date +%s%N)
 for i in $(seq 0 $((count - 1))); do
   byte=$(printf '0x%02x' $((0x40 + i % 64)))
-  virsh -c "$uri" qemu-monitor-command "$vm" --hmp "qemu-io -d $device \"write -P $byte $((start + i))M 1M\"" >/dev/null && echo $i >> "$log"
-  sleep "$pause"
+  offset=$((start + (i * chunk) % region))
+  virsh -c "$uri" qemu-monitor-command "$vm" --hmp "qemu-io -d $device \"write -P $byte ${offset}M ${chunk}M\"" >/dev/null && echo $i >> "$log"
+  wait_ms=$(( (began + (i + 1) * interval_ms * 1000000 - $(date +%s%N)) / 1000000 ))
+  [ $wait_ms -gt 0 ] && sleep $(printf '%d.%03d' $((wait_ms / 1000)) $((wait_ms % 1000)))
 done
 '@
     $start = [Diagnostics.ProcessStartInfo]::new('bash')
-    foreach ($argument in @('-c', $script, 'writer', (Get-VirshUri $LabPath $HostName), $VMName, $StartMB, $CountMB, ($IntervalMs / 1000.0), $log)) {
+    foreach ($argument in @('-c', $script, 'writer', (Get-VirshUri $LabPath $HostName), $VMName, $StartMB, $CountMB, $IntervalMs, $ChunkMB, $RegionMB, $log)) {
         $start.ArgumentList.Add([string]$argument)
     }
     $process = [Diagnostics.Process]::Start($start)

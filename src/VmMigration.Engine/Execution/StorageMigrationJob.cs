@@ -149,10 +149,10 @@ namespace VmMigration.Execution
             result.Phase = MigrationPhase.Switchover;
             foreach (var move in moves)
             {
-                var pause = Stopwatch.StartNew();
+                TimeSpan pause;
                 try
                 {
-                    TimeLimit.Run(() => { Host.PivotDiskCopy(Name, move.Target, request.SwitchTimeout); return true; }, request.SwitchTimeout + callTimeout, VM.Host.Name, $"the switch of disk {move.Target} of VM '{Name}'");
+                    pause = TimeLimit.Run(() => Host.PivotDiskCopy(Name, move.Target, request.SwitchTimeout), request.SwitchTimeout + callTimeout, VM.Host.Name, $"the switch of disk {move.Target} of VM '{Name}'");
                 }
                 catch (MigrationException error)
                 {
@@ -162,7 +162,7 @@ namespace VmMigration.Execution
                     var remaining = moves.Where(m => !m.Switched).ToList();
                     return GiveUp(result, relocation, remaining, clock, MigrationStatus.Failed, failure);
                 }
-                move.SwitchPauseMs = pause.ElapsedMilliseconds;
+                move.SwitchPauseMs = (long)Math.Ceiling(pause.TotalMilliseconds);
                 move.Switched = true;
                 move.CopiedBytes = Math.Max(move.CopiedBytes, 0);
             }
@@ -182,17 +182,24 @@ namespace VmMigration.Execution
                 }
                 var inSync = true;
                 var writing = writeRate.Sample();
+                long? untilInSyncMs = 0;
                 foreach (var move in moves)
                 {
                     var copy = Host.GetDiskCopyProgress(Name, move.Target) ?? throw new MigrationException(StorageErrorIds.DiskCopyFailed, ErrorKind.InvalidResult,
                         $"The copy of disk {move.Target} of VM '{Name}' to '{move.NewPath}' ended before it was complete (the hypervisor failed or cancelled it; its log says why); the VM keeps its original disks.", Name);
                     move.CopiedBytes = copy.CopiedBytes;
                     inSync &= copy.InSync;
-                    Report(result, move, copy, rates[move.Target].Observe(copy.CopiedBytes, clock.ElapsedMilliseconds), writing.TryGetValue(move.Target, out var w) ? w : 0, clock.ElapsedMilliseconds);
+                    var copyRate = rates[move.Target].Observe(copy.CopiedBytes, clock.ElapsedMilliseconds);
+                    var guestRate = writing.TryGetValue(move.Target, out var w) ? w : 0;
+                    var remainingMs = PredictRemainingMs(copy, copyRate, guestRate);
+                    untilInSyncMs = remainingMs == null || untilInSyncMs == null ? null : Math.Max(untilInSyncMs.Value, remainingMs.Value);
+                    Report(result, move, copy, copyRate, guestRate, remainingMs, clock.ElapsedMilliseconds);
                 }
                 result.TransferredBytes = moves.Sum(m => m.CopiedBytes);
                 if (inSync) return;
-                cancellationToken.WaitHandle.WaitOne(pollInterval);
+                // Near the end, look again when the copies should be in sync rather than a whole poll later.
+                var wait = untilInSyncMs.HasValue ? Math.Max(MinimumPollMs, Math.Min((long)pollInterval.TotalMilliseconds, untilInSyncMs.Value)) : (long)pollInterval.TotalMilliseconds;
+                cancellationToken.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(wait));
             }
         }
 
@@ -295,7 +302,12 @@ namespace VmMigration.Execution
             return Finish(result, clock, status, reason);
         }
 
-        private void Report(MigrationResult result, DiskMove move, DiskCopyProgress copy, long copyRate, long writeRate, long elapsedMs)
+        private const long MinimumPollMs = 20;
+
+        private static long? PredictRemainingMs(DiskCopyProgress copy, long copyRate, long writeRate) =>
+            copy.InSync ? 0 : copyRate > writeRate ? copy.RemainingBytes * 1000 / (copyRate - writeRate) : (long?)null;
+
+        private void Report(MigrationResult result, DiskMove move, DiskCopyProgress copy, long copyRate, long writeRate, long? remainingMs, long elapsedMs)
         {
             progress?.Report(new MigrationProgress
             {
@@ -303,7 +315,7 @@ namespace VmMigration.Execution
                 PercentComplete = copy.TotalBytes > 0 ? (int)Math.Min(99, copy.CopiedBytes * 100 / copy.TotalBytes) : 0,
                 TransferredBytes = copy.CopiedBytes, RemainingBytes = copy.RemainingBytes,
                 TransferRateBytesPerSec = copyRate, DirtyRateBytesPerSec = writeRate, ElapsedMs = elapsedMs,
-                PredictedRemainingMs = copyRate > writeRate ? copy.RemainingBytes * 1000 / (copyRate - writeRate) : (long?)null,
+                PredictedRemainingMs = remainingMs,
             });
         }
 
@@ -323,7 +335,7 @@ namespace VmMigration.Execution
             return result;
         }
 
-        /// <summary>A copy's rate over the last second or so.</summary>
+        /// <summary>A copy's rate over the last quarter second or more.</summary>
         private sealed class CopyRate
         {
             private long lastBytes = -1;
@@ -337,7 +349,7 @@ namespace VmMigration.Execution
                     lastBytes = bytes;
                     lastMs = nowMs;
                 }
-                else if (nowMs - lastMs >= 1000)
+                else if (nowMs - lastMs >= 250)
                 {
                     rate = Math.Max(0, (bytes - lastBytes) * 1000 / (nowMs - lastMs));
                     lastBytes = bytes;

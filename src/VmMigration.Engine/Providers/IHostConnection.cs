@@ -121,8 +121,11 @@ namespace VmMigration.Providers
         /// <summary>The disk copy running on that disk, or null when none runs (it finished, failed or was cancelled).</summary>
         DiskCopyProgress? GetDiskCopyProgress(string name, string diskTarget);
 
-        /// <summary>Switches the guest onto the copy of that disk (waits up to <paramref name="timeout"/> for it to be in sync).</summary>
-        void PivotDiskCopy(string name, string diskTarget, TimeSpan timeout);
+        /// <summary>
+        /// Switches the guest onto the copy of that disk (waits up to <paramref name="timeout"/> for it to be in sync). Returns how
+        /// long the switch itself took: the hypervisor call that succeeded, an upper bound of the pause of the disk's I/O.
+        /// </summary>
+        TimeSpan PivotDiskCopy(string name, string diskTarget, TimeSpan timeout);
 
         /// <summary>Stops a disk copy; the guest keeps its original disk. No-op when no copy runs.</summary>
         void CancelDiskCopy(string name, string diskTarget);

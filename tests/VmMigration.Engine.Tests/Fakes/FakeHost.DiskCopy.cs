@@ -41,12 +41,13 @@ namespace VmMigration.Tests.Fakes
             return new DiskCopyProgress { CopiedBytes = copy.Progress.CopiedBytes, TotalBytes = copy.Progress.TotalBytes };
         }
 
-        public void PivotDiskCopy(string name, string diskTarget, TimeSpan timeout)
+        public TimeSpan PivotDiskCopy(string name, string diskTarget, TimeSpan timeout)
         {
             Step("Pivot", name + " " + diskTarget);
             if (!diskCopies.TryRemove(name + "/" + diskTarget, out var copy) || !copy.Progress.InSync)
                 throw new MigrationException(ErrorIds.LibvirtError, ErrorKind.InvalidOperation, "block copy still active: disk not ready for pivot yet", name);
             LiveXml[name] = DomainDiskXml.Relocate(GetGuestXml(name), new[] { new DiskPlacement(diskTarget, copy.Path, copy.Format) });
+            return TimeSpan.FromMilliseconds(7);
         }
 
         public void CancelDiskCopy(string name, string diskTarget)

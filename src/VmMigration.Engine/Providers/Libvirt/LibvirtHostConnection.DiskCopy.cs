@@ -39,10 +39,10 @@ namespace VmMigration.Providers.Libvirt
             return new DiskCopyProgress { CopiedBytes = Saturate(info.Current), TotalBytes = Saturate(info.End) };
         }
 
-        public void PivotDiskCopy(string name, string diskTarget, TimeSpan timeout)
+        public TimeSpan PivotDiskCopy(string name, string diskTarget, TimeSpan timeout)
         {
             using var domain = LookUp(name);
-            PivotWhenReady(domain, name, diskTarget, timeout, $"switch disk {diskTarget} onto its copy in guest");
+            return PivotWhenReady(domain, name, diskTarget, timeout, $"switch disk {diskTarget} onto its copy in guest");
         }
 
         public void CancelDiskCopy(string name, string diskTarget)
@@ -64,13 +64,15 @@ namespace VmMigration.Providers.Libvirt
 
         /// <summary>
         /// Pivots a block job (copy or active commit) once it is in sync; libvirt refuses the pivot until then, so it is
-        /// retried until <paramref name="timeout"/>.
+        /// retried until <paramref name="timeout"/>. Returns how long the call that pivoted took.
         /// </summary>
-        private void PivotWhenReady(DomainHandle domain, string name, string diskTarget, TimeSpan timeout, string action)
+        private TimeSpan PivotWhenReady(DomainHandle domain, string name, string diskTarget, TimeSpan timeout, string action)
         {
             var clock = Stopwatch.StartNew();
-            while (LibvirtNative.virDomainBlockJobAbort(domain, diskTarget, LibvirtConstants.BlockJobAbortPivot) < 0)
+            while (true)
             {
+                var attempt = Stopwatch.StartNew();
+                if (LibvirtNative.virDomainBlockJobAbort(domain, diskTarget, LibvirtConstants.BlockJobAbortPivot) >= 0) return attempt.Elapsed;
                 var error = LibvirtError.CaptureLast();
                 if (error.Code != LibvirtConstants.ErrBlockCopyActive && error.Code != LibvirtConstants.ErrOperationInvalid || clock.Elapsed > timeout)
                     throw Failure(error, LibvirtOperationContext.RunningGuest, action, name);
