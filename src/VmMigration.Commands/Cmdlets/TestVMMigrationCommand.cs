@@ -24,6 +24,11 @@ namespace VmMigration.Commands
         [Parameter]
         public SwitchParameter CopyStorage { get; set; }
 
+        /// <summary>Check as for a move whose disks land in this pool of the destination (implies -CopyStorage).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? DestinationStoragePool { get; set; }
+
         protected override void ProcessRecord()
         {
             var destination = ResolveDestination(Destination);
@@ -36,7 +41,7 @@ namespace VmMigration.Commands
                     continue;
                 }
 
-                var request = new LiveMigrationRequest(located, destination) { CopyStorage = CopyStorage };
+                var request = new LiveMigrationRequest(located, destination) { CopyStorage = CopyStorage, DestinationStoragePool = DestinationStoragePool };
                 var reasons = MigrationPreflight.Check(request, Registry.CallTimeout, CancellationToken);
                 WriteObject(new MigrationCheck
                 {

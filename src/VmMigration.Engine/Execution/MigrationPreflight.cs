@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using VmMigration.Errors;
 using VmMigration.Session;
@@ -99,6 +100,18 @@ namespace VmMigration.Execution
             if (vm.Guest.Active && !request.MovesStorage)
             {
                 reasons.AddRange(TimeLimit.Run(() => DisksNotOnDestination(request), callTimeout, destination.Name, $"the disks of VM '{name}'", cancellationToken));
+            }
+            else if (vm.Guest.Active)
+            {
+                try
+                {
+                    // Where the disks would land, checked as the move will check it (nothing is made here).
+                    TimeLimit.Run(() => DiskRelocation.Plan(vm, destination, request.DestinationStoragePool, request.Disks, request.DiskFormat), callTimeout, destination.Name, $"the disks of VM '{name}'", cancellationToken);
+                }
+                catch (MigrationException storage) when (storage.ErrorId != ErrorIds.HostUnreachable && !reasons.Any(r => r.ErrorId == storage.ErrorId))
+                {
+                    reasons.Add(storage);
+                }
             }
 
             if (destinationFacts.FreeMemoryMB > 0 && vm.Guest.MemoryMB > destinationFacts.FreeMemoryMB)

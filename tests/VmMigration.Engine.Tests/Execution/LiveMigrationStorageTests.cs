@@ -107,6 +107,17 @@ namespace VmMigration.Tests.Execution
         }
 
         [Fact]
+        public void The_preflight_of_a_move_with_disks_names_a_missing_pool_and_makes_nothing()
+        {
+            var request = new LiveMigrationRequest(new LocatedVM(hostA, vm), hostB) { CopyStorage = true };
+
+            var reasons = MigrationPreflight.Check(request, TimeSpan.FromSeconds(5), CancellationToken.None);
+
+            Assert.Equal(CloneErrorIds.StoragePoolNotFound, Assert.Single(reasons).ErrorId);
+            Assert.Empty(b.Volumes);
+        }
+
+        [Fact]
         public void A_disk_in_a_pool_both_hosts_share_needs_no_copy()
         {
             b.AddPool("lab", 1024 * MiB);
