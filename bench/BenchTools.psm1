@@ -9,8 +9,10 @@ function Measure-Seconds([scriptblock] $Action) {
     $clock.Elapsed.TotalSeconds
 }
 
+<# The median; $null for no values (e.g. no run converged). #>
 function Get-Median([double[]] $Values) {
-    $sorted = $Values | Sort-Object
+    if (-not $Values -or $Values.Count -eq 0) { return $null }
+    $sorted = @($Values | Sort-Object)
     $sorted[[int][Math]::Floor(($sorted.Count - 1) / 2)]
 }
 

@@ -133,7 +133,7 @@ $markdown = @(
     "Run $(Get-Date -Format 'yyyy-MM-dd HH:mm') UTC on $([Environment]::ProcessorCount) cores, accelerator $accelerator; a running guest's $DiskSizeMB MiB qcow2 disk with $dataMB MiB of data moved between two directory pools of one host; median of $Repeat runs of each tool (converged runs), ours and virsh alternating, each going first every other time."
     "Ours: ``Move-VMLive -DestinationStoragePool``; virsh: ``virsh blockcopy --wait --pivot --transient-job`` (libvirt's defaults otherwise; --transient-job because libvirt refuses a copy job on a persistent guest without it), ``--bandwidth`` and ``--timeout $TimeoutSec`` under writes."
     ('Floor: {0} MiB of data over the pools'' throughput measured by `qemu-img convert` between them ({1:N0} MiB/s, {2:N2} s); with a cap, data / cap.' -f $dataMB, $throughput, $floor)
-    'Under writes, the writer puts 4 MiB writes through the guest''s disk (QEMU''s block layer) at the given fraction of the cap, into the disk''s second half.'
+    'Under writes, the writer puts 4 MiB writes through the guest''s disk (QEMU''s block layer) at the given fraction of the cap, into the disk''s second half (it reaches about 30 MiB/s at most here: each write is a virsh call). What the guest writes there before the copy passes is new data the copy must move too, so under writes the data / cap floor is a lower bound that no copy can reach.'
     'Pause: the longest time our switch onto the copy held the disk''s I/O, measured around the hypervisor call (an upper bound); the guest''s CPUs never stop.'
     ''
     ConvertTo-MarkdownTable $rows $columns

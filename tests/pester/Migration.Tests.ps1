@@ -19,13 +19,15 @@ AfterAll {
 }
 
 Describe 'Move-VMLive on the lab' {
-    It 'moves a running guest to <To> and virsh sees it only there, with its memory intact and advancing' -ForEach @(
-        @{ From = 'lab1'; To = 'lab2' }
-        @{ From = 'lab2'; To = 'lab1' }
+    It 'moves a running guest to <To><Case> and virsh sees it only there, with its memory intact and advancing' -ForEach @(
+        @{ From = 'lab1'; To = 'lab2'; Case = ''; Options = @{} }
+        @{ From = 'lab2'; To = 'lab1'; Case = ''; Options = @{} }
+        # Multifd streams with zstd compression: libvirt's parallel migration, which QEMU negotiates on both hosts.
+        @{ From = 'lab1'; To = 'lab2'; Case = ' over 2 parallel zstd-compressed connections'; Options = @{ ParallelConnections = 2; Compression = 'Zstd' } }
     ) {
         $before = Get-VirshGuestCounters $LabPath $From 'mover'
 
-        $result = Move-VMLive -VM mover -Destination $To -Confirm:$false
+        $result = Move-VMLive -VM mover -Destination $To -Confirm:$false @Options
 
         $result | Should -BeOfType ([VmMigration.MigrationResult])
         $result.Status | Should -Be 'Succeeded'
