@@ -159,7 +159,7 @@ namespace VmMigration.Execution
             }
             catch (MigrationException)
             {
-                DeleteTargetVolumes(Moves);
+                DeleteUnusedCopies();
                 throw;
             }
         }
@@ -172,11 +172,11 @@ namespace VmMigration.Execution
             createdTargets.Add(volume.Path);
         }
 
-        /// <summary>Removes the copies of these disks on the target host (best effort); the failures, for the result's message.</summary>
-        public IReadOnlyList<string> DeleteTargetVolumes(IEnumerable<DiskMove> moves)
+        /// <summary>Removes the copies made on the target host that the VM was not switched onto (best effort); the failures, for the result's message.</summary>
+        public IReadOnlyList<string> DeleteUnusedCopies()
         {
             var failures = new List<string>();
-            foreach (var move in moves.Where(m => !m.Switched && createdTargets.Contains(m.NewPath)).ToList())
+            foreach (var move in Moves.Where(m => !m.Switched && createdTargets.Contains(m.NewPath)).ToList())
             {
                 if (TryDelete(TargetHost, move.NewPath, failures)) createdTargets.Remove(move.NewPath);
             }

@@ -385,7 +385,7 @@ namespace VmMigration.Execution
             }
             else if (result.RunningOn == request.VM.Host.Name)
             {
-                notes = relocation.DeleteTargetVolumes(relocation.Moves);
+                notes = relocation.DeleteUnusedCopies();
             }
             else
             {

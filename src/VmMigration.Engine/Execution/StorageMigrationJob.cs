@@ -279,11 +279,14 @@ namespace VmMigration.Execution
             return Finish(result, clock, MigrationStatus.Succeeded, null);
         }
 
-        /// <summary>Cancels the copies still running, removes the partial copies; the VM keeps its original disks.</summary>
-        private MigrationResult GiveUp(MigrationResult result, DiskRelocation relocation, IReadOnlyList<DiskMove> dropped, Stopwatch clock, MigrationStatus status, MigrationException reason)
+        /// <summary>
+        /// Cancels the copies still running (<paramref name="running"/>), removes every copy the VM was not switched onto;
+        /// those disks stay on their original volumes. Disks already switched keep their copies and lose their old volumes.
+        /// </summary>
+        private MigrationResult GiveUp(MigrationResult result, DiskRelocation relocation, IReadOnlyList<DiskMove> running, Stopwatch clock, MigrationStatus status, MigrationException reason)
         {
             var notes = new List<string>();
-            foreach (var move in dropped.Where(m => !m.Switched && VM.Guest.Active))
+            foreach (var move in running.Where(m => !m.Switched && VM.Guest.Active))
             {
                 try
                 {
@@ -294,7 +297,7 @@ namespace VmMigration.Execution
                     notes.Add($"could not cancel the copy of disk {move.Target}: {error.Message}");
                 }
             }
-            notes.AddRange(relocation.DeleteTargetVolumes(dropped));
+            notes.AddRange(relocation.DeleteUnusedCopies());
             notes.AddRange(relocation.DeleteSourceVolumes());
             result.SwitchPauseMs = relocation.Moves.Max(m => m.SwitchPauseMs);
             result.TransferredBytes = relocation.Moves.Sum(m => m.CopiedBytes);

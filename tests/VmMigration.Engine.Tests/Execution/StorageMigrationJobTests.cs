@@ -162,6 +162,22 @@ namespace VmMigration.Tests.Execution
         }
 
         [Fact]
+        public void A_copy_that_cannot_start_removes_every_new_volume_not_just_those_of_started_copies()
+        {
+            var second = a.AddVolume("lab", "web1-data.qcow2", 32 * MiB, 4 * MiB);
+            var vm = AddVM("web1", VMState.Running, disk.Path, second.Path);
+            a.FailOn = "Copy";
+
+            var result = Move(vm, "fast");
+
+            Assert.Equal(MigrationStatus.Failed, result.Status);
+            Assert.Null(a.FindStorageVolume("/pools/fast/web1.qcow2"));
+            Assert.Null(a.FindStorageVolume("/pools/fast/web1-data.qcow2"));
+            Assert.NotNull(a.FindStorageVolume(disk.Path));
+            Assert.NotNull(a.FindStorageVolume(second.Path));
+        }
+
+        [Fact]
         public void A_failed_switch_keeps_the_old_disk_and_drops_the_copy()
         {
             var vm = AddVM("web1", VMState.Running, disk.Path);
