@@ -150,6 +150,12 @@ Describe 'Live storage migration on the lab' {
         $check.Advancing | Should -BeTrue -Because $check.Message
     }
 
+    It '-Disk without -CopyStorage or -DestinationStoragePool is refused rather than ignored' {
+        { Move-VMLive -VM st2 -Destination lab2 -Disk vda -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidArgument,VmMigration.Commands.MoveVMLiveCommand'
+        Get-VirshDomainState $LabPath lab1 st2 | Should -Be 'running'
+    }
+
     It '-WhatIf changes nothing' {
         Move-VMLive -VM st2 -DestinationStoragePool fast -WhatIf | Should -BeNullOrEmpty
         Assert-OnOriginalDisk st2

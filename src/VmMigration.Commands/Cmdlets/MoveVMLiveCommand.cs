@@ -114,6 +114,12 @@ namespace VmMigration.Commands
                 RunPlan();
                 return;
             }
+            if (ParameterSetName == ByVM && !CopyStorage && (Disk.Length > 0 || DiskFormat != null))
+            {
+                // Silently moving memory only would surprise the user who named disks.
+                ThrowMigrationError(new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument,
+                    "-Disk and -DiskFormat choose the disks a move copies: add -CopyStorage (or -DestinationStoragePool) to copy them."));
+            }
             var destination = Destination == null ? null : ResolveDestination(Destination);
             foreach (var reference in VM)
             {
