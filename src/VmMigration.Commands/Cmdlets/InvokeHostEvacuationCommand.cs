@@ -75,7 +75,7 @@ namespace VmMigration.Commands
         [Parameter]
         public SwitchParameter StopOnError { get; set; }
 
-        /// <summary>Move shut-off VMs too, cold: their definitions move to the host with the most memory left.</summary>
+        /// <summary>Move shut-off VMs too, cold, with their disks, to the host with the most memory left.</summary>
         [Parameter]
         public SwitchParameter IncludeStopped { get; set; }
 
