@@ -225,7 +225,7 @@ Start-MigrationLab -HostCount 3 -Path '$LabPath' -WarningAction SilentlyContinue
 `$job = Invoke-HostEvacuation -HostName lab1 -IncludeStopped -Force -AsJob
 `$received = `$job | Wait-Job -Timeout 600 | Receive-Job -ErrorAction SilentlyContinue
 `$received | Where-Object { `$_ -is [VmMigration.MigrationResult] } |
-    Select-Object VMName, Status, ErrorId, RunningOn, TransferredBytes, Message | ConvertTo-Json -AsArray | Set-Content '$resultsPath'
+    Select-Object VMName, Status, ErrorId, RunningOn, TransferredBytes, Message | ConvertTo-Json -AsArray -EnumsAsStrings | Set-Content '$resultsPath'
 "@
             $scriptPath = Join-Path $TestDrive 'agent.ps1'
             Set-Content $scriptPath $script
@@ -281,7 +281,12 @@ Start-MigrationLab -HostCount 3 -Path '$LabPath' -WarningAction SilentlyContinue
         }
 
         It 'Receive-Job prints the job''s ##vso progress and a logissue line per failed VM on the console, where the agent reads them' {
-            $AgentLines | Should -Contain '##vso[task.setprogress value=50;]Evacuating lab1'
+            $progress = @($AgentLines | Where-Object { $_ -like '##vso`[task.setprogress *' })
+            $progress.Count | Should -BeGreaterThan 0
+            $progress | Should -Match '^##vso\[task\.setprogress value=\d+;\]Evacuating lab1$'
+            # The last one says how much of the host was moved: every VM of lab1 has a result, and one of them failed.
+            $moved = @($ColdResults | Where-Object Status -eq 'Succeeded').Count
+            $progress[-1] | Should -Be "##vso[task.setprogress value=$([Math]::Floor(100 * $moved / $ColdResults.Count));]Evacuating lab1"
             $issues = @($AgentLines | Where-Object { $_ -like '##vso`[task.logissue type=error`]*' })
             $issues.Count | Should -Be 1
             $issues[0] | Should -Match '^##vso\[task\.logissue type=error\]evtwin: Failed \('
