@@ -36,6 +36,7 @@ namespace VmMigration.Execution
                 }
 
                 var created = new List<string>();
+                var defineSent = false;
                 var defined = false;
                 try
                 {
@@ -49,14 +50,29 @@ namespace VmMigration.Execution
                         copies[disk.Disk.Path] = copy.Path;
                     }
                     var movedXml = DomainDiskFiles.Repoint(xml, copies);
-                    Ask(destination, $"the definition of '{guest.Name}'", () => destination.Connection.DefineGuest(movedXml), cancellationToken);
+                    // From here on a stop request is not honoured: a call that completed but was reported cancelled would
+                    // leave the VM defined on both hosts (define) or on neither (undefine).
+                    cancellationToken.ThrowIfCancellationRequested();
+                    defineSent = true;
+                    Ask(destination, $"the definition of '{guest.Name}'", () => destination.Connection.DefineGuest(movedXml), CancellationToken.None);
                     defined = true;
-                    Ask(source, $"the removal of '{guest.Name}'", () => { source.Connection.UndefineGuest(guest.Name); return true; }, cancellationToken);
+                    try
+                    {
+                        Ask(source, $"the removal of '{guest.Name}'", () => { source.Connection.UndefineGuest(guest.Name); return true; }, CancellationToken.None);
+                    }
+                    catch (MigrationException) when (IsDefinedThere(source, guest) == false)
+                    {
+                        // The removal timed out but happened: the VM is on the destination only, as intended.
+                    }
                 }
                 catch
                 {
-                    // The definition has not left the source, whose disks are untouched: take back all this move made.
-                    if (defined) BestEffort(() => destination.Connection.UndefineGuest(guest.Name));
+                    // The definition has not left the source, whose disks are untouched: take back all this move made. A define
+                    // that timed out may still have happened; the VM's UUID tells ours from another VM of the same name.
+                    if (defined || (defineSent && IsDefinedThere(destination, guest) == true))
+                    {
+                        BestEffort(() => destination.Connection.UndefineGuest(guest.Name));
+                    }
                     foreach (var path in Enumerable.Reverse(created)) BestEffort(() => destination.Connection.DeleteStorageVolume(path));
                     throw;
                 }
@@ -88,6 +104,19 @@ namespace VmMigration.Execution
             {
                 return Outcome(guest, source, destination, MigrationStatus.Failed, error.ErrorId, clock, 0,
                     $"Cold move of '{guest.Name}' failed; it stays defined on '{source.Name}' with its disks, and what the move made on '{destination.Name}' was removed: {error.Message}");
+            }
+        }
+
+        /// <summary>Whether this VM (by UUID, so not another of the same name) is defined on the host; null when the host does not say.</summary>
+        private static bool? IsDefinedThere(ConnectedHost host, GuestInfo guest)
+        {
+            try
+            {
+                return host.Connection.FindGuest(guest.Uuid) != null;
+            }
+            catch (MigrationException)
+            {
+                return null;
             }
         }
 
