@@ -53,6 +53,21 @@ AfterAll {
 }
 
 Describe 'Invoke-HostEvacuation' {
+    It 'refuses a stale -Plan with PlanIsStale and leaves the host as it was: not in maintenance, nothing moved' {
+        New-MigrationLabVM -HostName lab1 -Name evstale -MemoryMB 32 -WorkingSetMB 4 | Out-Null
+        $plan = Get-MigrationPlan -Goal Evacuate -HostName lab1
+        $plan.Steps.VMName | Should -Contain 'evstale'
+        # The VM goes away after the plan was made (virsh, not the module, removes it).
+        Invoke-Virsh $LabPath lab1 @('destroy', 'evstale') | Out-Null
+        (Invoke-Virsh $LabPath lab1 @('undefine', 'evstale')).ExitCode | Should -Be 0
+
+        { Invoke-HostEvacuation -HostName lab1 -Plan $plan -Force } |
+            Should -Throw -ErrorId 'PlanIsStale,VmMigration.Commands.InvokeHostEvacuationCommand'
+        (Get-MigrationHost -Name lab1).State | Should -Be 'Connected' -Because 'a run that refused to start must not leave the host in maintenance'
+        Test-Path (Join-Path $env:VMMIGRATION_STATE_DIR 'evacuations/lab1.json') | Should -BeFalse
+        foreach ($p in Get-GuestPlacement) { $p.Hosts | Should -Be @('lab1') }
+    }
+
     It 'drains the host: a result per VM, then a summary; the host is in maintenance and the planner avoids it' {
         $output = @(Invoke-HostEvacuation -HostName lab1 -MaxConcurrent 3 -Force)
 
@@ -176,5 +191,105 @@ Invoke-HostEvacuation -HostName lab1 -JournalPath '$journal' -MaxConcurrent 1 -B
         $placement.Count | Should -Be 1
         $placement[0].Host | Should -Not -Be 'lab1'
         $placement[0].State | Should -Be 'shut off'
+    }
+
+    Context '-IncludeStopped with disks, run with -AsJob in an Azure DevOps pipeline' {
+        BeforeAll {
+            # evdisk can move with its disk. evtwin cannot: a VM named evtwin (defined with virsh, without disks) already
+            # exists on lab2 and lab3, so defining it there fails after its disk was copied, and the copy must go again.
+            foreach ($name in 'evdisk', 'evtwin') {
+                New-MigrationLabVM -HostName lab1 -Name $name -MemoryMB 32 -WorkingSetMB 4 -DiskSizeMB 16 | Out-Null
+                Invoke-Virsh $LabPath lab1 @('destroy', $name) | Out-Null
+            }
+            $twin = [xml](Invoke-Virsh $LabPath lab1 @('dumpxml', '--inactive', 'evtwin')).Output
+            foreach ($node in @($twin.domain.SelectNodes('uuid | devices/disk | devices/interface/mac'))) { [void]$node.ParentNode.RemoveChild($node) }
+            $twinPath = Join-Path $TestDrive 'evtwin.xml'
+            $twin.Save($twinPath)
+            foreach ($h in 'lab2', 'lab3') { (Invoke-Virsh $LabPath $h @('define', $twinPath)).ExitCode | Should -Be 0 }
+
+            function Get-DiskHash([string] $Path) {
+                $raw = "/tmp/evac-witness-$PID.raw"
+                & qemu-img convert -U -O raw $Path $raw
+                if ($LASTEXITCODE) { throw "qemu-img could not read $Path" }
+                try { (Get-FileHash -Algorithm SHA256 $raw).Hash } finally { Remove-Item $raw -ErrorAction Ignore }
+            }
+            $script:DiskHash = @{ evdisk = Get-DiskHash "$LabPath/lab1/pool/evdisk.qcow2"; evtwin = Get-DiskHash "$LabPath/lab1/pool/evtwin.qcow2" }
+
+            # The agent's view: a separate pwsh with TF_BUILD set, whose console output (stdout) is what the agent reads.
+            $resultsPath = Join-Path $TestDrive 'cold-results.json'
+            $script = @"
+Import-Module '$env:VMMIGRATION_MODULE'
+`$env:VMMIGRATION_STATE_DIR = '$env:VMMIGRATION_STATE_DIR'
+`$env:TF_BUILD = 'True'
+Start-MigrationLab -HostCount 3 -Path '$LabPath' -WarningAction SilentlyContinue | Out-Null
+`$job = Invoke-HostEvacuation -HostName lab1 -IncludeStopped -Force -AsJob
+`$received = `$job | Wait-Job -Timeout 600 | Receive-Job -ErrorAction SilentlyContinue
+`$received | Where-Object { `$_ -is [VmMigration.MigrationResult] } |
+    Select-Object VMName, Status, ErrorId, RunningOn, TransferredBytes, Message | ConvertTo-Json -AsArray -EnumsAsStrings | Set-Content '$resultsPath'
+"@
+            $scriptPath = Join-Path $TestDrive 'agent.ps1'
+            Set-Content $scriptPath $script
+            $pwshArguments = @('-NoProfile', '-NonInteractive', '-File', $scriptPath)
+            if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { $pwshArguments = @("$PSHOME/pwsh.dll") + $pwshArguments }
+            $stdout = Join-Path $TestDrive 'agent.out'
+            $agent = Start-Process -FilePath ([Environment]::ProcessPath) -ArgumentList $pwshArguments -PassThru -Wait `
+                -RedirectStandardOutput $stdout -RedirectStandardError (Join-Path $TestDrive 'agent.err')
+            $script:AgentExitCode = $agent.ExitCode
+            $script:AgentLines = @(Get-Content $stdout)
+            $script:ColdResults = @(Get-Content $resultsPath -Raw | ConvertFrom-Json)
+            function Get-PoolVolumes([string] $HostName) {
+                Invoke-Virsh $LabPath $HostName @('pool-refresh', 'lab') | Out-Null
+                (Invoke-Virsh $LabPath $HostName @('vol-list', 'lab')).Output -split "`n" | Select-Object -Skip 2 |
+                    ForEach-Object { ($_.Trim() -split '\s+')[0] } | Where-Object { $_ }
+            }
+        }
+
+        It 'moves a shut-off VM with its disk: same content, format and size in the destination''s pool, the original deleted' {
+            $AgentExitCode | Should -Be 0 -Because (Get-Content (Join-Path $TestDrive 'agent.err') -Raw)
+            $moved = $ColdResults | Where-Object VMName -eq 'evdisk'
+            $moved.Status | Should -Be 'Succeeded' -Because $moved.Message
+            $moved.TransferredBytes | Should -BeGreaterOrEqual 8MB
+            $placement = @(Get-VirshPlacement $LabPath @('lab1', 'lab2', 'lab3') 'evdisk')
+            $placement.Count | Should -Be 1
+            $placement[0].Host | Should -Be $moved.RunningOn
+            $placement[0].State | Should -Be 'shut off'
+            $copy = "$LabPath/$($moved.RunningOn)/pool/evdisk.qcow2"
+            (Invoke-Virsh $LabPath $moved.RunningOn @('dumpxml', '--inactive', 'evdisk')).Output | Should -Match ([regex]::Escape($copy))
+            $info = & qemu-img info -U --output=json $copy | ConvertFrom-Json
+            $info.format | Should -Be 'qcow2'
+            $info.'virtual-size' | Should -Be 16MB
+            Get-DiskHash $copy | Should -Be $DiskHash.evdisk
+            Test-Path "$LabPath/lab1/pool/evdisk.qcow2" | Should -BeFalse -Because 'the source volume is deleted once the VM moved'
+            Get-PoolVolumes lab1 | Should -Not -Contain 'evdisk.qcow2'
+            # The moved VM boots on its new host from its copied disk.
+            (Invoke-Virsh $LabPath $moved.RunningOn @('start', 'evdisk')).ExitCode | Should -Be 0
+            Get-VirshDomainState $LabPath $moved.RunningOn 'evdisk' | Should -Be 'running'
+        }
+
+        It 'a cold move that fails after copying leaves the VM and its disk on the source, no copy behind, and the other host''s VM alone' {
+            $failed = $ColdResults | Where-Object VMName -eq 'evtwin'
+            $failed.Status | Should -Be 'Failed'
+            $failed.RunningOn | Should -Be 'lab1'
+            $failed.Message | Should -Match 'evtwin'
+            Get-VirshDomainState $LabPath lab1 'evtwin' | Should -Be 'shut off'
+            Get-DiskHash "$LabPath/lab1/pool/evtwin.qcow2" | Should -Be $DiskHash.evtwin
+            foreach ($h in 'lab2', 'lab3') {
+                Get-PoolVolumes $h | Should -Not -Contain 'evtwin.qcow2' -Because "the copy made on $h must be deleted again"
+                (Invoke-Virsh $LabPath $h @('domuuid', 'evtwin')).Output | Should -Not -Be (Invoke-Virsh $LabPath lab1 @('domuuid', 'evtwin')).Output
+                Get-VirshDomainState $LabPath $h 'evtwin' | Should -Be 'shut off' -Because "the VM named evtwin that $h had before stays"
+            }
+        }
+
+        It 'Receive-Job prints the job''s ##vso progress and a logissue line per failed VM on the console, where the agent reads them' {
+            $progress = @($AgentLines | Where-Object { $_ -like '##vso`[task.setprogress *' })
+            $progress.Count | Should -BeGreaterThan 0
+            $progress | Should -Match '^##vso\[task\.setprogress value=\d+;\]Evacuating lab1$'
+            # The last one says how much of the host was moved: every VM of lab1 has a result, and one of them failed.
+            $moved = @($ColdResults | Where-Object Status -eq 'Succeeded').Count
+            $progress[-1] | Should -Be "##vso[task.setprogress value=$([Math]::Floor(100 * $moved / $ColdResults.Count));]Evacuating lab1"
+            $issues = @($AgentLines | Where-Object { $_ -like '##vso`[task.logissue type=error`]*' })
+            $issues.Count | Should -Be 1
+            $issues[0] | Should -Match '^##vso\[task\.logissue type=error\]evtwin: Failed \('
+        }
     }
 }

@@ -22,7 +22,7 @@ namespace VmMigration.Commands
             PSJobTypeName = "VmMigrationJob";
         }
 
-        public override bool HasMoreData => Output.Count > 0 || Error.Count > 0 || Progress.Count > 0 || Warning.Count > 0;
+        public override bool HasMoreData => Output.Count > 0 || Error.Count > 0 || Progress.Count > 0 || Warning.Count > 0 || Information.Count > 0;
 
         public override string Location => Environment.MachineName;
 

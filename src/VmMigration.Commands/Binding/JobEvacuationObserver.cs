@@ -10,13 +10,15 @@ namespace VmMigration.Commands
         private readonly Job job;
         private readonly int hostActivityId;
         private readonly string hostName;
+        private readonly bool azureDevOps;
         private readonly ConcurrentDictionary<string, int> activityIds = new ConcurrentDictionary<string, int>();
 
-        public JobEvacuationObserver(Job job, int hostActivityId, string hostName)
+        public JobEvacuationObserver(Job job, int hostActivityId, string hostName, bool azureDevOps)
         {
             this.job = job;
             this.hostActivityId = hostActivityId;
             this.hostName = hostName;
+            this.azureDevOps = azureDevOps;
         }
 
         public void MoveProgress(MigrationProgress progress)
@@ -31,12 +33,36 @@ namespace VmMigration.Commands
             if (result.Status == MigrationStatus.Failed || result.Status == MigrationStatus.Aborted)
             {
                 job.Error.Add(EvacuationErrors.ForResult(result));
+                if (azureDevOps)
+                {
+                    WriteHostLine(AzureDevOps.LogError($"{result.VMName}: {result.Status} ({result.ErrorId}) {result.Message}"));
+                }
             }
         }
 
-        public void HostProgress(int done, int total) =>
-            job.Progress.Add(new ProgressRecord(hostActivityId, $"Evacuating {hostName}", $"{done} of {total} VMs moved") { PercentComplete = total == 0 ? 100 : done * 100 / total });
+        public void HostProgress(int done, int total)
+        {
+            var percent = total == 0 ? 100 : done * 100 / total;
+            job.Progress.Add(new ProgressRecord(hostActivityId, $"Evacuating {hostName}", $"{done} of {total} VMs moved") { PercentComplete = percent });
+            if (azureDevOps)
+            {
+                WriteHostLine(AzureDevOps.SetProgress(percent, $"Evacuating {hostName}"));
+            }
+        }
 
         public void Warning(string message) => job.Warning.Add(new WarningRecord(message));
+
+        /// <summary>
+        /// An Azure DevOps agent reads logging commands from the console, and a job has none. The line goes into the job's
+        /// Information stream shaped exactly as Write-Host inside a job writes it (a HostInformationMessage tagged PSHOST),
+        /// so Receive-Job shows it on the receiving session's console, whatever $InformationPreference says and even when
+        /// the output objects are captured or discarded, and the agent sees it there. Output stays typed objects only.
+        /// </summary>
+        private void WriteHostLine(string line)
+        {
+            var record = new InformationRecord(new HostInformationMessage { Message = line }, "Invoke-HostEvacuation");
+            record.Tags.Add("PSHOST");
+            job.Information.Add(record);
+        }
     }
 }

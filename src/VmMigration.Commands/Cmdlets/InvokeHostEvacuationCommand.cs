@@ -75,7 +75,7 @@ namespace VmMigration.Commands
         [Parameter]
         public SwitchParameter StopOnError { get; set; }
 
-        /// <summary>Move shut-off VMs too, cold: their definitions move to the host with the most memory left.</summary>
+        /// <summary>Move shut-off VMs too, cold, with their disks, to the host with the most memory left.</summary>
         [Parameter]
         public SwitchParameter IncludeStopped { get; set; }
 
@@ -111,13 +111,14 @@ namespace VmMigration.Commands
             }
 
             var evacuation = new HostEvacuation(Registry, Inventory, MaintenanceStore.Default, options);
+            var azureDevOps = AzureDevOps.IsPresent;
             if (AsJob)
             {
                 var job = new EngineJob(MyInvocation.Line, $"Evacuate {host.Name}", (j, token) =>
                 {
                     try
                     {
-                        j.Output.Add(PSObject.AsPSObject(evacuation.Run(new JobEvacuationObserver(j, HostActivityId, host.Name), token)));
+                        j.Output.Add(PSObject.AsPSObject(evacuation.Run(new JobEvacuationObserver(j, HostActivityId, host.Name, azureDevOps), token)));
                     }
                     catch (MigrationException error)
                     {
@@ -131,7 +132,7 @@ namespace VmMigration.Commands
             }
 
             var pump = new PipelinePump();
-            var pipelineObserver = new PipelineEvacuationObserver(pump, HostActivityId, host.Name, AzureDevOps.IsPresent);
+            var pipelineObserver = new PipelineEvacuationObserver(pump, HostActivityId, host.Name, azureDevOps);
             EvacuationSummary summary;
             try
             {

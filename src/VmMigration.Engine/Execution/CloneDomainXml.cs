@@ -17,7 +17,7 @@ namespace VmMigration.Execution
         /// <summary>The file-backed disks (device "disk") of a definition, in document order.</summary>
         public static IReadOnlyList<GuestDisk> FileDisks(string domainXml)
         {
-            return Disks(Parse(domainXml))
+            return DomainDiskFiles.Elements(Parse(domainXml))
                 .Select(d => new GuestDisk(
                     (string?)d.Element("target")?.Attribute("dev") ?? "",
                     (string?)d.Element("source")?.Attribute("file") ?? "",
@@ -51,14 +51,9 @@ namespace VmMigration.Execution
             domain.Attribute("id")?.Remove();
 
             var sourceLineage = CloneLineage.FromElement(domain.Element("metadata")?.Element(CloneLineage.ElementName));
-            foreach (var disk in Disks(domain))
+            foreach (var disk in DomainDiskFiles.Elements(domain))
             {
-                var source = disk.Element("source");
-                var file = (string?)source?.Attribute("file");
-                if (file == null || !diskFiles.TryGetValue(file, out var newFile)) continue;
-                source!.SetAttributeValue("file", newFile);
-                // The chain below the old file is not the new file's chain; libvirt probes the new one.
-                disk.Elements("backingStore").Remove();
+                if (!DomainDiskFiles.Repoint(disk, diskFiles)) continue;
                 if (diskFormat != null) disk.Element("driver")?.SetAttributeValue("type", diskFormat);
                 var target = (string?)disk.Element("target")?.Attribute("dev") ?? "";
                 // Read-only only to protect the source's linked clones: the copy is a disk of its own.
@@ -114,7 +109,7 @@ namespace VmMigration.Execution
             var lineage = CloneLineage.FromElement(domain.Element("metadata")?.Element(CloneLineage.ElementName));
             var targets = new HashSet<string>(diskTargets);
             var newlyProtected = new List<string>();
-            foreach (var disk in Disks(domain))
+            foreach (var disk in DomainDiskFiles.Elements(domain))
             {
                 var target = (string?)disk.Element("target")?.Attribute("dev") ?? "";
                 if (!targets.Contains(target) || disk.Element("readonly") != null) continue;
@@ -129,11 +124,6 @@ namespace VmMigration.Execution
             metadata.Add(lineage.ToElement());
             return domain.ToString();
         }
-
-        private static IEnumerable<XElement> Disks(XElement domain) =>
-            (domain.Element("devices")?.Elements("disk") ?? Enumerable.Empty<XElement>())
-                .Where(d => ((string?)d.Attribute("device") ?? "disk") == "disk" && ((string?)d.Attribute("type") ?? "file") == "file"
-                            && d.Element("source")?.Attribute("file") != null);
 
         private static void SetChild(XElement domain, string name, string? value, bool first = false, string? after = null)
         {

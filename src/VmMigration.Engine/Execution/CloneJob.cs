@@ -162,12 +162,10 @@ namespace VmMigration.Execution
                     }
                     else
                     {
-                        made = destination.Connection.CreateStorageVolume(pool!.Name, StorageVolumeXml.StreamTarget(volumeName, volume.PhysicalBytes));
-                        created.Add(made.Path);
-                        using var reader = sourceHost.Connection.OpenVolumeReader(volume.Path);
-                        using var writer = destination.Connection.OpenVolumeWriter(made.Path);
                         long total = volume.AllocationBytes;
-                        outcome.CopiedBytes += VolumeStreamCopy.Copy(reader, writer, cancellationToken, done => Report($"Copying disk {disk.Target}", done, total));
+                        made = CrossHostVolumeCopy.Copy(sourceHost.Connection, volume, destination.Connection, pool!.Name, volumeName, created, cancellationToken,
+                            done => Report($"Copying disk {disk.Target}", done, total), out var dataBytes);
+                        outcome.CopiedBytes += dataBytes;
                     }
                     diskFiles[disk.Path] = made.Path;
                 }

@@ -1,7 +1,8 @@
 using System;
+using System.Collections.Generic;
+using System.Diagnostics;
 using System.Linq;
 using System.Threading;
-using System.Xml.Linq;
 using VmMigration.Errors;
 using VmMigration.Providers;
 using VmMigration.Session;
@@ -9,9 +10,11 @@ using VmMigration.Session;
 namespace VmMigration.Execution
 {
     /// <summary>
-    /// Moves a shut-off VM by moving its definition: define it on the destination, then remove it from the source. A VM
-    /// with disks is refused (its disk files live on the source; Copy-VMClone -Destination copies them). If removing the
-    /// source definition fails, the new one is removed again, so the VM is never defined on two hosts.
+    /// Moves a shut-off VM with its disks. Each disk volume is copied into the destination's pool of the same name (same
+    /// volume name, byte for byte, so the same format and size), the VM is defined on the destination on those copies and
+    /// undefined on the source, and only then are the source volumes deleted. Until the definition has left the source,
+    /// any failure deletes what the move made on the destination: the VM is never defined on two hosts and never loses
+    /// its disks. Disks that cannot move that way (see <see cref="ColdMoveDisks"/>) are refused with ColdMoveNeedsStorage.
     /// </summary>
     public static class ColdMove
     {
@@ -19,40 +22,122 @@ namespace VmMigration.Execution
 
         public static MigrationResult Run(ConnectedHost source, ConnectedHost destination, GuestInfo guest, TimeSpan callTimeout, CancellationToken cancellationToken)
         {
-            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var clock = Stopwatch.StartNew();
+            T Ask<T>(ConnectedHost host, string what, Func<T> call, CancellationToken token) => TimeLimit.Run(call, callTimeout, host.Name, what, token);
+            long copiedBytes = 0;
             try
             {
-                var xml = TimeLimit.Run(() => source.Connection.GetGuestDefinitionXml(guest.Name), callTimeout, source.Name, $"the definition of '{guest.Name}'", cancellationToken);
-                var disks = XDocument.Parse(xml).Root?.Element("devices")?.Elements("disk").Where(d => d.Element("source") != null).ToList();
-                if (disks != null && disks.Count > 0)
+                var xml = Ask(source, $"the definition of '{guest.Name}'", () => source.Connection.GetGuestDefinitionXml(guest.Name), cancellationToken);
+                var disks = ColdMoveDisks.Check(source, destination, guest, xml, callTimeout, cancellationToken);
+                if (disks.Refusal != null)
                 {
-                    return Outcome(guest, source, destination, MigrationStatus.Skipped, ColdMoveNeedsStorage, clock,
-                        $"VM '{guest.Name}' is shut off and has {disks.Count} disk(s) on '{source.Name}'; a cold move moves definitions only. Copy it with Copy-VMClone -Destination, or start it so it can move live.");
+                    return Outcome(guest, source, destination, MigrationStatus.Skipped, ColdMoveNeedsStorage, clock, 0,
+                        $"VM '{guest.Name}' is shut off and cannot move cold to '{destination.Name}' with its disks: {disks.Refusal} It stays on '{source.Name}'.");
                 }
-                TimeLimit.Run(() => destination.Connection.DefineGuest(xml), callTimeout, destination.Name, $"the definition of '{guest.Name}'", cancellationToken);
+
+                var created = new List<string>();
+                var defineSent = false;
+                var defined = false;
                 try
                 {
-                    TimeLimit.Run(() => { source.Connection.UndefineGuest(guest.Name); return true; }, callTimeout, source.Name, $"the removal of '{guest.Name}'", cancellationToken);
+                    var copies = new Dictionary<string, string>(StringComparer.Ordinal);
+                    foreach (var disk in disks.Disks)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        var copy = CrossHostVolumeCopy.Copy(source.Connection, disk.Volume, destination.Connection, disk.Volume.PoolName, disk.Volume.Name,
+                            created, cancellationToken, null, out var dataBytes);
+                        copiedBytes += dataBytes;
+                        copies[disk.Disk.Path] = copy.Path;
+                    }
+                    var movedXml = DomainDiskFiles.Repoint(xml, copies);
+                    // From here on a stop request is not honoured: a call that completed but was reported cancelled would
+                    // leave the VM defined on both hosts (define) or on neither (undefine).
+                    cancellationToken.ThrowIfCancellationRequested();
+                    defineSent = true;
+                    Ask(destination, $"the definition of '{guest.Name}'", () => destination.Connection.DefineGuest(movedXml), CancellationToken.None);
+                    defined = true;
+                    try
+                    {
+                        Ask(source, $"the removal of '{guest.Name}'", () => { source.Connection.UndefineGuest(guest.Name); return true; }, CancellationToken.None);
+                    }
+                    catch (MigrationException) when (IsDefinedThere(source, guest) == false)
+                    {
+                        // The removal timed out but happened: the VM is on the destination only, as intended.
+                    }
                 }
-                catch (MigrationException)
+                catch
                 {
-                    destination.Connection.UndefineGuest(guest.Name);
+                    // The definition has not left the source, whose disks are untouched: take back all this move made. A define
+                    // that timed out may still have happened; the VM's UUID tells ours from another VM of the same name.
+                    if (defined || (defineSent && IsDefinedThere(destination, guest) == true))
+                    {
+                        BestEffort(() => destination.Connection.UndefineGuest(guest.Name));
+                    }
+                    foreach (var path in Enumerable.Reverse(created)) BestEffort(() => destination.Connection.DeleteStorageVolume(path));
                     throw;
                 }
-                return Outcome(guest, source, destination, MigrationStatus.Succeeded, null, clock,
-                    $"VM '{guest.Name}' is shut off: its definition moved from '{source.Name}' to '{destination.Name}' (cold move).");
+
+                // The VM is defined on the destination only, on its copies: now the originals may go (whatever the token says).
+                var kept = new List<string>();
+                foreach (var disk in disks.Disks)
+                {
+                    try
+                    {
+                        Ask(source, $"the deletion of '{disk.Volume.Path}'", () => { source.Connection.DeleteStorageVolume(disk.Volume.Path); return true; }, CancellationToken.None);
+                    }
+                    catch (MigrationException)
+                    {
+                        kept.Add(disk.Volume.Path);
+                    }
+                }
+                var carried = disks.Disks.Count == 0 ? "its definition" : $"its definition and {disks.Disks.Count} disk(s) ({copiedBytes / 1048576.0:0.#} MiB of data)";
+                var leftOver = kept.Count == 0 ? "" : $" The source volume(s) {string.Join(", ", kept.Select(p => $"'{p}'"))} could not be deleted from '{source.Name}' and are no longer used: delete them by hand.";
+                return Outcome(guest, source, destination, MigrationStatus.Succeeded, null, clock, copiedBytes,
+                    $"VM '{guest.Name}' is shut off: {carried} moved from '{source.Name}' to '{destination.Name}' (cold move).{leftOver}");
+            }
+            catch (OperationCanceledException)
+            {
+                return Outcome(guest, source, destination, MigrationStatus.Aborted, ErrorIds.MigrationAborted, clock, 0,
+                    $"The cold move of '{guest.Name}' was stopped before it finished; it stays defined on '{source.Name}' with its disks, and the copies made on '{destination.Name}' were deleted.");
             }
             catch (MigrationException error)
             {
-                return Outcome(guest, source, destination, MigrationStatus.Failed, error.ErrorId, clock, $"Cold move of '{guest.Name}' failed; it stays defined on '{source.Name}': {error.Message}");
+                return Outcome(guest, source, destination, MigrationStatus.Failed, error.ErrorId, clock, 0,
+                    $"Cold move of '{guest.Name}' failed; it stays defined on '{source.Name}' with its disks, and what the move made on '{destination.Name}' was removed: {error.Message}");
             }
         }
 
-        private static MigrationResult Outcome(GuestInfo guest, ConnectedHost source, ConnectedHost destination, MigrationStatus status, string? errorId, System.Diagnostics.Stopwatch clock, string message)
+        /// <summary>Whether this VM (by UUID, so not another of the same name) is defined on the host; null when the host does not say.</summary>
+        private static bool? IsDefinedThere(ConnectedHost host, GuestInfo guest)
+        {
+            try
+            {
+                return host.Connection.FindGuest(guest.Uuid) != null;
+            }
+            catch (MigrationException)
+            {
+                return null;
+            }
+        }
+
+        private static void BestEffort(Action step)
+        {
+            try
+            {
+                step();
+            }
+            catch (MigrationException)
+            {
+                // Clean-up goes on with the next step; the result reports the failure that started it.
+            }
+        }
+
+        private static MigrationResult Outcome(GuestInfo guest, ConnectedHost source, ConnectedHost destination, MigrationStatus status, string? errorId, Stopwatch clock, long transferredBytes, string message)
         {
             var result = UnmovedResult.Create(guest.Name, source.Name, destination.Name, status == MigrationStatus.Succeeded ? destination.Name : source.Name, status, errorId, message);
             result.Phase = status == MigrationStatus.Succeeded ? MigrationPhase.Completed : MigrationPhase.Prepare;
             result.DurationMs = clock.ElapsedMilliseconds;
+            result.TransferredBytes = transferredBytes;
             return result;
         }
     }

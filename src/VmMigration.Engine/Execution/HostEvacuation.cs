@@ -30,6 +30,7 @@ namespace VmMigration.Execution
         private readonly HashSet<string> reported = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         private readonly List<MigrationResult> results = new List<MigrationResult>();
         private int totalVMs;
+        private int movesStarted;
 
         public HostEvacuation(HostRegistry registry, Inventory inventory, MaintenanceStore maintenance, EvacuationOptions options)
         {
@@ -44,16 +45,43 @@ namespace VmMigration.Execution
             var start = DateTime.UtcNow;
             var host = registry.Resolve(options.HostName);
             var facts = TimeLimit.Run(() => host.Connection.GetHostFacts(), registry.CallTimeout, host.Name, "its host facts", cancellationToken);
+            // A given plan is checked before anything changes: a stale one is refused with the host as it was, not in
+            // maintenance and without a journal. The check ignores the host's own mark (it is a source, never a destination).
+            var givenPlan = options.Plan == null ? null
+                : PlanExecution.Validate(options.Plan, inventory, registry.Hosts, RulesFor(host), replan: false, cancellationToken);
             // -Resume insists on a journal to continue; a plain re-run continues the same journal too, so it is idempotent.
             var journal = options.Resume ? EvacuationJournal.Load(options.JournalPath) : EvacuationJournal.OpenOrCreate(options.JournalPath, host.Name, facts.HostUuid);
+            var markedByThisRun = maintenance.Find(facts.HostUuid, host.Name) == null;
             maintenance.Enter(facts.HostUuid, host.Name, "evacuation", journal.Path);
+            try
+            {
+                return Drain(host, journal, givenPlan, start, observer, cancellationToken);
+            }
+            catch when (markedByThisRun && movesStarted == 0)
+            {
+                // The run refused to start (nothing was moved): the host goes back to how it was. A mark that existed
+                // before the run, or one under which something moved, stays.
+                try
+                {
+                    maintenance.Leave(facts.HostUuid, host.Name);
+                }
+                catch (MigrationException)
+                {
+                    // The reason the run did not start matters more than a mark that could not be cleared.
+                }
+                throw;
+            }
+        }
+
+        private EvacuationSummary Drain(ConnectedHost host, EvacuationJournal journal, MigrationPlan? givenPlan, DateTime start, IEvacuationObserver observer, CancellationToken cancellationToken)
+        {
             SettleInterruptedMoves(journal, observer, cancellationToken);
 
             double predicted = 0;
             var stopped = false;
             for (var round = 0; round <= registry.Hosts.Count && !stopped && !cancellationToken.IsCancellationRequested; round++)
             {
-                var remaining = PlanRemaining(host, journal, observer, round == 0 ? options.Plan : null, cancellationToken, out var roundPrediction);
+                var remaining = PlanRemaining(host, journal, observer, round == 0 ? givenPlan : null, cancellationToken, out var roundPrediction);
                 if (round == 0)
                 {
                     predicted = roundPrediction;
@@ -105,6 +133,7 @@ namespace VmMigration.Execution
                 var target = options.IncludeStopped ? ColdMoveTarget(host, live) : null;
                 if (target != null)
                 {
+                    Interlocked.Increment(ref movesStarted);
                     var moved = ColdMove.Run(host, target, guest, registry.CallTimeout, cancellationToken);
                     Report(observer, journal, moved, guest.Uuid, moved.Status == MigrationStatus.Succeeded ? EvacuationStepState.Succeeded
                         : moved.Status == MigrationStatus.Failed ? EvacuationStepState.Failed : EvacuationStepState.NotStarted);
@@ -114,11 +143,8 @@ namespace VmMigration.Execution
                     $"VM '{guest.Name}' is {guest.State}; live migration moves running VMs only, so it stays defined on '{host.Name}'. -IncludeStopped moves it cold."), guest.Uuid, EvacuationStepState.NotStarted);
             }
 
-            var rules = (options.Rules ?? new ClusterRules()).Clone();
-            rules.MaintenanceHosts.AddRange(failedDestinations.Concat(maintenance.List().Select(m => m.HostName)).Where(n => !string.Equals(n, host.Name, StringComparison.OrdinalIgnoreCase)).Distinct());
-            var plan = given != null
-                ? PlanExecution.Validate(given, inventory, registry.Hosts, rules, replan: false, cancellationToken)
-                : MigrationPlanner.Plan(live, rules, new PlanningOptions
+            // A given plan was validated when the run began; later rounds (after a destination failed) plan anew.
+            var plan = given ?? MigrationPlanner.Plan(live, RulesFor(host), new PlanningOptions
                 {
                     Goal = PlanGoal.Evacuate,
                     HostNames = new List<string> { host.Name },
@@ -154,6 +180,14 @@ namespace VmMigration.Execution
             MeasureDirtyRates(host, steps, cancellationToken);
             // Longest first: with moves sharing the link, starting the long ones early finishes the whole drain soonest.
             return steps.OrderByDescending(s => s.PredictedSec(options)).ThenBy(s => s.Step.Order).ToList();
+        }
+
+        /// <summary>The user's rules, with every host in maintenance or failed during this run (but the evacuated one) barred as a destination.</summary>
+        private ClusterRules RulesFor(ConnectedHost host)
+        {
+            var rules = (options.Rules ?? new ClusterRules()).Clone();
+            rules.MaintenanceHosts.AddRange(failedDestinations.Concat(maintenance.List().Select(m => m.HostName)).Where(n => !string.Equals(n, host.Name, StringComparison.OrdinalIgnoreCase)).Distinct());
+            return rules;
         }
 
         /// <summary>The destination for a cold move: a connected host in service with the most memory left.</summary>
@@ -207,6 +241,7 @@ namespace VmMigration.Execution
                         timeout = left < timeout ? left : timeout;
                     }
                     governor.Started(move);
+                    Interlocked.Increment(ref movesStarted);
                     Rebalance(governor, running.Values.Select(r => (r.Source, r.Move)));
                     journal.Record(step.Entry.With(EvacuationStepState.InFlight));
                     var source = registry.Resolve(step.Step.Source);

@@ -1,4 +1,6 @@
 using System;
+using System.Linq;
+using VmMigration.Errors;
 using VmMigration.Execution;
 using VmMigration.Providers;
 using VmMigration.Session;
@@ -9,6 +11,8 @@ namespace VmMigration.Tests.Execution
 {
     public class ColdMoveTests
     {
+        private const long MiB = 1L << 20;
+        private const string SourceDisk = "/pools/lab/cold1.qcow2";
         private readonly FakeCluster cluster = new FakeCluster();
         private readonly FakeHost sourceHost;
         private readonly FakeHost destinationHost;
@@ -21,13 +25,35 @@ namespace VmMigration.Tests.Execution
             destinationHost = cluster.AddHost("fake://b", "b");
             source = new ConnectedHost("a", "fake://a", "Fake", sourceHost, null);
             destination = new ConnectedHost("b", "fake://b", "Fake", destinationHost, null);
+            sourceHost.AddPool("lab", 1024 * MiB);
+            // The destination's pool of the same name lives in another directory, as on real hosts.
+            destinationHost.AddPool("lab", 1024 * MiB).TargetPath = "/srv/b/lab";
         }
 
-        private GuestInfo StoppedGuest(string devices)
+        private GuestInfo StoppedGuest(string devices, string name = "cold1", string metadata = "")
         {
-            var guest = sourceHost.AddGuest("cold1", VMState.ShutOff);
-            sourceHost.DefinitionXml["cold1"] = $"<domain type='qemu'><name>cold1</name><uuid>{guest.Uuid}</uuid><devices>{devices}</devices></domain>";
+            var guest = sourceHost.AddGuest(name, VMState.ShutOff);
+            sourceHost.DefinitionXml[name] = $"<domain type='qemu'><name>{name}</name><uuid>{guest.Uuid}</uuid>{metadata}<devices>{devices}</devices></domain>";
             return guest;
+        }
+
+        private static string FileDisk(string path, string target = "vda") =>
+            $"<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='{path}'/><target dev='{target}' bus='virtio'/></disk>";
+
+        private GuestInfo StoppedGuestWithDisk()
+        {
+            sourceHost.AddVolume("lab", "cold1.qcow2", 64 * MiB, 20 * MiB);
+            return StoppedGuest(FileDisk(SourceDisk));
+        }
+
+        private MigrationResult Move(GuestInfo guest) => ColdMove.Run(source, destination, guest, TimeSpan.FromSeconds(5), default);
+
+        private void AssertLeftOnSourceWithItsDisk()
+        {
+            Assert.NotNull(sourceHost.FindGuest("cold1"));
+            Assert.Null(destinationHost.FindGuest("cold1"));
+            Assert.True(sourceHost.Volumes.ContainsKey(SourceDisk), "the source volume must survive");
+            Assert.DoesNotContain(destinationHost.Volumes.Keys, p => p.StartsWith("/srv/b/lab/", StringComparison.Ordinal));
         }
 
         [Fact]
@@ -35,7 +61,7 @@ namespace VmMigration.Tests.Execution
         {
             var guest = StoppedGuest("<serial type='pty'/>");
 
-            var result = ColdMove.Run(source, destination, guest, TimeSpan.FromSeconds(5), default);
+            var result = Move(guest);
 
             Assert.Equal(MigrationStatus.Succeeded, result.Status);
             Assert.Equal("b", result.RunningOn);
@@ -44,16 +70,138 @@ namespace VmMigration.Tests.Execution
         }
 
         [Fact]
-        public void A_stopped_vm_with_local_disks_is_refused_and_left_where_it_is()
+        public void A_stopped_vm_with_a_pool_disk_moves_with_its_disk_into_the_destination_pool_of_the_same_name()
         {
-            var guest = StoppedGuest("<disk type='file' device='disk'><source file='/pool/cold1.qcow2'/><target dev='vda'/></disk>");
+            var guest = StoppedGuestWithDisk();
 
-            var result = ColdMove.Run(source, destination, guest, TimeSpan.FromSeconds(5), default);
+            var result = Move(guest);
+
+            Assert.Equal(MigrationStatus.Succeeded, result.Status);
+            Assert.Equal("b", result.RunningOn);
+            Assert.Null(sourceHost.FindGuest("cold1"));
+            Assert.Equal(guest.Uuid, destinationHost.FindGuest("cold1")!.Uuid);
+            var copy = destinationHost.Volumes["/srv/b/lab/cold1.qcow2"];
+            Assert.Equal("lab", copy.PoolName);
+            Assert.Equal(20 * MiB, copy.AllocationBytes);
+            Assert.Equal(20 * MiB, result.TransferredBytes);
+            Assert.Contains("file=\"/srv/b/lab/cold1.qcow2\"", destinationHost.DefinitionXml["cold1"]);
+            Assert.DoesNotContain(SourceDisk, destinationHost.DefinitionXml["cold1"]);
+            Assert.False(sourceHost.Volumes.ContainsKey(SourceDisk), "the source volume is deleted once the VM moved");
+        }
+
+        [Fact]
+        public void The_source_volume_is_deleted_only_after_the_definition_left_the_source()
+        {
+            var guest = StoppedGuestWithDisk();
+
+            Move(guest);
+
+            var undefine = sourceHost.Calls.IndexOf("Undefine cold1");
+            var delete = sourceHost.Calls.IndexOf("DeleteVolume " + SourceDisk);
+            Assert.True(undefine >= 0 && delete > undefine, string.Join(" | ", sourceHost.Calls));
+            Assert.True(destinationHost.Calls.IndexOf("Define cold1") > destinationHost.Calls.IndexOf("Write /srv/b/lab/cold1.qcow2"));
+        }
+
+        [Theory]
+        [InlineData("Write")]
+        [InlineData("Define")]
+        public void A_failure_before_the_definition_moved_deletes_the_copies_and_leaves_the_vm_on_its_source(string failingCall)
+        {
+            var guest = StoppedGuestWithDisk();
+            destinationHost.FailOn = failingCall;
+
+            var result = Move(guest);
+
+            Assert.Equal(MigrationStatus.Failed, result.Status);
+            Assert.Equal(ErrorIds.LibvirtError, result.ErrorId);
+            Assert.Equal("a", result.RunningOn);
+            Assert.Contains("DeleteVolume /srv/b/lab/cold1.qcow2", destinationHost.Calls);
+            AssertLeftOnSourceWithItsDisk();
+        }
+
+        [Fact]
+        public void A_disk_in_no_storage_pool_is_refused_and_left_where_it_is()
+        {
+            var guest = StoppedGuest(FileDisk("/elsewhere/cold1.qcow2"));
+
+            var result = Move(guest);
 
             Assert.Equal(MigrationStatus.Skipped, result.Status);
             Assert.Equal(ColdMove.ColdMoveNeedsStorage, result.ErrorId);
+            Assert.Contains("in no storage pool of 'a'", result.Message);
             Assert.NotNull(sourceHost.FindGuest("cold1"));
             Assert.Null(destinationHost.FindGuest("cold1"));
+        }
+
+        [Theory]
+        [InlineData("no-pool", "'b' has no pool of that name")]
+        [InlineData("no-space", "has 8 MiB free and the disks need 20 MiB")]
+        [InlineData("backing-chain", "is an overlay of '/pools/lab/base.qcow2'")]
+        [InlineData("protected-parent", "is the parent of linked clones")]
+        [InlineData("clone-parent", "is the parent of the linked clone 'child1'")]
+        [InlineData("overlay-of-it", "is the backing file of '/pools/lab/child1.qcow2' of VM 'child1'")]
+        [InlineData("shared", "is also a disk of VM 'other1'")]
+        [InlineData("name-taken", "already has a volume 'cold1.qcow2' in pool 'lab'")]
+        [InlineData("cdrom", "disk hdc is a cdrom of type 'file'")]
+        public void Disks_that_cannot_move_are_refused_with_the_reason_and_nothing_changes(string situation, string reason)
+        {
+            var devices = FileDisk(SourceDisk);
+            var metadata = "";
+            switch (situation)
+            {
+                case "no-pool":
+                    destinationHost.Pools.TryRemove("lab", out _);
+                    break;
+                case "no-space":
+                    destinationHost.Pools["lab"].AvailableBytes = 8 * MiB;
+                    break;
+                case "backing-chain":
+                    sourceHost.AddVolume("lab", "base.qcow2", 64 * MiB, 10 * MiB);
+                    sourceHost.AddVolume("lab", "cold1.qcow2", 64 * MiB, 1 * MiB, backingPath: "/pools/lab/base.qcow2");
+                    break;
+                case "protected-parent":
+                    metadata = $"<metadata>{new CloneLineage { ProtectedDisks = new[] { "vda" } }.ToElement()}</metadata>";
+                    break;
+                case "name-taken":
+                    destinationHost.AddVolume("lab", "cold1.qcow2", 64 * MiB, 5 * MiB);
+                    break;
+                case "cdrom":
+                    devices += "<disk type='file' device='cdrom'><source file='/isos/install.iso'/><target dev='hdc' bus='ide'/><readonly/></disk>";
+                    break;
+            }
+            if (!sourceHost.Volumes.ContainsKey(SourceDisk))
+            {
+                sourceHost.AddVolume("lab", "cold1.qcow2", 64 * MiB, 20 * MiB);
+            }
+            var guest = StoppedGuest(devices, metadata: metadata);
+            switch (situation)
+            {
+                case "clone-parent":
+                    sourceHost.AddVolume("lab", "child1.qcow2", 64 * MiB, 1 * MiB);
+                    StoppedGuest(FileDisk("/pools/lab/child1.qcow2"), "child1",
+                        $"<metadata>{new CloneLineage { ParentName = "cold1", ParentUuid = guest.Uuid }.ToElement()}</metadata>");
+                    break;
+                case "overlay-of-it":
+                    sourceHost.AddVolume("lab", "child1.qcow2", 64 * MiB, 1 * MiB, backingPath: SourceDisk);
+                    StoppedGuest(FileDisk("/pools/lab/child1.qcow2"), "child1");
+                    break;
+                case "shared":
+                    StoppedGuest(FileDisk(SourceDisk, "vdb"), "other1");
+                    break;
+            }
+            var destinationVolumesBefore = destinationHost.Volumes.Keys.OrderBy(k => k).ToList();
+
+            var result = Move(guest);
+
+            Assert.Equal(MigrationStatus.Skipped, result.Status);
+            Assert.Equal(ColdMove.ColdMoveNeedsStorage, result.ErrorId);
+            Assert.Contains(reason, result.Message);
+            Assert.Contains("It stays on 'a'", result.Message);
+            Assert.Equal("a", result.RunningOn);
+            Assert.NotNull(sourceHost.FindGuest("cold1"));
+            Assert.Null(destinationHost.FindGuest("cold1"));
+            Assert.True(sourceHost.Volumes.ContainsKey(SourceDisk));
+            Assert.Equal(destinationVolumesBefore, destinationHost.Volumes.Keys.OrderBy(k => k).ToList());
         }
     }
 }

@@ -1,0 +1,17 @@
+using VmMigration.Providers;
+
+namespace VmMigration.Execution
+{
+    /// <summary>One disk a cold move carries: the disk in the definition and the source volume behind it.</summary>
+    public sealed class ColdMoveDisk
+    {
+        public ColdMoveDisk(GuestDisk disk, StorageVolumeInfo volume)
+        {
+            Disk = disk;
+            Volume = volume;
+        }
+
+        public GuestDisk Disk { get; }
+        public StorageVolumeInfo Volume { get; }
+    }
+}

@@ -1,0 +1,157 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using System.Xml.Linq;
+using VmMigration.Errors;
+using VmMigration.Providers;
+using VmMigration.Session;
+
+namespace VmMigration.Execution
+{
+    /// <summary>
+    /// Whether the disks of a shut-off VM can move with it, and which volumes they are. Each must be a volume of a storage
+    /// pool on the source that stands alone (no backing chain), that no other VM uses or reads through (a linked clone's
+    /// parent), and for which the destination has an active pool of the same name with room and no volume of that name.
+    /// Anything else cannot move without breaking a VM or overwriting a volume, and is refused with the reason.
+    /// </summary>
+    public sealed class ColdMoveDisks
+    {
+        private ColdMoveDisks(IReadOnlyList<ColdMoveDisk> disks, string? refusal)
+        {
+            Disks = disks;
+            Refusal = refusal;
+        }
+
+        /// <summary>The disks to copy, in definition order; empty when refused or when the VM has none.</summary>
+        public IReadOnlyList<ColdMoveDisk> Disks { get; }
+
+        /// <summary>Why the disks cannot move (a sentence naming the disk and the reason); null when they can.</summary>
+        public string? Refusal { get; }
+
+        public static ColdMoveDisks Check(ConnectedHost source, ConnectedHost destination, GuestInfo guest, string domainXml, TimeSpan callTimeout, CancellationToken cancellationToken)
+        {
+            var calls = new HostCalls(callTimeout, cancellationToken);
+
+            var domain = XElement.Parse(domainXml);
+            var fileDiskElements = DomainDiskFiles.Elements(domain).ToList();
+            var other = (domain.Element("devices")?.Elements("disk") ?? Enumerable.Empty<XElement>())
+                .FirstOrDefault(d => d.Element("source") != null && !fileDiskElements.Contains(d));
+            if (other != null)
+            {
+                return Refuse($"disk {Target(other)} is a {(string?)other.Attribute("device") ?? "disk"} of type '{(string?)other.Attribute("type") ?? "file"}', and only file disks that are volumes of a storage pool can be copied.");
+            }
+
+            var lineage = CloneDomainXml.Lineage(domainXml);
+            if (lineage.ProtectedDisks.Count > 0)
+            {
+                return Refuse($"it is the parent of linked clones (disks {string.Join(", ", lineage.ProtectedDisks)} are read-only because clones on '{source.Name}' read through to them); moving them would break those clones.");
+            }
+
+            var disks = new List<ColdMoveDisk>();
+            foreach (var disk in CloneDomainXml.FileDisks(domainXml))
+            {
+                var volume = calls.Ask(source, $"the volume of '{disk.Path}'", () => source.Connection.FindStorageVolume(disk.Path));
+                if (volume == null)
+                {
+                    return Refuse($"disk {disk.Target} ('{disk.Path}') is in no storage pool of '{source.Name}', so libvirt cannot copy it. Put it in a pool (a dir pool on its directory) first.");
+                }
+                if (volume.BackingPath != null)
+                {
+                    return Refuse($"disk {disk.Target} ('{disk.Path}') is an overlay of '{volume.BackingPath}' (a backing chain, as a linked clone has), which '{destination.Name}' does not have. Make a full clone with Copy-VMClone first, which flattens the chain.");
+                }
+                disks.Add(new ColdMoveDisk(disk, volume));
+            }
+            if (disks.Count == 0)
+            {
+                return new ColdMoveDisks(disks, null);
+            }
+
+            var sharing = FindSharing(source, guest, disks, calls);
+            if (sharing != null)
+            {
+                return Refuse(sharing);
+            }
+
+            foreach (var byPool in disks.GroupBy(d => d.Volume.PoolName, StringComparer.Ordinal))
+            {
+                var pool = calls.Ask(destination, $"its storage pool '{byPool.Key}'", () => destination.Connection.FindStoragePool(byPool.Key));
+                if (pool == null || !pool.Active)
+                {
+                    return Refuse($"disk {byPool.First().Disk.Target} is a volume of storage pool '{byPool.Key}', and '{destination.Name}' has no {(pool == null ? "" : "active ")}pool of that name to copy it into.");
+                }
+                foreach (var disk in byPool.Where(_ => pool.TargetPath.Length > 0))
+                {
+                    var path = pool.TargetPath.TrimEnd('/') + "/" + disk.Volume.Name;
+                    if (calls.Ask(destination, $"the volume '{path}'", () => destination.Connection.FindStorageVolume(path)) != null)
+                    {
+                        return Refuse($"'{destination.Name}' already has a volume '{disk.Volume.Name}' in pool '{pool.Name}' ('{path}'), and a cold move never overwrites a volume. Remove or rename that volume, or start the VM so it can move live.");
+                    }
+                }
+                long needed = byPool.Sum(d => d.Volume.AllocationBytes);
+                if (needed > pool.AvailableBytes)
+                {
+                    return Refuse(string.Format(CultureInfo.InvariantCulture, "storage pool '{0}' on '{1}' has {2:N0} MiB free and the disks need {3:N0} MiB.",
+                        pool.Name, destination.Name, pool.AvailableBytes >> 20, (needed + (1 << 20) - 1) >> 20));
+                }
+            }
+            return new ColdMoveDisks(disks, null);
+        }
+
+        /// <summary>Another VM of the source that uses one of these volumes, or whose disk reads through to one (a linked clone); null when none.</summary>
+        private static string? FindSharing(ConnectedHost source, GuestInfo guest, IReadOnlyList<ColdMoveDisk> disks, HostCalls calls)
+        {
+            var paths = new HashSet<string>(disks.Select(d => d.Volume.Path), StringComparer.Ordinal);
+            var others = calls.Ask(source, "its list of VMs", () => source.Connection.ListGuests());
+            foreach (var other in others.Where(g => !string.Equals(g.Uuid, guest.Uuid, StringComparison.OrdinalIgnoreCase)))
+            {
+                string otherXml;
+                try
+                {
+                    otherXml = calls.Ask(source, $"the definition of '{other.Name}'", () => source.Connection.GetGuestDefinitionXml(other.Name));
+                }
+                catch (MigrationException error) when (error.ErrorId == ErrorIds.VmNotFound)
+                {
+                    continue; // removed meanwhile
+                }
+                if (string.Equals(CloneDomainXml.Lineage(otherXml).ParentUuid, guest.Uuid, StringComparison.OrdinalIgnoreCase))
+                {
+                    return $"it is the parent of the linked clone '{other.Name}' on '{source.Name}', whose disks read through to its disks; moving them would break that clone.";
+                }
+                foreach (var otherDisk in CloneDomainXml.FileDisks(otherXml))
+                {
+                    if (paths.Contains(otherDisk.Path))
+                    {
+                        return $"disk '{otherDisk.Path}' is also a disk of VM '{other.Name}' on '{source.Name}'; moving it would take it from that VM.";
+                    }
+                    var otherVolume = calls.Ask(source, $"the volume of '{otherDisk.Path}'", () => source.Connection.FindStorageVolume(otherDisk.Path));
+                    if (otherVolume?.BackingPath != null && paths.Contains(otherVolume.BackingPath))
+                    {
+                        return $"disk '{otherVolume.BackingPath}' is the backing file of '{otherDisk.Path}' of VM '{other.Name}' on '{source.Name}' (a linked clone's parent); moving it would break that VM.";
+                    }
+                }
+            }
+            return null;
+        }
+
+        private static string Target(XElement disk) => (string?)disk.Element("target")?.Attribute("dev") ?? "(no target)";
+
+        private static ColdMoveDisks Refuse(string reason) => new ColdMoveDisks(Array.Empty<ColdMoveDisk>(), reason);
+
+        /// <summary>Each call to a host within the call time limit, so a silent host fails the check instead of stalling it.</summary>
+        private readonly struct HostCalls
+        {
+            private readonly TimeSpan limit;
+            private readonly CancellationToken cancellationToken;
+
+            public HostCalls(TimeSpan limit, CancellationToken cancellationToken)
+            {
+                this.limit = limit;
+                this.cancellationToken = cancellationToken;
+            }
+
+            public T Ask<T>(ConnectedHost host, string what, Func<T> call) => TimeLimit.Run(call, limit, host.Name, what, cancellationToken);
+        }
+    }
+}
