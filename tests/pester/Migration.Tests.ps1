@@ -22,8 +22,8 @@ Describe 'Move-VMLive on the lab' {
     It 'moves a running guest to <To><Case> and virsh sees it only there, with its memory intact and advancing' -ForEach @(
         @{ From = 'lab1'; To = 'lab2'; Case = ''; Options = @{} }
         @{ From = 'lab2'; To = 'lab1'; Case = ''; Options = @{} }
-        # Multifd streams with zstd compression: libvirt's parallel migration, which QEMU negotiates on both hosts.
-        @{ From = 'lab1'; To = 'lab2'; Case = ' over 2 parallel zstd-compressed connections'; Options = @{ ParallelConnections = 2; Compression = 'Zstd' } }
+        # Multifd: libvirt's parallel migration streams, which QEMU negotiates on both hosts.
+        @{ From = 'lab1'; To = 'lab2'; Case = ' over 2 parallel connections'; Options = @{ ParallelConnections = 2 } }
     ) {
         $before = Get-VirshGuestCounters $LabPath $From 'mover'
 
@@ -48,6 +48,24 @@ Describe 'Move-VMLive on the lab' {
         $check = Test-MigrationLabVM -VM mover
         $check.Intact | Should -BeTrue -Because $check.Message
         $check.Advancing | Should -BeTrue -Because $check.Message
+    }
+
+    It '-Compression Zstd: moves compressed where libvirt can (9.4 and later), else refused up front with CompressionUnsupported' {
+        $libvirt = [version](& virsh -c (Get-VirshUri $LabPath 'lab2') version --daemon | Select-String 'Running against daemon: ([\d.]+)').Matches[0].Groups[1].Value
+        $result = Move-VMLive -VM mover -Destination lab1 -ParallelConnections 2 -Compression Zstd -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable failure
+        if ($libvirt -ge [version]'9.4.0') {
+            $result.Status | Should -Be 'Succeeded' -Because $result.Message
+            $result.RunningOn | Should -Be 'lab1'
+            Move-VMLive -VM mover -Destination lab2 -Confirm:$false | ForEach-Object Status | Should -Be 'Succeeded'
+        }
+        else {
+            $result.Status | Should -Be 'Failed'
+            $result.Phase | Should -Be 'Prepare'
+            $failure[0].FullyQualifiedErrorId | Should -Be 'CompressionUnsupported,VmMigration.Commands.MoveVMLiveCommand'
+            $result.Message | Should -Match "libvirt $([regex]::Escape("$libvirt"))"
+        }
+        Get-VirshDomainState $LabPath 'lab2' 'mover' | Should -Be 'running'
+        Get-VirshDomainState $LabPath 'lab1' 'mover' | Should -BeNullOrEmpty
     }
 
     It 'takes VMs from Get-MigrationVM through the pipeline' {

@@ -33,5 +33,7 @@ namespace VmMigration.Errors
         public const string RuleNotFound = "RuleNotFound";
         public const string InvalidStateFile = "InvalidStateFile";
         public const string HostInMaintenance = "HostInMaintenance";
+        /// <summary>The source's libvirt cannot compress migration streams the way -Compression asks (zlib/zstd need libvirt 9.4).</summary>
+        public const string CompressionUnsupported = "CompressionUnsupported";
     }
 }

@@ -13,6 +13,9 @@ namespace VmMigration.Execution
     /// </summary>
     public static class MigrationPreflight
     {
+        /// <summary>The libvirt release that added zlib and zstd compression of parallel (multifd) migration streams.</summary>
+        public static readonly Version MultifdCompressionSince = new Version(9, 4, 0);
+
         public static IReadOnlyList<MigrationException> Check(LiveMigrationRequest request, TimeSpan callTimeout, CancellationToken cancellationToken)
         {
             var reasons = new List<MigrationException>();
@@ -69,6 +72,15 @@ namespace VmMigration.Execution
             {
                 reasons.Add(unreachable);
                 return reasons;
+            }
+
+            var compression = (request.Compression ?? "None").Trim();
+            if (!compression.Equals("None", StringComparison.OrdinalIgnoreCase) && compression.Length > 0
+                && Version.TryParse(sourceFacts.LibvirtVersion, out var libvirt) && libvirt < MultifdCompressionSince)
+            {
+                // libvirt before 9.4 refuses the method only once the migration is asked for; saying so here lets Test-VMMigration show it.
+                reasons.Add(new MigrationException(ErrorIds.CompressionUnsupported, ErrorKind.InvalidOperation,
+                    $"libvirt {sourceFacts.LibvirtVersion} on '{source.Name}' cannot compress migration streams with {compression} (that came with libvirt {MultifdCompressionSince}). Move VM '{name}' with -Compression None, or upgrade libvirt.", name));
             }
 
             if (!string.IsNullOrEmpty(sourceFacts.HostUuid) && string.Equals(sourceFacts.HostUuid, destinationFacts.HostUuid, StringComparison.OrdinalIgnoreCase))

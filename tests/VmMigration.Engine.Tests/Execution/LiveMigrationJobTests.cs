@@ -151,6 +151,18 @@ namespace VmMigration.Tests.Execution
         }
 
         [Fact]
+        public void Zstd_is_asked_of_libvirt_from_9_4_on()
+        {
+            var guest = sourceHost.AddGuest("web1");
+            sourceHost.LibvirtVersion = "9.4.0";
+
+            var result = Run(guest, r => r.Compression = "Zstd");
+
+            Assert.Equal(MigrationStatus.Succeeded, result.Status);
+            Assert.Equal("Zstd", sourceHost.LastParameters!.Compression);
+        }
+
+        [Fact]
         public void Cancelling_aborts_the_hypervisor_job_and_the_vm_stays_on_its_source()
         {
             var guest = sourceHost.AddGuest("web1");
@@ -176,6 +188,7 @@ namespace VmMigration.Tests.Execution
             yield return new object[] { "destination too small", ErrorIds.InsufficientCapacity };
             yield return new object[] { "destination CPU lacks the guest's model", ErrorIds.CpuIncompatible };
             yield return new object[] { "job already running", ErrorIds.MigrationInProgress };
+            yield return new object[] { "zstd asked of a libvirt older than 9.4", ErrorIds.CompressionUnsupported };
         }
 
         [Theory]
@@ -201,6 +214,9 @@ namespace VmMigration.Tests.Execution
                 case "destination too small":
                     destinationHost.FreeMemoryMB = 512;
                     break;
+                case "zstd asked of a libvirt older than 9.4":
+                    sourceHost.LibvirtVersion = "9.0.0";
+                    break;
                 case "job already running":
                     sourceHost.Samples.Add(Sample(1, 1, 1));
                     sourceHost.Outcome = FakeOutcome.NeverConverge;
@@ -211,7 +227,7 @@ namespace VmMigration.Tests.Execution
             }
 
             var callsBefore = sourceHost.Calls.Count;
-            var result = Run(guest, to: to);
+            var result = Run(guest, situation.StartsWith("zstd", StringComparison.Ordinal) ? r => r.Compression = "Zstd" : null, to: to);
 
             Assert.Equal(MigrationStatus.Failed, result.Status);
             Assert.Equal(MigrationPhase.Prepare, result.Phase);

@@ -90,7 +90,9 @@ namespace VmMigration.Tests.Fakes
 
         public void Put(GuestInfo guest) => guests[guest.Name] = guest;
 
-        public HostFacts GetHostFacts() => new HostFacts { Hostname = Hostname, HostUuid = HostUuid, CpuCount = 4, MemoryMB = 16384, FreeMemoryMB = FreeMemoryMB };
+        public string LibvirtVersion { get; set; } = "";
+
+        public HostFacts GetHostFacts() => new HostFacts { Hostname = Hostname, HostUuid = HostUuid, CpuCount = 4, MemoryMB = 16384, FreeMemoryMB = FreeMemoryMB, LibvirtVersion = LibvirtVersion };
 
         public IReadOnlyList<GuestInfo> ListGuests() => guests.Values.OrderBy(g => g.Name).ToList();
 
