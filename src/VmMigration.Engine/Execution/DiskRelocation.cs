@@ -60,7 +60,7 @@ namespace VmMigration.Execution
                 var volume = source.FindStorageVolume(disk.Path) ?? throw new MigrationException(CloneErrorIds.DiskNotInStoragePool, ErrorKind.ObjectNotFound,
                     $"Disk {disk.Target} of VM '{name}' ('{disk.Path}') is not a volume of any storage pool on '{vm.Host.Name}', so it cannot be moved through the storage API. Put its directory in a pool (virsh pool-define-as) first.", name);
                 var pool = poolName ?? volume.PoolName;
-                if (sameHost && string.Equals(volume.PoolName, pool, StringComparison.Ordinal) && diskFormat == null)
+                if (sameHost && string.Equals(volume.PoolName, pool, StringComparison.Ordinal) && (diskFormat == null || string.Equals(diskFormat, disk.Format, StringComparison.OrdinalIgnoreCase)))
                 {
                     alreadyInPlace.Add(disk.Target);
                     continue;

@@ -226,6 +226,19 @@ namespace VmMigration.Tests.Execution
         }
 
         [Fact]
+        public void A_disk_already_in_the_pool_and_format_asked_is_skipped_and_another_format_is_converted_in_place()
+        {
+            var vm = AddVM("web1", VMState.Running, disk.Path);
+
+            Assert.Equal(MigrationStatus.Skipped, Move(vm, "lab", r => r.DiskFormat = "qcow2").Status);
+
+            var converted = Move(vm, "lab", r => r.DiskFormat = "raw");
+            Assert.Equal(MigrationStatus.Succeeded, converted.Status);
+            Assert.Equal("/pools/lab/web1.raw", DefinedPath("web1"));
+            Assert.Null(a.FindStorageVolume(disk.Path));
+        }
+
+        [Fact]
         public void A_shut_off_vm_has_its_volume_copied_by_the_host_converted_and_its_definition_repointed()
         {
             var vm = AddVM("web1", VMState.ShutOff, disk.Path);
