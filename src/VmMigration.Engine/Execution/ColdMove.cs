@@ -40,16 +40,16 @@ namespace VmMigration.Execution
                 var defined = false;
                 try
                 {
-                    var copies = new Dictionary<string, string>(StringComparer.Ordinal);
+                    var copies = new List<DiskPlacement>();
                     foreach (var disk in disks.Disks)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
                         var copy = CrossHostVolumeCopy.Copy(source.Connection, disk.Volume, destination.Connection, disk.Volume.PoolName, disk.Volume.Name,
                             created, cancellationToken, null, out var dataBytes);
                         copiedBytes += dataBytes;
-                        copies[disk.Disk.Path] = copy.Path;
+                        copies.Add(new DiskPlacement(disk.Disk.Target, copy.Path, disk.Disk.Format));
                     }
-                    var movedXml = DomainDiskFiles.Repoint(xml, copies);
+                    var movedXml = DomainDiskXml.Relocate(xml, copies);
                     // From here on a stop request is not honoured: a call that completed but was reported cancelled would
                     // leave the VM defined on both hosts (define) or on neither (undefine).
                     cancellationToken.ThrowIfCancellationRequested();

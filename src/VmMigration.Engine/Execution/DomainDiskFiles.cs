@@ -4,7 +4,7 @@ using System.Xml.Linq;
 
 namespace VmMigration.Execution
 {
-    /// <summary>The file disks of a domain definition, and pointing them at other files (a clone's copies, a cold move's copies).</summary>
+    /// <summary>The file disks of a domain definition, and pointing them at a clone's copies (a move's copies: Providers.DomainDiskXml).</summary>
     public static class DomainDiskFiles
     {
         /// <summary>The disk elements backed by a file (device "disk", type "file", with a source file), in document order.</summary>
@@ -23,14 +23,6 @@ namespace VmMigration.Execution
             // The chain below the old file is not the new file's chain; libvirt probes the new one.
             disk.Elements("backingStore").Remove();
             return true;
-        }
-
-        /// <summary>The same definition (name, UUID, devices) with each file disk in <paramref name="diskFiles"/> on its new file.</summary>
-        public static string Repoint(string domainXml, IReadOnlyDictionary<string, string> diskFiles)
-        {
-            var domain = XElement.Parse(domainXml);
-            foreach (var disk in Elements(domain).ToList()) Repoint(disk, diskFiles);
-            return domain.ToString();
         }
     }
 }
