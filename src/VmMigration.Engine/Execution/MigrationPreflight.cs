@@ -120,9 +120,10 @@ namespace VmMigration.Execution
                     // Where the disks would land, checked as the move will check it (nothing is made here).
                     TimeLimit.Run(() => DiskRelocation.Plan(vm, destination, request.DestinationStoragePool, request.Disks, request.DiskFormat), callTimeout, destination.Name, $"the disks of VM '{name}'", cancellationToken);
                 }
-                catch (MigrationException storage) when (storage.ErrorId != ErrorIds.HostUnreachable && !reasons.Any(r => r.ErrorId == storage.ErrorId))
+                catch (MigrationException storage)
                 {
-                    reasons.Add(storage);
+                    // A linked-clone parent is named once, by the check above.
+                    if (!reasons.Any(r => r.ErrorId == storage.ErrorId)) reasons.Add(storage);
                 }
             }
 

@@ -118,6 +118,19 @@ namespace VmMigration.Tests.Execution
         }
 
         [Fact]
+        public void The_preflight_of_a_move_with_disks_names_a_linked_clone_parent_once_as_a_reason_not_an_exception()
+        {
+            b.AddPool("lab", 1024 * MiB);
+            var child = a.AddGuest("web1-link", VMState.ShutOff);
+            child.ParentUuid = vm.Uuid;
+            var request = new LiveMigrationRequest(new LocatedVM(hostA, vm), hostB) { CopyStorage = true };
+
+            var reasons = MigrationPreflight.Check(request, TimeSpan.FromSeconds(5), CancellationToken.None);
+
+            Assert.Equal(CloneErrorIds.ParentProtected, Assert.Single(reasons).ErrorId);
+        }
+
+        [Fact]
         public void A_disk_in_a_pool_both_hosts_share_needs_no_copy()
         {
             b.AddPool("lab", 1024 * MiB);
