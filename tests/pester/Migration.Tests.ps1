@@ -50,6 +50,46 @@ Describe 'Move-VMLive on the lab' {
         $check.Advancing | Should -BeTrue -Because $check.Message
     }
 
+    Context 'a guest that dirties memory 1.5x faster than the bandwidth cap' {
+        BeforeAll {
+            # 24 MiB/s of page rewrites against a 16 MiB/s cap: plain pre-copy can never catch up.
+            New-MigrationLabVM -HostName lab1 -Name hot -MemoryMB 160 -WorkingSetMB 96 -DirtyRateMBps 24 | Out-Null
+            Start-Sleep -Seconds 3
+        }
+        AfterAll {
+            foreach ($h in 'lab1', 'lab2') { & virsh -c (Get-VirshUri $LabPath $h) destroy hot 2>&1 | Out-Null; & virsh -c (Get-VirshUri $LabPath $h) undefine hot 2>&1 | Out-Null }
+        }
+
+        It 'plain pre-copy (-Compression None) gives up at -TimeoutSec with MigrationNotConverging and the VM keeps running on its source' {
+            $before = Get-VirshGuestCounters $LabPath 'lab1' 'hot'
+            $result = Move-VMLive -VM hot -Destination lab2 -Strategy PreCopy -Compression None -BandwidthMBps 16 -TimeoutSec 12 -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable failure
+
+            $result.Status | Should -Be 'Aborted' -Because $result.Message
+            $result.ErrorId | Should -Be 'MigrationNotConverging'
+            $failure[0].FullyQualifiedErrorId | Should -Be 'MigrationNotConverging,VmMigration.Commands.MoveVMLiveCommand'
+            $result.RunningOn | Should -Be 'lab1'
+            Get-VirshDomainState $LabPath 'lab1' 'hot' | Should -Be 'running'
+            Get-VirshDomainState $LabPath 'lab2' 'hot' | Should -BeNullOrEmpty -Because 'the incoming copy must be gone'
+            (Get-VirshGuestCounters $LabPath 'lab1' 'hot').Pass | Should -BeGreaterThan $before.Pass -Because 'the guest kept rewriting its pages throughout'
+        }
+
+        It 'Auto moves it by sending re-dirtied pages as deltas, within -MaxDowntimeMs, with its memory intact' {
+            $result = Move-VMLive -VM hot -Destination lab2 -BandwidthMBps 16 -MaxDowntimeMs 1000 -TimeoutSec 120 -Confirm:$false
+
+            $result.Status | Should -Be 'Succeeded' -Because $result.Message
+            $result.Escalations.Action | Should -Contain 'DeltaCompression'
+            $result.DirtyRateMBps | Should -BeGreaterThan 8
+            $result.DowntimeMs | Should -BeLessOrEqual 1000
+            # libvirt's own record of the finished job shows the XBZRLE page cache was in use.
+            (& virsh -c (Get-VirshUri $LabPath 'lab2') domjobinfo hot --completed) -join "`n" | Should -Match 'Compression cache:'
+            Get-VirshDomainState $LabPath 'lab2' 'hot' | Should -Be 'running'
+            Get-VirshDomainState $LabPath 'lab1' 'hot' | Should -BeNullOrEmpty
+            $check = Test-MigrationLabVM -VM hot
+            $check.Intact | Should -BeTrue -Because $check.Message
+            $check.Advancing | Should -BeTrue -Because $check.Message
+        }
+    }
+
     It '-Compression Zstd: moves compressed where libvirt can (9.4 and later), else refused up front with CompressionUnsupported' {
         $libvirt = [version](& virsh -c (Get-VirshUri $LabPath 'lab2') version --daemon | Select-String 'Running against daemon: ([\d.]+)').Matches[0].Groups[1].Value
         $result = Move-VMLive -VM mover -Destination lab1 -ParallelConnections 2 -Compression Zstd -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable failure

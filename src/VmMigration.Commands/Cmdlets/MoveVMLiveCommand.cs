@@ -97,9 +97,10 @@ namespace VmMigration.Commands
         [ValidateRange(1, 64)]
         public int ParallelConnections { get; set; } = 1;
 
+        /// <summary>Auto lets the strategy decide (Auto sends re-dirtied pages as deltas for a guest that dirties fast).</summary>
         [Parameter]
-        [ValidateSet("None", "Zstd", "Zlib")]
-        public string Compression { get; set; } = "None";
+        [ValidateSet("Auto", "None", "Zstd", "Zlib", "Xbzrle")]
+        public string Compression { get; set; } = DeltaCompression.Automatic;
 
         [Parameter]
         public SwitchParameter CopyStorage { get; set; }
@@ -119,6 +120,11 @@ namespace VmMigration.Commands
                 // Silently moving memory only would surprise the user who named disks.
                 ThrowMigrationError(new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument,
                     "-Disk and -DiskFormat choose the disks a move copies: add -CopyStorage (or -DestinationStoragePool) to copy them."));
+            }
+            if (DeltaCompression.IsRequested(Compression) && ParallelConnections > 1)
+            {
+                ThrowMigrationError(new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument,
+                    "-Compression Xbzrle sends page deltas on a single migration stream: use -ParallelConnections 1, or Zstd/Zlib on parallel streams."));
             }
             var destination = Destination == null ? null : ResolveDestination(Destination);
             foreach (var reference in VM)

@@ -39,8 +39,13 @@ namespace VmMigration.Execution
         public bool PostCopyStarted { get; private set; }
         public int MaxThrottlePercent { get; private set; }
 
+        /// <summary>Why Auto chose delta compression at the start; null when it did not.</summary>
+        public string? DeltaCompressionReason { get; private set; }
+
         /// <summary>The migration's starting parameters for the chosen strategy.</summary>
-        public LiveMigrationParameters InitialParameters(string? migrationUri)
+        /// <param name="dirtyRateMBps">the guest's dirty rate measured just before, if it was</param>
+        /// <param name="sourceFreeMemoryMB">the source host's free memory, which bounds the delta-compression cache</param>
+        public LiveMigrationParameters InitialParameters(string? migrationUri, double? dirtyRateMBps = null, long? sourceFreeMemoryMB = null)
         {
             var parameters = new LiveMigrationParameters
             {
@@ -48,8 +53,9 @@ namespace VmMigration.Execution
                 BandwidthMBps = request.BandwidthMBps,
                 CopyStorage = request.CopyStorage,
                 ParallelConnections = request.ParallelConnections,
-                Compression = request.Compression,
+                Compression = DeltaCompression.IsAutomatic(request.Compression) ? "None" : request.Compression.Trim(),
             };
+            ChooseDeltaCompression(parameters, dirtyRateMBps, sourceFreeMemoryMB);
             switch (request.Strategy)
             {
                 case MigrationStrategy.PreCopy:
@@ -75,6 +81,30 @@ namespace VmMigration.Execution
             }
             parameters.InitialMaxDowntimeMs = currentDowntimeLimitMs;
             return parameters;
+        }
+
+        /// <summary>
+        /// Delta compression when asked for, or under Auto with -Compression left to it: on a single stream, when the guest
+        /// dirties at least half the bandwidth and the source has room for the page cache.
+        /// </summary>
+        private void ChooseDeltaCompression(LiveMigrationParameters parameters, double? dirtyRateMBps, long? sourceFreeMemoryMB)
+        {
+            var cacheMB = DeltaCompression.CacheMBFor(request.VM.Guest.MemoryMB, sourceFreeMemoryMB);
+            if (DeltaCompression.IsRequested(request.Compression))
+            {
+                parameters.Compression = DeltaCompression.Method;
+                parameters.DeltaCacheMB = Math.Max(cacheMB, DeltaCompression.MinCacheMB);
+                return;
+            }
+            if (request.Strategy != MigrationStrategy.Auto || !DeltaCompression.IsAutomatic(request.Compression) || request.ParallelConnections > 1
+                || cacheMB == 0 || !DeltaCompression.Worthwhile(dirtyRateMBps, request.BandwidthMBps))
+            {
+                return;
+            }
+            parameters.Compression = DeltaCompression.Method;
+            parameters.DeltaCacheMB = cacheMB;
+            var link = request.BandwidthMBps > 0 ? $"the {request.BandwidthMBps} MiB/s cap" : $"an uncapped link (taken as {DeltaCompression.UncappedLinkMBps} MiB/s)";
+            DeltaCompressionReason = $"guest dirties {dirtyRateMBps!.Value:0.#} MiB/s, {dirtyRateMBps.Value / (request.BandwidthMBps > 0 ? request.BandwidthMBps : DeltaCompression.UncappedLinkMBps):0.##}x {link}: re-dirtied pages go as deltas (XBZRLE, {cacheMB} MiB cache)";
         }
 
         /// <summary>What to do after this sample. Elapsed is measured by the caller from the migration's start.</summary>

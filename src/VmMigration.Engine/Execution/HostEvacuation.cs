@@ -207,6 +207,7 @@ namespace VmMigration.Execution
         private bool Execute(List<PlannedStep> queue, EvacuationJournal journal, IEvacuationObserver observer, CancellationToken cancellationToken, out bool stopped)
         {
             var governor = new MigrationGovernor(options.MaxConcurrent, options.MaxConcurrentPerHost, options.BandwidthMBps);
+            var bandwidth = new BandwidthShares(registry.CallTimeout);
             var running = new Dictionary<Task<MigrationResult>, (PlannedStep Step, GovernedMove Move, ConnectedHost Source)>();
             var destinationFailed = false;
             stopped = false;
@@ -226,7 +227,7 @@ namespace VmMigration.Execution
                         continue;
                     }
                     queue.Remove(step);
-                    var share = governor.ShareFor(governor.InFlight.Count + 1);
+                    var share = governor.Shares(move)[move];
                     var timeout = options.MoveTimeout;
                     if (options.Deadline.HasValue)
                     {
@@ -242,7 +243,6 @@ namespace VmMigration.Execution
                     }
                     governor.Started(move);
                     Interlocked.Increment(ref movesStarted);
-                    Rebalance(governor, running.Values.Select(r => (r.Source, r.Move)));
                     journal.Record(step.Entry.With(EvacuationStepState.InFlight));
                     var source = registry.Resolve(step.Step.Source);
                     var request = new LiveMigrationRequest(new LocatedVM(source, step.Guest), registry.Resolve(step.Step.Destination))
@@ -251,8 +251,10 @@ namespace VmMigration.Execution
                         MaxDowntimeMs = options.MaxDowntimeMs,
                         AllowPostCopy = options.AllowPostCopy,
                         Timeout = timeout,
+                        KnownDirtyRateMBps = step.MeasuredDirtyRateMBps,
                     };
-                    var progress = new ForwardingProgress(observer);
+                    bandwidth.Started(move, source, share);
+                    var progress = new ForwardingProgress(observer, bandwidth);
                     running[DedicatedThread.Start(() => new LiveMigrationJob(request, progress, PollInterval, registry.CallTimeout).Run(cancellationToken))] = (step, move, source);
                 }
 
@@ -265,13 +267,14 @@ namespace VmMigration.Execution
                     continue;
                 }
 
+                bandwidth.Apply(governor.Shares());
                 var finished = Task.WhenAny(running.Keys).Wait(PollInterval) ? running.Keys.Where(t => t.IsCompleted).ToList() : new List<Task<MigrationResult>>();
                 foreach (var task in finished)
                 {
                     var (step, move, _) = running[task];
                     running.Remove(task);
                     governor.Finished(move);
-                    Rebalance(governor, running.Values.Select(r => (r.Source, r.Move)));
+                    bandwidth.Finished(move);
                     var result = task.Result;
                     var state = result.Status == MigrationStatus.Succeeded ? EvacuationStepState.Succeeded : EvacuationStepState.Failed;
                     Report(observer, journal, result, step.Guest.Uuid, state);
@@ -346,33 +349,14 @@ namespace VmMigration.Execution
             {
                 try
                 {
-                    step.DirtyRateMBps = host.Connection.MeasureDirtyRateMBps(step.Guest.Name, TimeSpan.FromSeconds(1)) ?? 0;
+                    step.MeasuredDirtyRateMBps = host.Connection.MeasureDirtyRateMBps(step.Guest.Name, TimeSpan.FromSeconds(1));
                 }
                 catch (MigrationException)
                 {
-                    step.DirtyRateMBps = 0;
+                    // Not every hypervisor measures it: the move then measures for itself, and the governor counts the guest as idle.
+                    step.MeasuredDirtyRateMBps = null;
                 }
             });
-        }
-
-        private void Rebalance(MigrationGovernor governor, IEnumerable<(ConnectedHost Source, GovernedMove Move)> inFlight)
-        {
-            var share = governor.ShareFor(governor.InFlight.Count);
-            if (share <= 0)
-            {
-                return;
-            }
-            foreach (var (source, move) in inFlight)
-            {
-                try
-                {
-                    source.Connection.SetMigrationBandwidth(move.VMName, share);
-                }
-                catch (MigrationException)
-                {
-                    // The move may have ended between the decision and the call.
-                }
-            }
         }
 
         private bool DestinationIsDown(string name)
@@ -434,7 +418,8 @@ namespace VmMigration.Execution
             public MigrationPlanStep Step { get; }
             public GuestInfo Guest { get; }
             public EvacuationJournalEntry Entry { get; }
-            public double DirtyRateMBps { get; set; }
+            public double? MeasuredDirtyRateMBps { get; set; }
+            public double DirtyRateMBps => MeasuredDirtyRateMBps ?? 0;
 
             public double PredictedSec(EvacuationOptions options, long shareMBps = 0)
             {
@@ -446,13 +431,22 @@ namespace VmMigration.Execution
         private sealed class ForwardingProgress : IProgress<MigrationProgress>
         {
             private readonly IEvacuationObserver observer;
+            private readonly BandwidthShares bandwidth;
 
-            public ForwardingProgress(IEvacuationObserver observer)
+            public ForwardingProgress(IEvacuationObserver observer, BandwidthShares bandwidth)
             {
                 this.observer = observer;
+                this.bandwidth = bandwidth;
             }
 
-            public void Report(MigrationProgress value) => observer.MoveProgress(value);
+            public void Report(MigrationProgress value)
+            {
+                if (value.Phase == MigrationPhase.PreCopy && value.TransferredBytes > 0)
+                {
+                    bandwidth.Transferring(value.VMName);
+                }
+                observer.MoveProgress(value);
+            }
         }
     }
 }

@@ -97,7 +97,15 @@ namespace VmMigration.Execution
             var source = request.VM.Host;
             var name = request.VM.Guest.Name;
             var controller = new ConvergenceController(request);
-            var parameters = controller.InitialParameters(request.Destination.MigrationAddress);
+            if (request.Strategy == MigrationStrategy.Auto)
+            {
+                result.DirtyRateMBps = request.KnownDirtyRateMBps ?? (request.MeasureDirtyRate ? MeasureDirtyRate(name) : null);
+            }
+            var parameters = controller.InitialParameters(request.Destination.MigrationAddress, result.DirtyRateMBps, SourceFreeMemoryMB());
+            if (controller.DeltaCompressionReason != null)
+            {
+                result.Escalations.Add(new MigrationEscalation { AtMs = 0, Action = "DeltaCompression", Detail = controller.DeltaCompressionReason });
+            }
 
             DiskRelocation? relocation = null;
             if (request.MovesStorage)
@@ -122,11 +130,6 @@ namespace VmMigration.Execution
                 parameters.CopyStorage = true;
                 parameters.DiskPlacements = relocation.Placements;
                 result.Disks = relocation.Moves.ToList();
-            }
-
-            if (request.MeasureDirtyRate && request.Strategy == MigrationStrategy.Auto)
-            {
-                result.DirtyRateMBps = MeasureDirtyRate(name);
             }
 
             result.Phase = MigrationPhase.PreCopy;
@@ -399,6 +402,19 @@ namespace VmMigration.Execution
             try
             {
                 return TimeLimit.Run(() => host.Connection.FindGuest(uuid), callTimeout, host.Name, "a look-up of the VM");
+            }
+            catch (MigrationException)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>The source's free memory, which bounds the delta-compression cache; null when it cannot be read in time.</summary>
+        private long? SourceFreeMemoryMB()
+        {
+            try
+            {
+                return TimeLimit.Run(() => request.VM.Host.Connection.GetHostFacts(), callTimeout, request.VM.Host.Name, "its free memory").FreeMemoryMB;
             }
             catch (MigrationException)
             {

@@ -36,8 +36,11 @@ namespace VmMigration.Execution
         public string? DiskFormat { get; set; }
         public bool MovesStorage => CopyStorage || DestinationStoragePool != null;
         public int ParallelConnections { get; set; }
-        public string Compression { get; set; } = "None";
+        /// <summary>Auto (the strategy decides: Auto may use Xbzrle for a guest that dirties fast), None, Zstd, Zlib or Xbzrle.</summary>
+        public string Compression { get; set; } = DeltaCompression.Automatic;
         /// <summary>Measure the guest's dirty rate before starting (Auto does by default).</summary>
         public bool MeasureDirtyRate { get; set; } = true;
+        /// <summary>The dirty rate the caller measured just before (an evacuation measures all its VMs at once); Auto then does not measure again.</summary>
+        public double? KnownDirtyRateMBps { get; set; }
     }
 }

@@ -74,8 +74,8 @@ namespace VmMigration.Execution
                 return reasons;
             }
 
-            var compression = (request.Compression ?? "None").Trim();
-            if (!compression.Equals("None", StringComparison.OrdinalIgnoreCase) && compression.Length > 0
+            var compression = (request.Compression ?? "").Trim();
+            if ((compression.Equals("Zstd", StringComparison.OrdinalIgnoreCase) || compression.Equals("Zlib", StringComparison.OrdinalIgnoreCase))
                 && Version.TryParse(sourceFacts.LibvirtVersion, out var libvirt) && libvirt < MultifdCompressionSince)
             {
                 // libvirt before 9.4 refuses the method only once the migration is asked for; saying so here lets Test-VMMigration show it.

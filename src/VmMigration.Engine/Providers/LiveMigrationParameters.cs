@@ -24,7 +24,9 @@ namespace VmMigration.Providers
         /// </summary>
         public IReadOnlyList<DiskPlacement> DiskPlacements { get; set; } = Array.Empty<DiskPlacement>();
         public int ParallelConnections { get; set; }
-        /// <summary>None, Zstd or Zlib.</summary>
+        /// <summary>None, Zstd, Zlib (multifd streams) or Xbzrle (deltas of re-sent pages, single stream).</summary>
         public string Compression { get; set; } = "None";
+        /// <summary>With Xbzrle: the source's cache of sent pages, a power of two in MiB.</summary>
+        public long DeltaCacheMB { get; set; }
     }
 }

@@ -151,6 +151,63 @@ namespace VmMigration.Tests.Execution
         }
 
         [Fact]
+        public void Auto_sends_re_dirtied_pages_as_deltas_when_the_guest_dirties_half_the_bandwidth_or_more()
+        {
+            var guest = sourceHost.AddGuest("hot", memoryMB: 192);
+            sourceHost.DirtyRate = 48;
+
+            var result = Run(guest, r => r.BandwidthMBps = 32);
+
+            Assert.Equal(MigrationStatus.Succeeded, result.Status);
+            Assert.Equal("Xbzrle", sourceHost.LastParameters!.Compression);
+            Assert.Equal(256, sourceHost.LastParameters.DeltaCacheMB);
+            var escalation = Assert.Single(result.Escalations, e => e.Action == "DeltaCompression");
+            Assert.Equal(0, escalation.AtMs);
+            Assert.Contains("48 MiB/s", escalation.Detail);
+            Assert.Equal(48, result.DirtyRateMBps);
+        }
+
+        [Theory]
+        [InlineData(MigrationStrategy.Auto, "Auto", 1, 8.0)]      // a guest that dirties slowly converges without
+        [InlineData(MigrationStrategy.Auto, "None", 1, 48.0)]     // the user said no compression
+        [InlineData(MigrationStrategy.Auto, "Auto", 4, 48.0)]     // deltas need the single stream
+        [InlineData(MigrationStrategy.PreCopy, "Auto", 1, 48.0)]  // only Auto decides for the user
+        public void Deltas_stay_off_unless_auto_may_choose_them_and_the_guest_is_hot(MigrationStrategy strategy, string compression, int connections, double dirtyMBps)
+        {
+            var guest = sourceHost.AddGuest("web1", memoryMB: 192);
+            sourceHost.DirtyRate = dirtyMBps;
+
+            var result = Run(guest, r => { r.Strategy = strategy; r.Compression = compression; r.ParallelConnections = connections; r.BandwidthMBps = 32; });
+
+            Assert.Equal(MigrationStatus.Succeeded, result.Status);
+            Assert.Equal("None", sourceHost.LastParameters!.Compression);
+            Assert.DoesNotContain(result.Escalations, e => e.Action == "DeltaCompression");
+        }
+
+        [Fact]
+        public void Deltas_stay_off_when_the_source_has_no_room_for_the_page_cache()
+        {
+            var guest = sourceHost.AddGuest("hot", memoryMB: 192);
+            sourceHost.DirtyRate = 48;
+            sourceHost.FreeMemoryMB = 200;
+
+            Run(guest, r => r.BandwidthMBps = 32);
+
+            Assert.Equal("None", sourceHost.LastParameters!.Compression);
+        }
+
+        [Fact]
+        public void Xbzrle_asked_for_is_used_with_any_strategy()
+        {
+            var guest = sourceHost.AddGuest("web1", memoryMB: 512);
+
+            Run(guest, r => { r.Strategy = MigrationStrategy.PreCopy; r.Compression = "Xbzrle"; });
+
+            Assert.Equal("Xbzrle", sourceHost.LastParameters!.Compression);
+            Assert.Equal(512, sourceHost.LastParameters.DeltaCacheMB);
+        }
+
+        [Fact]
         public void Zstd_is_asked_of_libvirt_from_9_4_on()
         {
             var guest = sourceHost.AddGuest("web1");

@@ -66,9 +66,18 @@ namespace VmMigration.Providers.Libvirt
                 flags |= LibvirtConstants.MigrateCompressed | LibvirtConstants.MigrateParallel;
                 Add(LibvirtConstants.MigrateParamCompression, compression.ToLowerInvariant());
             }
+            else if (compression.Equals("Xbzrle", StringComparison.OrdinalIgnoreCase))
+            {
+                // QEMU keeps the delta cache on the classic single stream only, and wants its size a power of two.
+                if (request.ParallelConnections > 1) throw Invalid("Xbzrle compression works on a single migration stream; use -ParallelConnections 1, or Zstd/Zlib on parallel streams.");
+                if (request.DeltaCacheMB <= 0 || (request.DeltaCacheMB & (request.DeltaCacheMB - 1)) != 0) throw Invalid($"The Xbzrle cache must be a power of two MiB, not {request.DeltaCacheMB}.");
+                flags |= LibvirtConstants.MigrateCompressed;
+                Add(LibvirtConstants.MigrateParamCompression, "xbzrle");
+                Add(LibvirtConstants.MigrateParamCompressionXbzrleCache, (ulong)request.DeltaCacheMB << 20);
+            }
             else if (!compression.Equals("None", StringComparison.OrdinalIgnoreCase) && compression.Length != 0)
             {
-                throw Invalid($"Compression '{compression}' is not supported; use None, Zstd or Zlib.");
+                throw Invalid($"Compression '{compression}' is not supported; use None, Zstd, Zlib or Xbzrle.");
             }
             return new MigrationArguments(flags, parameters);
         }

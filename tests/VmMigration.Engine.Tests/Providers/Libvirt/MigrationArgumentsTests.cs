@@ -110,7 +110,29 @@ namespace VmMigration.Tests.Providers.Libvirt
             var error = Assert.Throws<MigrationException>(() => MigrationArguments.From(new LiveMigrationParameters { Compression = "lz4" }));
 
             Assert.Equal(ErrorIds.InvalidArgument, error.ErrorId);
-            Assert.Contains("None, Zstd or Zlib", error.Message);
+            Assert.Contains("None, Zstd, Zlib or Xbzrle", error.Message);
+        }
+
+        [Fact]
+        public void Xbzrle_is_delta_compression_on_the_single_stream_with_its_cache_in_bytes()
+        {
+            var arguments = MigrationArguments.From(new LiveMigrationParameters { Compression = "Xbzrle", DeltaCacheMB = 256 });
+
+            Assert.Equal(Compressed, arguments.Flags & (Compressed | Parallel));
+            var parameters = ParametersOf(arguments);
+            Assert.Equal("xbzrle", parameters["compression"]);
+            Assert.Equal(256UL << 20, parameters["compression.xbzrle.cache"]);
+        }
+
+        [Theory]
+        [InlineData(0, 1)]
+        [InlineData(96, 1)]
+        [InlineData(256, 4)]
+        public void Xbzrle_needs_a_power_of_two_cache_and_one_stream(long cacheMB, int connections)
+        {
+            var error = Assert.Throws<MigrationException>(() => MigrationArguments.From(new LiveMigrationParameters { Compression = "Xbzrle", DeltaCacheMB = cacheMB, ParallelConnections = connections }));
+
+            Assert.Equal(ErrorIds.InvalidArgument, error.ErrorId);
         }
 
         [Fact]

@@ -60,6 +60,7 @@ namespace VmMigration.Providers.Libvirt.Native
         public const string MigrateParamUri = "migrate_uri";
         public const string MigrateParamBandwidth = "bandwidth";
         public const string MigrateParamCompression = "compression";
+        public const string MigrateParamCompressionXbzrleCache = "compression.xbzrle.cache";
         public const string MigrateParamAutoConvergeInitial = "auto_converge.initial";
         public const string MigrateParamAutoConvergeIncrement = "auto_converge.increment";
         public const string MigrateParamParallelConnections = "parallel.connections";

@@ -1,0 +1,63 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using VmMigration.Errors;
+using VmMigration.Session;
+
+namespace VmMigration.Execution
+{
+    /// <summary>
+    /// Keeps each running migration's bandwidth at the share the governor gives it. A share is applied once the move is
+    /// seen transferring (before that the hypervisor has no job to change, and the move starts with the share it was
+    /// given), and again whenever the governor's split changes. A call that fails is tried again at the next poll.
+    /// </summary>
+    internal sealed class BandwidthShares
+    {
+        private readonly TimeSpan callTimeout;
+        private readonly Dictionary<GovernedMove, (ConnectedHost Source, long Applied)> moves = new Dictionary<GovernedMove, (ConnectedHost, long)>();
+        private readonly ConcurrentDictionary<string, bool> transferring = new ConcurrentDictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
+
+        public BandwidthShares(TimeSpan callTimeout)
+        {
+            this.callTimeout = callTimeout;
+        }
+
+        /// <summary>A move started with <paramref name="share"/> MiB/s (0: unlimited).</summary>
+        public void Started(GovernedMove move, ConnectedHost source, long share)
+        {
+            transferring.TryRemove(move.VMName, out _);
+            moves[move] = (source, share);
+        }
+
+        public void Finished(GovernedMove move)
+        {
+            moves.Remove(move);
+            transferring.TryRemove(move.VMName, out _);
+        }
+
+        /// <summary>Called from the move's own thread when its progress shows memory on the way.</summary>
+        public void Transferring(string vmName) => transferring[vmName] = true;
+
+        /// <summary>Brings every transferring move to its share in <paramref name="shares"/>.</summary>
+        public void Apply(IReadOnlyDictionary<GovernedMove, long> shares)
+        {
+            foreach (var move in new List<GovernedMove>(moves.Keys))
+            {
+                var (source, applied) = moves[move];
+                if (!shares.TryGetValue(move, out var share) || share <= 0 || share == applied || !transferring.ContainsKey(move.VMName))
+                {
+                    continue;
+                }
+                try
+                {
+                    TimeLimit.Run(() => { source.Connection.SetMigrationBandwidth(move.VMName, share); return true; }, callTimeout, source.Name, $"the bandwidth of the migration of '{move.VMName}'");
+                    moves[move] = (source, share);
+                }
+                catch (MigrationException)
+                {
+                    // The move may have ended between the decision and the call; the next poll tries again if it has not.
+                }
+            }
+        }
+    }
+}
