@@ -10,14 +10,17 @@ namespace VmMigration.Tests.Execution
             => new GovernedMove(name, source, destination, dirtyMBps);
 
         [Fact]
-        public void Idle_and_hot_guests_run_together_while_every_need_fits_the_budget()
+        public void A_move_joins_only_while_every_even_share_outruns_each_guests_dirty_rate_with_margin()
         {
             var governor = new MigrationGovernor(6, 6, 32);
-            governor.Started(Move("hot", 8));      // needs 12
-            governor.Started(Move("warm", 4));     // needs 6
+            governor.Started(Move("warm", 5));     // needs 7.5 MiB/s
 
-            Assert.True(governor.CanStart(Move("idle", 0)));     // 12 + 6 + 1 <= 32
-            Assert.False(governor.CanStart(Move("hotter", 10))); // 12 + 6 + 15 > 32
+            Assert.True(governor.CanStart(Move("idle", 0)));      // 16 each
+            Assert.False(governor.CanStart(Move("hot", 12)));     // 16 < 18
+            governor.Started(Move("idle", 0));
+            governor.Started(Move("idle2", 0));
+            governor.Started(Move("idle3", 0));                   // 8 each
+            Assert.False(governor.CanStart(Move("idle4", 0)));    // 6.4 each: too little for warm
         }
 
         [Fact]
@@ -33,21 +36,16 @@ namespace VmMigration.Tests.Execution
         }
 
         [Fact]
-        public void Shares_hand_out_the_whole_budget_hot_guests_first_up_to_four_times_their_dirty_rate()
+        public void Shares_split_the_whole_budget_evenly()
         {
             var governor = new MigrationGovernor(6, 6, 32);
-            var hot = Move("hot", 4);
-            var idle1 = Move("idle1", 0);
-            var idle2 = Move("idle2", 0);
-            foreach (var m in new[] { hot, idle1, idle2 }) governor.Started(m);
+            var moves = new[] { Move("m1", 0), Move("m2", 1), Move("m3", 2) };
+            foreach (var m in moves) governor.Started(m);
 
             var shares = governor.Shares();
 
             Assert.Equal(32, shares.Values.Sum());
-            // needs 6 + 1 + 1 = 8; hot is raised to 16 (4 x 4); the 14 left go evenly to all three.
-            Assert.InRange(shares[hot], 20, 21);
-            Assert.InRange(shares[idle1], 5, 6);
-            Assert.InRange(shares[idle2], 5, 6);
+            Assert.All(moves, m => Assert.InRange(shares[m], 10, 11));
         }
 
         [Fact]
@@ -62,8 +60,7 @@ namespace VmMigration.Tests.Execution
 
             Assert.Equal(15, shares[first]);
             Assert.Equal(15, shares[second]);
-            Assert.Single(governor.Shares());
-            Assert.Equal(30, governor.Shares()[first]);
+            Assert.Equal(30, Assert.Single(governor.Shares()).Value);
         }
 
         [Fact]

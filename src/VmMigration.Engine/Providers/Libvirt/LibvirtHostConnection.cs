@@ -22,18 +22,26 @@ namespace VmMigration.Providers.Libvirt
         private static readonly TimeSpan CompletedEventWait = TimeSpan.FromSeconds(2);
 
         private readonly ConnectionHandle connection;
+        private readonly Func<ConnectionHandle> openCallConnection;
         private readonly object subscriptionGate = new object();
         /// <summary>The latest statistics each domain's job reported to a poller: the fallback when no job-completed event arrives.</summary>
         private readonly Dictionary<string, TypedParameterSet> lastPolledByUuid = new Dictionary<string, TypedParameterSet>(StringComparer.OrdinalIgnoreCase);
         private JobCompletedSubscription? jobCompleted;
         private int disposed;
 
-        internal LibvirtHostConnection(string uri, ConnectionHandle connection)
+        /// <param name="openCallConnection">opens another connection to the same host, for a call that blocks for long</param>
+        internal LibvirtHostConnection(string uri, ConnectionHandle connection, Func<ConnectionHandle> openCallConnection)
         {
             Uri = uri;
             this.connection = connection;
-            // Detects a dead peer in ~15 s instead of waiting for TCP; drivers without keepalive (local ones) refuse harmlessly.
-            if (LibvirtNative.virConnectSetKeepAlive(connection, KeepAliveIntervalSeconds, KeepAliveMissedReplies) < 0)
+            this.openCallConnection = openCallConnection;
+            KeepAlive(connection);
+        }
+
+        /// <summary>Detects a dead peer in ~15 s instead of waiting for TCP; drivers without keepalive (local ones) refuse harmlessly.</summary>
+        private static void KeepAlive(ConnectionHandle handle)
+        {
+            if (LibvirtNative.virConnectSetKeepAlive(handle, KeepAliveIntervalSeconds, KeepAliveMissedReplies) < 0)
                 LibvirtNative.virResetLastError();
         }
 
@@ -253,9 +261,17 @@ namespace VmMigration.Providers.Libvirt
                 throw GuestFailure(LibvirtOperationContext.RunningGuest, $"set the downtime limit to {parameters.InitialMaxDowntimeMs} ms for guest", name);
 
             var clock = Stopwatch.StartNew();
+            // libvirtd runs at most max_client_requests (5 by default) calls of one connection at once, and a migration call
+            // holds one for the whole move. Each migration therefore gets a connection of its own: polling, tuning, aborting
+            // and the other migrations of a drain never queue behind it.
+            using (var callConnection = openCallConnection())
+            using (var migrating = LibvirtNative.virDomainLookupByUUIDString(callConnection, uuid))
             using (var typed = NativeTypedParameterList.From(arguments.Parameters))
             {
-                if (LibvirtNative.virDomainMigrateToURI3(domain, destinationUri, typed.Pointer, (uint)typed.Count, arguments.Flags) < 0)
+                KeepAlive(callConnection);
+                if (migrating.IsInvalid)
+                    throw GuestFailure(LibvirtOperationContext.Guest, "look up (on a connection of its own) guest", name);
+                if (LibvirtNative.virDomainMigrateToURI3(migrating, destinationUri, typed.Pointer, (uint)typed.Count, arguments.Flags) < 0)
                 {
                     var error = LibvirtError.CaptureLast();
                     throw Failure(error, LibvirtOperationContext.Migration, "live-migrate guest", name,

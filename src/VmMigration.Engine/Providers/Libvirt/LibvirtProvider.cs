@@ -23,7 +23,8 @@ namespace VmMigration.Providers.Libvirt
             var handle = LibvirtConnectionOpener.Open(uri, credential, timeout, cancellationToken);
             try
             {
-                return new LibvirtHostConnection(uri, handle);
+                // Each live migration opens a connection of its own the same way (see LibvirtHostConnection.MigrateLive).
+                return new LibvirtHostConnection(uri, handle, () => LibvirtConnectionOpener.Open(uri, credential, timeout, CancellationToken.None));
             }
             catch
             {
