@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using VmMigration.Errors;
 using VmMigration.Session;
@@ -15,7 +14,6 @@ namespace VmMigration.Execution
     {
         private readonly TimeSpan callTimeout;
         private readonly Dictionary<GovernedMove, (ConnectedHost Source, long Applied)> moves = new Dictionary<GovernedMove, (ConnectedHost, long)>();
-        private readonly ConcurrentDictionary<string, bool> transferring = new ConcurrentDictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
 
         public BandwidthShares(TimeSpan callTimeout)
         {
@@ -23,20 +21,9 @@ namespace VmMigration.Execution
         }
 
         /// <summary>A move started with <paramref name="share"/> MiB/s (0: unlimited).</summary>
-        public void Started(GovernedMove move, ConnectedHost source, long share)
-        {
-            transferring.TryRemove(move.VMName, out _);
-            moves[move] = (source, share);
-        }
+        public void Started(GovernedMove move, ConnectedHost source, long share) => moves[move] = (source, share);
 
-        public void Finished(GovernedMove move)
-        {
-            moves.Remove(move);
-            transferring.TryRemove(move.VMName, out _);
-        }
-
-        /// <summary>Called from the move's own thread when its progress shows memory on the way.</summary>
-        public void Transferring(string vmName) => transferring[vmName] = true;
+        public void Finished(GovernedMove move) => moves.Remove(move);
 
         /// <summary>Brings every transferring move to its share in <paramref name="shares"/>.</summary>
         public void Apply(IReadOnlyDictionary<GovernedMove, long> shares)
@@ -44,7 +31,7 @@ namespace VmMigration.Execution
             foreach (var move in new List<GovernedMove>(moves.Keys))
             {
                 var (source, applied) = moves[move];
-                if (!shares.TryGetValue(move, out var share) || share <= 0 || share == applied || !transferring.ContainsKey(move.VMName))
+                if (!shares.TryGetValue(move, out var share) || share <= 0 || share == applied || !move.Transferring)
                 {
                     continue;
                 }

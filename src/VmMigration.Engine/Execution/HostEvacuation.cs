@@ -214,6 +214,8 @@ namespace VmMigration.Execution
         {
             var governor = new MigrationGovernor(options.MaxConcurrent, options.MaxConcurrentPerHost, options.BandwidthMBps);
             var bandwidth = new BandwidthShares(registry.CallTimeout);
+            // When each move started, until it is seen transferring: how long preparing takes is what the pipeline overlaps.
+            var startedAt = new Dictionary<GovernedMove, DateTime>();
             var running = new Dictionary<Task<MigrationResult>, (PlannedStep Step, GovernedMove Move, ConnectedHost Source)>();
             var destinationFailed = false;
             stopped = false;
@@ -227,7 +229,7 @@ namespace VmMigration.Execution
                     {
                         continue;
                     }
-                    var move = new GovernedMove(step.Guest.Name, step.Step.Source, step.Step.Destination, step.DirtyRateMBps);
+                    var move = new GovernedMove(step.Guest.Name, step.Step.Source, step.Step.Destination, step.DirtyRateMBps, step.Guest.MemoryMB << 20);
                     if (!governor.CanStart(move))
                     {
                         continue;
@@ -260,7 +262,8 @@ namespace VmMigration.Execution
                         KnownDirtyRateMBps = step.MeasuredDirtyRateMBps,
                     };
                     bandwidth.Started(move, source, share);
-                    var progress = new ForwardingProgress(observer, bandwidth);
+                    startedAt[move] = DateTime.UtcNow;
+                    var progress = new ForwardingProgress(observer, move);
                     running[DedicatedThread.Start(() => new LiveMigrationJob(request, progress, PollInterval, registry.CallTimeout).Run(cancellationToken))] = (step, move, source);
                 }
 
@@ -273,6 +276,11 @@ namespace VmMigration.Execution
                     continue;
                 }
 
+                foreach (var move in governor.InFlight.Where(m => m.Transferring && startedAt.ContainsKey(m)).ToList())
+                {
+                    governor.ObservePrepare(DateTime.UtcNow - startedAt[move]);
+                    startedAt.Remove(move);
+                }
                 bandwidth.Apply(governor.Shares());
                 var finished = Task.WhenAny(running.Keys).Wait(PollInterval) ? running.Keys.Where(t => t.IsCompleted).ToList() : new List<Task<MigrationResult>>();
                 foreach (var task in finished)
@@ -281,6 +289,7 @@ namespace VmMigration.Execution
                     running.Remove(task);
                     governor.Finished(move);
                     bandwidth.Finished(move);
+                    startedAt.Remove(move);
                     var result = task.Result;
                     var state = result.Status == MigrationStatus.Succeeded ? EvacuationStepState.Succeeded : EvacuationStepState.Failed;
                     Report(observer, journal, result, step.Guest.Uuid, state);
@@ -454,19 +463,19 @@ namespace VmMigration.Execution
         private sealed class ForwardingProgress : IProgress<MigrationProgress>
         {
             private readonly IEvacuationObserver observer;
-            private readonly BandwidthShares bandwidth;
+            private readonly GovernedMove move;
 
-            public ForwardingProgress(IEvacuationObserver observer, BandwidthShares bandwidth)
+            public ForwardingProgress(IEvacuationObserver observer, GovernedMove move)
             {
                 this.observer = observer;
-                this.bandwidth = bandwidth;
+                this.move = move;
             }
 
             public void Report(MigrationProgress value)
             {
-                if (value.Phase == MigrationPhase.PreCopy && value.TransferredBytes > 0)
+                if (value.Phase == MigrationPhase.PreCopy && !value.Completed)
                 {
-                    bandwidth.Transferring(value.VMName);
+                    move.Progressed(value.TransferredBytes, value.RemainingBytes);
                 }
                 observer.MoveProgress(value);
             }

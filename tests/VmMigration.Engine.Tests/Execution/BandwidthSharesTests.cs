@@ -31,7 +31,7 @@ namespace VmMigration.Tests.Execution
             shares.Apply(new Dictionary<GovernedMove, long> { [move] = 16 });
             Assert.Empty(BandwidthCalls());
 
-            shares.Transferring("web1");
+            move.Progressed(1, 0);
             shares.Apply(new Dictionary<GovernedMove, long> { [move] = 16 });
             shares.Apply(new Dictionary<GovernedMove, long> { [move] = 16 });
             Assert.Equal(new[] { "Bandwidth 16" }, BandwidthCalls());
@@ -41,7 +41,7 @@ namespace VmMigration.Tests.Execution
         public void The_share_a_move_started_with_is_not_set_again()
         {
             shares.Started(move, source, 32);
-            shares.Transferring("web1");
+            move.Progressed(1, 0);
 
             shares.Apply(new Dictionary<GovernedMove, long> { [move] = 32 });
 
@@ -52,7 +52,7 @@ namespace VmMigration.Tests.Execution
         public void A_finished_move_is_left_alone()
         {
             shares.Started(move, source, 32);
-            shares.Transferring("web1");
+            move.Progressed(1, 0);
             shares.Finished(move);
 
             shares.Apply(new Dictionary<GovernedMove, long> { [move] = 8 });
