@@ -44,8 +44,8 @@ namespace VmMigration.Execution
 
         /// <summary>The migration's starting parameters for the chosen strategy.</summary>
         /// <param name="dirtyRateMBps">the guest's dirty rate measured just before, if it was</param>
-        /// <param name="sourceFreeMemoryMB">the source host's free memory, which bounds the delta-compression cache</param>
-        public LiveMigrationParameters InitialParameters(string? migrationUri, double? dirtyRateMBps = null, long? sourceFreeMemoryMB = null)
+        /// <param name="sourceFreeMemoryMB">reads the source host's free memory, which bounds the delta-compression cache (only when deltas are wanted)</param>
+        public LiveMigrationParameters InitialParameters(string? migrationUri, double? dirtyRateMBps = null, Func<long?>? sourceFreeMemoryMB = null)
         {
             var parameters = new LiveMigrationParameters
             {
@@ -55,7 +55,7 @@ namespace VmMigration.Execution
                 ParallelConnections = request.ParallelConnections,
                 Compression = DeltaCompression.IsAutomatic(request.Compression) ? "None" : request.Compression.Trim(),
             };
-            ChooseDeltaCompression(parameters, dirtyRateMBps, sourceFreeMemoryMB);
+            ChooseDeltaCompression(parameters, dirtyRateMBps, sourceFreeMemoryMB ?? (() => null));
             switch (request.Strategy)
             {
                 case MigrationStrategy.PreCopy:
@@ -87,24 +87,29 @@ namespace VmMigration.Execution
         /// Delta compression when asked for, or under Auto with -Compression left to it: on a single stream, when the guest
         /// dirties at least half the bandwidth and the source has room for the page cache.
         /// </summary>
-        private void ChooseDeltaCompression(LiveMigrationParameters parameters, double? dirtyRateMBps, long? sourceFreeMemoryMB)
+        private void ChooseDeltaCompression(LiveMigrationParameters parameters, double? dirtyRateMBps, Func<long?> sourceFreeMemoryMB)
         {
-            var cacheMB = DeltaCompression.CacheMBFor(request.VM.Guest.MemoryMB, sourceFreeMemoryMB);
             if (DeltaCompression.IsRequested(request.Compression))
             {
                 parameters.Compression = DeltaCompression.Method;
-                parameters.DeltaCacheMB = Math.Max(cacheMB, DeltaCompression.MinCacheMB);
+                parameters.DeltaCacheMB = Math.Max(DeltaCompression.CacheMBFor(request.VM.Guest.MemoryMB, sourceFreeMemoryMB()), DeltaCompression.MinCacheMB);
                 return;
             }
+            var bandwidth = request.TransferBandwidthMBps ?? request.BandwidthMBps;
             if (request.Strategy != MigrationStrategy.Auto || !DeltaCompression.IsAutomatic(request.Compression) || request.ParallelConnections > 1
-                || cacheMB == 0 || !DeltaCompression.Worthwhile(dirtyRateMBps, request.BandwidthMBps))
+                || !DeltaCompression.Worthwhile(dirtyRateMBps, bandwidth))
+            {
+                return;
+            }
+            var cacheMB = DeltaCompression.CacheMBFor(request.VM.Guest.MemoryMB, sourceFreeMemoryMB());
+            if (cacheMB == 0)
             {
                 return;
             }
             parameters.Compression = DeltaCompression.Method;
             parameters.DeltaCacheMB = cacheMB;
-            var link = request.BandwidthMBps > 0 ? $"the {request.BandwidthMBps} MiB/s cap" : $"an uncapped link (taken as {DeltaCompression.UncappedLinkMBps} MiB/s)";
-            DeltaCompressionReason = $"guest dirties {dirtyRateMBps!.Value:0.#} MiB/s, {dirtyRateMBps.Value / (request.BandwidthMBps > 0 ? request.BandwidthMBps : DeltaCompression.UncappedLinkMBps):0.##}x {link}: re-dirtied pages go as deltas (XBZRLE, {cacheMB} MiB cache)";
+            var link = bandwidth > 0 ? $"{bandwidth} MiB/s" : $"an uncapped link (taken as {DeltaCompression.UncappedLinkMBps} MiB/s)";
+            DeltaCompressionReason = $"guest dirties {dirtyRateMBps!.Value:0.#} MiB/s, {dirtyRateMBps.Value / (bandwidth > 0 ? bandwidth : DeltaCompression.UncappedLinkMBps):0.##}x {link}: re-dirtied pages go as deltas (XBZRLE, {cacheMB} MiB cache)";
         }
 
         /// <summary>What to do after this sample. Elapsed is measured by the caller from the migration's start.</summary>

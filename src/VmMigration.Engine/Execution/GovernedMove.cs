@@ -34,11 +34,14 @@ namespace VmMigration.Execution
         /// <summary>What the move still has to send, as its latest progress said.</summary>
         public long RemainingBytes => Interlocked.Read(ref remainingBytes);
 
-        /// <summary>Records a progress report; returns true the first time it shows the move transferring.</summary>
-        public bool Progressed(long transferredBytes, long remaining)
+        /// <summary>Records a progress report: what is left, and whether bytes are on the way yet.</summary>
+        public void Progressed(long transferredBytes, long remaining)
         {
             Interlocked.Exchange(ref remainingBytes, Math.Max(0, remaining));
-            return transferredBytes > 0 && Interlocked.Exchange(ref transferring, 1) == 0;
+            if (transferredBytes > 0)
+            {
+                Volatile.Write(ref transferring, 1);
+            }
         }
     }
 }

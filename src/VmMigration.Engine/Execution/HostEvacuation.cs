@@ -236,11 +236,12 @@ namespace VmMigration.Execution
                     }
                     queue.Remove(step);
                     var share = governor.Shares(move)[move];
+                    var transferShare = governor.TransferShareFor(move);
                     var timeout = options.MoveTimeout;
                     if (options.Deadline.HasValue)
                     {
                         var left = options.Deadline.Value - DateTime.UtcNow;
-                        var needed = step.PredictedSec(options, share);
+                        var needed = step.PredictedSec(options, transferShare);
                         if (needed > left.TotalSeconds)
                         {
                             Report(observer, journal, Outcome(step.Guest.Name, step.Step.Source, step.Step.Destination, MigrationStatus.Skipped, DeadlineWouldBeMissed,
@@ -256,6 +257,7 @@ namespace VmMigration.Execution
                     var request = new LiveMigrationRequest(new LocatedVM(source, step.Guest), registry.Resolve(step.Step.Destination))
                     {
                         BandwidthMBps = share,
+                        TransferBandwidthMBps = transferShare,
                         MaxDowntimeMs = options.MaxDowntimeMs,
                         AllowPostCopy = options.AllowPostCopy,
                         Timeout = timeout,

@@ -101,7 +101,7 @@ namespace VmMigration.Execution
             {
                 result.DirtyRateMBps = request.KnownDirtyRateMBps ?? (request.MeasureDirtyRate ? MeasureDirtyRate(name) : null);
             }
-            var parameters = controller.InitialParameters(request.Destination.MigrationAddress, result.DirtyRateMBps, SourceFreeMemoryMB());
+            var parameters = controller.InitialParameters(request.Destination.MigrationAddress, result.DirtyRateMBps, SourceFreeMemoryMB);
             if (controller.DeltaCompressionReason != null)
             {
                 result.Escalations.Add(new MigrationEscalation { AtMs = 0, Action = "DeltaCompression", Detail = controller.DeltaCompressionReason });

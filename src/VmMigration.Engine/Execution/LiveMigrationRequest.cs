@@ -20,6 +20,11 @@ namespace VmMigration.Execution
         public long MaxDowntimeMs { get; set; } = 300;
         /// <summary>0 means unlimited.</summary>
         public long BandwidthMBps { get; set; }
+        /// <summary>
+        /// The bandwidth the move will get once its memory is on the way, when that differs from the cap it starts with
+        /// (a drain holds a preparing move at 1 MiB/s and raises it when it transfers). Choices fixed at the start use it.
+        /// </summary>
+        public long? TransferBandwidthMBps { get; set; }
         /// <summary>The whole migration must finish within this, or it is aborted and the VM stays on its source.</summary>
         public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(10);
         /// <summary>No transfer progress for this long means the job is stuck (e.g. a frozen destination): abort.</summary>

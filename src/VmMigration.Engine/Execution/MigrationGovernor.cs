@@ -95,6 +95,12 @@ namespace VmMigration.Execution
             return TimeSpan.FromSeconds(bytes / (budgetMBps * 1048576.0));
         }
 
+        /// <summary>
+        /// The bandwidth a candidate can expect once its memory is on the way: the even split with it in flight (its
+        /// starting share may be the 1 MiB/s a preparing move holds). Predictions made before the start use this.
+        /// </summary>
+        public long TransferShareFor(GovernedMove candidate) => budgetMBps <= 0 ? 0 : Math.Max(1, budgetMBps / (inFlight.Count(m => m != candidate) + 1));
+
         public void Started(GovernedMove move) => inFlight.Add(move);
 
         public void Finished(GovernedMove move) => inFlight.Remove(move);

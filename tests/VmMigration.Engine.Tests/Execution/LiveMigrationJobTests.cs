@@ -184,6 +184,20 @@ namespace VmMigration.Tests.Execution
             Assert.DoesNotContain(result.Escalations, e => e.Action == "DeltaCompression");
         }
 
+        [Theory]
+        [InlineData(8.0, "None")]     // 8 MiB/s against the 32 it will transfer at: plain pre-copy converges
+        [InlineData(24.0, "Xbzrle")]  // 24 against 32: worth deltas
+        public void Deltas_are_judged_against_the_bandwidth_the_move_will_transfer_at_not_the_share_it_holds_while_preparing(double dirtyMBps, string expected)
+        {
+            var guest = sourceHost.AddGuest("web1", memoryMB: 192);
+            sourceHost.DirtyRate = dirtyMBps;
+
+            Run(guest, r => { r.BandwidthMBps = 1; r.TransferBandwidthMBps = 32; });
+
+            Assert.Equal(expected, sourceHost.LastParameters!.Compression);
+            Assert.Equal(1, sourceHost.LastParameters.BandwidthMBps);
+        }
+
         [Fact]
         public void Deltas_stay_off_when_the_source_has_no_room_for_the_page_cache()
         {

@@ -117,6 +117,19 @@ namespace VmMigration.Tests.Execution
         }
 
         [Fact]
+        public void A_candidate_that_starts_holding_one_mib_per_second_expects_the_even_split_once_it_transfers()
+        {
+            var governor = new MigrationGovernor(6, 6, 32);
+            governor.Started(Transferring(Move("first"), 10));
+            var second = Move("second");
+
+            Assert.Equal(1, governor.Shares(second)[second]);
+            Assert.Equal(16, governor.TransferShareFor(second));
+            governor.Started(second);
+            Assert.Equal(16, governor.TransferShareFor(second));
+        }
+
+        [Fact]
         public void Without_a_budget_every_move_is_unlimited_and_only_the_limits_apply()
         {
             var governor = new MigrationGovernor(6, 6, 0);
