@@ -76,6 +76,10 @@ namespace VmMigration.Execution
                 var format = diskFormat ?? disk.Format;
                 var newName = VolumeName(volume.Name, disk.Format, format);
                 var newPath = poolInfo.TargetPath.Length > 0 ? poolInfo.TargetPath.TrimEnd('/') + "/" + newName : newName;
+                if (!sameHost && string.Equals(newPath, disk.Path, StringComparison.Ordinal) && targetHost.Connection.FindStorageVolume(newPath) != null)
+                    // The same path on both hosts: shared storage (then it is this very disk), or a different file that happens to be there.
+                    throw new MigrationException(StorageErrorIds.StorageVolumeExists, ErrorKind.ResourceExists,
+                        $"Pool '{pool}' on '{targetHost.Name}' has a volume at '{newPath}', the path disk {disk.Target} of VM '{name}' has on '{vm.Host.Name}'. If the two hosts share this storage, it is this disk itself: move the VM without -CopyStorage (do not delete it). Otherwise choose another pool with -DestinationStoragePool, or remove that other file on '{targetHost.Name}'. Nothing was changed.", name);
                 if (targetHost.Connection.FindStorageVolume(newPath) != null)
                     throw new MigrationException(StorageErrorIds.StorageVolumeExists, ErrorKind.ResourceExists,
                         $"Storage pool '{pool}' on '{targetHost.Name}' already has a volume '{newName}' ('{newPath}'); disk {disk.Target} of VM '{name}' would replace it. Remove or rename that volume first.", name);
@@ -171,6 +175,9 @@ namespace VmMigration.Execution
             move.NewPath = volume.Path;
             createdTargets.Add(volume.Path);
         }
+
+        /// <summary>Keeps a copy out of <see cref="DeleteUnusedCopies"/> (its copy job could not be cancelled and may still write to it).</summary>
+        public void KeepCopy(DiskMove move) => createdTargets.Remove(move.NewPath);
 
         /// <summary>Removes the copies made on the target host that the VM was not switched onto (best effort); the failures, for the result's message.</summary>
         public IReadOnlyList<string> DeleteUnusedCopies()

@@ -149,10 +149,16 @@ namespace VmMigration.Execution
             result.Phase = MigrationPhase.Switchover;
             foreach (var move in moves)
             {
-                TimeSpan pause;
+                TimeSpan? pause;
                 try
                 {
                     pause = TimeLimit.Run(() => Host.PivotDiskCopy(Name, move.Target, request.SwitchTimeout), request.SwitchTimeout + callTimeout, VM.Host.Name, $"the switch of disk {move.Target} of VM '{Name}'");
+                }
+                catch (MigrationException) when (RunsFrom(move.Target, move.NewPath))
+                {
+                    // The call failed (a reply lost, a time limit) but the switch happened: the VM runs from the copy.
+                    // Its pause was not measured.
+                    pause = null;
                 }
                 catch (MigrationException error)
                 {
@@ -162,11 +168,25 @@ namespace VmMigration.Execution
                     var remaining = moves.Where(m => !m.Switched).ToList();
                     return GiveUp(result, relocation, remaining, clock, MigrationStatus.Failed, failure);
                 }
-                move.SwitchPauseMs = (long)Math.Ceiling(pause.TotalMilliseconds);
+                move.SwitchPauseMs = pause.HasValue ? (long)Math.Ceiling(pause.Value.TotalMilliseconds) : (long?)null;
                 move.Switched = true;
                 move.CopiedBytes = Math.Max(move.CopiedBytes, 0);
             }
             return Confirm(result, relocation, clock);
+        }
+
+        /// <summary>True when the running VM's live definition shows the disk on that file; false also when it cannot be read.</summary>
+        private bool RunsFrom(string target, string path)
+        {
+            try
+            {
+                return CloneDomainXml.FileDisks(TimeLimit.Run(() => Host.GetGuestXml(Name), callTimeout, VM.Host.Name, $"the definition of VM '{Name}'"))
+                    .Any(d => d.Target == target && d.Path == path);
+            }
+            catch (MigrationException)
+            {
+                return false;
+            }
         }
 
         private void WaitUntilInSync(MigrationResult result, IReadOnlyList<DiskMove> moves, DiskWriteRate writeRate, Stopwatch clock, CancellationToken cancellationToken)
@@ -240,43 +260,62 @@ namespace VmMigration.Execution
         {
             result.Phase = MigrationPhase.Confirm;
             var notes = new List<string>();
+            var confirmed = FollowDefinitions(relocation, notes);
+            if (confirmed)
+            {
+                notes.AddRange(relocation.DeleteSourceVolumes());
+            }
+            result.SwitchPauseMs = relocation.Moves.Max(m => m.SwitchPauseMs);
+            result.TransferredBytes = relocation.Moves.Sum(m => m.CopiedBytes);
+            if (notes.Count > 0) result.Message = string.Join("; ", notes) + ".";
+            if (!confirmed || relocation.Moves.Any(m => !m.Switched))
+            {
+                // Nothing the VM might use was removed: both files of every unconfirmed disk are still there.
+                return Finish(result, clock, MigrationStatus.Failed, new MigrationException(StorageErrorIds.DiskSwitchFailed, ErrorKind.InvalidResult,
+                    $"Not every disk of VM '{Name}' was confirmed on its new volume; both the old and the new file of each such disk were kept ({result.Message}). See which files it uses with 'virsh domblklist {Name}', then remove the ones it does not.", Name));
+            }
+            result.Phase = MigrationPhase.Completed;
+            return Finish(result, clock, MigrationStatus.Succeeded, null);
+        }
+
+        /// <summary>
+        /// The VM's definitions, not our bookkeeping, say which file each disk uses: for a running VM a disk counts as
+        /// switched when its live definition names the copy (a switch whose call timed out may still have happened), and
+        /// the persistent definition is made to name the same files, so the next boot does too. Returns false when they
+        /// could not be read or written: then no volume may be removed.
+        /// </summary>
+        private bool FollowDefinitions(DiskRelocation relocation, List<string> notes)
+        {
             try
             {
                 if (VM.Guest.Active)
                 {
                     var live = CloneDomainXml.FileDisks(Host.GetGuestXml(Name));
-                    foreach (var move in relocation.Moves.Where(m => m.Switched))
+                    foreach (var move in relocation.Moves)
                     {
-                        if (!live.Any(d => d.Target == move.Target && d.Path == move.NewPath))
+                        var onCopy = live.Any(d => d.Target == move.Target && d.Path == move.NewPath);
+                        if (move.Switched && !onCopy)
                         {
-                            move.Switched = false;
                             notes.Add($"disk {move.Target} does not show '{move.NewPath}' after the switch, so '{move.OldPath}' was kept");
                         }
+                        move.Switched = onCopy;
                     }
                 }
                 var definition = Host.GetGuestDefinitionXml(Name);
-                var stale = relocation.Moves.Where(m => m.Switched && !CloneDomainXml.FileDisks(definition).Any(d => d.Target == m.Target && d.Path == m.NewPath)).ToList();
+                var persistent = CloneDomainXml.FileDisks(definition);
+                // A disk attached to the running VM only has no persistent entry to repoint.
+                var stale = relocation.Moves.Where(m => m.Switched && persistent.Any(d => d.Target == m.Target) && !persistent.Any(d => d.Target == m.Target && d.Path == m.NewPath)).ToList();
                 if (stale.Count > 0)
                 {
                     Host.UpdateGuestDefinition(DomainDiskXml.Relocate(definition, stale.Select(m => new DiskPlacement(m.Target, m.NewPath, m.Format))));
                 }
+                return true;
             }
             catch (MigrationException error)
             {
-                notes.Add($"the definition could not be checked ({error.Message}), so the old volumes were kept");
-                foreach (var move in relocation.Moves) move.Switched = false;
+                notes.Add($"the VM's definitions could not be checked ({error.Message}), so no volume was removed: compare 'virsh domblklist {Name}' with {string.Join(", ", relocation.Moves.Select(m => $"'{m.OldPath}' / '{m.NewPath}'"))} and remove the files it does not name");
+                return false;
             }
-            notes.AddRange(relocation.DeleteSourceVolumes());
-            result.SwitchPauseMs = relocation.Moves.Max(m => m.SwitchPauseMs);
-            result.TransferredBytes = relocation.Moves.Sum(m => m.CopiedBytes);
-            if (notes.Count > 0) result.Message = string.Join("; ", notes) + ".";
-            if (relocation.Moves.Any(m => !m.Switched))
-            {
-                return Finish(result, clock, MigrationStatus.Failed, new MigrationException(StorageErrorIds.DiskSwitchFailed, ErrorKind.InvalidResult,
-                    $"Not every disk of VM '{Name}' was confirmed on its new volume.", Name));
-            }
-            result.Phase = MigrationPhase.Completed;
-            return Finish(result, clock, MigrationStatus.Succeeded, null);
         }
 
         /// <summary>
@@ -294,11 +333,15 @@ namespace VmMigration.Execution
                 }
                 catch (MigrationException error)
                 {
-                    notes.Add($"could not cancel the copy of disk {move.Target}: {error.Message}");
+                    relocation.KeepCopy(move);
+                    notes.Add($"could not cancel the copy of disk {move.Target} ({error.Message}), so '{move.NewPath}' was kept: end it with 'virsh blockjob {Name} {move.Target} --abort', then remove that file");
                 }
             }
-            notes.AddRange(relocation.DeleteUnusedCopies());
-            notes.AddRange(relocation.DeleteSourceVolumes());
+            if (FollowDefinitions(relocation, notes))
+            {
+                notes.AddRange(relocation.DeleteUnusedCopies());
+                notes.AddRange(relocation.DeleteSourceVolumes());
+            }
             result.SwitchPauseMs = relocation.Moves.Max(m => m.SwitchPauseMs);
             result.TransferredBytes = relocation.Moves.Sum(m => m.CopiedBytes);
             if (notes.Count > 0) result.Message = string.Join("; ", notes) + ".";

@@ -71,6 +71,22 @@ namespace VmMigration.Tests.Execution
         }
 
         [Fact]
+        public void Copy_storage_onto_storage_both_hosts_share_is_refused_without_advice_to_delete_the_disk_itself()
+        {
+            b.AddPool("lab", 1024 * MiB);
+            b.AddVolume("lab", "web1.qcow2", 64 * MiB, 20 * MiB);   // the same path on both hosts, as shared storage shows it
+
+            var result = Run(r => r.CopyStorage = true);
+
+            Assert.Equal(StorageErrorIds.StorageVolumeExists, result.ErrorId);
+            Assert.Contains("without -CopyStorage", result.Message);
+            Assert.DoesNotContain("Remove or rename that volume", result.Message);
+            Assert.Equal("a", result.RunningOn);
+            Assert.NotNull(a.FindStorageVolume(disk.Path));
+            Assert.NotNull(b.FindStorageVolume(disk.Path));
+        }
+
+        [Fact]
         public void A_failed_move_removes_the_copies_on_the_destination_and_keeps_the_vm_on_its_disks()
         {
             a.Outcome = FakeOutcome.DestinationDies;

@@ -192,6 +192,42 @@ namespace VmMigration.Tests.Execution
         }
 
         [Fact]
+        public void A_switch_whose_call_fails_after_it_happened_counts_as_switched_and_the_disk_the_vm_runs_from_is_never_deleted()
+        {
+            var vm = AddVM("web1", VMState.Running, disk.Path);
+            a.PivotFailsFor = "vda";
+            a.PivotSwitchesBeforeFailing = true;
+
+            var result = Move(vm, "fast");
+
+            Assert.Equal(MigrationStatus.Succeeded, result.Status);
+            Assert.NotNull(a.FindStorageVolume("/pools/fast/web1.qcow2"));
+            Assert.Null(a.FindStorageVolume(disk.Path));
+            Assert.Equal("/pools/fast/web1.qcow2", DefinedPath("web1"));
+            Assert.Null(Assert.Single(result.Disks).SwitchPauseMs);
+        }
+
+        [Fact]
+        public void When_a_later_disk_fails_to_switch_the_disks_already_switched_are_repointed_in_the_definition_before_their_old_volumes_go()
+        {
+            var second = a.AddVolume("lab", "web1-data.qcow2", 64 * MiB, 10 * MiB);
+            var vm = AddVM("web1", VMState.Running, disk.Path, second.Path);
+            a.PivotFailsFor = "vdb";
+
+            var result = Move(vm, "fast");
+
+            Assert.Equal(StorageErrorIds.DiskSwitchFailed, result.ErrorId);
+            var defined = CloneDomainXml.FileDisks(a.DefinitionXml["web1"]).ToDictionary(d => d.Target, d => d.Path);
+            // vda runs from its copy and will boot from it; its old volume is gone.
+            Assert.Equal("/pools/fast/web1.qcow2", defined["vda"]);
+            Assert.Null(a.FindStorageVolume(disk.Path));
+            // vdb stays where it was; its copy is gone.
+            Assert.Equal(second.Path, defined["vdb"]);
+            Assert.NotNull(a.FindStorageVolume(second.Path));
+            Assert.Null(a.FindStorageVolume("/pools/fast/web1-data.qcow2"));
+        }
+
+        [Fact]
         public void A_disk_another_vm_also_uses_is_refused()
         {
             var vm = AddVM("web1", VMState.Running, disk.Path);

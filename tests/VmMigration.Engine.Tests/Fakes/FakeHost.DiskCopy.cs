@@ -20,6 +20,12 @@ namespace VmMigration.Tests.Fakes
 
         public long DiskWrittenBytes { get; set; }
 
+        /// <summary>The disk (target) whose switch reports a failure.</summary>
+        public string? PivotFailsFor { get; set; }
+
+        /// <summary>With <see cref="PivotFailsFor"/>: the switch happens and the call still fails (a reply lost or late).</summary>
+        public bool PivotSwitchesBeforeFailing { get; set; }
+
         private int polls;
 
         public void StartDiskCopy(string name, string diskTarget, string destinationPath, string destinationFormat, long bandwidthBytesPerSecond, bool synchronousWrites)
@@ -46,7 +52,11 @@ namespace VmMigration.Tests.Fakes
             Step("Pivot", name + " " + diskTarget);
             if (!diskCopies.TryRemove(name + "/" + diskTarget, out var copy) || !copy.Progress.InSync)
                 throw new MigrationException(ErrorIds.LibvirtError, ErrorKind.InvalidOperation, "block copy still active: disk not ready for pivot yet", name);
-            LiveXml[name] = DomainDiskXml.Relocate(GetGuestXml(name), new[] { new DiskPlacement(diskTarget, copy.Path, copy.Format) });
+            var fails = PivotFailsFor == diskTarget;
+            if (!fails || PivotSwitchesBeforeFailing)
+                LiveXml[name] = DomainDiskXml.Relocate(GetGuestXml(name), new[] { new DiskPlacement(diskTarget, copy.Path, copy.Format) });
+            if (fails)
+                throw new MigrationException(ErrorIds.LibvirtError, ErrorKind.OperationTimeout, "the switch did not answer in time", name);
             return TimeSpan.FromMilliseconds(7);
         }
 
