@@ -26,5 +26,8 @@ namespace VmMigration.Errors
 
         /// <summary>The switch onto a copied disk failed; that disk stays on its original file.</summary>
         public const string DiskSwitchFailed = "DiskSwitchFailed";
+
+        /// <summary>A shut-off VM was started while its volumes were copied: it keeps its original disks, the copies are removed.</summary>
+        public const string VmStartedDuringMove = "VmStartedDuringMove";
     }
 }

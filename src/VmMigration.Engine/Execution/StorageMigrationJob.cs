@@ -175,6 +175,19 @@ namespace VmMigration.Execution
             return Confirm(result, relocation, clock);
         }
 
+        /// <summary>True when the VM is running (or paused) on its host now; a look-up that fails counts as running, the safe side.</summary>
+        private bool IsRunningNow()
+        {
+            try
+            {
+                return TimeLimit.Run(() => Host.FindGuest(Name), callTimeout, VM.Host.Name, $"the state of VM '{Name}'")?.Active ?? false;
+            }
+            catch (MigrationException)
+            {
+                return true;
+            }
+        }
+
         /// <summary>True when the running VM's live definition shows the disk on that file; false also when it cannot be read.</summary>
         private bool RunsFrom(string target, string path)
         {
@@ -237,6 +250,13 @@ namespace VmMigration.Execution
                     result.TransferredBytes = relocation.Moves.Sum(m => m.CopiedBytes);
                 }
                 result.Phase = MigrationPhase.Switchover;
+                if (IsRunningNow())
+                {
+                    // It runs from the original volumes now: repointing its definition would boot it next time from copies
+                    // that miss everything it writes from here on.
+                    throw new MigrationException(StorageErrorIds.VmStartedDuringMove, ErrorKind.InvalidOperation,
+                        $"VM '{Name}' was started while its shut-off volumes were copied; it keeps running from its original disks and the copies were removed. Move it again: a running VM's disks move live.", Name);
+                }
                 var definition = Host.GetGuestDefinitionXml(Name);
                 Host.UpdateGuestDefinition(DomainDiskXml.Relocate(definition, relocation.Placements));
             }
@@ -288,7 +308,8 @@ namespace VmMigration.Execution
         {
             try
             {
-                if (VM.Guest.Active)
+                // Its state now, not when the move began: a shut-off VM may have been started meanwhile.
+                if (VM.Guest.Active || IsRunningNow())
                 {
                     var live = CloneDomainXml.FileDisks(Host.GetGuestXml(Name));
                     foreach (var move in relocation.Moves)

@@ -289,6 +289,23 @@ namespace VmMigration.Tests.Execution
         }
 
         [Fact]
+        public void A_shut_off_vm_started_while_its_volumes_are_copied_keeps_its_definition_and_disks_and_the_copies_go()
+        {
+            var vm = AddVM("web1", VMState.ShutOff, disk.Path);
+            a.OnStep = call =>
+            {
+                if (call == "CloneVolume") a.Put(new GuestInfo { Name = vm.Name, Uuid = vm.Uuid, State = VMState.Running, MemoryMB = vm.MemoryMB, Persistent = true });
+            };
+
+            var result = Move(vm, "fast");
+
+            Assert.Equal(StorageErrorIds.VmStartedDuringMove, result.ErrorId);
+            Assert.Equal(disk.Path, DefinedPath("web1"));
+            Assert.NotNull(a.FindStorageVolume(disk.Path));
+            Assert.Null(a.FindStorageVolume("/pools/fast/web1.qcow2"));
+        }
+
+        [Fact]
         public void A_name_taken_in_the_target_pool_is_refused_rather_than_overwritten()
         {
             a.AddVolume("fast", "web1.qcow2", 1 * MiB, 1 * MiB);

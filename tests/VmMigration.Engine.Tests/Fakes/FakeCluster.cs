@@ -211,9 +211,13 @@ namespace VmMigration.Tests.Fakes
             return volume;
         }
 
+        /// <summary>Runs after each scripted step is recorded (e.g. to change the world in the middle of a job).</summary>
+        public Action<string>? OnStep { get; set; }
+
         private void Step(string call, string target)
         {
             Calls.Add(call + " " + target);
+            OnStep?.Invoke(call);
             if (FailOn == call)
             {
                 throw new MigrationException(ErrorIds.LibvirtError, ErrorKind.NotSpecified, $"injected failure in {call}", target);
