@@ -127,7 +127,7 @@ namespace VmMigration.Execution
                 var writeRate = new DiskWriteRate(Host, Name, moves.Select(m => m.Target).ToList());
                 foreach (var move in moves)
                 {
-                    Host.StartDiskCopy(Name, move.Target, move.NewPath, move.Format, request.BandwidthMBps * MiB, synchronousWrites: true);
+                    Call(() => { Host.StartDiskCopy(Name, move.Target, move.NewPath, move.Format, request.BandwidthMBps * MiB, synchronousWrites: true); return true; }, $"the start of the copy of disk {move.Target}");
                     started.Add(move);
                 }
                 result.Escalations.Add(new MigrationEscalation
@@ -175,12 +175,15 @@ namespace VmMigration.Execution
             return Confirm(result, relocation, clock);
         }
 
+        /// <summary>One call to the VM's host within the call time limit: a host that stops answering fails the move, never hangs it.</summary>
+        private T Call<T>(Func<T> call, string what) => TimeLimit.Run(call, callTimeout, VM.Host.Name, what);
+
         /// <summary>True when the VM is running (or paused) on its host now; a look-up that fails counts as running, the safe side.</summary>
         private bool IsRunningNow()
         {
             try
             {
-                return TimeLimit.Run(() => Host.FindGuest(Name), callTimeout, VM.Host.Name, $"the state of VM '{Name}'")?.Active ?? false;
+                return Call(() => Host.FindGuest(Name), $"the state of VM '{Name}'")?.Active ?? false;
             }
             catch (MigrationException)
             {
@@ -193,7 +196,7 @@ namespace VmMigration.Execution
         {
             try
             {
-                return CloneDomainXml.FileDisks(TimeLimit.Run(() => Host.GetGuestXml(Name), callTimeout, VM.Host.Name, $"the definition of VM '{Name}'"))
+                return CloneDomainXml.FileDisks(Call(() => Host.GetGuestXml(Name), $"the live definition of VM '{Name}'"))
                     .Any(d => d.Target == target && d.Path == path);
             }
             catch (MigrationException)
@@ -218,7 +221,7 @@ namespace VmMigration.Execution
                 long? untilInSyncMs = 0;
                 foreach (var move in moves)
                 {
-                    var copy = Host.GetDiskCopyProgress(Name, move.Target) ?? throw new MigrationException(StorageErrorIds.DiskCopyFailed, ErrorKind.InvalidResult,
+                    var copy = Call(() => Host.GetDiskCopyProgress(Name, move.Target), $"the progress of the copy of disk {move.Target}") ?? throw new MigrationException(StorageErrorIds.DiskCopyFailed, ErrorKind.InvalidResult,
                         $"The copy of disk {move.Target} of VM '{Name}' to '{move.NewPath}' ended before it was complete (the hypervisor failed or cancelled it; its log says why); the VM keeps its original disks.", Name);
                     move.CopiedBytes = copy.CopiedBytes;
                     inSync &= copy.InSync;
@@ -246,7 +249,7 @@ namespace VmMigration.Execution
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     relocation.CloneTargetVolume(move);
-                    move.CopiedBytes = Host.FindStorageVolume(move.NewPath)?.AllocationBytes ?? 0;
+                    move.CopiedBytes = Call(() => Host.FindStorageVolume(move.NewPath), $"the volume '{move.NewPath}'")?.AllocationBytes ?? 0;
                     result.TransferredBytes = relocation.Moves.Sum(m => m.CopiedBytes);
                 }
                 result.Phase = MigrationPhase.Switchover;
@@ -257,8 +260,8 @@ namespace VmMigration.Execution
                     throw new MigrationException(StorageErrorIds.VmStartedDuringMove, ErrorKind.InvalidOperation,
                         $"VM '{Name}' was started while its shut-off volumes were copied; it keeps running from its original disks and the copies were removed. Move it again: a running VM's disks move live.", Name);
                 }
-                var definition = Host.GetGuestDefinitionXml(Name);
-                Host.UpdateGuestDefinition(DomainDiskXml.Relocate(definition, relocation.Placements));
+                var definition = Call(() => Host.GetGuestDefinitionXml(Name), $"the definition of VM '{Name}'");
+                Call(() => { Host.UpdateGuestDefinition(DomainDiskXml.Relocate(definition, relocation.Placements)); return true; }, $"the update of the definition of VM '{Name}'");
             }
             catch (OperationCanceledException)
             {
@@ -301,7 +304,8 @@ namespace VmMigration.Execution
         /// <summary>
         /// The VM's definitions, not our bookkeeping, say which file each disk uses: for a running VM a disk counts as
         /// switched when its live definition names the copy (a switch whose call timed out may still have happened), and
-        /// the persistent definition is made to name the same files, so the next boot does too. Returns false when they
+        /// the persistent definition is made to name the same files, so the next boot does too; for a shut-off VM the
+        /// persistent definition alone decides. Returns false when they
         /// could not be read or written: then no volume may be removed.
         /// </summary>
         private bool FollowDefinitions(DiskRelocation relocation, List<string> notes)
@@ -309,9 +313,10 @@ namespace VmMigration.Execution
             try
             {
                 // Its state now, not when the move began: a shut-off VM may have been started meanwhile.
-                if (VM.Guest.Active || IsRunningNow())
+                var running = VM.Guest.Active || IsRunningNow();
+                if (running)
                 {
-                    var live = CloneDomainXml.FileDisks(Host.GetGuestXml(Name));
+                    var live = CloneDomainXml.FileDisks(Call(() => Host.GetGuestXml(Name), $"the live definition of VM '{Name}'"));
                     foreach (var move in relocation.Moves)
                     {
                         var onCopy = live.Any(d => d.Target == move.Target && d.Path == move.NewPath);
@@ -322,13 +327,18 @@ namespace VmMigration.Execution
                         move.Switched = onCopy;
                     }
                 }
-                var definition = Host.GetGuestDefinitionXml(Name);
+                var definition = Call(() => Host.GetGuestDefinitionXml(Name), $"the definition of VM '{Name}'");
                 var persistent = CloneDomainXml.FileDisks(definition);
+                if (!running)
+                {
+                    // A shut-off VM uses what its definition names (an update whose call timed out may still have landed).
+                    foreach (var move in relocation.Moves) move.Switched = persistent.Any(d => d.Target == move.Target && d.Path == move.NewPath);
+                }
                 // A disk attached to the running VM only has no persistent entry to repoint.
                 var stale = relocation.Moves.Where(m => m.Switched && persistent.Any(d => d.Target == m.Target) && !persistent.Any(d => d.Target == m.Target && d.Path == m.NewPath)).ToList();
                 if (stale.Count > 0)
                 {
-                    Host.UpdateGuestDefinition(DomainDiskXml.Relocate(definition, stale.Select(m => new DiskPlacement(m.Target, m.NewPath, m.Format))));
+                    Call(() => { Host.UpdateGuestDefinition(DomainDiskXml.Relocate(definition, stale.Select(m => new DiskPlacement(m.Target, m.NewPath, m.Format)))); return true; }, $"the update of the definition of VM '{Name}'");
                 }
                 return true;
             }
