@@ -115,6 +115,8 @@ task Test Bootstrap, Build, {
     # A runner that crashed counts as a failure even when it reported none.
     $failed = $xunit.Failed + $pester.Failed + [int]($xunit.RunFailed -and $xunit.Failed -eq 0) + [int]($pester.RunFailed -and $pester.Failed -eq 0)
     $skipped = $xunit.Skipped + $pester.Skipped
+    # xunit ran first: its failures are far up the log, so they are named again here (Pester's runner ends with its own).
+    if ($xunit.FailedNames.Count) { Write-Host "xunit failed ($($xunit.FailedNames.Count)):"; $xunit.FailedNames | ForEach-Object { Write-Host "  $_" } }
     Write-Build White "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed, $($xunit.Skipped) skipped; Pester: $($pester.Passed) passed, $($pester.Failed) failed, $($pester.Skipped) skipped"
     $summaryLine = "$passed passed, $failed failed, $skipped skipped"
     Write-Host $summaryLine
@@ -124,14 +126,16 @@ task Test Bootstrap, Build, {
 }
 
 function Invoke-XunitTests([string] $ResultsDirectory) {
-    $counts = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0; RunFailed = $false }
+    $counts = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0; RunFailed = $false; FailedNames = [Collections.Generic.List[string]]::new() }
     foreach ($project in Get-ChildItem (Join-Path $Root 'tests') -Filter *.Tests.csproj -Recurse) {
         $trx = "$($project.BaseName).trx"
         & dotnet test $project.FullName -c $Configuration --nologo --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal' --results-directory $ResultsDirectory | Out-Host
         if ($LASTEXITCODE) { $counts.RunFailed = $true }
         $trxPath = Join-Path $ResultsDirectory $trx
         if (-not (Test-Path $trxPath)) { $counts.RunFailed = $true; continue }
-        $summary = ([xml](Get-Content $trxPath -Raw)).TestRun.ResultSummary.Counters
+        $run = ([xml](Get-Content $trxPath -Raw)).TestRun
+        $summary = $run.ResultSummary.Counters
+        foreach ($failure in @($run.Results.UnitTestResult | Where-Object outcome -ne 'Passed' | Where-Object outcome -ne 'NotExecuted')) { $counts.FailedNames.Add($failure.testName) }
         $counts.Passed += [int]$summary.passed
         $counts.Failed += [int]$summary.failed + [int]$summary.error + [int]$summary.timeout + [int]$summary.aborted
         $counts.Skipped += [int]$summary.notExecuted
