@@ -68,10 +68,10 @@ namespace VmMigration.Execution
                 return new ColdMoveDisks(disks, null);
             }
 
-            var sharing = FindSharing(source, guest, disks, calls);
-            if (sharing != null)
+            var dependent = DiskSharing.FindDependent(source, guest, disks.Select(d => d.Volume.Path).ToList(), calls);
+            if (dependent != null)
             {
-                return Refuse(sharing);
+                return Refuse(dependent.Reason);
             }
 
             foreach (var byPool in disks.GroupBy(d => d.Volume.PoolName, StringComparer.Ordinal))
@@ -99,59 +99,8 @@ namespace VmMigration.Execution
             return new ColdMoveDisks(disks, null);
         }
 
-        /// <summary>Another VM of the source that uses one of these volumes, or whose disk reads through to one (a linked clone); null when none.</summary>
-        private static string? FindSharing(ConnectedHost source, GuestInfo guest, IReadOnlyList<ColdMoveDisk> disks, HostCalls calls)
-        {
-            var paths = new HashSet<string>(disks.Select(d => d.Volume.Path), StringComparer.Ordinal);
-            var others = calls.Ask(source, "its list of VMs", () => source.Connection.ListGuests());
-            foreach (var other in others.Where(g => !string.Equals(g.Uuid, guest.Uuid, StringComparison.OrdinalIgnoreCase)))
-            {
-                string otherXml;
-                try
-                {
-                    otherXml = calls.Ask(source, $"the definition of '{other.Name}'", () => source.Connection.GetGuestDefinitionXml(other.Name));
-                }
-                catch (MigrationException error) when (error.ErrorId == ErrorIds.VmNotFound)
-                {
-                    continue; // removed meanwhile
-                }
-                if (string.Equals(CloneDomainXml.Lineage(otherXml).ParentUuid, guest.Uuid, StringComparison.OrdinalIgnoreCase))
-                {
-                    return $"it is the parent of the linked clone '{other.Name}' on '{source.Name}', whose disks read through to its disks; moving them would break that clone.";
-                }
-                foreach (var otherDisk in CloneDomainXml.FileDisks(otherXml))
-                {
-                    if (paths.Contains(otherDisk.Path))
-                    {
-                        return $"disk '{otherDisk.Path}' is also a disk of VM '{other.Name}' on '{source.Name}'; moving it would take it from that VM.";
-                    }
-                    var otherVolume = calls.Ask(source, $"the volume of '{otherDisk.Path}'", () => source.Connection.FindStorageVolume(otherDisk.Path));
-                    if (otherVolume?.BackingPath != null && paths.Contains(otherVolume.BackingPath))
-                    {
-                        return $"disk '{otherVolume.BackingPath}' is the backing file of '{otherDisk.Path}' of VM '{other.Name}' on '{source.Name}' (a linked clone's parent); moving it would break that VM.";
-                    }
-                }
-            }
-            return null;
-        }
-
         private static string Target(XElement disk) => (string?)disk.Element("target")?.Attribute("dev") ?? "(no target)";
 
         private static ColdMoveDisks Refuse(string reason) => new ColdMoveDisks(Array.Empty<ColdMoveDisk>(), reason);
-
-        /// <summary>Each call to a host within the call time limit, so a silent host fails the check instead of stalling it.</summary>
-        private readonly struct HostCalls
-        {
-            private readonly TimeSpan limit;
-            private readonly CancellationToken cancellationToken;
-
-            public HostCalls(TimeSpan limit, CancellationToken cancellationToken)
-            {
-                this.limit = limit;
-                this.cancellationToken = cancellationToken;
-            }
-
-            public T Ask<T>(ConnectedHost host, string what, Func<T> call) => TimeLimit.Run(call, limit, host.Name, what, cancellationToken);
-        }
     }
 }

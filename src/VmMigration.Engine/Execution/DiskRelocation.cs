@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Xml.Linq;
 using VmMigration.Errors;
 using VmMigration.Providers;
 using VmMigration.Session;
@@ -48,7 +47,9 @@ namespace VmMigration.Execution
             var chosen = Choose(name, disks, diskTargets);
 
             CloneFamily.EnsureNoChildren(source, vm.Guest, "moving the disks of");
-            EnsureNotShared(vm, chosen);
+            var dependent = DiskSharing.FindDependent(vm.Host, vm.Guest, chosen.Select(d => d.Path).ToList(), HostCalls.Direct);
+            if (dependent != null)
+                throw new MigrationException(dependent.ErrorId, ErrorKind.InvalidOperation, $"The disks of VM '{name}' cannot move: {dependent.Reason} Nothing was changed.", name);
 
             var sameHost = string.Equals(vm.Host.Uri, targetHost.Uri, StringComparison.Ordinal);
             var moves = new List<DiskMove>();
@@ -107,36 +108,6 @@ namespace VmMigration.Execution
                 throw new MigrationException(StorageErrorIds.DiskNotFound, ErrorKind.ObjectNotFound,
                     $"VM '{name}' has no writable file disk {string.Join(", ", missing.Select(m => "'" + m + "'"))}; its disks are: {(disks.Count == 0 ? "none" : string.Join(", ", disks.Select(d => d.Target)))}. Nothing was changed.", name);
             return disks.Where(d => diskTargets.Contains(d.Target, StringComparer.Ordinal)).ToList();
-        }
-
-        /// <summary>DiskShared when another VM of the host opens the same file; ParentProtected when it reads it as a backing file.</summary>
-        private static void EnsureNotShared(LocatedVM vm, IReadOnlyList<GuestDisk> disks)
-        {
-            var paths = new HashSet<string>(disks.Select(d => d.Path), StringComparer.Ordinal);
-            var host = vm.Host.Connection;
-            foreach (var other in host.ListGuests().Where(g => !string.Equals(g.Uuid, vm.Guest.Uuid, StringComparison.OrdinalIgnoreCase)))
-            {
-                string xml;
-                try
-                {
-                    xml = other.Active ? host.GetGuestXml(other.Name) : host.GetGuestDefinitionXml(other.Name);
-                }
-                catch (MigrationException error) when (error.ErrorId == ErrorIds.VmNotFound)
-                {
-                    continue; // gone since the listing
-                }
-                foreach (var disk in XDocument.Parse(xml).Root?.Element("devices")?.Elements("disk") ?? Enumerable.Empty<XElement>())
-                {
-                    var file = (string?)disk.Element("source")?.Attribute("file");
-                    if (file != null && paths.Contains(file))
-                        throw new MigrationException(StorageErrorIds.DiskShared, ErrorKind.InvalidOperation,
-                            $"Disk '{file}' of VM '{vm.Guest.Name}' is also a disk of VM '{other.Name}'; moving it would take it from under that VM. Detach it from one of them first.", vm.Guest.Name);
-                    var backing = disk.Descendants("backingStore").Select(b => (string?)b.Element("source")?.Attribute("file")).FirstOrDefault(f => f != null && paths.Contains(f));
-                    if (backing != null)
-                        throw new MigrationException(CloneErrorIds.ParentProtected, ErrorKind.InvalidOperation,
-                            $"Disk '{backing}' of VM '{vm.Guest.Name}' is the backing file of a disk of VM '{other.Name}' (a linked clone); moving it would break that VM. Remove the linked clone or make it a full clone first.", vm.Guest.Name);
-                }
-            }
         }
 
         /// <summary>The source volume's name, with its extension following a format change (web1.qcow2 -> web1.raw).</summary>

@@ -34,6 +34,9 @@ namespace VmMigration.Tests.Execution
         {
             var guest = sourceHost.AddGuest(name, VMState.ShutOff);
             sourceHost.DefinitionXml[name] = $"<domain type='qemu'><name>{name}</name><uuid>{guest.Uuid}</uuid>{metadata}<devices>{devices}</devices></domain>";
+            // As libvirt's listing does: a linked clone's parent comes from its lineage metadata.
+            var lineage = CloneDomainXml.Lineage(sourceHost.DefinitionXml[name]);
+            (guest.ParentName, guest.ParentUuid) = (lineage.ParentName, lineage.ParentUuid);
             return guest;
         }
 

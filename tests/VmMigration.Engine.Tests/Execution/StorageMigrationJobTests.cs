@@ -251,6 +251,22 @@ namespace VmMigration.Tests.Execution
         }
 
         [Fact]
+        public void A_disk_that_backs_a_shut_off_vms_overlay_is_refused_though_its_definition_shows_no_chain()
+        {
+            // A shut-off VM's definition names only its overlay; the chain below it is known to the storage API alone.
+            var vm = AddVM("web1", VMState.Running, disk.Path);
+            var overlay = a.AddVolume("lab", "child.qcow2", 64 * MiB, 1 * MiB, backingPath: disk.Path);
+            AddVM("child", VMState.ShutOff, overlay.Path);
+
+            var result = Move(vm, "fast");
+
+            Assert.Equal(CloneErrorIds.ParentProtected, result.ErrorId);
+            Assert.Contains($"is the backing file of '{overlay.Path}' of VM 'child'", result.Message);
+            Assert.Equal(disk.Path, DefinedPath("web1"));
+            Assert.Null(a.FindStorageVolume("/pools/fast/web1.qcow2"));
+        }
+
+        [Fact]
         public void Disks_already_in_the_pool_are_skipped()
         {
             var vm = AddVM("web1", VMState.Running, disk.Path);
