@@ -125,6 +125,11 @@ namespace VmMigration.Execution
                     // A linked-clone parent is named once, by the check above.
                     if (!reasons.Any(r => r.ErrorId == storage.ErrorId)) reasons.Add(storage);
                 }
+                if (request.Disks.Count > 0)
+                {
+                    // The disks -Disk leaves behind must be ones the destination can open.
+                    reasons.AddRange(TimeLimit.Run(() => DisksNotOnDestination(request), callTimeout, destination.Name, $"the disks of VM '{name}'", cancellationToken));
+                }
             }
 
             if (destinationFacts.FreeMemoryMB > 0 && vm.Guest.MemoryMB > destinationFacts.FreeMemoryMB)
@@ -137,19 +142,25 @@ namespace VmMigration.Execution
         }
 
         /// <summary>
-        /// Disks the destination cannot open: pool volumes on the source that no pool of the destination holds at the same path
-        /// (shared storage is defined as a pool on every host that mounts it). Files outside pools are left to the hypervisor.
+        /// Disks that stay where they are (all of them, or those -Disk does not name) that the destination cannot open: pool
+        /// volumes on the source that no pool of the destination holds at the same path (shared storage is defined as a pool on
+        /// every host that mounts it). Files outside pools are left to the hypervisor.
         /// </summary>
         private static IEnumerable<MigrationException> DisksNotOnDestination(LiveMigrationRequest request)
         {
             var name = request.VM.Guest.Name;
             var source = request.VM.Host.Connection;
             var reasons = new List<MigrationException>();
+            var moving = request.MovesStorage ? request.Disks : Array.Empty<string>();
             foreach (var disk in CloneDomainXml.FileDisks(source.GetGuestXml(name)))
             {
+                if (moving.Contains(disk.Target)) continue;
                 if (disk.ReadOnly || disk.Path.Length == 0 || source.FindStorageVolume(disk.Path) == null || request.Destination.Connection.FindStorageVolume(disk.Path) != null) continue;
+                var remedy = moving.Count > 0
+                    ? $"Name it with -Disk as well ({string.Join(", ", moving.Append(disk.Target))})"
+                    : "Move the disks with the VM (-CopyStorage, or -DestinationStoragePool <pool>)";
                 reasons.Add(new MigrationException(StorageErrorIds.DiskNotOnDestination, ErrorKind.InvalidOperation,
-                    $"Disk {disk.Target} of VM '{name}' ('{disk.Path}') is in a storage pool of '{request.VM.Host.Name}' that '{request.Destination.Name}' does not have. Move the disks with the VM (-CopyStorage, or -DestinationStoragePool <pool>), or define the shared pool on '{request.Destination.Name}'.", name));
+                    $"Disk {disk.Target} of VM '{name}' ('{disk.Path}') is in a storage pool of '{request.VM.Host.Name}' that '{request.Destination.Name}' does not have. {remedy}, or define the shared pool on '{request.Destination.Name}'.", name));
             }
             return reasons;
         }

@@ -123,6 +123,23 @@ namespace VmMigration.Tests.Execution
         }
 
         [Fact]
+        public void A_disk_that_minus_disk_leaves_behind_where_the_destination_cannot_see_it_is_refused_before_anything_is_made()
+        {
+            var data = a.AddVolume("lab", "web1-data.qcow2", 64 * MiB, 5 * MiB);
+            a.DefinitionXml["web1"] = a.DefinitionXml["web1"].Replace("</devices>",
+                $"<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='{data.Path}'/><target dev='vdb' bus='virtio'/></disk></devices>");
+
+            var result = Run(r => { r.DestinationStoragePool = "fast"; r.Disks = new[] { "vda" }; });
+
+            Assert.Equal(StorageErrorIds.DiskNotOnDestination, result.ErrorId);
+            Assert.Contains("Disk vdb", result.Message);
+            Assert.Contains("-Disk as well (vda, vdb)", result.Message);
+            Assert.Equal("a", result.RunningOn);
+            Assert.Null(a.LastParameters);
+            Assert.Empty(b.Volumes);
+        }
+
+        [Fact]
         public void The_preflight_of_a_move_with_disks_names_a_missing_pool_and_makes_nothing()
         {
             var request = new LiveMigrationRequest(new LocatedVM(hostA, vm), hostB) { CopyStorage = true };
