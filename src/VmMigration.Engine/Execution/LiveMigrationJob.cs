@@ -140,6 +140,7 @@ namespace VmMigration.Execution
             var lastAdvanceAt = clock.ElapsedMilliseconds;
             long lastProcessed = -1;
             long? abortedAt = null;
+            var abortDelivered = false;
             var incomingCopyDestroyed = false;
 
             while (!HasEnded(migration, pollInterval))
@@ -148,12 +149,15 @@ namespace VmMigration.Execution
                 if (abortReason == null && cancellationToken.IsCancellationRequested)
                 {
                     abortReason = Stopped(name, result.Phase);
-                    TryAbort(name);
+                    abortDelivered = TryAbort(name);
                     continue;
                 }
                 if (abortReason != null)
                 {
                     abortedAt = abortedAt ?? clock.ElapsedMilliseconds;
+                    // An abort that found no job (the migration was still opening its connection to the destination) is
+                    // asked again each poll until the job exists to take it.
+                    abortDelivered = abortDelivered || TryAbort(name);
                     if (!incomingCopyDestroyed && clock.ElapsedMilliseconds - abortedAt.Value > AbortGrace.TotalMilliseconds && !controller.PostCopyStarted)
                     {
                         incomingCopyDestroyed = DestroyIncomingCopy(name, result, clock.ElapsedMilliseconds - startedAt);
@@ -176,12 +180,16 @@ namespace VmMigration.Execution
                 {
                     abortReason = new MigrationException(ErrorIds.MigrationStalled, ErrorKind.OperationTimeout,
                         $"Migration of VM '{name}' to '{request.Destination.Name}' made no progress for {request.StallTimeout.TotalSeconds:0} s (the destination may be frozen or the link down); it was aborted and the VM keeps running on '{source.Name}'.", name);
-                    TryAbort(name);
+                    abortDelivered = TryAbort(name);
                     continue;
                 }
 
                 var decision = controller.Decide(sample, elapsed);
-                Apply(decision, name, result, elapsed, ref abortReason);
+                abortReason = Apply(decision, name, result, elapsed);
+                if (abortReason != null)
+                {
+                    abortDelivered = TryAbort(name);
+                }
                 if (controller.PostCopyStarted)
                 {
                     result.Phase = MigrationPhase.Switchover;
@@ -280,7 +288,8 @@ namespace VmMigration.Execution
             }
         }
 
-        private void Apply(ControllerDecision decision, string name, MigrationResult result, long elapsed, ref MigrationException? abortReason)
+        /// <summary>Carries out the controller's decision; the reason to abort when it decided to (the caller aborts the job).</summary>
+        private MigrationException? Apply(ControllerDecision decision, string name, MigrationResult result, long elapsed)
         {
             switch (decision.Action)
             {
@@ -294,11 +303,10 @@ namespace VmMigration.Execution
                     result.Strategy = request.Strategy;
                     break;
                 case ControllerAction.Abort:
-                    abortReason = new MigrationException(decision.ErrorId!, ErrorKind.OperationTimeout, decision.Detail, name);
                     result.Escalations.Add(new MigrationEscalation { AtMs = elapsed, Action = "Abort", Detail = decision.ErrorId! });
-                    TryAbort(name);
-                    break;
+                    return new MigrationException(decision.ErrorId!, ErrorKind.OperationTimeout, decision.Detail, name);
             }
+            return null;
         }
 
         private void Report(MigrationResult result, JobProgress sample, long elapsed, ConvergenceController controller)
@@ -447,15 +455,17 @@ namespace VmMigration.Execution
             }
         }
 
-        private void TryAbort(string name)
+        /// <summary>Asks the source to abort the job; false when it could not (no job yet, or it ended meanwhile: the outcome is settled afterwards).</summary>
+        private bool TryAbort(string name)
         {
             try
             {
                 request.VM.Host.Connection.AbortJob(name);
+                return true;
             }
             catch (MigrationException)
             {
-                // The job may have ended on its own between the decision and the call; the outcome is settled afterwards.
+                return false;
             }
         }
 

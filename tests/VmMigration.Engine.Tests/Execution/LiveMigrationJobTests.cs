@@ -250,6 +250,28 @@ namespace VmMigration.Tests.Execution
             Assert.Equal(VMState.Running, sourceHost.FindGuest("web1")!.State);
         }
 
+        [Fact]
+        public void Stopped_while_the_migration_still_opens_its_connection_the_abort_is_asked_again_until_the_job_takes_it()
+        {
+            var guest = sourceHost.AddGuest("web1");
+            sourceHost.Samples.Add(Sample(1, 300L << 20, 200L << 20));
+            sourceHost.Outcome = FakeOutcome.NeverConverge;
+            sourceHost.JobStartDelay = TimeSpan.FromMilliseconds(300);
+            using var cancellation = new CancellationTokenSource();
+            sourceHost.OnStep = call => { if (call == "Migrate") cancellation.Cancel(); };
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+
+            var result = Run(guest, token: cancellation.Token);
+
+            Assert.Equal(MigrationStatus.Aborted, result.Status);
+            Assert.Equal(ErrorIds.MigrationAborted, result.ErrorId);
+            Assert.Equal(VMState.Running, sourceHost.FindGuest("web1")!.State);
+            Assert.True(sourceHost.Calls.Count(c => c == "Abort web1") >= 2, "the first abort found no job and was asked again");
+            // The job itself was aborted: the fallback that destroys the destination's incoming copy was never needed.
+            Assert.DoesNotContain(result.Escalations, e => e.Action == "DestroyIncomingCopy");
+            Assert.True(clock.Elapsed < LiveMigrationJob.AbortGrace, $"took {clock.Elapsed}");
+        }
+
         public static IEnumerable<object[]> RefusedBeforeAnythingMoves()
         {
             yield return new object[] { "same host", ErrorIds.DestinationIsSource };

@@ -56,6 +56,7 @@ namespace VmMigration.Tests.Fakes
         private readonly ConcurrentDictionary<string, GuestInfo> guests = new ConcurrentDictionary<string, GuestInfo>();
         private volatile JobProgress? currentJob;
         private volatile bool abortRequested;
+        private volatile bool jobActive;
         private volatile bool postCopyRequested;
 
         public FakeHost(FakeCluster cluster, string uri, string hostname, long freeMemoryMB)
@@ -127,7 +128,11 @@ namespace VmMigration.Tests.Fakes
         public JobProgress MigrateLive(string name, string destinationUri, LiveMigrationParameters parameters)
         {
             LastParameters = parameters;
+            OnStep?.Invoke("Migrate");
+            // Opening the migration's own connection: no job exists yet, and an abort finds none.
+            Thread.Sleep(JobStartDelay);
             abortRequested = false;
+            jobActive = true;
             postCopyRequested = false;
             var destination = cluster[destinationUri];
             var guest = FindGuest(name) ?? throw new MigrationException(ErrorIds.VmNotFound, ErrorKind.ObjectNotFound, "no such guest", name);
@@ -165,6 +170,7 @@ namespace VmMigration.Tests.Fakes
             }
             finally
             {
+                jobActive = false;
                 currentJob = null;
             }
         }
@@ -174,6 +180,10 @@ namespace VmMigration.Tests.Fakes
         public void AbortJob(string name)
         {
             Calls.Add("Abort " + name);
+            if (!jobActive)
+            {
+                throw new MigrationException(ErrorIds.LibvirtError, ErrorKind.InvalidOperation, "Requested operation is not valid: no job is active on the domain", name);
+            }
             abortRequested = true;
         }
 
@@ -213,6 +223,9 @@ namespace VmMigration.Tests.Fakes
 
         /// <summary>Runs after each scripted step is recorded (e.g. to change the world in the middle of a job).</summary>
         public Action<string>? OnStep { get; set; }
+
+        /// <summary>How long MigrateLive spends before its job exists (opening its connection to the destination).</summary>
+        public TimeSpan JobStartDelay { get; set; }
 
         private void Step(string call, string target)
         {
