@@ -75,7 +75,7 @@ namespace VmMigration.Execution
                     pool.Name, destination.Name, pool.AvailableBytes >> 20, parent.Name, (needed + (1 << 20) - 1) >> 20), request.Name);
 
             var identity = CloneIdentity.Allocate(CloneDomainXml.InterfaceCount(sourceXml), usedUuids, usedMacs, random);
-            var created = new List<string>();
+            var created = new CreatedVolumes(destination);
             bool defined = false;
             string? parentXmlBefore = null;
             var outcome = new CloneOutcome { StoragePool = pool?.Name ?? "" };
@@ -112,6 +112,12 @@ namespace VmMigration.Execution
                 outcome.DurationMs = clock.ElapsedMilliseconds;
                 return outcome;
             }
+            catch (MigrationException error)
+            {
+                var leftOver = CleanUp(destination, defined, created, sourceHost, parentXmlBefore);
+                if (leftOver.Count == 0) throw;
+                throw new MigrationException(error.ErrorId, error.Kind, $"{error.Message} Not every volume the clone made could be removed ({string.Join("; ", leftOver)}); delete them by hand.", error.Target, error);
+            }
             catch
             {
                 CleanUp(destination, defined, created, sourceHost, parentXmlBefore);
@@ -120,7 +126,7 @@ namespace VmMigration.Execution
         }
 
         private Dictionary<string, string> CopyDisks(IReadOnlyList<GuestDisk> disks, IReadOnlyList<StorageVolumeInfo> volumes, StoragePoolInfo? pool,
-            ConnectedHost destination, bool sameHost, List<string> created, CloneOutcome outcome, CancellationToken cancellationToken)
+            ConnectedHost destination, bool sameHost, CreatedVolumes created, CloneOutcome outcome, CancellationToken cancellationToken)
         {
             var diskFiles = new Dictionary<string, string>(StringComparer.Ordinal);
             if (disks.Count == 0) return diskFiles;
@@ -239,7 +245,8 @@ namespace VmMigration.Execution
             return (uuids, macs);
         }
 
-        private void CleanUp(ConnectedHost destination, bool defined, List<string> createdVolumes, ConnectedHost sourceHost, string? parentXmlBefore)
+        /// <summary>Takes back what the clone made; the volumes that could not be deleted, as sentences.</summary>
+        private IReadOnlyList<string> CleanUp(ConnectedHost destination, bool defined, CreatedVolumes createdVolumes, ConnectedHost sourceHost, string? parentXmlBefore)
         {
             // Best effort, all of it: one failed step must not leave the others undone. The clone goes before its volumes,
             // since a running QEMU holds them open.
@@ -249,7 +256,7 @@ namespace VmMigration.Execution
                 Try(() => destination.Connection.DestroyGuest(request.Name));
                 Try(() => destination.Connection.UndefineGuest(request.Name));
             }
-            foreach (var path in createdVolumes.AsEnumerable().Reverse()) Try(() => destination.Connection.DeleteStorageVolume(path));
+            return createdVolumes.DeleteAll();
         }
 
         private static void Try(Action step)

@@ -25,6 +25,8 @@ namespace VmMigration.Execution
             var clock = Stopwatch.StartNew();
             T Ask<T>(ConnectedHost host, string what, Func<T> call, CancellationToken token) => TimeLimit.Run(call, callTimeout, host.Name, what, token);
             long copiedBytes = 0;
+            var created = new CreatedVolumes(destination);
+            IReadOnlyList<string> copiesLeft = Array.Empty<string>();
             try
             {
                 var xml = Ask(source, $"the definition of '{guest.Name}'", () => source.Connection.GetGuestDefinitionXml(guest.Name), cancellationToken);
@@ -35,7 +37,6 @@ namespace VmMigration.Execution
                         $"VM '{guest.Name}' is shut off and cannot move cold to '{destination.Name}' with its disks: {disks.Refusal} It stays on '{source.Name}'.");
                 }
 
-                var created = new List<string>();
                 var defineSent = false;
                 var defined = false;
                 try
@@ -73,7 +74,7 @@ namespace VmMigration.Execution
                     {
                         BestEffort(() => destination.Connection.UndefineGuest(guest.Name));
                     }
-                    foreach (var path in Enumerable.Reverse(created)) BestEffort(() => destination.Connection.DeleteStorageVolume(path));
+                    copiesLeft = created.DeleteAll();
                     throw;
                 }
 
@@ -91,21 +92,26 @@ namespace VmMigration.Execution
                     }
                 }
                 var carried = disks.Disks.Count == 0 ? "its definition" : $"its definition and {disks.Disks.Count} disk(s) ({copiedBytes / 1048576.0:0.#} MiB of data)";
-                var leftOver = kept.Count == 0 ? "" : $" The source volume(s) {string.Join(", ", kept.Select(p => $"'{p}'"))} could not be deleted from '{source.Name}' and are no longer used: delete them by hand.";
+                var notDeleted = kept.Count == 0 ? "" : $" The source volume(s) {string.Join(", ", kept.Select(p => $"'{p}'"))} could not be deleted from '{source.Name}' and are no longer used: delete them by hand.";
                 return Outcome(guest, source, destination, MigrationStatus.Succeeded, null, clock, copiedBytes,
-                    $"VM '{guest.Name}' is shut off: {carried} moved from '{source.Name}' to '{destination.Name}' (cold move).{leftOver}");
+                    $"VM '{guest.Name}' is shut off: {carried} moved from '{source.Name}' to '{destination.Name}' (cold move).{notDeleted}");
             }
             catch (OperationCanceledException)
             {
                 return Outcome(guest, source, destination, MigrationStatus.Aborted, ErrorIds.MigrationAborted, clock, 0,
-                    $"The cold move of '{guest.Name}' was stopped before it finished; it stays defined on '{source.Name}' with its disks, and the copies made on '{destination.Name}' were deleted.");
+                    $"The cold move of '{guest.Name}' was stopped before it finished; it stays defined on '{source.Name}' with its disks, and {TakenBack(destination, copiesLeft)}.");
             }
             catch (MigrationException error)
             {
                 return Outcome(guest, source, destination, MigrationStatus.Failed, error.ErrorId, clock, 0,
-                    $"Cold move of '{guest.Name}' failed; it stays defined on '{source.Name}' with its disks, and what the move made on '{destination.Name}' was removed: {error.Message}");
+                    $"Cold move of '{guest.Name}' failed; it stays defined on '{source.Name}' with its disks, and {TakenBack(destination, copiesLeft)}: {error.Message}");
             }
         }
+
+        /// <summary>What became of the copies on the destination after a failure, as the end of a sentence.</summary>
+        private static string TakenBack(ConnectedHost destination, IReadOnlyList<string> leftOver) => leftOver.Count == 0
+            ? $"what the move made on '{destination.Name}' was removed"
+            : $"some copies stay on '{destination.Name}' ({string.Join("; ", leftOver)}; delete them by hand)";
 
         /// <summary>Whether this VM (by UUID, so not another of the same name) is defined on the host; null when the host does not say.</summary>
         private static bool? IsDefinedThere(ConnectedHost host, GuestInfo guest)

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Threading;
 using VmMigration.Providers;
 
@@ -15,7 +14,7 @@ namespace VmMigration.Execution
         /// <param name="copied">data bytes copied so far, as the copy goes</param>
         /// <param name="dataBytes">the bytes of data copied (holes excluded)</param>
         public static StorageVolumeInfo Copy(IHostConnection source, StorageVolumeInfo volume, IHostConnection destination, string poolName, string volumeName,
-            ICollection<string> created, CancellationToken cancellationToken, Action<long>? copied, out long dataBytes)
+            CreatedVolumes created, CancellationToken cancellationToken, Action<long>? copied, out long dataBytes)
         {
             var made = destination.CreateStorageVolume(poolName, StorageVolumeXml.StreamTarget(volumeName, volume.PhysicalBytes));
             created.Add(made.Path);

@@ -17,10 +17,11 @@ namespace VmMigration.Execution
     /// </summary>
     public sealed class DiskRelocation
     {
-        private readonly List<string> createdTargets = new List<string>();
+        private readonly CreatedVolumes createdTargets;
 
         private DiskRelocation(LocatedVM vm, ConnectedHost targetHost, IReadOnlyList<DiskMove> moves, IReadOnlyList<string> alreadyInPlace)
         {
+            createdTargets = new CreatedVolumes(targetHost);
             VM = vm;
             TargetHost = targetHost;
             Moves = moves;
@@ -148,39 +149,13 @@ namespace VmMigration.Execution
         }
 
         /// <summary>Keeps a copy out of <see cref="DeleteUnusedCopies"/> (its copy job could not be cancelled and may still write to it).</summary>
-        public void KeepCopy(DiskMove move) => createdTargets.Remove(move.NewPath);
+        public void KeepCopy(DiskMove move) => createdTargets.Keep(move.NewPath);
 
         /// <summary>Removes the copies made on the target host that the VM was not switched onto (best effort); the failures, for the result's message.</summary>
-        public IReadOnlyList<string> DeleteUnusedCopies()
-        {
-            var failures = new List<string>();
-            foreach (var move in Moves.Where(m => !m.Switched && createdTargets.Contains(m.NewPath)).ToList())
-            {
-                if (TryDelete(TargetHost, move.NewPath, failures)) createdTargets.Remove(move.NewPath);
-            }
-            return failures;
-        }
+        public IReadOnlyList<string> DeleteUnusedCopies() => createdTargets.Delete(Moves.Where(m => !m.Switched).Select(m => m.NewPath));
 
         /// <summary>Removes the old volumes of the disks that switched onto their copies (best effort).</summary>
-        public IReadOnlyList<string> DeleteSourceVolumes()
-        {
-            var failures = new List<string>();
-            foreach (var move in Moves.Where(m => m.Switched)) TryDelete(VM.Host, move.OldPath, failures);
-            return failures;
-        }
-
-        private static bool TryDelete(ConnectedHost host, string path, List<string> failures)
-        {
-            try
-            {
-                host.Connection.DeleteStorageVolume(path);
-                return true;
-            }
-            catch (MigrationException error)
-            {
-                failures.Add($"could not remove '{path}' on '{host.Name}': {error.Message}");
-                return false;
-            }
-        }
+        public IReadOnlyList<string> DeleteSourceVolumes() =>
+            Moves.Where(m => m.Switched).Select(m => CreatedVolumes.TryDelete(VM.Host, m.OldPath)).OfType<string>().ToList();
     }
 }

@@ -171,6 +171,21 @@ namespace VmMigration.Tests.Execution
         }
 
         [Fact]
+        public void A_copy_that_cannot_be_deleted_after_a_failure_is_named_in_the_error_with_its_id_kept()
+        {
+            var parent = AddSource(a, "web1", VMState.ShutOff, sourceDisk.Path);
+            a.FailOn = "Define";
+            a.UndeletableVolume = "/pools/lab/web2-vda.qcow2";
+
+            var error = Assert.Throws<MigrationException>(() => Clone(parent, "web2"));
+
+            Assert.Equal(ErrorIds.LibvirtError, error.ErrorId);
+            Assert.Contains("could not remove '/pools/lab/web2-vda.qcow2' on 'a'", error.Message);
+            Assert.Contains("delete them by hand", error.Message);
+            Assert.Null(a.FindGuest("web2"));
+        }
+
+        [Fact]
         public void A_failed_stream_to_another_host_deletes_the_partial_copy_and_merges_the_source_back()
         {
             var source = AddSource(a, "web1", VMState.Running, sourceDisk.Path);

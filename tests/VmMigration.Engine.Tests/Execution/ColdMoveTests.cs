@@ -123,6 +123,22 @@ namespace VmMigration.Tests.Execution
         }
 
         [Fact]
+        public void A_copy_that_cannot_be_deleted_after_a_failure_is_named_in_the_result_instead_of_reported_removed()
+        {
+            var guest = StoppedGuestWithDisk();
+            destinationHost.FailOn = "Define";
+            destinationHost.UndeletableVolume = "/srv/b/lab/cold1.qcow2";
+
+            var result = Move(guest);
+
+            Assert.Equal(MigrationStatus.Failed, result.Status);
+            Assert.Contains("some copies stay on 'b'", result.Message);
+            Assert.Contains("could not remove '/srv/b/lab/cold1.qcow2' on 'b'", result.Message);
+            Assert.DoesNotContain("was removed", result.Message);
+            Assert.Equal("a", result.RunningOn);
+        }
+
+        [Fact]
         public void A_disk_in_no_storage_pool_is_refused_and_left_where_it_is()
         {
             var guest = StoppedGuest(FileDisk("/elsewhere/cold1.qcow2"));

@@ -293,9 +293,16 @@ namespace VmMigration.Tests.Fakes
             return volume;
         }
 
+        /// <summary>A volume whose deletion fails (as when libvirt cannot unlink its file).</summary>
+        public string? UndeletableVolume { get; set; }
+
         public void DeleteStorageVolume(string path)
         {
             Calls.Add("DeleteVolume " + path);
+            if (path == UndeletableVolume)
+            {
+                throw new MigrationException(ErrorIds.LibvirtError, ErrorKind.NotSpecified, $"cannot unlink file '{path}': Permission denied", path);
+            }
             Volumes.TryRemove(path, out _);
         }
 
