@@ -121,19 +121,32 @@ namespace VmMigration.Execution
             return stem + "." + newFormat.ToLowerInvariant();
         }
 
-        /// <summary>Creates every target volume on the target host; when one fails, those made so far are removed again.</summary>
-        public void CreateTargetVolumes()
+        /// <summary>
+        /// Creates every target volume on the target host, each call within <paramref name="calls"/>' time limit, in the
+        /// caller's thread; when one fails, does not answer or is cancelled, those made so far are removed again.
+        /// </summary>
+        public void CreateTargetVolumes(HostCalls calls)
         {
+            string? asked = null;
             try
             {
                 foreach (var move in Moves)
                 {
-                    var volume = TargetHost.Connection.CreateStorageVolume(move.Pool, StorageVolumeXml.CopyOf(Path.GetFileName(move.NewPath), move.Format, move.CapacityBytes));
+                    asked = move.NewPath;
+                    var volume = calls.Ask(TargetHost, $"the creation of the volume '{move.NewPath}'",
+                        () => TargetHost.Connection.CreateStorageVolume(move.Pool, StorageVolumeXml.CopyOf(Path.GetFileName(move.NewPath), move.Format, move.CapacityBytes)));
                     move.NewPath = volume.Path;
                     createdTargets.Add(volume.Path);
                 }
             }
-            catch (MigrationException)
+            catch (MigrationException error) when (error.Kind == ErrorKind.OperationTimeout)
+            {
+                DeleteUnusedCopies();
+                // The call was abandoned, not undone: the host may still make that volume.
+                throw new MigrationException(error.ErrorId, error.Kind,
+                    $"{error.Message} The volume '{asked}' may still be made there after this: if it exists once the host answers, nothing uses it; delete it (virsh vol-delete).", error.Target, error);
+            }
+            catch (Exception error) when (error is MigrationException || error is OperationCanceledException)
             {
                 DeleteUnusedCopies();
                 throw;

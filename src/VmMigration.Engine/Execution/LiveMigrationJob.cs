@@ -112,12 +112,9 @@ namespace VmMigration.Execution
             {
                 try
                 {
-                    relocation = TimeLimit.Run(() =>
-                    {
-                        var planned = DiskRelocation.Plan(request.VM, request.Destination, request.DestinationStoragePool, request.Disks, request.DiskFormat);
-                        planned.CreateTargetVolumes();
-                        return planned;
-                    }, callTimeout, request.Destination.Name, $"the new volumes for the disks of VM '{name}'", cancellationToken);
+                    relocation = TimeLimit.Run(() => DiskRelocation.Plan(request.VM, request.Destination, request.DestinationStoragePool, request.Disks, request.DiskFormat),
+                        callTimeout, request.Destination.Name, $"the disks of VM '{name}'", cancellationToken);
+                    relocation.CreateTargetVolumes(new HostCalls(callTimeout, cancellationToken));
                 }
                 catch (OperationCanceledException)
                 {

@@ -122,7 +122,7 @@ namespace VmMigration.Execution
             var started = new List<DiskMove>();
             try
             {
-                TimeLimit.Run(() => { relocation.CreateTargetVolumes(); return true; }, callTimeout, VM.Host.Name, $"the creation of the new volumes of VM '{Name}'", cancellationToken);
+                relocation.CreateTargetVolumes(new HostCalls(callTimeout, cancellationToken));
                 result.Phase = MigrationPhase.PreCopy;
                 var writeRate = new DiskWriteRate(Host, Name, moves.Select(m => m.Target).ToList());
                 foreach (var move in moves)

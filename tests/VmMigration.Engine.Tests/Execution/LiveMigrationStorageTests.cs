@@ -140,6 +140,26 @@ namespace VmMigration.Tests.Execution
         }
 
         [Fact]
+        public void A_destination_that_stops_answering_while_volumes_are_made_fails_the_move_removes_what_was_made_and_names_the_one_in_doubt()
+        {
+            var data = a.AddVolume("lab", "web1-data.qcow2", 64 * MiB, 5 * MiB);
+            a.DefinitionXml["web1"] = a.DefinitionXml["web1"].Replace("</devices>",
+                $"<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='{data.Path}'/><target dev='vdb' bus='virtio'/></disk></devices>");
+            b.OnStep = call => { if (call == "CreateVolume" && b.Volumes.Count == 1) Thread.Sleep(1500); };
+            var request = new LiveMigrationRequest(new LocatedVM(hostA, vm), hostB)
+                { DestinationStoragePool = "fast", Timeout = TimeSpan.FromSeconds(5), StallTimeout = TimeSpan.FromSeconds(5), MeasureDirtyRate = false };
+
+            var result = new LiveMigrationJob(request, null, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(500)).Run(CancellationToken.None);
+
+            Assert.Equal(MigrationStatus.Failed, result.Status);
+            Assert.Equal(ErrorIds.HostUnreachable, result.ErrorId);
+            Assert.Contains("'/pools/fast/web1-data.qcow2' may still be made there", result.Message);
+            Assert.Equal("a", result.RunningOn);
+            Assert.Null(a.LastParameters);
+            Assert.Null(b.FindStorageVolume("/pools/fast/web1.qcow2"));
+        }
+
+        [Fact]
         public void The_preflight_of_a_move_with_disks_names_a_missing_pool_and_makes_nothing()
         {
             var request = new LiveMigrationRequest(new LocatedVM(hostA, vm), hostB) { CopyStorage = true };
