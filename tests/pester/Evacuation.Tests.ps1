@@ -37,6 +37,13 @@ BeforeAll {
         }
     }
 
+    # What became of the moves that did not succeed, for an assertion's -Because: the lab's log names the reason.
+    function Format-Unsucceeded([object[]] $Output) {
+        $bad = @($Output | Where-Object { $_ -is [VmMigration.MigrationResult] -and $_.Status -ne 'Succeeded' })
+        if ($bad.Count -eq 0) { return 'no move failed' }
+        ($bad | ForEach-Object { "$($_.VMName): $($_.Status) $($_.ErrorId): $($_.Message)" }) -join ' | '
+    }
+
     function Invoke-Failback {
         Resume-MigrationHost -HostName lab1 -Failback -Confirm:$false | Out-Null
         foreach ($g in $Guests) {
@@ -75,7 +82,7 @@ Describe 'Invoke-HostEvacuation' {
         $summary = $output[-1]
         $summary | Should -BeOfType ([VmMigration.EvacuationSummary])
         $results.Count | Should -Be 6
-        $results.Status | Sort-Object -Unique | Should -Be @('Succeeded')
+        $results.Status | Sort-Object -Unique | Should -Be @('Succeeded') -Because (Format-Unsucceeded $output)
         $summary.Moved | Should -Be 6
         $summary.Failed | Should -Be 0
         Test-Path $summary.JournalPath | Should -BeTrue
@@ -86,16 +93,17 @@ Describe 'Invoke-HostEvacuation' {
     }
 
     It 'is idempotent: running it again moves nothing and fails nothing' {
-        $summary = @(Invoke-HostEvacuation -HostName lab1 -Force)[-1]
-        $summary.Moved | Should -Be 0
-        $summary.Failed | Should -Be 0
+        $output = @(Invoke-HostEvacuation -HostName lab1 -Force)
+        $summary = $output[-1]
+        $summary.Moved | Should -Be 0 -Because (($output | Where-Object { $_ -is [VmMigration.MigrationResult] } | ForEach-Object { "$($_.VMName) $($_.Source)->$($_.Destination) $($_.Status)" }) -join '; ')
+        $summary.Failed | Should -Be 0 -Because (Format-Unsucceeded $output)
         Assert-EveryGuestOnce -NotOn lab1
     }
 
     It 'Resume-MigrationHost -Failback leaves maintenance and moves the VMs back' {
         $output = @(Resume-MigrationHost -HostName lab1 -Failback -Confirm:$false)
         $output[-1].State | Should -Be 'Connected'
-        @($output | Where-Object { $_ -is [VmMigration.MigrationResult] -and $_.Status -eq 'Succeeded' }).Count | Should -Be 6
+        @($output | Where-Object { $_ -is [VmMigration.MigrationResult] -and $_.Status -eq 'Succeeded' }).Count | Should -Be 6 -Because (Format-Unsucceeded $output)
         foreach ($p in Get-GuestPlacement) { $p.Hosts | Should -Be @('lab1') }
     }
 
@@ -109,7 +117,7 @@ Describe 'Invoke-HostEvacuation' {
         $pinned.ErrorId | Should -Not -BeNullOrEmpty
         $pinned.Message | Should -Match 'ev5'
         $output[-1].NotStarted | Should -Be 1
-        $output[-1].Moved | Should -Be 5
+        $output[-1].Moved | Should -Be 5 -Because (Format-Unsucceeded ($output | Where-Object VMName -ne 'ev5'))
         $clock.Elapsed.TotalMinutes | Should -BeLessThan 5
         Invoke-Failback
     }
@@ -135,8 +143,8 @@ Invoke-HostEvacuation -HostName lab1 -JournalPath '$journal' -MaxConcurrent 1 -B
         & kill -9 $runner.Id
         $runner.WaitForExit()
 
-        $summary = @(Invoke-HostEvacuation -HostName lab1 -JournalPath $journal -Resume -Force)[-1]
-        $summary.Failed | Should -Be 0
+        $output = @(Invoke-HostEvacuation -HostName lab1 -JournalPath $journal -Resume -Force)
+        $output[-1].Failed | Should -Be 0 -Because (Format-Unsucceeded $output)
         Assert-EveryGuestOnce -NotOn lab1
         Invoke-Failback
     }
@@ -157,7 +165,7 @@ Invoke-HostEvacuation -HostName lab1 -JournalPath '$journal' -MaxConcurrent 1 -B
         # The daemon comes back (a real host's libvirtd restarts) and finds the guests it was running.
         Start-MigrationLab -HostCount 3 -Path $LabPath -WarningAction SilentlyContinue | Out-Null
         Assert-EveryGuestOnce -NotOn lab1
-        @($output | Where-Object { $_ -is [VmMigration.MigrationResult] -and $_.Status -eq 'Succeeded' }).Count | Should -BeGreaterOrEqual 5
+        @($output | Where-Object { $_ -is [VmMigration.MigrationResult] -and $_.Status -eq 'Succeeded' }).Count | Should -BeGreaterOrEqual 5 -Because (Format-Unsucceeded $output)
         Invoke-Failback
     }
 
@@ -170,8 +178,8 @@ Invoke-HostEvacuation -HostName lab1 -JournalPath '$journal' -MaxConcurrent 1 -B
         $entries = (Get-Content $journal -Raw | ConvertFrom-Json).Entries
         $entries.State | Should -Not -Contain 'InFlight' -Because 'every move in flight was settled before the run ended'
 
-        $summary = @(Invoke-HostEvacuation -HostName lab1 -JournalPath $journal -Resume -Force)[-1]
-        $summary.Failed | Should -Be 0
+        $output = @(Invoke-HostEvacuation -HostName lab1 -JournalPath $journal -Resume -Force)
+        $output[-1].Failed | Should -Be 0 -Because (Format-Unsucceeded $output)
         Assert-EveryGuestOnce -NotOn lab1
     }
 
