@@ -25,8 +25,13 @@ namespace VmMigration.Execution
                 throw new MigrationException(ErrorIds.PlanIsStale, ErrorKind.InvalidData,
                     $"The {plan.Goal} plan of {plan.CreatedAt:u} no longer fits the hosts: {string.Join(" ", reasons)} Make a new plan with Get-MigrationPlan, or run it with -Replan.");
             }
-            return MigrationPlanner.Plan(live, rules, new PlanningOptions { Goal = plan.Goal, HostNames = plan.Hosts.ToList() });
+            return Replan(plan, live, rules);
         }
+
+        /// <summary>A new plan from <paramref name="live"/> with the options <paramref name="plan"/> was made with (its goal and hosts to evacuate when it predates kept options).</summary>
+        public static MigrationPlan Replan(MigrationPlan plan, ClusterInventory live, ClusterRules? rules) =>
+            MigrationPlanner.Plan(live, rules, plan.Options?.ForReplanning()
+                ?? new PlanningOptions { Goal = plan.Goal, HostNames = plan.Goal == PlanGoal.Evacuate ? plan.Hosts.ToList() : new List<string>() });
 
         /// <summary>The result for a step whose VM already runs on the step's destination.</summary>
         public static MigrationResult AlreadyInPlace(MigrationPlanStep step) => UnmovedResult.Create(step.VMName, step.Source, step.Destination, step.Destination,

@@ -26,6 +26,8 @@ namespace VmMigration
         public string InventoryFingerprint { get; set; } = "";
         /// <summary>Hosts named for evacuation (Evacuate) or emptied by the plan (Consolidate).</summary>
         public List<string> Hosts { get; set; } = new List<string>();
+        /// <summary>The options it was made with (its goal, limits and assumptions), so that -Replan makes the same kind of plan; null in plans written before they were kept.</summary>
+        public Planning.PlanningOptions? Options { get; set; }
         public List<MigrationPlanStep> Steps { get; set; } = new List<MigrationPlanStep>();
         public List<UnplacedVM> Unplaced { get; set; } = new List<UnplacedVM>();
         /// <summary>Spread of host load before and after (see <see cref="Planning.LoadScore"/>); lower is more even.</summary>

@@ -81,6 +81,7 @@ namespace VmMigration.Planning
                 CreatedAt = options.CreatedAt?.ToUniversalTime() ?? inventory.SnapshotTime,
                 InventoryFingerprint = InventoryFingerprint.Compute(inventory),
                 Hosts = result.Hosts,
+                Options = options.ForReplanning(),
                 Steps = ordered,
                 Unplaced = result.Unplaced.OrderBy(u => u.VMName, StringComparer.Ordinal).ToList(),
                 ScoreBefore = Math.Round(result.ScoreBefore, 6),

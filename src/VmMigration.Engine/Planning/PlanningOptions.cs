@@ -26,5 +26,13 @@ namespace VmMigration.Planning
         public double MaxDowntimeMs { get; set; } = 300;
         /// <summary>Overrides the plan's CreatedAt; by default it is the inventory's snapshot time, which keeps plans deterministic.</summary>
         public DateTime? CreatedAt { get; set; }
+
+        /// <summary>These options for planning again later: the same in all but CreatedAt, which a new plan takes from its own inventory.</summary>
+        public PlanningOptions ForReplanning() => new PlanningOptions
+        {
+            Goal = Goal, HostNames = new List<string>(HostNames), MaxMoves = MaxMoves, TargetScore = TargetScore, MinScoreImprovement = MinScoreImprovement,
+            AssumedCpuUsagePercent = AssumedCpuUsagePercent, AssumedDirtyRateMBps = AssumedDirtyRateMBps, MaxMigrationsPerHostPerWave = MaxMigrationsPerHostPerWave,
+            BandwidthMBps = BandwidthMBps, MaxDowntimeMs = MaxDowntimeMs,
+        };
     }
 }

@@ -1,5 +1,6 @@
 using System.Linq;
 using VmMigration.Errors;
+using VmMigration.Execution;
 using VmMigration.Planning;
 using Xunit;
 
@@ -12,6 +13,39 @@ namespace VmMigration.Tests.Planning
 
         private static MigrationPlan EvacuateH1() =>
             MigrationPlanner.Plan(Inventory(), null, new PlanningOptions { Goal = PlanGoal.Evacuate, HostNames = { "h1" } });
+
+        [Fact]
+        public void Replanning_uses_the_options_the_plan_was_made_with_even_after_a_round_trip_through_json()
+        {
+            var inventory = new ClusterBuilder().Host("h1").Host("h2").Host("h3")
+                .VM("a", "h1", memoryMB: 8192, cpuPercent: 90).VM("b", "h1", memoryMB: 8192, cpuPercent: 90).VM("c", "h1", memoryMB: 8192, cpuPercent: 90).Build();
+            var limited = MigrationPlanner.Plan(inventory, null, new PlanningOptions { Goal = PlanGoal.Balance, MaxMoves = 1 });
+            Assert.Single(limited.Steps);
+            var unlimited = MigrationPlanner.Plan(inventory, null, new PlanningOptions { Goal = PlanGoal.Balance });
+            Assert.True(unlimited.Steps.Count > 1, "the test needs a cluster where more than one move helps");
+
+            var again = PlanExecution.Replan(PlanJson.Parse(PlanJson.Serialize(limited)), inventory, null);
+
+            Assert.Single(again.Steps);
+            Assert.Equal(1, again.Options!.MaxMoves);
+            Assert.Equal(inventory.SnapshotTime, again.CreatedAt);
+        }
+
+        [Fact]
+        public void Replanning_a_consolidation_is_not_held_to_the_hosts_it_emptied_before()
+        {
+            var inventory = new ClusterBuilder().Host("h1").Host("h2").Host("h3")
+                .VM("a", "h1", memoryMB: 2048).VM("b", "h2", memoryMB: 2048).VM("c", "h3", memoryMB: 2048).Build();
+            var plan = MigrationPlanner.Plan(inventory, null, new PlanningOptions { Goal = PlanGoal.Consolidate });
+            Assert.NotEmpty(plan.Hosts);
+            Assert.Empty(plan.Options!.HostNames);
+
+            var again = PlanExecution.Replan(plan, inventory, null);
+
+            // Any host may be emptied again, as in the first plan: the hosts it emptied are its result, not a limit.
+            Assert.Empty(again.Options!.HostNames);
+            Assert.Equal(plan.Hosts, again.Hosts);
+        }
 
         [Fact]
         public void An_unchanged_inventory_or_drifting_usage_is_not_stale()
