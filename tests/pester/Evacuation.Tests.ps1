@@ -225,13 +225,18 @@ Invoke-HostEvacuation -HostName lab1 -JournalPath '$journal' -MaxConcurrent 1 -B
 
             # The agent's view: a separate pwsh with TF_BUILD set, whose console output (stdout) is what the agent reads.
             $resultsPath = Join-Path $TestDrive 'cold-results.json'
+            $coldProgressPath = Join-Path $TestDrive 'cold-progress.json'
             $script = @"
 Import-Module '$env:VMMIGRATION_MODULE'
 `$env:VMMIGRATION_STATE_DIR = '$env:VMMIGRATION_STATE_DIR'
 `$env:TF_BUILD = 'True'
 Start-MigrationLab -HostCount 3 -Path '$LabPath' -WarningAction SilentlyContinue | Out-Null
 `$job = Invoke-HostEvacuation -HostName lab1 -IncludeStopped -Force -AsJob
-`$received = `$job | Wait-Job -Timeout 600 | Receive-Job -ErrorAction SilentlyContinue
+`$job | Wait-Job -Timeout 600 | Out-Null
+# Read before Receive-Job, which takes the records out of the job as it prints them.
+@(`$job.Progress) + @(`$job.ChildJobs | ForEach-Object { `$_.Progress }) | Where-Object Activity -like 'Moving * (shut off) with its disks*' |
+    Select-Object Activity, StatusDescription, PercentComplete, RecordType | ConvertTo-Json -AsArray -EnumsAsStrings | Set-Content '$coldProgressPath'
+`$received = `$job | Receive-Job -ErrorAction SilentlyContinue
 `$received | Where-Object { `$_ -is [VmMigration.MigrationResult] } |
     Select-Object VMName, Status, ErrorId, RunningOn, TransferredBytes, Message | ConvertTo-Json -AsArray -EnumsAsStrings | Set-Content '$resultsPath'
 "@
@@ -245,6 +250,7 @@ Start-MigrationLab -HostCount 3 -Path '$LabPath' -WarningAction SilentlyContinue
             $script:AgentExitCode = $agent.ExitCode
             $script:AgentLines = @(Get-Content $stdout)
             $script:ColdResults = @(Get-Content $resultsPath -Raw | ConvertFrom-Json)
+            $script:ColdProgress = @(Get-Content $coldProgressPath -Raw | ConvertFrom-Json)
             function Get-PoolVolumes([string] $HostName) {
                 Invoke-Virsh $LabPath $HostName @('pool-refresh', 'lab') | Out-Null
                 (Invoke-Virsh $LabPath $HostName @('vol-list', 'lab')).Output -split "`n" | Select-Object -Skip 2 |
@@ -286,6 +292,16 @@ Start-MigrationLab -HostCount 3 -Path '$LabPath' -WarningAction SilentlyContinue
                 (Invoke-Virsh $LabPath $h @('domuuid', 'evtwin')).Output | Should -Not -Be (Invoke-Virsh $LabPath lab1 @('domuuid', 'evtwin')).Output
                 Get-VirshDomainState $LabPath $h 'evtwin' | Should -Be 'shut off' -Because "the VM named evtwin that $h had before stays"
             }
+        }
+
+        It 'the job''s progress shows each cold move copying its disks, then completed' {
+            $moved = $ColdResults | Where-Object VMName -eq 'evdisk'
+            $records = @($ColdProgress | Where-Object Activity -eq "Moving evdisk (shut off) with its disks: lab1 -> $($moved.RunningOn)")
+            $records.Count | Should -BeGreaterThan 0 -Because "the job's cold-move records were: $(($ColdProgress.Activity | Sort-Object -Unique) -join '; ')"
+            $records[-1].RecordType | Should -Be 'Completed'
+            $records[-1].StatusDescription | Should -Match '^done, \d+(\.\d)? MiB sent$'
+            $records | Where-Object RecordType -ne 'Completed' | ForEach-Object { $_.StatusDescription | Should -Match 'MiB of disks copied, [\d.]+ MiB left at' }
+            @($ColdProgress | Where-Object Activity -like 'Moving evtwin (shut off)*' | Where-Object RecordType -eq 'Completed').Count | Should -Be 1 -Because 'a failed cold move closes its progress record too'
         }
 
         It 'Receive-Job prints the job''s ##vso progress and a logissue line per failed VM on the console, where the agent reads them' {

@@ -42,7 +42,8 @@ namespace VmMigration.Commands
 
         public static ProgressRecord ToRecord(MigrationProgress value, int activityId, int parentActivityId)
         {
-            var activity = value.Disk == null
+            var activity = value.Cold ? $"Moving {value.VMName} (shut off) with its disks: {value.Source} -> {value.Destination}"
+                : value.Disk == null
                 ? (value.Source == value.Destination ? $"Moving the disks of {value.VMName} on {value.Source}" : $"Live-migrating {value.VMName}: {value.Source} -> {value.Destination}")
                 : $"Copying disk {value.Disk} of {value.VMName}";
             var record = new ProgressRecord(ActivityId(value, activityId), activity, Describe(value))
@@ -64,6 +65,10 @@ namespace VmMigration.Commands
             if (value.Completed)
             {
                 return $"done, {value.TransferredBytes / 1048576.0:0.#} MiB sent";
+            }
+            if (value.Cold)
+            {
+                return $"{value.TransferredBytes / 1048576.0:0.#} MiB of disks copied, {value.RemainingBytes / 1048576.0:0.#} MiB left at {value.TransferRateBytesPerSec / 1048576.0:0.#} MiB/s";
             }
             if (value.Disk != null)
             {

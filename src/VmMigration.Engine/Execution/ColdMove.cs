@@ -20,13 +20,16 @@ namespace VmMigration.Execution
     {
         public const string ColdMoveNeedsStorage = "ColdMoveNeedsStorage";
 
-        public static MigrationResult Run(ConnectedHost source, ConnectedHost destination, GuestInfo guest, TimeSpan callTimeout, CancellationToken cancellationToken)
+        /// <summary>Reports to <paramref name="report"/> go out a few times a second while disks are copied, and once Completed at the end.</summary>
+        public static MigrationResult Run(ConnectedHost source, ConnectedHost destination, GuestInfo guest, TimeSpan callTimeout, CancellationToken cancellationToken,
+            Action<MigrationProgress>? report = null)
         {
             var clock = Stopwatch.StartNew();
             T Ask<T>(ConnectedHost host, string what, Func<T> call, CancellationToken token) => TimeLimit.Run(call, callTimeout, host.Name, what, token);
             long copiedBytes = 0;
             var created = new CreatedVolumes(destination);
             IReadOnlyList<string> copiesLeft = Array.Empty<string>();
+            ColdMoveProgress? progress = null;
             try
             {
                 var xml = Ask(source, $"the definition of '{guest.Name}'", () => source.Connection.GetGuestDefinitionXml(guest.Name), cancellationToken);
@@ -42,11 +45,13 @@ namespace VmMigration.Execution
                 try
                 {
                     var copies = new List<DiskPlacement>();
+                    progress = new ColdMoveProgress(guest.Name, source.Name, destination.Name, disks.Disks.Sum(d => d.Volume.AllocationBytes), report);
                     foreach (var disk in disks.Disks)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
+                        var before = copiedBytes;
                         var copy = CrossHostVolumeCopy.Copy(source.Connection, disk.Volume, destination.Connection, disk.Volume.PoolName, disk.Volume.Name,
-                            created, cancellationToken, null, out var dataBytes);
+                            created, cancellationToken, done => progress.Copied(before + done), out var dataBytes);
                         copiedBytes += dataBytes;
                         copies.Add(new DiskPlacement(disk.Disk.Target, copy.Path, disk.Disk.Format));
                     }
@@ -105,6 +110,10 @@ namespace VmMigration.Execution
             {
                 return Outcome(guest, source, destination, MigrationStatus.Failed, error.ErrorId, clock, 0,
                     $"Cold move of '{guest.Name}' failed; it stays defined on '{source.Name}' with its disks, and {TakenBack(destination, copiesLeft)}: {error.Message}");
+            }
+            finally
+            {
+                progress?.Completed(copiedBytes);
             }
         }
 

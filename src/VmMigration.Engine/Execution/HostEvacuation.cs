@@ -136,7 +136,7 @@ namespace VmMigration.Execution
                 if (target != null)
                 {
                     Interlocked.Increment(ref movesStarted);
-                    var moved = ColdMove.Run(host, target, guest, registry.CallTimeout, cancellationToken);
+                    var moved = ColdMove.Run(host, target, guest, registry.CallTimeout, cancellationToken, observer.MoveProgress);
                     Report(observer, journal, moved, guest.Uuid, moved.Status == MigrationStatus.Succeeded ? EvacuationStepState.Succeeded
                         : moved.Status == MigrationStatus.Failed ? EvacuationStepState.Failed : EvacuationStepState.NotStarted);
                     continue;

@@ -9,6 +9,8 @@ namespace VmMigration.Execution
         public MigrationPhase Phase { get; set; }
         /// <summary>For a storage move: the disk (target device) this report is about; null for the VM as a whole.</summary>
         public string? Disk { get; set; }
+        /// <summary>A shut-off VM moved cold: only its disks travel (TransferredBytes of them so far, RemainingBytes left).</summary>
+        public bool Cold { get; set; }
         public int PercentComplete { get; set; }
         public long RemainingBytes { get; set; }
         public long TransferredBytes { get; set; }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using VmMigration.Errors;
 using VmMigration.Execution;
@@ -136,6 +137,28 @@ namespace VmMigration.Tests.Execution
             Assert.Contains("could not remove '/srv/b/lab/cold1.qcow2' on 'b'", result.Message);
             Assert.DoesNotContain("was removed", result.Message);
             Assert.Equal("a", result.RunningOn);
+        }
+
+        [Fact]
+        public void Disk_copies_report_progress_a_few_times_a_second_and_end_with_a_completed_report()
+        {
+            var guest = StoppedGuestWithDisk();
+            destinationHost.WriteDelay = TimeSpan.FromMilliseconds(30);
+            var reports = new List<MigrationProgress>();
+
+            var result = ColdMove.Run(source, destination, guest, TimeSpan.FromSeconds(5), default, reports.Add);
+
+            Assert.Equal(MigrationStatus.Succeeded, result.Status);
+            Assert.All(reports, r => Assert.True(r.Cold && r.VMName == "cold1" && r.Source == "a" && r.Destination == "b"));
+            var running = reports.Where(r => !r.Completed).ToList();
+            Assert.True(running.Count >= 2, $"{running.Count} reports while copying");
+            Assert.Equal(running.Select(r => r.TransferredBytes).OrderBy(b => b), running.Select(r => r.TransferredBytes));
+            Assert.All(running, r => Assert.Equal(20 * MiB, r.TransferredBytes + r.RemainingBytes));
+            Assert.All(running, r => Assert.InRange(r.PercentComplete, 0, 99));
+            var last = reports.Last();
+            Assert.True(last.Completed);
+            Assert.Equal((100, 20 * MiB), (last.PercentComplete, last.TransferredBytes));
+            Assert.Single(reports, r => r.Completed);
         }
 
         [Fact]

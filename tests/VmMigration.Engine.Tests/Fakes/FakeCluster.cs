@@ -293,6 +293,9 @@ namespace VmMigration.Tests.Fakes
             return volume;
         }
 
+        /// <summary>How long each chunk written into a volume stream takes (a slow link or disk).</summary>
+        public TimeSpan WriteDelay { get; set; }
+
         /// <summary>A volume whose deletion fails (as when libvirt cannot unlink its file).</summary>
         public string? UndeletableVolume { get; set; }
 
@@ -342,7 +345,11 @@ namespace VmMigration.Tests.Fakes
             private readonly FakeHost host;
             private readonly string path;
             public FakeVolumeWriter(FakeHost host, string path) { this.host = host; this.path = path; }
-            public void Write(byte[] buffer, int count) => host.Volumes[path].AllocationBytes += count;
+            public void Write(byte[] buffer, int count)
+            {
+                Thread.Sleep(host.WriteDelay);
+                host.Volumes[path].AllocationBytes += count;
+            }
             public void WriteHole(long length) => host.Calls.Add("Hole " + length);
             public void Complete() { }
             public void Dispose() { }
