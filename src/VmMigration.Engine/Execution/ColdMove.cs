@@ -20,9 +20,11 @@ namespace VmMigration.Execution
     {
         public const string ColdMoveNeedsStorage = "ColdMoveNeedsStorage";
 
-        /// <summary>Reports to <paramref name="report"/> go out a few times a second while disks are copied, and once Completed at the end.</summary>
+        /// <param name="report">progress, a few times a second while disks are copied, and once Completed at the end</param>
+        /// <param name="copying">told the destination paths of the copies before the first is made, so that a run killed
+        /// meanwhile can be settled later (<see cref="SettleInterrupted"/>)</param>
         public static MigrationResult Run(ConnectedHost source, ConnectedHost destination, GuestInfo guest, TimeSpan callTimeout, CancellationToken cancellationToken,
-            Action<MigrationProgress>? report = null)
+            Action<MigrationProgress>? report = null, Action<IReadOnlyList<ColdCopy>>? copying = null)
         {
             var clock = Stopwatch.StartNew();
             T Ask<T>(ConnectedHost host, string what, Func<T> call, CancellationToken token) => TimeLimit.Run(call, callTimeout, host.Name, what, token);
@@ -45,6 +47,10 @@ namespace VmMigration.Execution
                 try
                 {
                     var copies = new List<DiskPlacement>();
+                    if (disks.Disks.Count > 0)
+                    {
+                        copying?.Invoke(disks.Disks.Where(d => d.DestinationPath != null).Select(d => new ColdCopy { Source = d.Volume.Path, Copy = d.DestinationPath! }).ToList());
+                    }
                     progress = new ColdMoveProgress(guest.Name, source.Name, destination.Name, disks.Disks.Sum(d => d.Volume.AllocationBytes), report);
                     foreach (var disk in disks.Disks)
                     {
@@ -114,6 +120,50 @@ namespace VmMigration.Execution
             finally
             {
                 progress?.Completed(copiedBytes);
+            }
+        }
+
+        /// <summary>
+        /// Settles a cold move whose run was killed while it copied (<paramref name="copies"/> as journaled before the first
+        /// copy): the VM only on its source keeps it, and the copies made so far are deleted (null: the move is still to do);
+        /// the VM defined on the destination (its copies were complete before the define) finishes moving: its definition
+        /// leaves the source, then the source volumes go. Null too when the hosts cannot be asked: the copies stay, named in
+        /// the refusal the next try meets.
+        /// </summary>
+        public static MigrationResult? SettleInterrupted(ConnectedHost source, ConnectedHost destination, GuestInfo guest, IReadOnlyList<ColdCopy> copies, TimeSpan callTimeout)
+        {
+            T Ask<T>(ConnectedHost host, string what, Func<T> call) => TimeLimit.Run(call, callTimeout, host.Name, what);
+            try
+            {
+                var onDestination = Ask(destination, $"a look-up of '{guest.Name}'", () => destination.Connection.FindGuest(guest.Uuid)) != null;
+                var onSource = Ask(source, $"a look-up of '{guest.Name}'", () => source.Connection.FindGuest(guest.Uuid)) != null;
+                if (!onDestination)
+                {
+                    foreach (var copy in copies.Where(c => Ask(destination, $"the volume '{c.Copy}'", () => destination.Connection.FindStorageVolume(c.Copy)) != null))
+                    {
+                        Ask(destination, $"the deletion of '{copy.Copy}'", () => { destination.Connection.DeleteStorageVolume(copy.Copy); return true; });
+                    }
+                    return null;
+                }
+                if (onSource)
+                {
+                    Ask(source, $"the removal of '{guest.Name}'", () => { source.Connection.UndefineGuest(guest.Name); return true; });
+                }
+                var kept = new List<string>();
+                foreach (var copy in copies.Where(c => Ask(source, $"the volume '{c.Source}'", () => source.Connection.FindStorageVolume(c.Source)) != null))
+                {
+                    var failure = CreatedVolumes.TryDelete(source, copy.Source);
+                    if (failure != null) kept.Add(failure);
+                }
+                var notDeleted = kept.Count == 0 ? "" : $" Not every source volume could be deleted ({string.Join("; ", kept)}); nothing uses them: delete them by hand.";
+                var result = UnmovedResult.Create(guest.Name, source.Name, destination.Name, destination.Name, MigrationStatus.Succeeded, null,
+                    $"VM '{guest.Name}' (shut off) finished its cold move to '{destination.Name}' after the previous run was gone: its copies were complete and defined there.{notDeleted}");
+                result.Phase = MigrationPhase.Completed;
+                return result;
+            }
+            catch (MigrationException)
+            {
+                return null;
             }
         }
 

@@ -13,5 +13,7 @@ namespace VmMigration.Execution
 
         public GuestDisk Disk { get; }
         public StorageVolumeInfo Volume { get; }
+        /// <summary>Where its copy will be on the destination (its pool's directory and the same name); null for a pool without a directory.</summary>
+        public string? DestinationPath { get; internal set; }
     }
 }

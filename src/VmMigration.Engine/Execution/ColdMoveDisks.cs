@@ -88,6 +88,7 @@ namespace VmMigration.Execution
                     {
                         return Refuse($"'{destination.Name}' already has a volume '{disk.Volume.Name}' in pool '{pool.Name}' ('{path}'), and a cold move never overwrites a volume. Remove or rename that volume, or start the VM so it can move live.");
                     }
+                    disk.DestinationPath = path;
                 }
                 long needed = byPool.Sum(d => d.Volume.AllocationBytes);
                 if (needed > pool.AvailableBytes)

@@ -140,6 +140,8 @@ namespace VmMigration.Execution
         public DateTime? EndedAt { get; set; }
         public string? ErrorId { get; set; }
         public string? Message { get; set; }
+        /// <summary>For a cold move in flight: its disks' copies, journaled before the first is made (see <see cref="ColdMove.SettleInterrupted"/>).</summary>
+        public List<ColdCopy>? ColdCopies { get; set; }
 
         public EvacuationJournalEntry With(EvacuationStepState state, string? errorId = null, string? message = null)
         {
@@ -147,6 +149,10 @@ namespace VmMigration.Execution
             copy.State = state;
             copy.ErrorId = errorId;
             copy.Message = message;
+            if (state != EvacuationStepState.InFlight)
+            {
+                copy.ColdCopies = null;
+            }
             if (state == EvacuationStepState.InFlight)
             {
                 copy.StartedAt = DateTime.UtcNow;

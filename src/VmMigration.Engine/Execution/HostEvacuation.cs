@@ -136,7 +136,10 @@ namespace VmMigration.Execution
                 if (target != null)
                 {
                     Interlocked.Increment(ref movesStarted);
-                    var moved = ColdMove.Run(host, target, guest, registry.CallTimeout, cancellationToken, observer.MoveProgress);
+                    var entry = journal.Find(guest.Uuid) ?? new EvacuationJournalEntry { VMName = guest.Name, Uuid = guest.Uuid, Source = host.Name };
+                    entry.Destination = target.Name;
+                    var moved = ColdMove.Run(host, target, guest, registry.CallTimeout, cancellationToken, observer.MoveProgress,
+                        copies => { var inFlight = entry.With(EvacuationStepState.InFlight); inFlight.ColdCopies = copies.ToList(); journal.Record(inFlight); });
                     Report(observer, journal, moved, guest.Uuid, moved.Status == MigrationStatus.Succeeded ? EvacuationStepState.Succeeded
                         : moved.Status == MigrationStatus.Failed ? EvacuationStepState.Failed : EvacuationStepState.NotStarted);
                     continue;
@@ -321,6 +324,11 @@ namespace VmMigration.Execution
         {
             foreach (var entry in journal.Entries.Where(e => e.State == EvacuationStepState.InFlight).ToList())
             {
+                if (entry.ColdCopies != null)
+                {
+                    SettleInterruptedColdMove(journal, observer, entry);
+                    continue;
+                }
                 var deadline = DateTime.UtcNow + options.MoveTimeout;
                 LocatedVM? located = null;
                 while (!cancellationToken.IsCancellationRequested)
@@ -357,6 +365,29 @@ namespace VmMigration.Execution
                 {
                     journal.Record(entry.With(EvacuationStepState.Pending));
                 }
+            }
+        }
+
+        /// <summary>A cold move the killed run was making: finished when its VM is defined on the destination, else its partial copies deleted and the move left to do.</summary>
+        private void SettleInterruptedColdMove(EvacuationJournal journal, IEvacuationObserver observer, EvacuationJournalEntry entry)
+        {
+            MigrationResult? done;
+            try
+            {
+                done = ColdMove.SettleInterrupted(registry.Resolve(entry.Source), registry.Resolve(entry.Destination),
+                    new GuestInfo { Name = entry.VMName, Uuid = entry.Uuid }, entry.ColdCopies!, registry.CallTimeout);
+            }
+            catch (MigrationException)
+            {
+                done = null; // a host no longer connected: the VM is planned like any other, and a copy left behind is named then
+            }
+            if (done != null)
+            {
+                Report(observer, journal, done, entry.Uuid, EvacuationStepState.Succeeded);
+            }
+            else
+            {
+                journal.Record(entry.With(EvacuationStepState.Pending));
             }
         }
 

@@ -161,6 +161,69 @@ namespace VmMigration.Tests.Execution
             Assert.Single(reports, r => r.Completed);
         }
 
+        private const string Copy = "/srv/b/lab/cold1.qcow2";
+        private static readonly ColdCopy[] Journaled = { new ColdCopy { Source = SourceDisk, Copy = Copy } };
+
+        [Fact]
+        public void The_copies_are_named_to_the_journal_before_the_first_is_made()
+        {
+            var guest = StoppedGuestWithDisk();
+            IReadOnlyList<ColdCopy>? told = null;
+            var volumesWhenTold = -1;
+
+            var result = ColdMove.Run(source, destination, guest, TimeSpan.FromSeconds(5), default, null, copies => { told = copies; volumesWhenTold = destinationHost.Volumes.Count; });
+
+            Assert.Equal(MigrationStatus.Succeeded, result.Status);
+            var only = Assert.Single(told!);
+            Assert.Equal((SourceDisk, Copy), (only.Source, only.Copy));
+            Assert.Equal(0, volumesWhenTold);
+        }
+
+        [Fact]
+        public void A_run_killed_while_copying_is_settled_by_deleting_the_partial_copy_and_leaving_the_move_to_do()
+        {
+            var guest = StoppedGuestWithDisk();
+            destinationHost.AddVolume("lab", "cold1.qcow2", 64 * MiB, 3 * MiB);   // the partial copy
+
+            var settled = ColdMove.SettleInterrupted(source, destination, guest, Journaled, TimeSpan.FromSeconds(5));
+
+            Assert.Null(settled);
+            AssertLeftOnSourceWithItsDisk();
+            Assert.Equal(MigrationStatus.Succeeded, Move(guest).Status);   // and the move goes through when tried again
+        }
+
+        [Fact]
+        public void A_run_killed_between_define_and_undefine_is_settled_by_finishing_the_move()
+        {
+            var guest = StoppedGuestWithDisk();
+            destinationHost.AddVolume("lab", "cold1.qcow2", 64 * MiB, 20 * MiB);
+            destinationHost.DefineGuest(sourceHost.DefinitionXml["cold1"].Replace(SourceDisk, Copy));
+
+            var settled = ColdMove.SettleInterrupted(source, destination, guest, Journaled, TimeSpan.FromSeconds(5));
+
+            Assert.Equal(MigrationStatus.Succeeded, settled!.Status);
+            Assert.Equal("b", settled.RunningOn);
+            Assert.Null(sourceHost.FindGuest(guest.Uuid));
+            Assert.NotNull(destinationHost.FindGuest(guest.Uuid));
+            Assert.False(sourceHost.Volumes.ContainsKey(SourceDisk), "the source volume goes once the VM is defined on its copy only");
+            Assert.True(destinationHost.Volumes.ContainsKey(Copy));
+        }
+
+        [Fact]
+        public void A_run_killed_before_deleting_the_source_volumes_is_settled_by_deleting_them()
+        {
+            var guest = StoppedGuestWithDisk();
+            destinationHost.AddVolume("lab", "cold1.qcow2", 64 * MiB, 20 * MiB);
+            destinationHost.DefineGuest(sourceHost.DefinitionXml["cold1"].Replace(SourceDisk, Copy));
+            sourceHost.UndefineGuest("cold1");
+
+            var settled = ColdMove.SettleInterrupted(source, destination, guest, Journaled, TimeSpan.FromSeconds(5));
+
+            Assert.Equal(MigrationStatus.Succeeded, settled!.Status);
+            Assert.False(sourceHost.Volumes.ContainsKey(SourceDisk));
+            Assert.True(destinationHost.Volumes.ContainsKey(Copy));
+        }
+
         [Fact]
         public void A_disk_in_no_storage_pool_is_refused_and_left_where_it_is()
         {

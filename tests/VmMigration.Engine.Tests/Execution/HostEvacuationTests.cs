@@ -4,6 +4,7 @@ using System.IO;
 using System.Threading;
 using VmMigration.Errors;
 using VmMigration.Execution;
+using VmMigration.Providers;
 using VmMigration.Session;
 using VmMigration.Storage;
 using VmMigration.Tests.Fakes;
@@ -84,6 +85,42 @@ namespace VmMigration.Tests.Execution
 
             Assert.Equal(1, summary.Moved);
             Assert.NotNull(maintenance.Find(a.GetHostFacts().HostUuid, "a"));
+        }
+
+        [Fact]
+        public void Resume_after_a_run_killed_mid_cold_copy_deletes_the_partial_copy_then_moves_the_vm_with_its_disk()
+        {
+            const long MiB = 1L << 20;
+            var b = (FakeHost)registry.Resolve("b").Connection;
+            a.AddPool("lab", 1024 * MiB);
+            b.AddPool("lab", 1024 * MiB).TargetPath = "/srv/b/lab";
+            var disk = a.AddVolume("lab", "cold1.qcow2", 64 * MiB, 20 * MiB);
+            var cold = a.AddGuest("cold1", VMState.ShutOff);
+            a.DefinitionXml["cold1"] = $"<domain type='qemu'><name>cold1</name><uuid>{cold.Uuid}</uuid><devices><disk type='file' device='disk'>" +
+                $"<driver name='qemu' type='qcow2'/><source file='{disk.Path}'/><target dev='vda' bus='virtio'/></disk></devices></domain>";
+            b.AddVolume("lab", "cold1.qcow2", 64 * MiB, 3 * MiB);   // what the killed run had copied
+            var journalPath = Path.Combine(directory, "a.json");
+            Directory.CreateDirectory(directory);
+            var journal = EvacuationJournal.Create(journalPath, "a", a.GetHostFacts().HostUuid);
+            journal.Record(new EvacuationJournalEntry
+            {
+                VMName = "cold1", Uuid = cold.Uuid, Source = "a", Destination = "b", State = EvacuationStepState.InFlight,
+                ColdCopies = new List<ColdCopy> { new ColdCopy { Source = disk.Path, Copy = "/srv/b/lab/cold1.qcow2" } },
+            });
+            var evacuation = new HostEvacuation(registry, new Inventory(registry, maintenance), maintenance,
+                new EvacuationOptions { HostName = "a", JournalPath = journalPath, Resume = true, IncludeStopped = true });
+
+            var summary = evacuation.Run(new NullObserver(), CancellationToken.None);
+
+            Assert.Equal(0, summary.Failed);
+            Assert.Null(a.FindGuest("cold1"));
+            Assert.NotNull(b.FindGuest(cold.Uuid));
+            Assert.Equal(20 * MiB, b.Volumes["/srv/b/lab/cold1.qcow2"].AllocationBytes);   // a whole new copy, not the partial one grown
+            Assert.False(a.Volumes.ContainsKey(disk.Path));
+            Assert.Contains("DeleteVolume /srv/b/lab/cold1.qcow2", b.Calls);
+            var entry = Assert.Single(EvacuationJournal.Load(journalPath).Entries, e => e.Uuid == cold.Uuid);
+            Assert.Equal(EvacuationStepState.Succeeded, entry.State);
+            Assert.Null(entry.ColdCopies);
         }
 
         private sealed class NullObserver : IEvacuationObserver
