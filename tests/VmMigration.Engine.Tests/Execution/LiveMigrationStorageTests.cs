@@ -36,6 +36,14 @@ namespace VmMigration.Tests.Execution
                 $"<driver name='qemu' type='qcow2'/><source file='{disk.Path}'/><target dev='vda' bus='virtio'/></disk></devices></domain>";
         }
 
+        /// <summary>A second disk, vdb, in the same pool of the source.</summary>
+        private void AddDataDisk()
+        {
+            var data = a.AddVolume("lab", "web1-data.qcow2", 64 * MiB, 5 * MiB);
+            a.DefinitionXml["web1"] = a.DefinitionXml["web1"].Replace("</devices>",
+                $"<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='{data.Path}'/><target dev='vdb' bus='virtio'/></disk></devices>");
+        }
+
         private MigrationResult Run(Action<LiveMigrationRequest> configure)
         {
             var request = new LiveMigrationRequest(new LocatedVM(hostA, vm), hostB) { Timeout = TimeSpan.FromSeconds(5), StallTimeout = TimeSpan.FromSeconds(5), MeasureDirtyRate = false };
@@ -125,9 +133,7 @@ namespace VmMigration.Tests.Execution
         [Fact]
         public void A_disk_that_minus_disk_leaves_behind_where_the_destination_cannot_see_it_is_refused_before_anything_is_made()
         {
-            var data = a.AddVolume("lab", "web1-data.qcow2", 64 * MiB, 5 * MiB);
-            a.DefinitionXml["web1"] = a.DefinitionXml["web1"].Replace("</devices>",
-                $"<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='{data.Path}'/><target dev='vdb' bus='virtio'/></disk></devices>");
+            AddDataDisk();
 
             var result = Run(r => { r.DestinationStoragePool = "fast"; r.Disks = new[] { "vda" }; });
 
@@ -142,9 +148,7 @@ namespace VmMigration.Tests.Execution
         [Fact]
         public void A_destination_that_stops_answering_while_volumes_are_made_fails_the_move_removes_what_was_made_and_names_the_one_in_doubt()
         {
-            var data = a.AddVolume("lab", "web1-data.qcow2", 64 * MiB, 5 * MiB);
-            a.DefinitionXml["web1"] = a.DefinitionXml["web1"].Replace("</devices>",
-                $"<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='{data.Path}'/><target dev='vdb' bus='virtio'/></disk></devices>");
+            AddDataDisk();
             b.OnStep = call => { if (call == "CreateVolume" && b.Volumes.Count == 1) Thread.Sleep(1500); };
             var request = new LiveMigrationRequest(new LocatedVM(hostA, vm), hostB)
                 { DestinationStoragePool = "fast", Timeout = TimeSpan.FromSeconds(5), StallTimeout = TimeSpan.FromSeconds(5), MeasureDirtyRate = false };
