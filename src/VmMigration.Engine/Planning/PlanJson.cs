@@ -52,6 +52,19 @@ namespace VmMigration.Planning
                 if (step.Reason == null) throw Invalid(at + ".Reason", "is missing.");
                 lastWave = step.Wave;
             }
+            if (plan.Options is PlanningOptions options)
+            {
+                // -Replan plans with these: the limits Get-MigrationPlan would have refused are refused here too.
+                if (options.Goal != plan.Goal) throw Invalid("Options.Goal", $"is {options.Goal}, but the plan's goal is {plan.Goal}.");
+                if (options.HostNames == null) throw Invalid("Options.HostNames", "is missing.");
+                if (options.MaxMoves < 1) throw Invalid("Options.MaxMoves", "must be at least 1.");
+                if (!(options.TargetScore >= 0 && options.TargetScore <= 1)) throw Invalid("Options.TargetScore", "must be between 0 and 1.");
+                if (!(options.BandwidthMBps >= 1)) throw Invalid("Options.BandwidthMBps", "must be at least 1.");
+                if (!(options.MaxDowntimeMs >= 1)) throw Invalid("Options.MaxDowntimeMs", "must be at least 1.");
+                if (options.MaxMigrationsPerHostPerWave < 1) throw Invalid("Options.MaxMigrationsPerHostPerWave", "must be at least 1.");
+                if (!(options.AssumedCpuUsagePercent >= 0) || !(options.AssumedDirtyRateMBps >= 0) || !(options.MinScoreImprovement >= 0))
+                    throw Invalid("Options", "has a negative assumption (AssumedCpuUsagePercent, AssumedDirtyRateMBps or MinScoreImprovement).");
+            }
         }
 
         private static MigrationException Invalid(string field, string problem) =>

@@ -101,6 +101,20 @@ namespace VmMigration.Tests.Planning
         }
 
         [Fact]
+        public void Options_that_replanning_would_use_are_checked_and_a_bad_one_names_its_field()
+        {
+            var plan = MigrationPlanner.Plan(Inventory(), null, new PlanningOptions());
+            Assert.Equal(PlanGoal.Balance, PlanJson.Parse(PlanJson.Serialize(plan)).Options!.Goal);
+            plan.Options!.MaxMoves = 0;
+            Assert.Contains("Options.MaxMoves", PlanAssert.Throws(PlanningErrorIds.InvalidPlan, () => PlanJson.Parse(PlanJson.Serialize(plan))).Message);
+            plan.Options.MaxMoves = 5;
+            plan.Options.Goal = PlanGoal.Consolidate;
+            Assert.Contains("Options.Goal", PlanAssert.Throws(PlanningErrorIds.InvalidPlan, () => PlanJson.Parse(PlanJson.Serialize(plan))).Message);
+            plan.Options = null;
+            Assert.Null(PlanJson.Parse(PlanJson.Serialize(plan)).Options);   // a plan written before options were kept still reads
+        }
+
+        [Fact]
         public void Steps_carry_predictions_from_the_convergence_model()
         {
             var plan = MigrationPlanner.Plan(Inventory(), null, new PlanningOptions { BandwidthMBps = 100 });
