@@ -127,8 +127,8 @@ namespace VmMigration.Execution
         /// Settles a cold move whose run was killed while it copied (<paramref name="copies"/> as journaled before the first
         /// copy): the VM only on its source keeps it, and the copies made so far are deleted (null: the move is still to do);
         /// the VM defined on the destination (its copies were complete before the define) finishes moving: its definition
-        /// leaves the source, then the source volumes go. Null too when the hosts cannot be asked: the copies stay, named in
-        /// the refusal the next try meets.
+        /// leaves the source, then the source volumes go (a Failed result that says what to run when that removal fails).
+        /// Null too when the hosts cannot be asked: the copies stay, named in the refusal the next try meets.
         /// </summary>
         public static MigrationResult? SettleInterrupted(ConnectedHost source, ConnectedHost destination, GuestInfo guest, IReadOnlyList<ColdCopy> copies, TimeSpan callTimeout)
         {
@@ -147,7 +147,19 @@ namespace VmMigration.Execution
                 }
                 if (onSource)
                 {
-                    Ask(source, $"the removal of '{guest.Name}'", () => { source.Connection.UndefineGuest(guest.Name); return true; });
+                    try
+                    {
+                        Ask(source, $"the removal of '{guest.Name}'", () => { source.Connection.UndefineGuest(guest.Name); return true; });
+                    }
+                    catch (MigrationException error)
+                    {
+                        // Not planned again: a new cold move would be refused over the copies its definition on the destination uses.
+                        var both = UnmovedResult.Create(guest.Name, source.Name, destination.Name, destination.Name, MigrationStatus.Failed, error.ErrorId,
+                            $"VM '{guest.Name}' (shut off) is defined on '{source.Name}' and on '{destination.Name}': the previous run was killed after defining it on its complete copies there, and its removal from '{source.Name}' failed now: {error.Message} " +
+                            $"Keep the copy on '{destination.Name}' and remove the old one: virsh undefine {guest.Name} on '{source.Name}', then delete its volumes there ({string.Join(", ", copies.Select(c => c.Source))}).");
+                        both.Phase = MigrationPhase.Confirm;
+                        return both;
+                    }
                 }
                 var kept = new List<string>();
                 foreach (var copy in copies.Where(c => Ask(source, $"the volume '{c.Source}'", () => source.Connection.FindStorageVolume(c.Source)) != null))

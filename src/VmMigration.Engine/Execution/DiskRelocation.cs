@@ -47,7 +47,7 @@ namespace VmMigration.Execution
             var disks = CloneDomainXml.FileDisks(xml).Where(d => !d.ReadOnly && d.Path.Length > 0).ToList();
             var chosen = Choose(name, disks, diskTargets);
 
-            CloneFamily.EnsureNoChildren(source, vm.Guest, "moving the disks of");
+            // Linked clones of this VM are among the dependents too (ParentProtected).
             var dependent = DiskSharing.FindDependent(vm.Host, vm.Guest, chosen.Select(d => d.Path).ToList(), HostCalls.Direct);
             if (dependent != null)
                 throw new MigrationException(dependent.ErrorId, ErrorKind.InvalidOperation, $"The disks of VM '{name}' cannot move: {dependent.Reason} Nothing was changed.", name);

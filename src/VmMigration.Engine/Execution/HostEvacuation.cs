@@ -383,7 +383,8 @@ namespace VmMigration.Execution
             }
             if (done != null)
             {
-                Report(observer, journal, done, entry.Uuid, EvacuationStepState.Succeeded);
+                Report(observer, journal, done, entry.Uuid, done.Status == MigrationStatus.Succeeded ? EvacuationStepState.Succeeded : EvacuationStepState.Failed);
+                reported.Add(entry.Uuid);   // settled either way: a new cold move of it would only be refused
             }
             else
             {

@@ -210,6 +210,23 @@ namespace VmMigration.Tests.Execution
         }
 
         [Fact]
+        public void A_vm_left_defined_on_both_hosts_whose_removal_from_the_source_fails_is_reported_with_what_to_run_and_nothing_deleted()
+        {
+            var guest = StoppedGuestWithDisk();
+            destinationHost.AddVolume("lab", "cold1.qcow2", 64 * MiB, 20 * MiB);
+            destinationHost.DefineGuest(sourceHost.DefinitionXml["cold1"].Replace(SourceDisk, Copy));
+            sourceHost.FailOn = "Undefine";
+
+            var settled = ColdMove.SettleInterrupted(source, destination, guest, Journaled, TimeSpan.FromSeconds(5));
+
+            Assert.Equal(MigrationStatus.Failed, settled!.Status);
+            Assert.Contains("defined on 'a' and on 'b'", settled.Message);
+            Assert.Contains("virsh undefine cold1 on 'a'", settled.Message);
+            Assert.True(sourceHost.Volumes.ContainsKey(SourceDisk));
+            Assert.True(destinationHost.Volumes.ContainsKey(Copy));
+        }
+
+        [Fact]
         public void A_run_killed_before_deleting_the_source_volumes_is_settled_by_deleting_them()
         {
             var guest = StoppedGuestWithDisk();

@@ -251,6 +251,20 @@ namespace VmMigration.Tests.Execution
         }
 
         [Fact]
+        public void The_parent_of_a_linked_clone_is_refused_naming_the_clone()
+        {
+            var vm = AddVM("web1", VMState.Running, disk.Path);
+            var child = AddVM("web1-link", VMState.ShutOff, "/pools/lab/web1-link.qcow2");
+            (child.ParentName, child.ParentUuid) = ("web1", vm.Uuid);
+
+            var result = Move(vm, "fast");
+
+            Assert.Equal(CloneErrorIds.ParentProtected, result.ErrorId);
+            Assert.Contains("parent of the linked clone 'web1-link'", result.Message);
+            Assert.Equal(disk.Path, DefinedPath("web1"));
+        }
+
+        [Fact]
         public void A_disk_that_backs_a_shut_off_vms_overlay_is_refused_though_its_definition_shows_no_chain()
         {
             // A shut-off VM's definition names only its overlay; the chain below it is known to the storage API alone.

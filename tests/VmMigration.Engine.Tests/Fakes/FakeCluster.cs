@@ -113,7 +113,7 @@ namespace VmMigration.Tests.Fakes
 
         public void UndefineGuest(string name)
         {
-            Calls.Add("Undefine " + name);
+            Step("Undefine", name);
             guests.TryRemove(name, out _);
         }
 
