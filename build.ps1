@@ -16,7 +16,9 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
     # Pester tests to run (paths or names under tests/pester); all when empty.
-    [string[]] $PesterPath = @()
+    [string[]] $PesterPath = @(),
+    # Test without the lab: xunit and the Pester tests that need no lab (tagged 'Lab' are reported as skipped). Minutes, not a quarter hour.
+    [switch] $NoLab
 )
 
 $ErrorActionPreference = 'Stop'
@@ -36,7 +38,7 @@ if ([System.IO.Path]::GetFileName($MyInvocation.ScriptName) -ne 'Invoke-Build.ps
     $summaryFile = Join-Path $PSScriptRoot 'out/test-results/summary.txt'
     Remove-Item $summaryFile -ErrorAction Ignore
     try {
-        & $invokeBuild -Task $Tasks -File $PSCommandPath -Configuration $Configuration -PesterPath $PesterPath
+        & $invokeBuild -Task $Tasks -File $PSCommandPath -Configuration $Configuration -PesterPath $PesterPath -NoLab:$NoLab
     }
     finally {
         # The test run ends with its plain summary line, after everything Invoke-Build prints.
@@ -48,32 +50,54 @@ if ([System.IO.Path]::GetFileName($MyInvocation.ScriptName) -ne 'Invoke-Build.ps
 $script:Root = $PSScriptRoot
 $script:Version = ([xml](Get-Content (Join-Path $Root 'Directory.Build.props') -Raw)).Project.PropertyGroup.VersionPrefix | Where-Object { $_ } | Select-Object -First 1
 $script:ModuleOut = Join-Path $Root "out/VmMigration/$Version"
-$script:DebianPackages = @(
-    'qemu-system-x86', 'qemu-utils', 'libvirt-daemon', 'libvirt-daemon-driver-qemu', 'libvirt-clients', 'libvirt0',
-    'gcc', 'binutils', 'util-linux', 'procps'
-)
+Import-Module (Join-Path $Root '.config/build-tools/Prerequisites.psm1') -Force
+# Why the lab cannot run here ($null when it can), set by Bootstrap; the lab tests are then reported as skipped with it.
+$script:LabUnavailable = $null
 
-# Synopsis: Install the lab's Debian packages when missing, the pinned PowerShell tool and the NuGet packages.
+# Synopsis: Install what is missing (the lab's Debian packages, the pinned PowerShell tool, the NuGet packages), then check the lab's programs run.
 task Bootstrap {
-    if (-not $IsLinux) { throw 'The lab and its tests need Linux (Debian 12); this machine is not Linux.' }
-    $missing = @($DebianPackages | Where-Object {
-            $status = & dpkg-query -W -f '${Status}' $_ 2>$null
-            $status -notmatch 'install ok installed'
-        })
-    if ($missing.Count -gt 0) {
-        if ((& id -u) -ne '0') { throw "Missing Debian packages: $($missing -join ', '). Run this as root, or install them: apt-get install $($missing -join ' ')" }
-        if (-not (Test-Path /etc/debian_version)) { throw "Missing packages $($missing -join ', ') and this is not Debian: install their equivalents by hand." }
-        Write-Build Cyan "Installing Debian packages: $($missing -join ' ')"
-        $env:DEBIAN_FRONTEND = 'noninteractive'
-        exec { apt-get update -q }
-        exec { apt-get install -y -q --no-install-recommends @missing }
+    if ($NoLab) {
+        $script:LabUnavailable = '-NoLab was given'
+    }
+    elseif (-not $IsLinux) {
+        $script:LabUnavailable = Get-LabUnavailableReason
+        Write-Warning "No lab on this machine: $LabUnavailable. The module builds; the lab's tests and the demo need Linux (Debian 12) as root."
+    }
+    else {
+        $missing = @(Get-MissingDebianPackage)
+        $isRoot = (& id -u) -eq '0'
+        if ($missing.Count -and $isRoot -and (Test-Path /etc/debian_version)) {
+            Write-Build Cyan "Installing Debian packages: $($missing -join ' ')"
+            $env:DEBIAN_FRONTEND = 'noninteractive'
+            exec { apt-get update -q }
+            exec { apt-get install -y -q --no-install-recommends @missing }
+            $missing = @(Get-MissingDebianPackage)
+            if ($missing.Count) { throw "apt-get finished but these packages are still not installed: $($missing -join ', '). Install them by hand: apt-get install $($missing -join ' ')" }
+        }
+        elseif ($missing.Count) {
+            $how = if (-not $isRoot) { "run this as root, or install them: sudo apt-get install $($missing -join ' ')" } else { "this is not Debian: install their equivalents by hand" }
+            Write-Warning "Missing packages the lab needs: $($missing -join ', '); $how."
+        }
+        $script:LabUnavailable = Get-LabUnavailableReason
+        if ($LabUnavailable -and $isRoot -and (Test-Path /etc/debian_version)) {
+            # Installed, yet something the lab runs is not there: say exactly what, and where it comes from.
+            throw "The lab cannot run: $LabUnavailable. Install with: apt-get install $((@(Get-MissingLabProgram).Package | Select-Object -Unique) -join ' ')"
+        }
+        if ($LabUnavailable) { Write-Warning "No lab on this machine: $LabUnavailable. The lab's tests will be reported as skipped." }
     }
     exec { dotnet tool restore }
     exec { dotnet restore (Join-Path $Root 'VmMigration.sln') --nologo -v quiet }
 }
 
 # Synopsis: Compile the lab guest (a freestanding multiboot kernel) with the machine's gcc and ld.
+# Built only where it can be (Linux with gcc and ld): the module itself builds anywhere.
 task Guest {
+    $cannot = if (-not $IsLinux) { 'this machine is not Linux' }
+    else { @('gcc', 'ld', 'bash' | Where-Object { -not (Find-LabProgram -Name $_) }) | ForEach-Object { "$_ is missing (package $(if ($_ -eq 'ld') { 'binutils' } else { $_ }))" } }
+    if ($cannot) {
+        Write-Warning "The lab guest is not built: $($cannot -join '; '). The module works without it; the lab's New-MigrationLabVM needs it."
+        return
+    }
     $guestOut = Join-Path $ModuleOut 'guest'
     New-Item -ItemType Directory -Force $guestOut | Out-Null
     exec { bash (Join-Path $Root 'module/guest/build.sh') $guestOut }
@@ -110,7 +134,7 @@ task Test Bootstrap, Build, {
     New-Item -ItemType Directory -Force $results | Out-Null
 
     $xunit = Invoke-XunitTests -ResultsDirectory $results
-    $pester = Invoke-PesterTests -ResultsDirectory $results
+    $pester = Invoke-PesterTests -ResultsDirectory $results -LabUnavailable $LabUnavailable
     $passed = $xunit.Passed + $pester.Passed
     # A runner that crashed counts as a failure even when it reported none.
     $failed = $xunit.Failed + $pester.Failed + [int]($xunit.RunFailed -and $xunit.Failed -eq 0) + [int]($pester.RunFailed -and $pester.Failed -eq 0)
@@ -144,14 +168,14 @@ function Invoke-XunitTests([string] $ResultsDirectory) {
 }
 
 # Pester runs in a child pwsh against the built module so this process never loads (or locks) the DLLs.
-function Invoke-PesterTests([string] $ResultsDirectory) {
+function Invoke-PesterTests([string] $ResultsDirectory, [string] $LabUnavailable) {
     $counts = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0; RunFailed = $false }
     $summaryFile = Join-Path $ResultsDirectory 'pester-summary.json'
     $paths = if ($PesterPath.Count) { $PesterPath } else { @(Join-Path $Root 'tests/pester') }
     $pesterModule = Join-Path (Get-NuGetPackageRoot) 'pester/6.2.0/tools/Pester.psd1'
     $runner = Join-Path $Root 'tests/pester/Invoke-PesterRun.ps1'
     & dotnet pwsh -NoProfile -NonInteractive -File $runner -PesterModule $pesterModule -ModulePath (Join-Path $ModuleOut 'VmMigration.psd1') `
-        -Path $paths -ResultsDirectory $ResultsDirectory -SummaryPath $summaryFile | Out-Host
+        -Path $paths -ResultsDirectory $ResultsDirectory -SummaryPath $summaryFile -LabUnavailable "$LabUnavailable" | Out-Host
     if ($LASTEXITCODE -and -not (Test-Path $summaryFile)) { $counts.RunFailed = $true; return $counts }
     $summary = Get-Content $summaryFile -Raw | ConvertFrom-Json
     $counts.Passed = $summary.Passed; $counts.Failed = $summary.Failed; $counts.Skipped = $summary.Skipped
@@ -161,6 +185,7 @@ function Invoke-PesterTests([string] $ResultsDirectory) {
 
 # Synopsis: Start a 3-host lab, boot three guests, live-migrate one, show the result, stop the lab.
 task Demo Bootstrap, Build, {
+    if ($LabUnavailable) { throw "The demo runs on the local lab, which cannot run here: $LabUnavailable." }
     exec { dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'docs/demo/Invoke-Demo.ps1') -ModulePath (Join-Path $ModuleOut 'VmMigration.psd1') }
 }
 

@@ -20,6 +20,7 @@ param(
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 Import-Module $ModulePath
+Import-Module (Join-Path $PSScriptRoot '../../docs/tools/LabScript.psm1')
 Import-Module (Join-Path $PSScriptRoot '../../tests/pester/LabWitness.psm1')
 Import-Module (Join-Path $PSScriptRoot '../BenchTools.psm1')
 
@@ -33,6 +34,7 @@ $accelerator = (Get-MigrationLab -Path $LabPath).Accelerator
 $pool = "$LabPath/lab1/pool"
 $uri = Get-VirshUri $LabPath lab1
 $virtClone = (Get-Command virt-clone -ErrorAction Ignore).Source
+$failed = $true
 try {
     New-MigrationLabVM -HostName lab1 -Name src -MemoryMB 32 -WorkingSetMB 4 -DiskSizeMB $DiskSizeMB -Confirm:$false | Out-Null
     $source = "$pool/src.qcow2"
@@ -77,9 +79,10 @@ try {
     foreach ($i in 1..$Repeat) {
         $linked += Measure-Seconds { Copy-VMClone -VM src -Name "linked$i" -Linked -Confirm:$false }
     }
+    $failed = $false
 }
 finally {
-    Stop-MigrationLab -Path $LabPath -Confirm:$false
+    Stop-ScriptLab -LabPath $LabPath -AfterFailure:$failed
 }
 
 $full = Get-Median $ours; $base = Get-Median $convert; $floor = Get-Median $copyFloor

@@ -18,6 +18,7 @@ param(
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 Import-Module $ModulePath
+Import-Module (Join-Path $PSScriptRoot '../../docs/tools/LabScript.psm1')
 $env:VMMIGRATION_STATE_DIR = Join-Path ([IO.Path]::GetTempPath()) "vmm-bench-evacuation-$PID"
 
 $guests = @(
@@ -70,6 +71,7 @@ function Measure-Ours {
 $rows = [System.Collections.Generic.List[object]]::new()
 Start-MigrationLab -HostCount 3 -Path $LabPath -WarningAction SilentlyContinue | Out-Null
 $accelerator = (Get-MigrationLab -Path $LabPath).Accelerator
+$failed = $true
 try {
     foreach ($g in $guests) { New-MigrationLabVM -HostName lab1 @g | Out-Null }
     Start-Sleep -Seconds 3
@@ -90,9 +92,10 @@ try {
             })
     }
     $rows.Add([pscustomobject]@{ Policy = 'floor (working sets / bandwidth)'; MakespanSec = [Math]::Round($floorSec, 1); RatioToFloor = 1; WorstDowntimeMs = $null; OverLimit = $null; Failures = $null })
+    $failed = $false
 }
 finally {
-    Stop-MigrationLab -Path $LabPath -Force
+    Stop-ScriptLab -LabPath $LabPath -AfterFailure:$failed
     Remove-Item -Recurse -Force $env:VMMIGRATION_STATE_DIR -ErrorAction Ignore
 }
 

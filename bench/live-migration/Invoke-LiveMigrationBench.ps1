@@ -24,6 +24,7 @@ param(
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 Import-Module $ModulePath
+Import-Module (Join-Path $PSScriptRoot '../../docs/tools/LabScript.psm1')
 Import-Module (Join-Path $PSScriptRoot '../../tests/pester/LabWitness.psm1')
 
 function Get-PagesWritten([string] $HostName, [string] $VMName) {
@@ -52,6 +53,7 @@ function Measure-Slowdown($Before, [string] $Destination, [string] $Name, [doubl
 $rows = [System.Collections.Generic.List[object]]::new()
 Start-MigrationLab -HostCount 2 -Path $LabPath -WarningAction SilentlyContinue | Out-Null
 $accelerator = (Get-MigrationLab -Path $LabPath).Accelerator
+$failed = $true
 try {
     foreach ($ratio in $Ratios) {
         $rate = [int][Math]::Round($ratio * $BandwidthMBps)
@@ -91,9 +93,10 @@ try {
             })
         foreach ($h in 'lab1', 'lab2') { & virsh -c (Get-VirshUri $LabPath $h) destroy $name 2>&1 | Out-Null; & virsh -c (Get-VirshUri $LabPath $h) undefine $name 2>&1 | Out-Null }
     }
+    $failed = $false
 }
 finally {
-    Stop-MigrationLab -Path $LabPath -Force
+    Stop-ScriptLab -LabPath $LabPath -AfterFailure:$failed
 }
 
 $table = $rows | Format-Table Ratio, Method, Converged, TotalSec, DowntimeMs, MovedMiB, RatioToFloor, Slowdown, Notes -AutoSize | Out-String -Width 250

@@ -25,6 +25,7 @@ param(
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 Import-Module $ModulePath
+Import-Module (Join-Path $PSScriptRoot '../../docs/tools/LabScript.psm1')
 Import-Module (Join-Path $PSScriptRoot '../../tests/pester/LabWitness.psm1')
 Import-Module (Join-Path $PSScriptRoot '../BenchTools.psm1')
 
@@ -87,6 +88,7 @@ function Measure-Case([string] $Case, [double] $WriteRatio, [int] $Cap) {
 
 Start-MigrationLab -HostCount 1 -Path $LabPath -WarningAction SilentlyContinue | Out-Null
 $accelerator = (Get-MigrationLab -Path $LabPath).Accelerator
+$failed = $true
 try {
     New-Item -ItemType Directory $pools.fast -Force | Out-Null
     Invoke-Native virsh @('-c', $uri, 'pool-create-as', 'fast', 'dir', '--target', $pools.fast)
@@ -102,9 +104,10 @@ try {
 
     $cases = @(Measure-Case 'idle, no cap' 0 0)
     foreach ($ratio in $WriteRatios) { $cases += Measure-Case "writes at $ratio x the cap" $ratio $BandwidthMBps }
+    $failed = $false
 }
 finally {
-    Stop-MigrationLab -Path $LabPath -Confirm:$false
+    Stop-ScriptLab -LabPath $LabPath -AfterFailure:$failed
 }
 
 $rows = foreach ($case in $cases) {

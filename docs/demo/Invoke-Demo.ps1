@@ -9,6 +9,7 @@ param(
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 Import-Module $ModulePath
+Import-Module (Join-Path $PSScriptRoot '../tools/LabScript.psm1')
 
 function Show([string] $Title, [scriptblock] $Command) {
     Write-Host ''
@@ -17,6 +18,7 @@ function Show([string] $Title, [scriptblock] $Command) {
 }
 
 $clock = [Diagnostics.Stopwatch]::StartNew()
+$failed = $true
 try {
     Show 'lab' { Start-MigrationLab -HostCount 3 -Path $LabPath }
     Show 'guests' {
@@ -32,11 +34,11 @@ try {
     Show 'details' { $script:result | Format-List VMName, Source, Destination, Status, Strategy, Phase, RunningOn, DurationMs, DowntimeMs, TransferredBytes, Iterations, DirtyRateMBps }
     Show 'integrity' { Test-MigrationLabVM -VM web1 }
     Show 'after' { Get-MigrationVM }
+    $failed = $false
 }
 finally {
-    Show 'stop' { Stop-MigrationLab -Path $LabPath -Confirm:$false }
-    $left = @(Get-Process -ErrorAction Ignore | Where-Object { $_.Path -and ($_.Name -in 'libvirtd', 'qemu-system-x86_64') -and ((Get-Content "/proc/$($_.Id)/cmdline" -Raw -ErrorAction Ignore) -match [regex]::Escape($LabPath)) })
     Write-Host ''
-    Write-Host ("Demo finished in {0:N1} s; lab processes left behind: {1}" -f $clock.Elapsed.TotalSeconds, $left.Count)
-    if ($left.Count) { throw "Processes left behind: $($left.Id -join ', ')" }
+    Write-Host "PS> Stop-MigrationLab -Path $LabPath -Force" -ForegroundColor Cyan
+    Stop-ScriptLab -LabPath $LabPath -AfterFailure:$failed
 }
+Write-Host ("Demo finished in {0:N1} s; the lab is stopped and no libvirtd or QEMU of it is left." -f $clock.Elapsed.TotalSeconds)

@@ -4,12 +4,12 @@
 BeforeAll {
     Import-Module $env:VMMIGRATION_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'LabWitness.psm1') -Force
-    $script:LabPath = "/var/lib/vmmigration/pester-clone-$PID"
+    Import-Module (Join-Path $PSScriptRoot 'TestLab.psm1') -Force
+    $script:LabPath = Get-TestLabPath clone
     # A deliberately small pool: a 4 MiB tmpfs, smaller than the 8 MiB a lab disk holds. Mounted before the lab starts,
     # since each lab host's libvirtd lives in a private mount namespace that copies the mounts present when it starts.
-    $script:TinyPath = "/var/lib/vmmigration/pester-clone-$PID-tiny"
-    New-Item -ItemType Directory $TinyPath -Force | Out-Null
-    & mount -t tmpfs -o size=4m tmpfs $TinyPath
+    $script:TinyPath = Get-TestLabPath clone -Suffix tiny
+    Mount-TestTmpfs -Path $TinyPath -SizeMB 4
     Start-MigrationLab -HostCount 2 -Path $LabPath | Out-Null
     # 16 MiB disks: 8 MiB of pattern, 8 MiB never written.
     New-MigrationLabVM -HostName lab1 -Name base -MemoryMB 32 -WorkingSetMB 4 -DiskSizeMB 16 | Out-Null
@@ -39,13 +39,10 @@ BeforeAll {
 }
 
 AfterAll {
-    Invoke-Virsh $script:LabPath lab2 @('pool-destroy', 'tiny') | Out-Null
-    Stop-MigrationLab -Path $script:LabPath -Confirm:$false
-    & umount $script:TinyPath
-    Remove-Item $script:TinyPath -Recurse -Force -ErrorAction Ignore
+    Stop-TestLab -Path $script:LabPath -Mount $script:TinyPath
 }
 
-Describe 'Copy-VMClone on the lab' {
+Describe 'Copy-VMClone on the lab' -Tag Lab {
     It 'New-MigrationLabVM -DiskSizeMB writes a known pattern into a qcow2 volume of the host''s pool' {
         Get-PoolVolumes lab1 | Should -Contain 'base.qcow2'
         (& qemu-img info -U --output=json $BaseDisk | ConvertFrom-Json).format | Should -Be 'qcow2'
@@ -162,7 +159,7 @@ Describe 'Copy-VMClone on the lab' {
     }
 }
 
-Describe 'Bad input has a stable error id and leaves no partial copy' {
+Describe 'Bad input has a stable error id and leaves no partial copy' -Tag Lab {
     BeforeAll {
         Invoke-Virsh $LabPath lab2 @('pool-create-as', 'tiny', 'dir', '--target', $TinyPath) | ForEach-Object ExitCode | Should -Be 0
     }

@@ -5,7 +5,8 @@
 BeforeAll {
     Import-Module $env:VMMIGRATION_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'LabWitness.psm1') -Force
-    $script:LabPath = "/var/lib/vmmigration/pester-evacuation-$PID"
+    Import-Module (Join-Path $PSScriptRoot 'TestLab.psm1') -Force
+    $script:LabPath = Get-TestLabPath evacuation
     $script:Guests = @(
         @{ Name = 'ev1'; MemoryMB = 96; WorkingSetMB = 32; DirtyRateMBps = 4 }
         @{ Name = 'ev2'; MemoryMB = 64; WorkingSetMB = 16; DirtyRateMBps = 2 }
@@ -54,12 +55,11 @@ BeforeAll {
 }
 
 AfterAll {
-    Get-Job -ErrorAction Ignore | Remove-Job -Force -ErrorAction Ignore
-    Stop-MigrationLab -Path $script:LabPath -Force
     Remove-Item Env:VMMIGRATION_STATE_DIR -ErrorAction Ignore
+    Stop-TestLab -Path $script:LabPath
 }
 
-Describe 'Invoke-HostEvacuation' {
+Describe 'Invoke-HostEvacuation' -Tag Lab {
     It 'refuses a stale -Plan with PlanIsStale and leaves the host as it was: not in maintenance, nothing moved' {
         New-MigrationLabVM -HostName lab1 -Name evstale -MemoryMB 32 -WorkingSetMB 4 | Out-Null
         $plan = Get-MigrationPlan -Goal Evacuate -HostName lab1

@@ -4,7 +4,9 @@
 BeforeAll {
     Import-Module $env:VMMIGRATION_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'LabWitness.psm1') -Force
-    $script:LabPath = "/var/lib/vmmigration/pester-migration-$PID"
+    Import-Module (Join-Path $PSScriptRoot 'TestLab.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'ChildProcess.psm1') -Force
+    $script:LabPath = Get-TestLabPath migration
     Start-MigrationLab -HostCount 2 -Path $LabPath | Out-Null
     New-MigrationLabVM -HostName lab1 -Name mover -MemoryMB 128 -WorkingSetMB 32 -DirtyRateMBps 2 | Out-Null
     New-MigrationLabVM -HostName lab1 -Name sleeper -MemoryMB 64 -WorkingSetMB 8 | Out-Null
@@ -15,10 +17,10 @@ BeforeAll {
 }
 
 AfterAll {
-    Stop-MigrationLab -Path $script:LabPath -Confirm:$false
+    Stop-TestLab -Path $script:LabPath
 }
 
-Describe 'Move-VMLive on the lab' {
+Describe 'Move-VMLive on the lab' -Tag Lab {
     It 'moves a running guest to <To><Case> and virsh sees it only there, with its memory intact and advancing' -ForEach @(
         @{ From = 'lab1'; To = 'lab2'; Case = ''; Options = @{} }
         @{ From = 'lab2'; To = 'lab1'; Case = ''; Options = @{} }
@@ -121,9 +123,25 @@ Describe 'Move-VMLive on the lab' {
         Get-VirshDomainState $LabPath 'lab2' 'sleeper' | Should -Be 'running'
         Get-VirshDomainState $LabPath 'lab1' 'sleeper' | Should -BeNullOrEmpty
     }
+
+    It 'a runbook in another process, connected to the lab hosts by URI alone, moves a guest as this process does' {
+        # The child knows nothing of the lab: no Start-MigrationLab, no migration address, only the hosts' URIs.
+        $child = Invoke-ChildPwsh @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$env:VMMIGRATION_MODULE'
+Connect-MigrationHost -Uri '$(Get-VirshUri $LabPath lab1)', '$(Get-VirshUri $LabPath lab2)' | Out-Null
+`$result = Move-VMLive -VM sleeper -Destination lab1 -TimeoutSec 90 -Confirm:`$false -ErrorAction Continue
+"RESULT `$(`$result.Status) `$(`$result.Source)->`$(`$result.Destination): `$(`$result.Message)"
+"@
+        $child.Output | Should -Match 'RESULT Succeeded lab2->lab1' -Because $child.Output
+        $child.ExitCode | Should -Be 0 -Because $child.Output
+        Get-VirshDomainState $LabPath 'lab1' 'sleeper' | Should -Be 'running'
+        Get-VirshDomainState $LabPath 'lab2' 'sleeper' | Should -BeNullOrEmpty -Because 'the source must no longer define the VM'
+        (Test-MigrationLabVM -VM sleeper).Intact | Should -BeTrue
+    }
 }
 
-Describe 'Bad input changes nothing and has a stable error id' {
+Describe 'Bad input changes nothing and has a stable error id' -Tag Lab {
     BeforeEach {
         $script:where = Get-MigrationVM | Sort-Object Name | ForEach-Object { "$($_.Name)@$($_.HostName):$($_.State)" }
     }

@@ -4,7 +4,8 @@
 BeforeAll {
     Import-Module $env:VMMIGRATION_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'LabWitness.psm1') -Force
-    $script:LabPath = "/var/lib/vmmigration/pester-faults-$PID"
+    Import-Module (Join-Path $PSScriptRoot 'TestLab.psm1') -Force
+    $script:LabPath = Get-TestLabPath faults
     Start-MigrationLab -HostCount 2 -Path $LabPath | Out-Null
     # Dirties memory faster than the capped link carries it, so a move lasts long enough to be hit mid-way.
     New-MigrationLabVM -HostName lab1 -Name victim -MemoryMB 192 -WorkingSetMB 96 -DirtyRateMBps 24 | Out-Null
@@ -23,11 +24,10 @@ BeforeAll {
 }
 
 AfterAll {
-    Get-Job -ErrorAction Ignore | Remove-Job -Force -ErrorAction Ignore
-    Stop-MigrationLab -Path $script:LabPath -Confirm:$false
+    Stop-TestLab -Path $script:LabPath
 }
 
-Describe 'Live migration faults' {
+Describe 'Live migration faults' -Tag Lab {
     It 'destination QEMU killed mid-migration (run <_>): Failed, VM still on its source' -ForEach (1..5) {
         $job = Move-VMLive @SlowMove -AsJob
         $qemu = Wait-IncomingMigration $LabPath 'lab2' 'victim'

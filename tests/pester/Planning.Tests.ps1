@@ -4,7 +4,8 @@
 BeforeAll {
     Import-Module $env:VMMIGRATION_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'LabWitness.psm1') -Force
-    $script:LabPath = "/var/lib/vmmigration/pester-planning-$PID"
+    Import-Module (Join-Path $PSScriptRoot 'TestLab.psm1') -Force
+    $script:LabPath = Get-TestLabPath planning
     Start-MigrationLab -HostCount 3 -Path $LabPath -WarningAction SilentlyContinue | Out-Null
     foreach ($name in 'pa', 'pb', 'pc') {
         New-MigrationLabVM -HostName lab1 -Name $name -MemoryMB 64 -WorkingSetMB 8 | Out-Null
@@ -22,10 +23,10 @@ BeforeAll {
 }
 
 AfterAll {
-    Stop-MigrationLab -Path $script:LabPath -Force
+    Stop-TestLab -Path $script:LabPath
 }
 
-Describe 'Get-MigrationPlan on the lab' {
+Describe 'Get-MigrationPlan on the lab' -Tag Lab {
     # The lab's guests are idle and small (CPU use is measured, not assumed), so three on one host are within the
     # default spread threshold; -TargetScore 0 asks for the most even spread, which needs moves.
     It 'leaves a cluster under the spread threshold alone' {

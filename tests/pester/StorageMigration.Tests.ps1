@@ -5,12 +5,12 @@
 BeforeAll {
     Import-Module $env:VMMIGRATION_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'LabWitness.psm1') -Force
-    $script:LabPath = "/var/lib/vmmigration/pester-storage-$PID"
+    Import-Module (Join-Path $PSScriptRoot 'TestLab.psm1') -Force
+    $script:LabPath = Get-TestLabPath storage
     # A pool too small for the disk's data: a 4 MiB tmpfs, mounted before the lab starts (each lab host's libvirtd lives in
     # a mount namespace that copies the mounts present when it starts).
-    $script:TinyPath = "/var/lib/vmmigration/pester-storage-$PID-tiny"
-    New-Item -ItemType Directory $TinyPath -Force | Out-Null
-    & mount -t tmpfs -o size=4m tmpfs $TinyPath
+    $script:TinyPath = Get-TestLabPath storage -Suffix tiny
+    Mount-TestTmpfs -Path $TinyPath -SizeMB 4
     Start-MigrationLab -HostCount 2 -Path $LabPath | Out-Null
     foreach ($hostName in 'lab1', 'lab2') {
         New-Item -ItemType Directory "$LabPath/$hostName/fast" -Force | Out-Null
@@ -39,14 +39,10 @@ BeforeAll {
 }
 
 AfterAll {
-    Get-Job -ErrorAction Ignore | Remove-Job -Force -ErrorAction Ignore
-    Invoke-Virsh $script:LabPath lab1 @('pool-destroy', 'tiny') | Out-Null
-    Stop-MigrationLab -Path $script:LabPath -Confirm:$false
-    & umount $script:TinyPath
-    Remove-Item $script:TinyPath -Recurse -Force -ErrorAction Ignore
+    Stop-TestLab -Path $script:LabPath -Mount $script:TinyPath
 }
 
-Describe 'Live storage migration on the lab' {
+Describe 'Live storage migration on the lab' -Tag Lab {
     It 'moves a running guest''s disk into another pool while it is written: content, switch, old volume gone' {
         New-DiskGuest 'st1'
         $before = Get-VirshGuestCounters $LabPath lab1 st1

@@ -27,6 +27,11 @@ namespace VmMigration.Commands
             {
                 new LabSession(Registry).Stop(Path);
             }
+            catch (MigrationException error) when (error.ErrorId == ErrorIds.LabNotRunning)
+            {
+                // Nothing to stop is not a broken invocation: a script's cleanup can pass -ErrorAction Ignore.
+                WriteMigrationError(error, Path);
+            }
             catch (MigrationException error)
             {
                 ThrowMigrationError(error, Path);

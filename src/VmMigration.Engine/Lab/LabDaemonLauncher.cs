@@ -23,6 +23,7 @@ namespace VmMigration.Lab
             "  mkdir -p \"${pair#*:}\"\n" +
             "  mount --bind \"$root/${pair%%:*}\" \"${pair#*:}\"\n" +
             "done\n" +
+            "mount --bind \"$root/hosts\" /etc/hosts\n" +
             "hostname \"$2\"\n" +
             "exec \"$3\" --pid-file \"$root/run/libvirtd.pid\" -f \"$root/etc/libvirtd.conf\"\n";
 
@@ -32,6 +33,7 @@ namespace VmMigration.Lab
             foreach (var mount in LabHostPaths.BindMounts) Directory.CreateDirectory(Path.Combine(host.Root, mount.Name));
             File.WriteAllText(host.DaemonConfig, LabHostConfig.LibvirtdConf(hostUuid));
             File.WriteAllText(host.QemuConfig, LabHostConfig.QemuConf(migrationPorts, displayPorts));
+            File.WriteAllText(host.HostsFile, LabHostConfig.HostsFile(File.Exists("/etc/hosts") ? File.ReadAllText("/etc/hosts") : ""));
             File.Delete(host.Socket);
 
             var startInfo = new ProcessStartInfo

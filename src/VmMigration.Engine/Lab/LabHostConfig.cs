@@ -75,6 +75,23 @@ namespace VmMigration.Lab
                 .ToString();
         }
 
+        /// <summary>
+        /// The /etc/hosts a lab host sees: the machine's own lines, then every lab host name on loopback. A destination
+        /// libvirtd names itself (lab2) in the migration URI it hands the source, so without this only a process that
+        /// knows to give tcp://127.0.0.1 could migrate, and a runbook in another process failed with "Unable to resolve
+        /// address 'lab2'". With it, a lab host resolves like a real host, for every client (ours, virsh, a second process).
+        /// </summary>
+        public static string HostsFile(string machineHosts)
+        {
+            var text = new StringBuilder();
+            text.AppendLine("# Written by VmMigration's lab at every Start: the machine's /etc/hosts, then the lab's host names.");
+            if (!string.IsNullOrEmpty(machineHosts)) text.Append(machineHosts.TrimEnd('\n')).Append('\n');
+            // One line per name: a name's canonical form is the first name of its line, and libvirt names its host by it.
+            for (int index = 1; index <= LabDefaults.MaxHostCount; index++)
+                text.Append("127.0.0.1 ").Append(LabDefaults.HostNamePrefix).Append(index.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            return text.ToString();
+        }
+
         public static string QemuConf((int Min, int Max) migration, (int Min, int Max) display)
         {
             // migration_address/migration_host stay unset: libvirtd refuses loopback there; the URI is given per call.

@@ -22,6 +22,9 @@ namespace VmMigration.Lab
         public string QemuConfig => Etc + "/qemu.conf";
         public string DaemonLog => Log + "/libvirtd.stdout";
 
+        /// <summary>Bind-mounted over /etc/hosts in the host's namespace (outside etc/, which is /etc/libvirt there).</summary>
+        public string HostsFile => Root + "/hosts";
+
         /// <summary>The host's own directory storage pool (outside the bind mounts: the same path inside and outside its namespace).</summary>
         public string Pool => Root + "/pool";
 

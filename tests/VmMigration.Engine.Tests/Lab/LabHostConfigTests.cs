@@ -77,5 +77,22 @@ namespace VmMigration.Tests.Lab
             Assert.DoesNotContain("migration_address", conf);
             Assert.DoesNotContain("migration_host", conf);
         }
+
+        [Fact]
+        public void Hosts_file_keeps_the_machine_lines_and_puts_every_lab_host_name_on_loopback()
+        {
+            string hosts = LabHostConfig.HostsFile("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n");
+            var lines = hosts.Split('\n');
+            Assert.Contains("127.0.0.1\tlocalhost", lines);
+            Assert.Contains("::1\tlocalhost ip6-localhost", lines);
+            // A line per host: libvirt names a host by the first name of the line its name is on, so lab2 must lead its own.
+            var labLines = lines.Where(l => l.StartsWith("127.0.0.1 lab", StringComparison.Ordinal)).ToArray();
+            Assert.Equal(LabDefaults.MaxHostCount, labLines.Length);
+            Assert.Contains("127.0.0.1 lab1", labLines);
+            Assert.Contains("127.0.0.1 lab2", labLines);
+            Assert.Contains("127.0.0.1 lab" + LabDefaults.MaxHostCount, labLines);
+            // Only loopback: a lab never sends traffic anywhere else.
+            Assert.All(lines.Where(l => l.Contains("lab")).Where(l => !l.StartsWith("#", StringComparison.Ordinal)), l => Assert.StartsWith("127.", l));
+        }
     }
 }
