@@ -110,7 +110,7 @@ Describe 'Get-MigrationPlan on the lab' -Tag Lab {
         @{ Case = 'unknown host'; Call = { Get-MigrationPlan -Goal Evacuate -HostName no-such-host -ErrorAction Stop }; Id = 'HostNotFound' }
         @{ Case = 'evacuating every host'; Call = { Get-MigrationPlan -Goal Evacuate -HostName lab1, lab2, lab3 -ErrorAction Stop }; Id = 'CannotEvacuateAllHosts' }
         @{ Case = 'malformed plan JSON'; Call = { Set-Content (Join-Path $TestDrive 'bad.json') '{ "Goal": "Balance", "Steps": [ { "Order": 1, '; Import-MigrationPlan -Path (Join-Path $TestDrive 'bad.json') -ErrorAction Stop }; Id = 'InvalidPlan' }
-        @{ Case = 'malformed inventory'; Call = { Set-Content (Join-Path $TestDrive 'inv.json') '{ "Hosts": [ { "Name": "h1", "CpuCount": 0, "MemoryMB": 10 } ], "VMs": [] }'; Get-MigrationPlan -Goal Balance -InventoryPath (Join-Path $TestDrive 'inv.json') -ErrorAction Stop }; Id = 'InvalidInventory' }
+        @{ Case = 'malformed inventory'; Call = { Set-Content (Join-Path $TestDrive 'inv.json') '{ "SnapshotTime": "2026-01-31T12:00:00Z", "Hosts": [ { "Name": "h1", "CpuCount": 0, "MemoryMB": 10, "State": "Connected" } ], "VMs": [] }'; Get-MigrationPlan -Goal Balance -InventoryPath (Join-Path $TestDrive 'inv.json') -ErrorAction Stop }; Id = 'InvalidInventory' }
     ) {
         $Call | Should -Throw -ErrorId "$Id,*"
     }

@@ -156,4 +156,17 @@ Describe 'Live storage migration on the lab' -Tag Lab {
         Move-VMLive -VM st2 -DestinationStoragePool fast -WhatIf | Should -BeNullOrEmpty
         Assert-OnOriginalDisk st2
     }
+
+    It 'the same storage move run twice under -ErrorAction Stop: the second has nothing to do, returns Skipped and does not throw' {
+        $first = Move-VMLive -VM st2 -DestinationStoragePool fast -Confirm:$false -ErrorAction Stop
+        $first.Status | Should -Be 'Succeeded' -Because $first.Message
+        $second = Move-VMLive -VM st2 -DestinationStoragePool fast -Confirm:$false -ErrorAction Stop -ErrorVariable moveErrors
+        $second.Status | Should -Be 'Skipped' -Because $second.Message
+        $moveErrors | Should -BeNullOrEmpty
+        $job = Move-VMLive -VM st2 -DestinationStoragePool fast -Confirm:$false -AsJob
+        $job | Wait-Job -Timeout 120 | Out-Null
+        $job.State | Should -Be 'Completed' -Because 'a job with nothing to do has not failed'
+        ($job | Receive-Job -ErrorAction Stop).Status | Should -Be 'Skipped'
+        Get-VirshDomainState $LabPath lab1 st2 | Should -Be 'running'
+    }
 }

@@ -2,22 +2,31 @@ using System;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using VmMigration.Errors;
 
 namespace VmMigration.Commands
 {
     /// <summary>
     /// The job -AsJob returns: runs engine work on a background thread and collects its results, errors and progress
     /// in the job's streams (Receive-Job shows them). Stop-Job cancels the work, which aborts hypervisor jobs cleanly.
+    /// Its state says what happened: Failed when a move failed or the work refused to start, Stopped when stopped,
+    /// Completed otherwise; its error records carry the same full ids as the cmdlet's own.
     /// </summary>
     internal sealed class EngineJob : Job
     {
+        public const string JobFailed = "JobFailed";
+
         private readonly CancellationTokenSource cancellation = new CancellationTokenSource();
+        private readonly Type commandType;
         private readonly Action<EngineJob, CancellationToken> body;
         private Task? running;
+        private int failures;
 
-        public EngineJob(string command, string name, Action<EngineJob, CancellationToken> body)
+        /// <param name="commandType">The cmdlet that started the job, whose name qualifies the error ids.</param>
+        public EngineJob(Type commandType, string command, string name, Action<EngineJob, CancellationToken> body)
             : base(command, name)
         {
+            this.commandType = commandType;
             this.body = body;
             PSJobTypeName = "VmMigrationJob";
         }
@@ -28,6 +37,25 @@ namespace VmMigration.Commands
 
         public override string StatusMessage => JobStateInfo.State.ToString();
 
+        /// <summary>A VM's result into the job's output and, for a failure only, its error; returns whether it was a failure.</summary>
+        public bool WriteResult(MigrationResult result)
+        {
+            Output.Add(PSObject.AsPSObject(result));
+            var error = ResultErrors.For(result);
+            if (error != null)
+            {
+                WriteError(error, result.VMName);
+            }
+            return error != null;
+        }
+
+        /// <summary>An error into the job's Error stream; the job ends Failed.</summary>
+        public void WriteError(MigrationException error, object? target)
+        {
+            Interlocked.Increment(ref failures);
+            Error.Add(MigrationErrorRecord.ForJob(error, target, commandType));
+        }
+
         public void Start()
         {
             SetJobState(JobState.Running);
@@ -36,13 +64,20 @@ namespace VmMigration.Commands
                 try
                 {
                     body(this, cancellation.Token);
-                    SetJobState(cancellation.IsCancellationRequested ? JobState.Stopped : JobState.Completed);
+                }
+                catch (MigrationException error)
+                {
+                    // The work refused to start or could not go on (e.g. the evacuation's preconditions).
+                    WriteError(error, error.Target ?? Name);
                 }
                 catch (Exception error)
                 {
-                    Error.Add(new ErrorRecord(error, "JobFailed", ErrorCategory.NotSpecified, Name));
-                    SetJobState(JobState.Failed);
+                    Interlocked.Increment(ref failures);
+                    Error.Add(new ErrorRecord(error, MigrationErrorRecord.FullErrorId(JobFailed, commandType), ErrorCategory.NotSpecified, Name));
                 }
+                SetJobState(cancellation.IsCancellationRequested ? JobState.Stopped
+                    : Volatile.Read(ref failures) > 0 ? JobState.Failed
+                    : JobState.Completed);
             });
         }
 

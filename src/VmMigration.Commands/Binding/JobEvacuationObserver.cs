@@ -7,13 +7,13 @@ namespace VmMigration.Commands
     /// <summary>Evacuation events into an -AsJob job's streams (Receive-Job shows the results, errors and progress).</summary>
     internal sealed class JobEvacuationObserver : IEvacuationObserver
     {
-        private readonly Job job;
+        private readonly EngineJob job;
         private readonly int hostActivityId;
         private readonly string hostName;
         private readonly bool azureDevOps;
         private readonly ConcurrentDictionary<string, int> activityIds = new ConcurrentDictionary<string, int>();
 
-        public JobEvacuationObserver(Job job, int hostActivityId, string hostName, bool azureDevOps)
+        public JobEvacuationObserver(EngineJob job, int hostActivityId, string hostName, bool azureDevOps)
         {
             this.job = job;
             this.hostActivityId = hostActivityId;
@@ -29,14 +29,9 @@ namespace VmMigration.Commands
 
         public void VMFinished(MigrationResult result)
         {
-            job.Output.Add(PSObject.AsPSObject(result));
-            if (result.Status == MigrationStatus.Failed || result.Status == MigrationStatus.Aborted)
+            if (job.WriteResult(result) && azureDevOps)
             {
-                job.Error.Add(EvacuationErrors.ForResult(result));
-                if (azureDevOps)
-                {
-                    WriteHostLine(AzureDevOps.LogError($"{result.VMName}: {result.Status} ({result.ErrorId}) {result.Message}"));
-                }
+                WriteHostLine(AzureDevOps.LogError($"{result.VMName}: {result.Status} ({result.ErrorId}) {result.Message}"));
             }
         }
 

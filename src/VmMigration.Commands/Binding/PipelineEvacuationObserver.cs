@@ -37,14 +37,9 @@ namespace VmMigration.Commands
         {
             pump.Post(cmdlet =>
             {
-                cmdlet.WriteObject(result);
-                if (result.Status == MigrationStatus.Failed || result.Status == MigrationStatus.Aborted)
+                if (cmdlet.WriteResult(result) && azureDevOps)
                 {
-                    cmdlet.WriteError(EvacuationErrors.ForResult(result));
-                    if (azureDevOps)
-                    {
-                        cmdlet.Host.UI.WriteLine(AzureDevOps.LogError($"{result.VMName}: {result.Status} ({result.ErrorId}) {result.Message}"));
-                    }
+                    cmdlet.Host.UI.WriteLine(AzureDevOps.LogError($"{result.VMName}: {result.Status} ({result.ErrorId}) {result.Message}"));
                 }
             });
         }

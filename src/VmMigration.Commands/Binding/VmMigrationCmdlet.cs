@@ -29,10 +29,10 @@ namespace VmMigration.Commands
         }
 
         /// <summary>A failure that concerns one item of a batch: reported, and the batch goes on.</summary>
-        protected void WriteMigrationError(MigrationException error, object? target = null) => WriteError(ToErrorRecord(error, target));
+        protected void WriteMigrationError(MigrationException error, object? target = null) => WriteError(MigrationErrorRecord.ForCmdlet(error, target));
 
         /// <summary>A bad invocation: nothing more can run.</summary>
-        protected void ThrowMigrationError(MigrationException error, object? target = null) => ThrowTerminatingError(ToErrorRecord(error, target));
+        protected void ThrowMigrationError(MigrationException error, object? target = null) => ThrowTerminatingError(MigrationErrorRecord.ForCmdlet(error, target));
 
         /// <summary>
         /// ShouldProcess for high-impact cmdlets with -Force: -Force skips the confirmation prompt (for pipelines and
@@ -75,35 +75,6 @@ namespace VmMigration.Commands
             {
                 WriteMigrationError(error, reference.DisplayName);
                 return null;
-            }
-        }
-
-        public static ErrorRecord ToErrorRecord(MigrationException error, object? target)
-        {
-            var record = new ErrorRecord(error, error.ErrorId, ToCategory(error.Kind), target ?? error.Target);
-            return record;
-        }
-
-        public static ErrorCategory ToCategory(ErrorKind kind)
-        {
-            switch (kind)
-            {
-                case ErrorKind.ObjectNotFound: return ErrorCategory.ObjectNotFound;
-                case ErrorKind.InvalidArgument: return ErrorCategory.InvalidArgument;
-                case ErrorKind.InvalidOperation: return ErrorCategory.InvalidOperation;
-                case ErrorKind.ResourceUnavailable: return ErrorCategory.ResourceUnavailable;
-                case ErrorKind.ResourceBusy: return ErrorCategory.ResourceBusy;
-                case ErrorKind.ConnectionError: return ErrorCategory.ConnectionError;
-                case ErrorKind.OperationStopped: return ErrorCategory.OperationStopped;
-                case ErrorKind.OperationTimeout: return ErrorCategory.OperationTimeout;
-                case ErrorKind.PermissionDenied: return ErrorCategory.PermissionDenied;
-                case ErrorKind.NotInstalled: return ErrorCategory.NotInstalled;
-                case ErrorKind.InvalidData: return ErrorCategory.InvalidData;
-                case ErrorKind.LimitsExceeded: return ErrorCategory.LimitsExceeded;
-                case ErrorKind.ResourceExists: return ErrorCategory.ResourceExists;
-                case ErrorKind.NotImplemented: return ErrorCategory.NotImplemented;
-                case ErrorKind.InvalidResult: return ErrorCategory.InvalidResult;
-                default: return ErrorCategory.NotSpecified;
             }
         }
     }

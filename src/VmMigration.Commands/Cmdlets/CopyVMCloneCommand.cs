@@ -58,17 +58,10 @@ namespace VmMigration.Commands
             var request = new CloneRequest(located, Name) { Destination = destination, StoragePool = StoragePool, Linked = Linked, Start = Start };
             if (AsJob)
             {
-                var job = new EngineJob(MyInvocation.Line, $"Copy-VMClone {located.Guest.Name} -> {Name}", (j, token) =>
+                var job = new EngineJob(GetType(), MyInvocation.Line, $"Copy-VMClone {located.Guest.Name} -> {Name}", (j, token) =>
                 {
-                    try
-                    {
-                        var outcome = new CloneJob(request, Registry.Hosts, new SynchronousProgress<CloneProgress>(p => j.Progress.Add(ToRecord(p)))).Run(token);
-                        j.Output.Add(ToOutput(outcome));
-                    }
-                    catch (MigrationException error)
-                    {
-                        j.Error.Add(ToErrorRecord(error, Name));
-                    }
+                    var outcome = new CloneJob(request, Registry.Hosts, new SynchronousProgress<CloneProgress>(p => j.Progress.Add(ToRecord(p)))).Run(token);
+                    j.Output.Add(ToOutput(outcome));
                 });
                 JobRepository.Add(job);
                 job.Start();

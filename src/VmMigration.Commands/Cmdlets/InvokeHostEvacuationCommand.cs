@@ -114,17 +114,8 @@ namespace VmMigration.Commands
             var azureDevOps = AzureDevOps.IsPresent;
             if (AsJob)
             {
-                var job = new EngineJob(MyInvocation.Line, $"Evacuate {host.Name}", (j, token) =>
-                {
-                    try
-                    {
-                        j.Output.Add(PSObject.AsPSObject(evacuation.Run(new JobEvacuationObserver(j, HostActivityId, host.Name, azureDevOps), token)));
-                    }
-                    catch (MigrationException error)
-                    {
-                        j.Error.Add(ToErrorRecord(error, host.Name));
-                    }
-                });
+                var job = new EngineJob(GetType(), MyInvocation.Line, $"Evacuate {host.Name}", (j, token) =>
+                    j.Output.Add(PSObject.AsPSObject(evacuation.Run(new JobEvacuationObserver(j, HostActivityId, host.Name, azureDevOps), token))));
                 JobRepository.Add(job);
                 job.Start();
                 WriteObject(job);

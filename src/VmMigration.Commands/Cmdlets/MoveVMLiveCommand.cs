@@ -228,7 +228,7 @@ namespace VmMigration.Commands
                 return;
             }
             var moves = queuedForJob.ToArray();
-            var job = new EngineJob(MyInvocation.Line, $"Move-VMLive ({moves.Length} VM)", (j, token) =>
+            var job = new EngineJob(GetType(), MyInvocation.Line, $"Move-VMLive ({moves.Length} VM)", (j, token) =>
             {
                 foreach (var move in moves)
                 {
@@ -237,12 +237,7 @@ namespace VmMigration.Commands
                         break;
                     }
                     var id = activityId++;
-                    var result = move(new SynchronousProgress<MigrationProgress>(p => j.Progress.Add(MigrationProgressWriter.ToRecord(p, id, -1))), token);
-                    j.Output.Add(PSObject.AsPSObject(result));
-                    if (result.Status != MigrationStatus.Succeeded)
-                    {
-                        j.Error.Add(ToErrorRecord(ResultError(result), result.VMName));
-                    }
+                    j.WriteResult(move(new SynchronousProgress<MigrationProgress>(p => j.Progress.Add(MigrationProgressWriter.ToRecord(p, id, -1))), token));
                 }
             });
             JobRepository.Add(job);
@@ -263,18 +258,8 @@ namespace VmMigration.Commands
                 Host.UI.WriteWarningLine($"{result.VMName}: {result.Status} in {result.Phase}; running on '{result.RunningOn}'. {result.Message}");
                 return;
             }
-            WriteObject(result);
-            if (result.Status != MigrationStatus.Succeeded)
-            {
-                WriteMigrationError(ResultError(result), result.VMName);
-            }
+            this.WriteResult(result);
         }
-
-        private static MigrationException ResultError(MigrationResult result) => new MigrationException(
-            result.ErrorId ?? ErrorIds.MigrationFailed,
-            result.Status == MigrationStatus.Aborted ? ErrorKind.OperationStopped : ErrorKind.InvalidOperation,
-            result.Message ?? $"Migration of VM '{result.VMName}' {result.Status}.",
-            result.VMName);
 
         private LiveMigrationRequest BuildRequest(LocatedVM located, ConnectedHost destination) => new LiveMigrationRequest(located, destination)
         {

@@ -60,14 +60,7 @@ namespace VmMigration.Commands
                 {
                     foreach (var result in failback.Run(host, mark.JournalPath, rules, progress, token))
                     {
-                        pump.Post(cmdlet =>
-                        {
-                            cmdlet.WriteObject(result);
-                            if (result.Status == MigrationStatus.Failed || result.Status == MigrationStatus.Aborted)
-                            {
-                                cmdlet.WriteError(EvacuationErrors.ForResult(result));
-                            }
-                        });
+                        pump.Post(cmdlet => cmdlet.WriteResult(result));
                     }
                     return true;
                 });

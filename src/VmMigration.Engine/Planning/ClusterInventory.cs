@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using VmMigration.Errors;
+using System.Text.Json.Serialization;
 
 namespace VmMigration.Planning
 {
@@ -12,8 +13,11 @@ namespace VmMigration.Planning
     public sealed class ClusterInventory
     {
         /// <summary>When the facts were collected (UTC). A plan made from this inventory takes it as its CreatedAt.</summary>
+        [JsonRequired]
         public DateTime SnapshotTime { get; set; }
+        [JsonRequired]
         public List<InventoryHost> Hosts { get; set; } = new List<InventoryHost>();
+        [JsonRequired]
         public List<InventoryVM> VMs { get; set; } = new List<InventoryVM>();
 
         /// <summary>

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using VmMigration.Errors;
+using System.Text.Json.Serialization;
 
 namespace VmMigration.Planning
 {
@@ -17,6 +18,7 @@ namespace VmMigration.Planning
         public List<HostReserve> HostReserves { get; set; } = new List<HostReserve>();
         /// <summary>Hosts treated as in maintenance whatever the inventory says: never destinations.</summary>
         public List<string> MaintenanceHosts { get; set; } = new List<string>();
+        [JsonRequired]
         public List<PlacementRule> Rules { get; set; } = new List<PlacementRule>();
 
         public double ReservePercentFor(string hostName)

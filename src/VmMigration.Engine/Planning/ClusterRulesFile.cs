@@ -3,12 +3,9 @@ namespace VmMigration.Planning
     /// <summary>Reads and writes the JSON cluster file (rules, reserves, maintenance hosts).</summary>
     public static class ClusterRulesFile
     {
-        public static ClusterRules Parse(string json)
-        {
-            var rules = PlanningJson.Deserialize<ClusterRules>(json, PlanningErrorIds.InvalidRules, "cluster rules file");
-            rules.Validate();
-            return rules;
-        }
+        private const string What = "cluster rules file";
+
+        public static ClusterRules Parse(string json) => PlanningJson.Parse<ClusterRules>(json, PlanningErrorIds.InvalidRules, What, rules => rules.Validate());
 
         public static string Serialize(ClusterRules rules)
         {
@@ -16,7 +13,7 @@ namespace VmMigration.Planning
             return PlanningJson.Serialize(rules);
         }
 
-        public static ClusterRules Read(string path) => Parse(PlanningJson.ReadFile(path, PlanningErrorIds.InvalidRules, "cluster rules file"));
+        public static ClusterRules Read(string path) => PlanningJson.Read<ClusterRules>(path, PlanningErrorIds.InvalidRules, What, rules => rules.Validate());
 
         public static void Write(string path, ClusterRules rules) => PlanningJson.WriteFile(path, Serialize(rules));
     }

@@ -3,12 +3,9 @@ namespace VmMigration.Planning
     /// <summary>Reads and writes inventory snapshots, so a plan can be made offline and reviewed.</summary>
     public static class InventoryJson
     {
-        public static ClusterInventory Parse(string json)
-        {
-            var inventory = PlanningJson.Deserialize<ClusterInventory>(json, PlanningErrorIds.InvalidInventory, "inventory snapshot");
-            inventory.Validate();
-            return inventory;
-        }
+        private const string What = "inventory snapshot";
+
+        public static ClusterInventory Parse(string json) => PlanningJson.Parse<ClusterInventory>(json, PlanningErrorIds.InvalidInventory, What, inventory => inventory.Validate());
 
         public static string Serialize(ClusterInventory inventory)
         {
@@ -16,7 +13,7 @@ namespace VmMigration.Planning
             return PlanningJson.Serialize(inventory);
         }
 
-        public static ClusterInventory Read(string path) => Parse(PlanningJson.ReadFile(path, PlanningErrorIds.InvalidInventory, "inventory snapshot"));
+        public static ClusterInventory Read(string path) => PlanningJson.Read<ClusterInventory>(path, PlanningErrorIds.InvalidInventory, What, inventory => inventory.Validate());
 
         public static void Write(string path, ClusterInventory inventory) => PlanningJson.WriteFile(path, Serialize(inventory));
     }

@@ -1,12 +1,18 @@
+using System.Text.Json.Serialization;
+
 namespace VmMigration.Planning
 {
     /// <summary>A VM as the planner sees it: size, use, and where it runs now.</summary>
     public sealed class InventoryVM
     {
+        [JsonRequired]
         public string Name { get; set; } = "";
+        [JsonRequired]
         public string HostName { get; set; } = "";
+        [JsonRequired]
         public int VCpuCount { get; set; }
         /// <summary>Allocated memory; this is what must fit on a host and what a live migration copies.</summary>
+        [JsonRequired]
         public long MemoryMB { get; set; }
         /// <summary>CPU use as a percentage of the VM's own vCPUs; empty when not sampled (see <see cref="PlanningOptions.AssumedCpuUsagePercent"/>).</summary>
         public double? CpuUsagePercent { get; set; }

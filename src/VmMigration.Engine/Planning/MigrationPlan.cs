@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Text.Json.Serialization;
 
 namespace VmMigration
 {
@@ -19,22 +20,32 @@ namespace VmMigration
     /// </summary>
     public sealed class MigrationPlan
     {
+        [JsonRequired]
         public PlanGoal Goal { get; set; }
         /// <summary>The inventory's snapshot time unless the caller set one: the plan stays a pure function of its inputs.</summary>
+        [JsonRequired]
         public DateTime CreatedAt { get; set; }
         /// <summary>Fingerprint of the inventory the plan was made from; see <see cref="Planning.InventoryFingerprint"/>.</summary>
+        [JsonRequired]
         public string InventoryFingerprint { get; set; } = "";
         /// <summary>Hosts named for evacuation (Evacuate) or emptied by the plan (Consolidate).</summary>
+        [JsonRequired]
         public List<string> Hosts { get; set; } = new List<string>();
         /// <summary>The options it was made with (its goal, limits and assumptions), so that -Replan makes the same kind of plan; null in plans written before they were kept.</summary>
         public Planning.PlanningOptions? Options { get; set; }
+        [JsonRequired]
         public List<MigrationPlanStep> Steps { get; set; } = new List<MigrationPlanStep>();
+        [JsonRequired]
         public List<UnplacedVM> Unplaced { get; set; } = new List<UnplacedVM>();
         /// <summary>Spread of host load before and after (see <see cref="Planning.LoadScore"/>); lower is more even.</summary>
+        [JsonRequired]
         public double ScoreBefore { get; set; }
+        [JsonRequired]
         public double ScoreAfter { get; set; }
+        [JsonRequired]
         public int WaveCount { get; set; }
         /// <summary>Sum over waves of the longest step in each wave.</summary>
+        [JsonRequired]
         public double PredictedDurationSec { get; set; }
 
         public override string ToString() => $"{Goal}: {Steps.Count} steps in {WaveCount} waves, score {ScoreBefore:0.###} -> {ScoreAfter:0.###}";
@@ -43,16 +54,26 @@ namespace VmMigration
     /// <summary>One VM's move. Pipe it to Move-VMLive; it carries VMName, Source and Destination by property name.</summary>
     public sealed class MigrationPlanStep
     {
+        [JsonRequired]
         public int Order { get; set; }
+        [JsonRequired]
         public int Wave { get; set; }
+        [JsonRequired]
         public string VMName { get; set; } = "";
+        [JsonRequired]
         public string Source { get; set; } = "";
+        [JsonRequired]
         public string Destination { get; set; } = "";
+        [JsonRequired]
         public PlanReason Reason { get; set; } = new PlanReason();
+        [JsonRequired]
         public long MemoryMB { get; set; }
+        [JsonRequired]
         public double PredictedDurationSec { get; set; }
+        [JsonRequired]
         public long PredictedDowntimeMs { get; set; }
         /// <summary>False when the sampled dirty rate outruns the bandwidth: the move needs throttling or post-copy to finish.</summary>
+        [JsonRequired]
         public bool PredictedToConverge { get; set; } = true;
 
         public override string ToString() => $"{Order}: {VMName} {Source} -> {Destination}";
@@ -61,7 +82,9 @@ namespace VmMigration
     /// <summary>Why a step or an unplaced VM is what it is: a stable code for scripts and a sentence for people.</summary>
     public sealed class PlanReason
     {
+        [JsonRequired]
         public string Code { get; set; } = "";
+        [JsonRequired]
         public string Text { get; set; } = "";
 
         public override string ToString() => $"{Code}: {Text}";
@@ -70,8 +93,11 @@ namespace VmMigration
     /// <summary>A VM the goal wanted to move but could not place, and why.</summary>
     public sealed class UnplacedVM
     {
+        [JsonRequired]
         public string VMName { get; set; } = "";
+        [JsonRequired]
         public string HostName { get; set; } = "";
+        [JsonRequired]
         public PlanReason Reason { get; set; } = new PlanReason();
 
         public override string ToString() => $"{VMName}: {Reason.Code}";

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Text.Json.Serialization;
 
 namespace VmMigration.Planning
 {
@@ -19,8 +20,11 @@ namespace VmMigration.Planning
     /// <summary>One named rule of a cluster file. The name is what errors and plan reasons quote.</summary>
     public sealed class PlacementRule
     {
+        [JsonRequired]
         public string Name { get; set; } = "";
+        [JsonRequired]
         public PlacementRuleKind Kind { get; set; }
+        [JsonRequired]
         public List<string> VMs { get; set; } = new List<string>();
         /// <summary>Hosts for MustRunOn, ShouldRunOn and MustNotRunOn; empty for VM-VM rules.</summary>
         public List<string> Hosts { get; set; } = new List<string>();
@@ -31,7 +35,9 @@ namespace VmMigration.Planning
     /// <summary>Headroom a host keeps free: the planner fills it only up to (100 - ReservePercent) % of CPU and memory.</summary>
     public sealed class HostReserve
     {
+        [JsonRequired]
         public string HostName { get; set; } = "";
+        [JsonRequired]
         public double ReservePercent { get; set; }
     }
 }

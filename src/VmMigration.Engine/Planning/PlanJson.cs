@@ -16,14 +16,11 @@ namespace VmMigration.Planning
             return PlanningJson.Serialize(plan);
         }
 
-        public static MigrationPlan Parse(string json)
-        {
-            var plan = PlanningJson.Deserialize<MigrationPlan>(json, PlanningErrorIds.InvalidPlan, "plan");
-            Validate(plan);
-            return plan;
-        }
+        private const string What = "plan";
 
-        public static MigrationPlan Read(string path) => Parse(PlanningJson.ReadFile(path, PlanningErrorIds.InvalidPlan, "plan"));
+        public static MigrationPlan Parse(string json) => PlanningJson.Parse<MigrationPlan>(json, PlanningErrorIds.InvalidPlan, What, Validate);
+
+        public static MigrationPlan Read(string path) => PlanningJson.Read<MigrationPlan>(path, PlanningErrorIds.InvalidPlan, What, Validate);
 
         public static void Write(string path, MigrationPlan plan) => PlanningJson.WriteFile(path, Serialize(plan));
 

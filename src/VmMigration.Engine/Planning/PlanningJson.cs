@@ -11,7 +11,9 @@ namespace VmMigration.Planning
     /// <summary>
     /// The one JSON dialect of the planner's files (inventory snapshots, cluster rules, plans): indented, property names
     /// as PowerShell shows them, enums as names, numbers written the shortest way that reads back exactly, "\n" line ends.
-    /// Parse errors become MigrationExceptions that name the line and the field.
+    /// Read strictly, because these are files people edit: an unknown or wrongly cased field, a missing required field
+    /// ([JsonRequired] on the model), a value of the wrong type or an enum name that does not exist is an error naming the
+    /// file, the line, the field's JSON path and what was expected; nothing is read from half a file.
     /// </summary>
     internal static class PlanningJson
     {
@@ -23,12 +25,14 @@ namespace VmMigration.Planning
             {
                 WriteIndented = true,
                 PropertyNamingPolicy = null,
+                PropertyNameCaseInsensitive = false,
+                UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
                 DefaultIgnoreCondition = JsonIgnoreCondition.Never,
                 ReadCommentHandling = JsonCommentHandling.Skip,
                 AllowTrailingCommas = true,
                 Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
             };
-            options.Converters.Add(new JsonStringEnumConverter());
+            options.Converters.Add(new StrictEnumConverter());
             options.Converters.Add(new ShortestDoubleConverter());
             options.Converters.Add(new UtcDateTimeConverter());
             return options;
@@ -40,7 +44,34 @@ namespace VmMigration.Planning
             return JsonSerializer.Serialize(value, Options).Replace("\r\n", "\n") + "\n";
         }
 
-        public static T Deserialize<T>(string json, string errorId, string what) where T : class
+        /// <summary>
+        /// Reads one planner file from its text, then checks what the JSON cannot say (names unique, numbers in range...)
+        /// with <paramref name="validate"/>, which throws MigrationExceptions of its own.
+        /// </summary>
+        /// <param name="what">What the file is, as messages name it, e.g. "inventory snapshot".</param>
+        public static T Parse<T>(string json, string errorId, string what, Action<T> validate) where T : class
+        {
+            var value = Deserialize<T>(json, errorId, what);
+            validate(value);
+            return value;
+        }
+
+        /// <summary>As <see cref="Parse{T}"/>, from a file; every error names the file.</summary>
+        public static T Read<T>(string path, string errorId, string what, Action<T> validate) where T : class
+        {
+            var value = Deserialize<T>(ReadFile(path, errorId, what), errorId, $"{what} '{path}'");
+            try
+            {
+                validate(value);
+            }
+            catch (MigrationException e)
+            {
+                throw new MigrationException(e.ErrorId, e.Kind, $"In '{path}': {e.Message}", e.Target, e);
+            }
+            return value;
+        }
+
+        private static T Deserialize<T>(string json, string errorId, string what) where T : class
         {
             if (json == null) throw new ArgumentNullException(nameof(json));
             try
@@ -52,13 +83,13 @@ namespace VmMigration.Planning
             catch (JsonException e)
             {
                 string line = e.LineNumber is long n ? $"line {n + 1}" : "an unknown line";
-                string field = string.IsNullOrEmpty(e.Path) ? "$" : e.Path!;
+                var finding = StrictJsonDiagnosis.Explain(e, json, typeof(T), Options);
                 throw new MigrationException(errorId, ErrorKind.InvalidData,
-                    $"The {what} is not valid JSON at {line}, field {field}: {FirstSentence(e.Message)}", field, e);
+                    $"The {what} is not valid at {line}, field {finding.Field}: {finding.Problem}", finding.Field, e);
             }
         }
 
-        public static string ReadFile(string path, string errorId, string what)
+        private static string ReadFile(string path, string errorId, string what)
         {
             if (string.IsNullOrEmpty(path)) throw new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument, $"No path was given for the {what}.");
             try { return File.ReadAllText(path, Encoding.UTF8); }
@@ -73,12 +104,6 @@ namespace VmMigration.Planning
             // Crash-safe (a plan or rules file is never left half-written) and without a byte-order mark, so the file
             // hashes the same as the string a test compares with.
             Storage.AtomicFile.WriteAllText(path, json);
-        }
-
-        private static string FirstSentence(string message)
-        {
-            int cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-            return cut > 0 ? message.Substring(0, cut) : message;
         }
 
         private sealed class ShortestDoubleConverter : JsonConverter<double>

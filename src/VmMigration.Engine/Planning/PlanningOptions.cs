@@ -1,28 +1,39 @@
 using System;
 using System.Collections.Generic;
+using System.Text.Json.Serialization;
 
 namespace VmMigration.Planning
 {
     /// <summary>What to plan and under which assumptions. Everything that changes a plan is here or in the inventory and rules.</summary>
     public sealed class PlanningOptions
     {
+        [JsonRequired]
         public PlanGoal Goal { get; set; } = PlanGoal.Balance;
         /// <summary>Hosts to evacuate (Evacuate); for Consolidate, when given, only these hosts may be emptied.</summary>
+        [JsonRequired]
         public List<string> HostNames { get; set; } = new List<string>();
         /// <summary>Upper bound on steps; the planner stops early rather than exceed it.</summary>
+        [JsonRequired]
         public int MaxMoves { get; set; } = int.MaxValue;
         /// <summary>Balance stops once the load score is at or below this (0.05 = 5 % standard deviation of load).</summary>
+        [JsonRequired]
         public double TargetScore { get; set; } = 0.05;
         /// <summary>A Balance move must lower the score by at least this much, so tiny VMs are not shuffled for nothing.</summary>
+        [JsonRequired]
         public double MinScoreImprovement { get; set; } = 1e-7;
         /// <summary>CPU use assumed for VMs never sampled: 100 % counts every vCPU fully, the safe side for capacity.</summary>
+        [JsonRequired]
         public double AssumedCpuUsagePercent { get; set; } = 100;
         /// <summary>Dirty rate assumed for VMs never sampled (0 treats them as idle).</summary>
+        [JsonRequired]
         public double AssumedDirtyRateMBps { get; set; }
         /// <summary>Migrations (in or out) one host takes part in per wave; 2 like Hyper-V and KubeVirt defaults.</summary>
+        [JsonRequired]
         public int MaxMigrationsPerHostPerWave { get; set; } = 2;
         /// <summary>Migration bandwidth per move, fed to the <see cref="ConvergenceModel"/>. 128 MiB/s is QEMU's default.</summary>
+        [JsonRequired]
         public double BandwidthMBps { get; set; } = 128;
+        [JsonRequired]
         public double MaxDowntimeMs { get; set; } = 300;
         /// <summary>Overrides the plan's CreatedAt; by default it is the inventory's snapshot time, which keeps plans deterministic.</summary>
         public DateTime? CreatedAt { get; set; }

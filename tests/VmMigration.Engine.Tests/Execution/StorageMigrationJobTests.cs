@@ -288,6 +288,7 @@ namespace VmMigration.Tests.Execution
             var result = Move(vm, "lab");
 
             Assert.Equal(MigrationStatus.Skipped, result.Status);
+            Assert.False(result.Status.IsFailure(), "nothing to do is not a failure: cmdlets write no error record for it");
             Assert.DoesNotContain(a.Calls, c => c.StartsWith("Copy", StringComparison.Ordinal));
         }
 

@@ -28,7 +28,7 @@ namespace VmMigration.Tests.Planning
         [Fact]
         public void A_VM_on_an_unknown_host_names_the_field()
         {
-            var json = "{ \"SnapshotTime\": \"2026-01-31T12:00:00Z\", \"Hosts\": [ { \"Name\": \"h1\", \"CpuCount\": 4, \"MemoryMB\": 8192 } ],"
+            var json = "{ \"SnapshotTime\": \"2026-01-31T12:00:00Z\", \"Hosts\": [ { \"Name\": \"h1\", \"CpuCount\": 4, \"MemoryMB\": 8192, \"State\": \"Connected\" } ],"
                 + " \"VMs\": [ { \"Name\": \"a\", \"HostName\": \"h7\", \"VCpuCount\": 1, \"MemoryMB\": 512 } ] }";
             var error = PlanAssert.Throws(PlanningErrorIds.InvalidInventory, () => InventoryJson.Parse(json));
             Assert.Equal("VMs[0].HostName", error.Target);
