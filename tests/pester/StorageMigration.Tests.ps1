@@ -169,4 +169,20 @@ Describe 'Live storage migration on the lab' -Tag Lab {
         ($job | Receive-Job -ErrorAction Stop).Status | Should -Be 'Skipped'
         Get-VirshDomainState $LabPath lab1 st2 | Should -Be 'running'
     }
+
+    It 'completes storage pool names: every host''s, or the -Destination host''s' {
+        function Get-Completion([string] $Line) { @((TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText) }
+
+        Get-Completion 'Move-VMLive -VM st2 -DestinationStoragePool ' | Should -Be @('fast', 'lab', 'tiny')
+        Get-Completion 'Move-VMLive -VM st2 -DestinationStoragePool t' | Should -Be @('tiny')
+        Get-Completion 'Copy-VMClone -VM st2 -Name st2-copy -Destination lab2 -StoragePool ' | Should -Be @('fast', 'lab')
+        Get-Completion 'Test-VMMigration -VM st2 -Destination lab2 -DestinationStoragePool f' | Should -Be @('fast')
+    }
+
+    It 'completes -Disk with the disks of the -VM on the command line' {
+        function Get-Completion([string] $Line) { @((TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText) }
+
+        Get-Completion 'Move-VMLive -VM st2 -DestinationStoragePool fast -Disk ' | Should -Be @('vda')
+        Get-Completion 'Move-VMLive -VM no-such-vm -DestinationStoragePool fast -Disk ' | Should -BeNullOrEmpty
+    }
 }

@@ -50,6 +50,43 @@ namespace VmMigration.Commands
             return ShouldProcess(target, action);
         }
 
+        /// <summary>
+        /// The file a -Path (wildcards allowed, matching one file) or -LiteralPath (taken as written) names, whichever set
+        /// was used; a path that is not a file system path is a bad invocation (terminating).
+        /// </summary>
+        protected string ResolvePathOrLiteralPath(string path, string literalPath) =>
+            ParameterSetName == FileSystemPath.LiteralPathSet ? ResolveFilePath(literalPath, expandWildcards: false) : ResolveFilePath(path, expandWildcards: true);
+
+        /// <summary>A single-purpose file parameter (-InventoryPath, -RulePath, -JournalPath, a lab's -Path), taken as written.</summary>
+        protected string ResolveLiteralPath(string path) => ResolveFilePath(path, expandWildcards: false);
+
+        private string ResolveFilePath(string path, bool expandWildcards)
+        {
+            try
+            {
+                return FileSystemPath.Resolve(SessionState.Path, path, expandWildcards);
+            }
+            catch (MigrationException error)
+            {
+                ThrowMigrationError(error, path);
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// True, after a warning, when the session has no host: a command that reads the connected hosts would otherwise
+        /// answer with an empty result that looks like an empty cluster.
+        /// </summary>
+        protected bool WarnIfNoHostConnected(string consequence, string remedy)
+        {
+            if (Registry.Hosts.Count > 0)
+            {
+                return false;
+            }
+            WriteWarning($"No host is connected, so {consequence}. {remedy}");
+            return true;
+        }
+
         /// <summary>The host a -Destination names; an unknown one is a bad invocation (terminating).</summary>
         protected ConnectedHost ResolveDestination(HostReference destination)
         {

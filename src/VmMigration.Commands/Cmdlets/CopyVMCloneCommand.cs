@@ -29,6 +29,7 @@ namespace VmMigration.Commands
 
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(StoragePoolNameCompleter))]
         public string? StoragePool { get; set; }
 
         [Parameter]

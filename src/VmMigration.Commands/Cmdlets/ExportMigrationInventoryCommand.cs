@@ -7,17 +7,28 @@ using VmMigration.Session;
 namespace VmMigration.Commands
 {
     /// <summary>Writes the connected hosts and their VMs as a JSON snapshot, so a plan can be made and reviewed offline.</summary>
-    [Cmdlet(VerbsData.Export, "MigrationInventory", SupportsShouldProcess = true, HelpUri = "https://vmmigration.invalid/help/Export-MigrationInventory")]
+    [Cmdlet(VerbsData.Export, "MigrationInventory", SupportsShouldProcess = true, DefaultParameterSetName = FileSystemPath.PathSet, HelpUri = "https://vmmigration.invalid/help/Export-MigrationInventory")]
     [OutputType(typeof(FileInfo))]
     public sealed class ExportMigrationInventoryCommand : VmMigrationCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0)]
+        /// <summary>The file to write; its folder must exist.</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = FileSystemPath.PathSet)]
         [ValidateNotNullOrEmpty]
         public string Path { get; set; } = "";
 
+        /// <summary>The file to write, taken as written: [ and ] are part of the name, not wildcards.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = FileSystemPath.LiteralPathSet)]
+        [Alias("PSPath")]
+        [ValidateNotNullOrEmpty]
+        public string LiteralPath { get; set; } = "";
+
         protected override void ProcessRecord()
         {
-            var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+            var path = ResolvePathOrLiteralPath(Path, LiteralPath);
+            if (WarnIfNoHostConnected($"there is no inventory to export and nothing was written to '{path}'", "Run Connect-MigrationHost first."))
+            {
+                return;
+            }
             if (!ShouldProcess(path, "Write the inventory snapshot"))
             {
                 return;

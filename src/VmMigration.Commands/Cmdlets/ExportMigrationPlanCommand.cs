@@ -6,20 +6,27 @@ using VmMigration.Planning;
 namespace VmMigration.Commands
 {
     /// <summary>Writes a plan as JSON (lossless: Import-MigrationPlan gives the same plan back).</summary>
-    [Cmdlet(VerbsData.Export, "MigrationPlan", SupportsShouldProcess = true, HelpUri = "https://vmmigration.invalid/help/Export-MigrationPlan")]
+    [Cmdlet(VerbsData.Export, "MigrationPlan", SupportsShouldProcess = true, DefaultParameterSetName = FileSystemPath.PathSet, HelpUri = "https://vmmigration.invalid/help/Export-MigrationPlan")]
     [OutputType(typeof(FileInfo))]
     public sealed class ExportMigrationPlanCommand : VmMigrationCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
         public MigrationPlan Plan { get; set; } = null!;
 
-        [Parameter(Mandatory = true, Position = 1)]
+        /// <summary>The file to write; its folder must exist.</summary>
+        [Parameter(Mandatory = true, Position = 1, ParameterSetName = FileSystemPath.PathSet)]
         [ValidateNotNullOrEmpty]
         public string Path { get; set; } = "";
 
+        /// <summary>The file to write, taken as written: [ and ] are part of the name, not wildcards.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = FileSystemPath.LiteralPathSet)]
+        [Alias("PSPath")]
+        [ValidateNotNullOrEmpty]
+        public string LiteralPath { get; set; } = "";
+
         protected override void ProcessRecord()
         {
-            var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+            var path = ResolvePathOrLiteralPath(Path, LiteralPath);
             if (!ShouldProcess(path, $"Write the {Plan.Goal} plan ({Plan.Steps.Count} steps)"))
             {
                 return;

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using VmMigration.Errors;
 using VmMigration.Lab;
 
 namespace VmMigration.Commands
@@ -8,13 +9,24 @@ namespace VmMigration.Commands
     [OutputType(typeof(LabInfo))]
     public sealed class GetMigrationLabCommand : VmMigrationCmdlet
     {
+        /// <summary>The lab's directory; a relative path is relative to the current PowerShell location.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string Path { get; set; } = LabDefaults.Path;
 
         protected override void ProcessRecord()
         {
-            var info = new LabSession(Registry).Get(Path);
+            var path = ResolveLiteralPath(Path);
+            LabInfo? info;
+            try
+            {
+                info = new LabSession(Registry).Get(path);
+            }
+            catch (MigrationException error)
+            {
+                ThrowMigrationError(error, path);
+                return;
+            }
             if (info != null)
             {
                 WriteObject(info);

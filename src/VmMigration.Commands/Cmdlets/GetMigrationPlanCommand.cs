@@ -59,10 +59,15 @@ namespace VmMigration.Commands
 
         protected override void EndProcessing()
         {
+            if (InventoryPath == null
+                && WarnIfNoHostConnected("there is nothing to plan and no plan was made", "Run Connect-MigrationHost, or plan from a snapshot with -InventoryPath."))
+            {
+                return;
+            }
             try
             {
                 var inventory = LoadInventory();
-                var rules = RulePath == null ? null : ClusterRulesFile.Read(SessionState.Path.GetUnresolvedProviderPathFromPSPath(RulePath));
+                var rules = RulePath == null ? null : ClusterRulesFile.Read(ResolveLiteralPath(RulePath));
                 var options = new PlanningOptions
                 {
                     Goal = Goal,
@@ -89,7 +94,7 @@ namespace VmMigration.Commands
         {
             if (InventoryPath != null)
             {
-                return InventoryJson.Read(SessionState.Path.GetUnresolvedProviderPathFromPSPath(InventoryPath));
+                return InventoryJson.Read(ResolveLiteralPath(InventoryPath));
             }
             var inventory = LiveInventory.Capture(Inventory, Registry.Hosts, CancellationToken, out var failures);
             foreach (var failure in failures)

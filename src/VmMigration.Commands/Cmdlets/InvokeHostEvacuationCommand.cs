@@ -100,7 +100,7 @@ namespace VmMigration.Commands
                 Deadline = ParameterSetName == ByDeadline ? Deadline.ToUniversalTime() : DateTime.UtcNow.AddSeconds(TimeoutSec),
                 MaxDowntimeMs = MaxDowntimeMs,
                 AllowPostCopy = AllowPostCopy,
-                JournalPath = JournalPath != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(JournalPath) : DefaultJournalPath(host.Name),
+                JournalPath = JournalPath != null ? ResolveLiteralPath(JournalPath) : DefaultJournalPath(host.Name),
                 Resume = Resume,
                 StopOnError = StopOnError,
                 IncludeStopped = IncludeStopped,
@@ -142,7 +142,7 @@ namespace VmMigration.Commands
         {
             try
             {
-                return ClusterRulesFile.Read(RuleFile.Resolve(this, RulePath!));
+                return ClusterRulesFile.Read(ResolveLiteralPath(RulePath!));
             }
             catch (MigrationException error)
             {

@@ -41,12 +41,14 @@ namespace VmMigration.Commands
         /// <summary>The storage pool the VM's disks move into (live, the guest keeps running); on the destination host when -Destination is another host.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ByStorage)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(StoragePoolNameCompleter))]
         public string DestinationStoragePool { get; set; } = "";
 
         /// <summary>The disks (target devices such as vda) to move; all writable file disks when left out.</summary>
         [Parameter(ParameterSetName = ByStorage)]
         [Parameter(ParameterSetName = ByVM)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(DiskNameCompleter))]
         public string[] Disk { get; set; } = Array.Empty<string>();
 
         /// <summary>Converts the moved disks to this format; they keep their own format when left out.</summary>
@@ -167,7 +169,7 @@ namespace VmMigration.Commands
             MigrationPlan plan;
             try
             {
-                plan = PlanExecution.Validate(Plan, Inventory, Registry.Hosts, RulePath == null ? null : ClusterRulesFile.Read(RuleFile.Resolve(this, RulePath)), Replan, CancellationToken);
+                plan = PlanExecution.Validate(Plan, Inventory, Registry.Hosts, RulePath == null ? null : ClusterRulesFile.Read(ResolveLiteralPath(RulePath)), Replan, CancellationToken);
             }
             catch (MigrationException error)
             {

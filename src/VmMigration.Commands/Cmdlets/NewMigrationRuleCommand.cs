@@ -7,13 +7,20 @@ using VmMigration.Planning;
 namespace VmMigration.Commands
 {
     /// <summary>Adds a placement rule to a cluster rules file; a rule that contradicts another is refused and both are named.</summary>
-    [Cmdlet(VerbsCommon.New, "MigrationRule", SupportsShouldProcess = true, HelpUri = "https://vmmigration.invalid/help/New-MigrationRule")]
+    [Cmdlet(VerbsCommon.New, "MigrationRule", DefaultParameterSetName = FileSystemPath.PathSet, SupportsShouldProcess = true, HelpUri = "https://vmmigration.invalid/help/New-MigrationRule")]
     [OutputType(typeof(PlacementRule))]
     public sealed class NewMigrationRuleCommand : VmMigrationCmdlet
     {
-        [Parameter(Mandatory = true)]
+        /// <summary>The cluster rules file; wildcards may name it if they match exactly one file.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = FileSystemPath.PathSet)]
         [ValidateNotNullOrEmpty]
         public string Path { get; set; } = "";
+
+        /// <summary>The cluster rules file, taken as written: [ and ] are part of the name, not wildcards.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = FileSystemPath.LiteralPathSet)]
+        [Alias("PSPath")]
+        [ValidateNotNullOrEmpty]
+        public string LiteralPath { get; set; } = "";
 
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNullOrEmpty]
@@ -34,10 +41,11 @@ namespace VmMigration.Commands
 
         protected override void ProcessRecord()
         {
-            var path = RuleFile.Resolve(this, Path);
+            var path = ResolvePathOrLiteralPath(Path, LiteralPath);
             try
             {
-                var rules = RuleFile.ReadOrEmpty(path);
+                // Creating the file is this cmdlet's job; creating a missing folder is not (ClusterRulesFile.Write refuses).
+                var rules = ClusterRulesFile.ReadOrEmpty(path);
                 var rule = new PlacementRule { Name = Name, Kind = Kind, VMs = VM.ToList(), Hosts = HostName.ToList() };
                 rules.Add(rule);
                 if (ShouldProcess(path, $"Add {Kind} rule '{Name}'"))

@@ -6,24 +6,32 @@ using VmMigration.Planning;
 namespace VmMigration.Commands
 {
     /// <summary>Removes placement rules from a cluster rules file by name.</summary>
-    [Cmdlet(VerbsCommon.Remove, "MigrationRule", SupportsShouldProcess = true, HelpUri = "https://vmmigration.invalid/help/Remove-MigrationRule")]
+    [Cmdlet(VerbsCommon.Remove, "MigrationRule", DefaultParameterSetName = FileSystemPath.PathSet, SupportsShouldProcess = true, HelpUri = "https://vmmigration.invalid/help/Remove-MigrationRule")]
     [OutputType(typeof(void))]
     public sealed class RemoveMigrationRuleCommand : VmMigrationCmdlet
     {
-        [Parameter(Mandatory = true)]
+        /// <summary>The cluster rules file; wildcards may name it if they match exactly one file.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = FileSystemPath.PathSet)]
         [ValidateNotNullOrEmpty]
         public string Path { get; set; } = "";
 
+        /// <summary>The cluster rules file, taken as written: [ and ] are part of the name, not wildcards.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = FileSystemPath.LiteralPathSet)]
+        [Alias("PSPath")]
+        [ValidateNotNullOrEmpty]
+        public string LiteralPath { get; set; } = "";
+
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(RuleNameCompleter))]
         public string[] Name { get; set; } = Array.Empty<string>();
 
         protected override void ProcessRecord()
         {
-            var path = RuleFile.Resolve(this, Path);
+            var path = ResolvePathOrLiteralPath(Path, LiteralPath);
             try
             {
-                var rules = RuleFile.ReadOrEmpty(path);
+                var rules = ClusterRulesFile.Read(path);
                 foreach (var name in Name)
                 {
                     if (!rules.Rules.Exists(r => string.Equals(r.Name, name, StringComparison.Ordinal)))

@@ -47,7 +47,7 @@ namespace VmMigration.Commands
                 ClusterRules? rules = null;
                 try
                 {
-                    rules = RulePath == null ? null : ClusterRulesFile.Read(RuleFile.Resolve(this, RulePath));
+                    rules = RulePath == null ? null : ClusterRulesFile.Read(ResolveLiteralPath(RulePath));
                 }
                 catch (MigrationException error)
                 {

@@ -14,24 +14,26 @@ namespace VmMigration.Commands
         [ValidateRange(1, LabDefaults.MaxHostCount)]
         public int HostCount { get; set; } = LabDefaults.HostCount;
 
+        /// <summary>The lab's directory; a relative path is relative to the current PowerShell location.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string Path { get; set; } = LabDefaults.Path;
 
         protected override void ProcessRecord()
         {
-            if (!ShouldProcess(Path, $"Start a lab of {HostCount} libvirt hosts"))
+            var path = ResolveLiteralPath(Path);
+            if (!ShouldProcess(path, $"Start a lab of {HostCount} libvirt hosts"))
             {
                 return;
             }
             LabInfo info;
             try
             {
-                info = new LabSession(Registry).Start(new LabOptions { HostCount = HostCount, Path = Path }, CancellationToken);
+                info = new LabSession(Registry).Start(new LabOptions { HostCount = HostCount, Path = path }, CancellationToken);
             }
             catch (MigrationException error)
             {
-                ThrowMigrationError(error, Path);
+                ThrowMigrationError(error, path);
                 return;
             }
             if (info.Accelerator != "kvm")

@@ -9,6 +9,7 @@ namespace VmMigration.Commands
     [OutputType(typeof(void))]
     public sealed class StopMigrationLabCommand : VmMigrationCmdlet
     {
+        /// <summary>The lab's directory; a relative path is relative to the current PowerShell location.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string Path { get; set; } = LabDefaults.Path;
@@ -19,13 +20,14 @@ namespace VmMigration.Commands
 
         protected override void ProcessRecord()
         {
-            if (!ShouldProcessUnlessForced(Force, Path, "Stop the lab, destroying its guests"))
+            var path = ResolveLiteralPath(Path);
+            if (!ShouldProcessUnlessForced(Force, path, "Stop the lab, destroying its guests"))
             {
                 return;
             }
             try
             {
-                new LabSession(Registry).Stop(Path);
+                new LabSession(Registry).Stop(path);
             }
             catch (MigrationException error) when (error.ErrorId == ErrorIds.LabNotRunning)
             {
@@ -34,7 +36,7 @@ namespace VmMigration.Commands
             }
             catch (MigrationException error)
             {
-                ThrowMigrationError(error, Path);
+                ThrowMigrationError(error, path);
             }
         }
     }

@@ -27,6 +27,7 @@ namespace VmMigration.Commands
         /// <summary>Check as for a move whose disks land in this pool of the destination (implies -CopyStorage).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(StoragePoolNameCompleter))]
         public string? DestinationStoragePool { get; set; }
 
         protected override void ProcessRecord()

@@ -43,9 +43,7 @@ namespace VmMigration.Execution
         {
             var name = vm.Guest.Name;
             var source = vm.Host.Connection;
-            var xml = vm.Guest.Active ? source.GetGuestXml(name) : source.GetGuestDefinitionXml(name);
-            var disks = CloneDomainXml.FileDisks(xml).Where(d => !d.ReadOnly && d.Path.Length > 0).ToList();
-            var chosen = Choose(name, disks, diskTargets);
+            var chosen = Choose(name, MovableDisks(vm), diskTargets);
 
             // Linked clones of this VM are among the dependents too (ParentProtected).
             var dependent = DiskSharing.FindDependent(vm.Host, vm.Guest, chosen.Select(d => d.Path).ToList(), HostCalls.Direct);
@@ -99,6 +97,14 @@ namespace VmMigration.Execution
                     pool.Key, targetHost.Name, pools[pool.Key].AvailableBytes >> 20, name, (pool.Value + (1 << 20) - 1) >> 20), name);
             }
             return new DiskRelocation(vm, targetHost, moves, alreadyInPlace);
+        }
+
+        /// <summary>The disks a storage move can take (what -Disk may name): the VM's writable file disks, from its live definition when it runs.</summary>
+        public static List<GuestDisk> MovableDisks(LocatedVM vm)
+        {
+            var source = vm.Host.Connection;
+            var xml = vm.Guest.Active ? source.GetGuestXml(vm.Guest.Name) : source.GetGuestDefinitionXml(vm.Guest.Name);
+            return CloneDomainXml.FileDisks(xml).Where(d => !d.ReadOnly && d.Path.Length > 0).ToList();
         }
 
         private static List<GuestDisk> Choose(string name, List<GuestDisk> disks, IReadOnlyCollection<string>? diskTargets)

@@ -10,6 +10,10 @@ namespace VmMigration.Planning
         public const string InvalidInventory = "InvalidInventory";
         public const string InvalidRules = "InvalidRules";
         public const string InvalidPlan = "InvalidPlan";
+        /// <summary>A rules file that must exist (to read rules from, or remove them) does not.</summary>
+        public const string RuleFileNotFound = "RuleFileNotFound";
+        /// <summary>The folder a plan, inventory or rules file would be written to does not exist (it is never created).</summary>
+        public const string DirectoryNotFound = "DirectoryNotFound";
         public const string NoEvacuationTarget = "NoEvacuationTarget";
         public const string CannotEvacuateAllHosts = "CannotEvacuateAllHosts";
         /// <summary>The VM does not fit on any in-service host even when that host is empty.</summary>

@@ -101,6 +101,12 @@ namespace VmMigration.Planning
 
         public static void WriteFile(string path, string json)
         {
+            // A mistyped folder would otherwise be created silently and the file written where nobody looks for it.
+            var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory))
+                throw new MigrationException(PlanningErrorIds.DirectoryNotFound, ErrorKind.ObjectNotFound,
+                    $"The folder '{directory}' does not exist, so '{Path.GetFileName(path)}' was not written. Create the folder first (New-Item -ItemType Directory) or choose another path.",
+                    directory);
             // Crash-safe (a plan or rules file is never left half-written) and without a byte-order mark, so the file
             // hashes the same as the string a test compares with.
             Storage.AtomicFile.WriteAllText(path, json);

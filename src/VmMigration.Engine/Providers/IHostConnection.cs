@@ -89,6 +89,9 @@ namespace VmMigration.Providers
         /// <summary>The pool with that name, refreshed so its free space is current; null when the host has none.</summary>
         StoragePoolInfo? FindStoragePool(string name);
 
+        /// <summary>The names of the host's storage pools, active or not (no refresh: only names are read).</summary>
+        IReadOnlyList<string> ListStoragePoolNames();
+
         /// <summary>Defines a pool (or takes the existing one of that name), starts it and marks it autostart.</summary>
         StoragePoolInfo EnsureStoragePool(string poolXml);
 

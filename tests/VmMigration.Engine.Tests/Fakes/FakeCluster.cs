@@ -272,6 +272,8 @@ namespace VmMigration.Tests.Fakes
 
         public StoragePoolInfo? FindStoragePool(string name) => Pools.TryGetValue(name, out var pool) ? pool : null;
 
+        public IReadOnlyList<string> ListStoragePoolNames() => Pools.Keys.ToList();
+
         public StoragePoolInfo EnsureStoragePool(string poolXml) => throw new NotSupportedException();
 
         public StorageVolumeInfo? FindStorageVolume(string path) => Volumes.TryGetValue(path, out var volume) ? volume : null;

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.InteropServices;
 using System.Xml.Linq;
 using VmMigration.Errors;
 using VmMigration.Providers.Libvirt.Native;
@@ -67,6 +69,34 @@ namespace VmMigration.Providers.Libvirt
                 throw Failure(error, LibvirtOperationContext.Storage, "look up storage pool", name);
             }
             return DescribePool(pool, name);
+        }
+
+        public IReadOnlyList<string> ListStoragePoolNames()
+        {
+            ThrowIfDisposed();
+            int count = LibvirtNative.virConnectListAllStoragePools(connection, out var array, 0);
+            if (count < 0) throw HostFailure("list the storage pools of");
+
+            // Take ownership of every pointer before anything can throw, so none leaks.
+            var handles = new StoragePoolHandle[count];
+            try
+            {
+                for (int index = 0; index < count; index++)
+                    handles[index] = new StoragePoolHandle(Marshal.ReadIntPtr(array, index * IntPtr.Size));
+            }
+            finally
+            {
+                NativeStrings.FreeLibvirtAllocation(array);
+            }
+            try
+            {
+                return handles.Select(pool => NativeStrings.Read(LibvirtNative.virStoragePoolGetName(pool)))
+                    .Where(name => !string.IsNullOrEmpty(name)).Select(name => name!).ToList();
+            }
+            finally
+            {
+                foreach (var pool in handles) pool.Dispose();
+            }
         }
 
         public StoragePoolInfo EnsureStoragePool(string poolXml)

@@ -119,6 +119,7 @@ namespace VmMigration.Providers.Libvirt.Native
         internal static extern StoragePoolHandle virStoragePoolLookupByName(ConnectionHandle connection, [MarshalAs(Utf8)] string name);
         [DllImport(Library)]
         internal static extern StoragePoolHandle virStoragePoolDefineXML(ConnectionHandle connection, [MarshalAs(Utf8)] string xml, uint flags);
+        [DllImport(Library)] internal static extern int virConnectListAllStoragePools(ConnectionHandle connection, out IntPtr pools, uint flags);
         [DllImport(Library)] internal static extern StoragePoolHandle virStoragePoolLookupByVolume(StorageVolumeHandle volume);
         [DllImport(Library)] internal static extern int virStoragePoolFree(IntPtr pool);
         [DllImport(Library)] internal static extern int virStoragePoolBuild(StoragePoolHandle pool, uint flags);

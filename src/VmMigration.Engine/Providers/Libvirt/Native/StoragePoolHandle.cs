@@ -1,3 +1,4 @@
+using System;
 using Microsoft.Win32.SafeHandles;
 
 namespace VmMigration.Providers.Libvirt.Native
@@ -6,6 +7,9 @@ namespace VmMigration.Providers.Libvirt.Native
     internal sealed class StoragePoolHandle : SafeHandleZeroOrMinusOneIsInvalid
     {
         public StoragePoolHandle() : base(ownsHandle: true) { }
+
+        /// <summary>Takes ownership of a pointer from an array libvirt handed us (virConnectListAllStoragePools).</summary>
+        public StoragePoolHandle(IntPtr ownedPointer) : base(ownsHandle: true) => SetHandle(ownedPointer);
 
         protected override bool ReleaseHandle() => LibvirtNative.virStoragePoolFree(handle) >= 0;
     }
