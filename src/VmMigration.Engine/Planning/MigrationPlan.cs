@@ -24,7 +24,7 @@ namespace VmMigration
         public DateTime CreatedAt { get; set; }
         /// <summary>Fingerprint of the inventory the plan was made from; see <see cref="Planning.InventoryFingerprint"/>.</summary>
         public string InventoryFingerprint { get; set; } = "";
-        /// <summary>Hosts named for evacuation (Evacuate) or emptied by the plan (Consolidate).</summary>
+        /// <summary>The hosts the goal is about: those balanced (Balance: every host in service), named for evacuation (Evacuate) or emptied by the plan (Consolidate).</summary>
         public List<string> Hosts { get; set; } = new List<string>();
         /// <summary>The options it was made with (its goal, limits and assumptions), so that -Replan makes the same kind of plan; null in plans written before they were kept.</summary>
         public Planning.PlanningOptions? Options { get; set; }
