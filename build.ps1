@@ -84,8 +84,8 @@ task Build Guest, {
     exec { dotnet build (Join-Path $Root 'src/VmMigration.Commands/VmMigration.Commands.csproj') -c $Configuration --nologo -v quiet }
     $bin = Join-Path $Root "src/VmMigration.Commands/bin/$Configuration/netstandard2.0"
     New-Item -ItemType Directory -Force $ModuleOut | Out-Null
-    # Ship our assemblies and what they need on Windows PowerShell 5.1 (System.Text.Json and its dependencies);
-    # PowerShell's own assemblies come from the host.
+    # Ship our assemblies and System.Text.Json with its dependencies, which Windows PowerShell 5.1 would need (the
+    # manifest claims Core only for now; on Core the host's newer copies load). PowerShell's own come from the host.
     Get-ChildItem $bin -Filter *.dll | Where-Object { $_.Name -notlike 'System.Management.Automation*' } |
         Copy-Item -Destination $ModuleOut -Force
     Copy-Item (Join-Path $Root 'module/*') $ModuleOut -Recurse -Force -Exclude 'guest'
