@@ -7,7 +7,7 @@ using Xunit;
 
 namespace VmMigration.Tests.Planning
 {
-    /// <summary>A Balance plan names the hosts it balanced, as Evacuate names the hosts it drains: never an empty Hosts.</summary>
+    /// <summary>A Balance plan names the hosts it balanced in Hosts, as an Evacuate plan names the hosts it drains.</summary>
     public class BalancePlanHostsTests
     {
         [Fact]
