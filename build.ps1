@@ -108,15 +108,27 @@ task Build Guest, {
     exec { dotnet build (Join-Path $Root 'src/VmMigration.Commands/VmMigration.Commands.csproj') -c $Configuration --nologo -v quiet }
     $bin = Join-Path $Root "src/VmMigration.Commands/bin/$Configuration/netstandard2.0"
     New-Item -ItemType Directory -Force $ModuleOut | Out-Null
-    # Ship our assemblies and what they need on Windows PowerShell 5.1 (System.Text.Json and its dependencies);
-    # PowerShell's own assemblies come from the host.
+    # Ship our assemblies and System.Text.Json with its dependencies, which Windows PowerShell 5.1 would need (the
+    # manifest claims Core only for now; on Core the host's newer copies load). PowerShell's own come from the host.
     Get-ChildItem $bin -Filter *.dll | Where-Object { $_.Name -notlike 'System.Management.Automation*' } |
         Copy-Item -Destination $ModuleOut -Force
     Copy-Item (Join-Path $Root 'module/*') $ModuleOut -Recurse -Force -Exclude 'guest'
-    $manifest = Get-Content (Join-Path $Root 'VmMigration.psd1') -Raw
-    $manifest = $manifest -replace "ModuleVersion(\s*)=\s*'[^']*'", "ModuleVersion`$1= '$Version'"
-    Set-Content (Join-Path $ModuleOut 'VmMigration.psd1') $manifest -NoNewline
+    # The package carries its licence and its changes (the manifest has no LicenseUri or ProjectUri to point at).
+    Copy-Item (Join-Path $Root 'LICENSE'), (Join-Path $Root 'CHANGELOG.md') $ModuleOut -Force
+    Set-Content (Join-Path $ModuleOut 'VmMigration.psd1') (Get-ShippedManifest (Join-Path $Root 'VmMigration.psd1')) -NoNewline
 }, Docs
+
+# The manifest as shipped: the version from the one version source, and a PSCommand_ and PSCmdlet_ tag per exported
+# cmdlet, which Find-PSResource -Command searches and Publish-PSResource (1.2.0) does not add. Generated from
+# CmdletsToExport so that list stays the only one.
+function Get-ShippedManifest([string] $Path) {
+    $text = Get-Content $Path -Raw
+    $commandTags = foreach ($name in (Import-PowerShellDataFile $Path).CmdletsToExport) { "'PSCommand_$name'"; "'PSCmdlet_$name'" }
+    $tagList = [regex] "(?<=\bTags\s*=\s*@\()([^)]*)(?=\))"
+    if (-not $tagList.IsMatch($text)) { throw "$Path has no PrivateData.PSData.Tags = @(...) to add the command tags to." }
+    $text = $tagList.Replace($text, { param($tags) "$($tags.Value), $($commandTags -join ', ')" }, 1)
+    $text -replace "ModuleVersion(\s*)=\s*'[^']*'", "ModuleVersion`$1= '$Version'"
+}
 
 # Synopsis: Turn docs/VmMigration/*.md (PlatyPS markdown layout) into en-US/VmMigration.dll-Help.xml.
 task Docs {

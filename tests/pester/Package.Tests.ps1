@@ -1,7 +1,8 @@
 <#
 .SYNOPSIS
-    The package: docs/tools/Publish-LocalPackage.ps1 makes a .nupkg that PSResourceGet installs, and the installed copy
-    imports in a fresh pwsh with the cmdlets, the version and the help of the built module.
+    The package: docs/tools/Publish-LocalPackage.ps1 makes a .nupkg that PSResourceGet installs and finds by command, and
+    the installed copy imports in a fresh pwsh with the cmdlets, the version and the help of the built module, its licence
+    and changelog, and a manifest that claims only what is true.
 .NOTES
     The module under test is the built one, named by $env:VMMIGRATION_MODULE (out/VmMigration/<version>/VmMigration.psd1).
     Everything is done in temporary folders and a temporary repository, removed in AfterAll.
@@ -37,6 +38,8 @@ BeforeAll {
     Register-PSResourceRepository -Name $repositoryName -Uri $packageFolder -Trusted
     Save-PSResource -Name VmMigration -Version $version -Repository $repositoryName -Path $installFolder -TrustRepository
     $installedManifest = Join-Path $installFolder "VmMigration/$version/VmMigration.psd1"
+    $installedData = Import-PowerShellDataFile $installedManifest
+    $foundByCommand = @(Find-PSResource -Command Move-VMLive -Repository $repositoryName -ErrorAction SilentlyContinue)
 
     # What the installed copy says about itself, from a process that has never loaded the built one.
     $probe = Invoke-ChildPwsh @"
@@ -47,6 +50,7 @@ BeforeAll {
     Path    = `$m.ModuleBase
     Cmdlets = @(`$m.ExportedCmdlets.Keys | Sort-Object)
     HelpSynopsis = (Get-Help Move-VMLive).Synopsis
+    HelpUris = @(Get-Command -Module VmMigration -CommandType Cmdlet | ForEach-Object { "`$(`$_.Name) `$(`$_.HelpUri)" })
 } | ConvertTo-Json -Compress
 "@
     $installed = if ($probe.ExitCode -eq 0) { ($probe.Output.Trim() -split "`n")[-1] | ConvertFrom-Json } else { $null }
@@ -96,5 +100,31 @@ Describe 'The VmMigration package' {
         . (Join-Path $PSScriptRoot '../../docs/tools/ConvertTo-MamlHelp.ps1')
         $documented = (Read-CommandMarkdown -Path (Join-Path $PSScriptRoot '../../docs/VmMigration/Move-VMLive.md')).Synopsis -join ' '
         "$($installed.HelpSynopsis)".Trim() | Should -Be $documented.Trim()
+    }
+
+    It 'carries its licence and changelog, and its release notes point at the changelog' {
+        $installedFolder = Split-Path $installedManifest
+        Get-Content (Join-Path $installedFolder 'LICENSE') -Raw | Should -Match 'MIT License'
+        Get-Content (Join-Path $installedFolder 'CHANGELOG.md') -Raw | Should -Match '## \[Unreleased\]'
+        $installedData.PrivateData.PSData.ReleaseNotes | Should -Match 'CHANGELOG\.md'
+    }
+
+    It 'claims the Core edition only, on PowerShell 7.4 or later' {
+        $installedData.CompatiblePSEditions | Should -Be @('Core')
+        [version]$installedData.PowerShellVersion | Should -BeGreaterOrEqual ([version]'7.4')
+    }
+
+    It 'is tagged for the Core edition and Linux' {
+        $installedData.PrivateData.PSData.Tags | Should -Contain 'PSEdition_Core'
+        $installedData.PrivateData.PSData.Tags | Should -Contain 'Linux'
+    }
+
+    It 'is found by Find-PSResource -Command Move-VMLive' {
+        @($foundByCommand.ParentResource.Name) | Should -Contain 'VmMigration'
+    }
+
+    It 'names no help link that cannot resolve' {
+        @($installed.HelpUris).Count | Should -Be @($installed.Cmdlets).Count
+        @($installed.HelpUris | Where-Object { $_ -like '*.invalid*' }) | Should -BeNullOrEmpty
     }
 }

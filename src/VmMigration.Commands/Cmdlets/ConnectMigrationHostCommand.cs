@@ -8,7 +8,7 @@ using VmMigration.Providers;
 namespace VmMigration.Commands
 {
     /// <summary>Opens connections to hypervisor hosts for this session, in parallel, each within -TimeoutSec.</summary>
-    [Cmdlet(VerbsCommunications.Connect, "MigrationHost", HelpUri = "https://vmmigration.invalid/help/Connect-MigrationHost")]
+    [Cmdlet(VerbsCommunications.Connect, "MigrationHost")]
     [OutputType(typeof(MigrationHost))]
     public sealed class ConnectMigrationHostCommand : VmMigrationCmdlet
     {

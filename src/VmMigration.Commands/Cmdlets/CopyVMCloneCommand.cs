@@ -10,7 +10,7 @@ namespace VmMigration.Commands
     /// Makes a full or linked clone of a VM, on its host or another, with a new identity (name, UUID, MAC addresses, disk files).
     /// The source keeps running; a running source's disks are frozen under temporary overlays for a crash-consistent copy.
     /// </summary>
-    [Cmdlet(VerbsCommon.Copy, "VMClone", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = "https://vmmigration.invalid/help/Copy-VMClone")]
+    [Cmdlet(VerbsCommon.Copy, "VMClone", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(MigrationVM))]
     public sealed class CopyVMCloneCommand : VmMigrationCmdlet
     {

@@ -5,7 +5,7 @@ using VmMigration.Errors;
 namespace VmMigration.Commands
 {
     /// <summary>Closes the session's connection to hosts. The hosts and their VMs are not touched.</summary>
-    [Cmdlet(VerbsCommunications.Disconnect, "MigrationHost", SupportsShouldProcess = true, HelpUri = "https://vmmigration.invalid/help/Disconnect-MigrationHost")]
+    [Cmdlet(VerbsCommunications.Disconnect, "MigrationHost", SupportsShouldProcess = true)]
     [OutputType(typeof(void))]
     public sealed class DisconnectMigrationHostCommand : VmMigrationCmdlet
     {

@@ -7,7 +7,7 @@ using VmMigration.Session;
 namespace VmMigration.Commands
 {
     /// <summary>Writes the connected hosts and their VMs as a JSON snapshot, so a plan can be made and reviewed offline.</summary>
-    [Cmdlet(VerbsData.Export, "MigrationInventory", SupportsShouldProcess = true, DefaultParameterSetName = FileSystemPath.PathSet, HelpUri = "https://vmmigration.invalid/help/Export-MigrationInventory")]
+    [Cmdlet(VerbsData.Export, "MigrationInventory", SupportsShouldProcess = true, DefaultParameterSetName = FileSystemPath.PathSet)]
     [OutputType(typeof(FileInfo))]
     public sealed class ExportMigrationInventoryCommand : VmMigrationCmdlet
     {

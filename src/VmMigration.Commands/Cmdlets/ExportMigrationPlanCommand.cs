@@ -6,7 +6,7 @@ using VmMigration.Planning;
 namespace VmMigration.Commands
 {
     /// <summary>Writes a plan as JSON (lossless: Import-MigrationPlan gives the same plan back).</summary>
-    [Cmdlet(VerbsData.Export, "MigrationPlan", SupportsShouldProcess = true, DefaultParameterSetName = FileSystemPath.PathSet, HelpUri = "https://vmmigration.invalid/help/Export-MigrationPlan")]
+    [Cmdlet(VerbsData.Export, "MigrationPlan", SupportsShouldProcess = true, DefaultParameterSetName = FileSystemPath.PathSet)]
     [OutputType(typeof(FileInfo))]
     public sealed class ExportMigrationPlanCommand : VmMigrationCmdlet
     {

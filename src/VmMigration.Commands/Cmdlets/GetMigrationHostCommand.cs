@@ -7,7 +7,7 @@ using VmMigration.Session;
 namespace VmMigration.Commands
 {
     /// <summary>The connected hosts with capacity and usage, gathered in parallel; a silent host shows as Unreachable.</summary>
-    [Cmdlet(VerbsCommon.Get, "MigrationHost", HelpUri = "https://vmmigration.invalid/help/Get-MigrationHost")]
+    [Cmdlet(VerbsCommon.Get, "MigrationHost")]
     [OutputType(typeof(MigrationHost))]
     public sealed class GetMigrationHostCommand : VmMigrationCmdlet
     {

@@ -5,7 +5,7 @@ using VmMigration.Lab;
 namespace VmMigration.Commands
 {
     /// <summary>Shows the lab at a path: its hosts, their processes and state, and whether guests run under KVM or TCG.</summary>
-    [Cmdlet(VerbsCommon.Get, "MigrationLab", HelpUri = "https://vmmigration.invalid/help/Get-MigrationLab")]
+    [Cmdlet(VerbsCommon.Get, "MigrationLab")]
     [OutputType(typeof(LabInfo))]
     public sealed class GetMigrationLabCommand : VmMigrationCmdlet
     {

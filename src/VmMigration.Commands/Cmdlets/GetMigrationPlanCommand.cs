@@ -11,7 +11,7 @@ namespace VmMigration.Commands
     /// An explained plan for balancing, consolidating or evacuating hosts. Nothing moves: the plan is an object to
     /// review, export, gate on, and pipe to Move-VMLive.
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "MigrationPlan", HelpUri = "https://vmmigration.invalid/help/Get-MigrationPlan")]
+    [Cmdlet(VerbsCommon.Get, "MigrationPlan")]
     [OutputType(typeof(MigrationPlan))]
     public sealed class GetMigrationPlanCommand : VmMigrationCmdlet
     {

@@ -6,7 +6,7 @@ using VmMigration.Planning;
 namespace VmMigration.Commands
 {
     /// <summary>The placement rules of a cluster rules file (the JSON file a team keeps in version control).</summary>
-    [Cmdlet(VerbsCommon.Get, "MigrationRule", DefaultParameterSetName = FileSystemPath.PathSet, HelpUri = "https://vmmigration.invalid/help/Get-MigrationRule")]
+    [Cmdlet(VerbsCommon.Get, "MigrationRule", DefaultParameterSetName = FileSystemPath.PathSet)]
     [OutputType(typeof(PlacementRule))]
     public sealed class GetMigrationRuleCommand : VmMigrationCmdlet
     {

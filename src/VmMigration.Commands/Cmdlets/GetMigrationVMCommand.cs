@@ -6,7 +6,7 @@ using VmMigration.Errors;
 namespace VmMigration.Commands
 {
     /// <summary>VMs on the connected hosts, gathered in parallel; hosts that fail are reported and the rest still listed.</summary>
-    [Cmdlet(VerbsCommon.Get, "MigrationVM", HelpUri = "https://vmmigration.invalid/help/Get-MigrationVM")]
+    [Cmdlet(VerbsCommon.Get, "MigrationVM")]
     [OutputType(typeof(MigrationVM))]
     public sealed class GetMigrationVMCommand : VmMigrationCmdlet
     {

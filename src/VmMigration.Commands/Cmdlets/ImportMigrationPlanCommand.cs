@@ -5,7 +5,7 @@ using VmMigration.Planning;
 namespace VmMigration.Commands
 {
     /// <summary>Reads a plan written by Export-MigrationPlan; a malformed file names the field or line at fault.</summary>
-    [Cmdlet(VerbsData.Import, "MigrationPlan", DefaultParameterSetName = FileSystemPath.PathSet, HelpUri = "https://vmmigration.invalid/help/Import-MigrationPlan")]
+    [Cmdlet(VerbsData.Import, "MigrationPlan", DefaultParameterSetName = FileSystemPath.PathSet)]
     [OutputType(typeof(MigrationPlan))]
     public sealed class ImportMigrationPlanCommand : VmMigrationCmdlet
     {

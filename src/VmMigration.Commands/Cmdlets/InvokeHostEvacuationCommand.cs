@@ -13,8 +13,7 @@ namespace VmMigration.Commands
     /// Maintenance mode: puts a host in maintenance and live-migrates every running VM off it, several at a time under
     /// shared limits, journaling every step so that a killed run continues with -Resume. One result per VM, then a summary.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "HostEvacuation", DefaultParameterSetName = ByTimeout, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
-        HelpUri = "https://vmmigration.invalid/help/Invoke-HostEvacuation")]
+    [Cmdlet(VerbsLifecycle.Invoke, "HostEvacuation", DefaultParameterSetName = ByTimeout, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(MigrationResult), typeof(EvacuationSummary))]
     public sealed class InvokeHostEvacuationCommand : VmMigrationCmdlet
     {

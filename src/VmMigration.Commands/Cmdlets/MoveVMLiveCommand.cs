@@ -14,7 +14,7 @@ namespace VmMigration.Commands
     /// Live-migrates running VMs without downtime beyond -MaxDowntimeMs; each move finishes within -TimeoutSec or is
     /// aborted with the VM still running on its source. Several VMs run one after another; a failed VM does not stop the rest.
     /// </summary>
-    [Cmdlet(VerbsCommon.Move, "VMLive", DefaultParameterSetName = ByPlan, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = "https://vmmigration.invalid/help/Move-VMLive")]
+    [Cmdlet(VerbsCommon.Move, "VMLive", DefaultParameterSetName = ByPlan, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(MigrationResult))]
     public sealed class MoveVMLiveCommand : VmMigrationCmdlet
     {

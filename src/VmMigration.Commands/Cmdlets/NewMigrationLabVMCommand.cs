@@ -8,7 +8,7 @@ using VmMigration.Session;
 namespace VmMigration.Commands
 {
     /// <summary>Boots a tiny lab guest whose working set and dirty rate are parameters and whose memory can be checked.</summary>
-    [Cmdlet(VerbsCommon.New, "MigrationLabVM", SupportsShouldProcess = true, HelpUri = "https://vmmigration.invalid/help/New-MigrationLabVM")]
+    [Cmdlet(VerbsCommon.New, "MigrationLabVM", SupportsShouldProcess = true)]
     [OutputType(typeof(MigrationVM))]
     public sealed class NewMigrationLabVMCommand : VmMigrationCmdlet
     {

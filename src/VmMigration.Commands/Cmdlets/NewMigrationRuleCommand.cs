@@ -7,7 +7,7 @@ using VmMigration.Planning;
 namespace VmMigration.Commands
 {
     /// <summary>Adds a placement rule to a cluster rules file; a rule that contradicts another is refused and both are named.</summary>
-    [Cmdlet(VerbsCommon.New, "MigrationRule", DefaultParameterSetName = FileSystemPath.PathSet, SupportsShouldProcess = true, HelpUri = "https://vmmigration.invalid/help/New-MigrationRule")]
+    [Cmdlet(VerbsCommon.New, "MigrationRule", DefaultParameterSetName = FileSystemPath.PathSet, SupportsShouldProcess = true)]
     [OutputType(typeof(PlacementRule))]
     public sealed class NewMigrationRuleCommand : VmMigrationCmdlet
     {

@@ -6,7 +6,7 @@ using VmMigration.Planning;
 namespace VmMigration.Commands
 {
     /// <summary>Removes placement rules from a cluster rules file by name.</summary>
-    [Cmdlet(VerbsCommon.Remove, "MigrationRule", DefaultParameterSetName = FileSystemPath.PathSet, SupportsShouldProcess = true, HelpUri = "https://vmmigration.invalid/help/Remove-MigrationRule")]
+    [Cmdlet(VerbsCommon.Remove, "MigrationRule", DefaultParameterSetName = FileSystemPath.PathSet, SupportsShouldProcess = true)]
     [OutputType(typeof(void))]
     public sealed class RemoveMigrationRuleCommand : VmMigrationCmdlet
     {

@@ -8,7 +8,7 @@ using VmMigration.Storage;
 namespace VmMigration.Commands
 {
     /// <summary>Takes a host out of maintenance; with -Failback, moves back the VMs its last evacuation moved away.</summary>
-    [Cmdlet(VerbsLifecycle.Resume, "MigrationHost", SupportsShouldProcess = true, HelpUri = "https://vmmigration.invalid/help/Resume-MigrationHost")]
+    [Cmdlet(VerbsLifecycle.Resume, "MigrationHost", SupportsShouldProcess = true)]
     [OutputType(typeof(MigrationResult), typeof(MigrationHost))]
     public sealed class ResumeMigrationHostCommand : VmMigrationCmdlet
     {

@@ -6,7 +6,7 @@ using VmMigration.Lab;
 namespace VmMigration.Commands
 {
     /// <summary>Starts (or completes) a real lab of libvirt hosts on this machine and connects them to the session.</summary>
-    [Cmdlet(VerbsLifecycle.Start, "MigrationLab", SupportsShouldProcess = true, HelpUri = "https://vmmigration.invalid/help/Start-MigrationLab")]
+    [Cmdlet(VerbsLifecycle.Start, "MigrationLab", SupportsShouldProcess = true)]
     [OutputType(typeof(MigrationHost))]
     public sealed class StartMigrationLabCommand : VmMigrationCmdlet
     {

@@ -5,7 +5,7 @@ using VmMigration.Lab;
 namespace VmMigration.Commands
 {
     /// <summary>Stops every process the lab started, destroys its guests and removes its state.</summary>
-    [Cmdlet(VerbsLifecycle.Stop, "MigrationLab", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = "https://vmmigration.invalid/help/Stop-MigrationLab")]
+    [Cmdlet(VerbsLifecycle.Stop, "MigrationLab", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(void))]
     public sealed class StopMigrationLabCommand : VmMigrationCmdlet
     {

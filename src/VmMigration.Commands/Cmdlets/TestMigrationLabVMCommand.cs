@@ -6,7 +6,7 @@ using VmMigration.Lab;
 namespace VmMigration.Commands
 {
     /// <summary>Checks that a lab guest's memory pattern is intact and still advancing (read through the hypervisor).</summary>
-    [Cmdlet(VerbsDiagnostic.Test, "MigrationLabVM", HelpUri = "https://vmmigration.invalid/help/Test-MigrationLabVM")]
+    [Cmdlet(VerbsDiagnostic.Test, "MigrationLabVM")]
     [OutputType(typeof(LabVMCheck))]
     public sealed class TestMigrationLabVMCommand : VmMigrationCmdlet
     {

@@ -8,7 +8,7 @@ using VmMigration.Session;
 namespace VmMigration.Commands
 {
     /// <summary>Pre-flight: the checks Move-VMLive runs first, with every reason a VM cannot move now. Nothing changes.</summary>
-    [Cmdlet(VerbsDiagnostic.Test, "VMMigration", HelpUri = "https://vmmigration.invalid/help/Test-VMMigration")]
+    [Cmdlet(VerbsDiagnostic.Test, "VMMigration")]
     [OutputType(typeof(MigrationCheck))]
     public sealed class TestVMMigrationCommand : VmMigrationCmdlet
     {

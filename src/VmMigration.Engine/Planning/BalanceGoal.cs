@@ -15,6 +15,17 @@ namespace VmMigration.Planning
 
         public static GoalResult Plan(PlacementModel model, CapacityLedger ledger, PlanningOptions options)
         {
+            var result = PlanMoves(model, ledger, options);
+            // The hosts balanced are the ones the load spread is measured over: in service, in the model's (ordinal) order.
+            for (int h = 0; h < model.HostCount; h++)
+            {
+                if (model.InService[h]) result.Hosts.Add(model.HostNames[h]);
+            }
+            return result;
+        }
+
+        private static GoalResult PlanMoves(PlacementModel model, CapacityLedger ledger, PlanningOptions options)
+        {
             var initialMemory = (long[])ledger.UsedMemoryMB.Clone();
             var initialCpu = (double[])ledger.UsedCpu.Clone();
             var score = new LoadScore(model, ledger, (bool[])model.InService.Clone());

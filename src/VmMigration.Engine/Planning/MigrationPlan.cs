@@ -28,7 +28,7 @@ namespace VmMigration
         /// <summary>Fingerprint of the inventory the plan was made from; see <see cref="Planning.InventoryFingerprint"/>.</summary>
         [JsonRequired]
         public string InventoryFingerprint { get; set; } = "";
-        /// <summary>Hosts named for evacuation (Evacuate) or emptied by the plan (Consolidate).</summary>
+        /// <summary>The hosts the goal is about: those balanced (Balance: every host in service), named for evacuation (Evacuate) or emptied by the plan (Consolidate).</summary>
         [JsonRequired]
         public List<string> Hosts { get; set; } = new List<string>();
         /// <summary>The options it was made with (its goal, limits and assumptions), so that -Replan makes the same kind of plan; null in plans written before they were kept.</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Text.Json.Serialization;
+using System.Globalization;
 
 namespace VmMigration.Planning
 {
@@ -45,5 +46,11 @@ namespace VmMigration.Planning
             AssumedCpuUsagePercent = AssumedCpuUsagePercent, AssumedDirtyRateMBps = AssumedDirtyRateMBps, MaxMigrationsPerHostPerWave = MaxMigrationsPerHostPerWave,
             BandwidthMBps = BandwidthMBps, MaxDowntimeMs = MaxDowntimeMs,
         };
+
+        /// <summary>The options as Get-MigrationPlan's parameters name them, for a plan shown with Format-List.</summary>
+        public override string ToString() => string.Format(CultureInfo.InvariantCulture,
+            "{0}{1}, MaxMoves {2}, TargetScore {3}, BandwidthMBps {4}, MaxDowntimeMs {5}",
+            Goal, HostNames.Count == 0 ? "" : " of " + string.Join(", ", HostNames), MaxMoves == int.MaxValue ? "any" : MaxMoves.ToString(CultureInfo.InvariantCulture),
+            TargetScore, BandwidthMBps, MaxDowntimeMs);
     }
 }

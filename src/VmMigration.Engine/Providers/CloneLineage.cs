@@ -12,6 +12,7 @@ namespace VmMigration.Providers
     /// </summary>
     public sealed class CloneLineage
     {
+        // An XML namespace stored in existing VMs' libvirt metadata, not a link: changing it would orphan their lineage.
         public const string NamespaceUri = "https://vmmigration.invalid/xmlns/clone/1";
         public const string Prefix = "vmmig";
         public static readonly XName ElementName = XName.Get("clone", NamespaceUri);

@@ -1,0 +1,176 @@
+<#
+.SYNOPSIS
+    Views: every type a cmdlet writes (and the nested ones users list, such as a plan's steps) has a table view with the
+    columns a person wants, sizes and durations humanised; Format-List * of each shows no bare type name.
+.NOTES
+    No lab: the objects are constructed directly (the engine's types are public). The module under test is the built
+    one, named by $env:VMMIGRATION_MODULE (out/VmMigration/<version>/VmMigration.psd1).
+#>
+
+BeforeDiscovery {
+    # Columns are the view's labels, in order; Shows are texts the table must contain (humanised values).
+    $script:cases = @(
+        @{
+            TypeName = 'VmMigration.MigrationPlan'
+            Columns  = 'Goal', 'Steps', 'Waves', 'Unplaced', 'Score', 'Duration'
+            Shows    = '0.250 -> 0.010', '75.5 s'
+            New      = {
+                $options = [VmMigration.Planning.PlanningOptions]@{ Goal = 'Balance'; TargetScore = 0.02; MaxMoves = 5 }
+                [VmMigration.MigrationPlan]@{
+                    Goal = 'Balance'; Hosts = [Collections.Generic.List[string]]@('lab1', 'lab2', 'lab3'); Options = $options
+                    Steps = [Collections.Generic.List[VmMigration.MigrationPlanStep]]@(& $newStep)
+                    Unplaced = [Collections.Generic.List[VmMigration.UnplacedVM]]@(& $newUnplaced)
+                    ScoreBefore = 0.25; ScoreAfter = 0.01; WaveCount = 1; PredictedDurationSec = 75.5
+                }
+            }
+        }
+        @{
+            TypeName = 'VmMigration.MigrationPlanStep'
+            Columns  = 'Order', 'Wave', 'VMName', 'Source', 'Destination', 'Duration'
+            Shows    = '12.3 s'
+            New      = { & $newStep }
+        }
+        @{
+            TypeName = 'VmMigration.UnplacedVM'
+            Columns  = 'VMName', 'HostName', 'Reason', 'Message'
+            Shows    = 'VmTooLarge', 'No host has 64 GiB free.'
+            New      = { & $newUnplaced }
+        }
+        @{
+            TypeName = 'VmMigration.MigrationCheck'
+            Columns  = 'VMName', 'Source', 'Destination', 'Compatible', 'Reasons'
+            Shows    = 'InsufficientCapacity, CpuIncompatible'
+            New      = {
+                [VmMigration.MigrationCheck]@{
+                    VMName = 'db1'; Source = 'lab1'; Destination = 'lab2'; Compatible = $false
+                    Reasons = [Collections.Generic.List[VmMigration.MigrationCheckReason]]@(
+                        [VmMigration.MigrationCheckReason]@{ Code = 'InsufficientCapacity'; Message = 'lab2 has 512 MiB free.' }
+                        [VmMigration.MigrationCheckReason]@{ Code = 'CpuIncompatible'; Message = 'lab2 lacks avx512f.' })
+                }
+            }
+        }
+        @{
+            TypeName = 'VmMigration.EvacuationSummary'
+            Columns  = 'Host', 'Moved', 'Failed', 'Skipped', 'NotStarted', 'Duration'
+            Shows    = '95.2 s'
+            New      = {
+                [VmMigration.EvacuationSummary]@{
+                    Host = 'lab1'; Moved = 5; Failed = 1; Skipped = 2; NotStarted = 0; DurationSec = 95.24; PredictedDurationSec = 80
+                    TransferredBytes = 3GB; InMaintenance = $true; JournalPath = '/var/lib/vmmigration/evacuations/lab1.json'
+                }
+            }
+        }
+        @{
+            TypeName = 'VmMigration.Planning.PlacementRule'
+            Columns  = 'Name', 'Kind', 'VMs', 'Hosts'
+            Shows    = 'web1, web2', 'lab1, lab2'
+            New      = {
+                [VmMigration.Planning.PlacementRule]@{
+                    Name = 'web-on-fast'; Kind = 'MustRunOn'
+                    VMs = [Collections.Generic.List[string]]@('web1', 'web2'); Hosts = [Collections.Generic.List[string]]@('lab1', 'lab2')
+                }
+            }
+        }
+        @{
+            TypeName = 'VmMigration.Lab.LabInfo'
+            Columns  = 'Path', 'Accelerator', 'Hosts', 'Running', 'Created'
+            Shows    = 'lab1, lab2', '1/2'
+            New      = {
+                [VmMigration.Lab.LabInfo]@{
+                    Path = '/var/lib/vmmigration/lab'; Accelerator = 'tcg'; CreatedUtc = [datetime]'2026-11-26T10:00:00Z'
+                    Hosts = [Collections.Generic.List[VmMigration.Lab.LabHostInfo]]@((& $newLabHost), [VmMigration.Lab.LabHostInfo]@{ Name = 'lab2'; Index = 2 })
+                }
+            }
+        }
+        @{
+            TypeName = 'VmMigration.Lab.LabHostInfo'
+            Columns  = 'Name', 'Running', 'Pid', 'MigrationPorts', 'Uri'
+            Shows    = '49152-49215'
+            New      = { & $newLabHost }
+        }
+        @{
+            TypeName = 'VmMigration.Lab.LabVMCheck'
+            Columns  = 'VMName', 'HostName', 'Intact', 'Advancing', 'Pages', 'Corrupt'
+            Shows    = '2048'
+            New      = {
+                [VmMigration.Lab.LabVMCheck]@{
+                    VMName = 'web1'; HostName = 'lab2'; Intact = $true; Advancing = $true; Pass = 12; Heartbeat = 3400
+                    PagesChecked = 2048; CorruptPages = 0; StalePages = 0; Message = 'The pattern is intact and advancing.'
+                }
+            }
+        }
+        @{
+            TypeName = 'VmMigration.DiskMove'
+            Columns  = 'Target', 'Pool', 'Format', 'Copied', 'Switched', 'NewPath'
+            Shows    = '1,024.0 MiB'
+            New      = {
+                [VmMigration.DiskMove]@{
+                    Target = 'vda'; OldPath = '/pools/slow/db1.qcow2'; NewPath = '/pools/nvme/db1.qcow2'; Pool = 'nvme'; OldFormat = 'qcow2'
+                    Format = 'raw'; CapacityBytes = 2GB; CopiedBytes = 1GB; AllocatedBytes = 1GB; Switched = $true; SwitchPauseMs = 48
+                }
+            }
+        }
+    )
+}
+
+BeforeAll {
+    $module = Import-Module $env:VMMIGRATION_MODULE -Force -PassThru
+
+    $newStep = {
+        [VmMigration.MigrationPlanStep]@{
+            Order = 1; Wave = 1; VMName = 'web1'; Source = 'lab1'; Destination = 'lab2'; MemoryMB = 2048
+            PredictedDurationSec = 12.34; PredictedDowntimeMs = 120
+            Reason = [VmMigration.PlanReason]@{ Code = 'Balance'; Text = 'Moves web1 from lab1, one of the most loaded hosts.' }
+        }
+    }
+    $newUnplaced = {
+        [VmMigration.UnplacedVM]@{ VMName = 'huge'; HostName = 'lab1'; Reason = [VmMigration.PlanReason]@{ Code = 'VmTooLarge'; Text = 'No host has 64 GiB free.' } }
+    }
+    $newLabHost = {
+        [VmMigration.Lab.LabHostInfo]@{
+            Name = 'lab1'; Index = 1; Uri = 'qemu+unix:///system?socket=/var/lib/vmmigration/lab/lab1/run/libvirt/libvirt-sock'
+            Pid = 4242; IsRunning = $true; MigrationPortMin = 49152; MigrationPortMax = 49215
+        }
+    }
+
+    function Get-TableView([string] $TypeName) {
+        @(Get-FormatData -TypeName $TypeName -PowerShellVersion $PSVersionTable.PSVersion).FormatViewDefinition |
+            Where-Object { $_.Control -is [System.Management.Automation.TableControl] }
+    }
+}
+
+Describe 'Every type a cmdlet writes has a table view' {
+    It 'covers the [OutputType] of every exported cmdlet' {
+        $written = Get-Command -Module $module.Name -CommandType Cmdlet | ForEach-Object OutputType | ForEach-Object Type |
+            Where-Object { $_ -and $_.Namespace -like 'VmMigration*' } | ForEach-Object FullName | Sort-Object -Unique
+        $written | Should -Not -BeNullOrEmpty
+        $withoutView = @($written | Where-Object { -not (Get-TableView $_) })
+        $withoutView | Should -BeNullOrEmpty -Because 'a cmdlet writes them and module/VmMigration.Format.ps1xml has no table view for them'
+    }
+}
+
+Describe 'The view of <TypeName>' -ForEach $cases {
+    BeforeAll {
+        $object = & $New
+        $view = Get-TableView $TypeName
+    }
+
+    It 'is a table whose columns are <Columns>' {
+        $view | Should -Not -BeNullOrEmpty
+        @($view.Control.Headers | ForEach-Object { if ($_.Label) { $_.Label } }) | Should -Be $Columns
+    }
+
+    It 'formats a <TypeName> as a table with those columns and humanised values' {
+        $object.GetType().FullName | Should -Be $TypeName
+        $table = $object | Format-Table | Out-String -Width 300
+        $header = @($table -split "`r?`n" | Where-Object { $_.Trim() })[0]
+        @(($header -split '\s+') | Where-Object { $_ }) | Should -Be $Columns
+        foreach ($text in $Shows) { $table | Should -BeLikeExactly "*$text*" }
+    }
+
+    It 'lists every property with Format-List *, none as a bare type name' {
+        $list = $object | Format-List * | Out-String -Width 300
+        foreach ($property in $object.PSObject.Properties.Name) { $list | Should -Match "(?m)^$property\s*:" }
+        $list | Should -Not -Match '\bVmMigration\.[\w.]+\b' -Because 'a nested object without a readable form shows as its type name'
+    }
+}
