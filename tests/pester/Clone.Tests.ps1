@@ -143,6 +143,57 @@ Describe 'Copy-VMClone on the lab' -Tag Lab {
         Invoke-Virsh $LabPath lab1 @('destroy', 'tmpl') | Out-Null
     }
 
+    It 'a linked clone of a running VM: the parent runs on, on a new overlay; its frozen disk is the base of both; each boots from its own overlay' {
+        New-MigrationLabVM -HostName lab1 -Name lparent -MemoryMB 32 -WorkingSetMB 4 -DiskSizeMB 16 | Out-Null
+        Wait-Heartbeat lab1 lparent
+        $baseDisk = "$LabPath/lab1/pool/lparent.qcow2"
+        $parentOverlay = "$LabPath/lab1/pool/lparent.after-lchild.qcow2"
+        $qemuBefore = Get-LabQemuPid $LabPath lab1 lparent
+        $atCloneMoment = Get-DiskHash $baseDisk
+
+        $clone = Copy-VMClone -VM lparent -Name lchild -Linked -Start -Confirm:$false
+
+        $clone.IsLinkedClone | Should -BeTrue
+        $clone.ParentName | Should -Be 'lparent'
+        $clone.ParentOverlayPaths | Should -Be @($parentOverlay)
+        $clone.SourcePausedMs | Should -BeGreaterOrEqual 0 -Because 'the switch of the parent onto its overlay is measured'
+        $clone.SourcePausedMs | Should -BeLessThan 10000
+        # The parent never stopped: the same QEMU, its heartbeat going on, now writing to its overlay (live and persistent).
+        Get-LabQemuPid $LabPath lab1 lparent | Should -Be $qemuBefore
+        $heartbeat = Get-Heartbeat lab1 lparent
+        Start-Sleep -Milliseconds 500
+        Get-Heartbeat lab1 lparent | Should -BeGreaterThan $heartbeat
+        (Get-VirshDiskPaths $LabPath lab1 lparent)['vda'] | Should -Be $parentOverlay
+        (Invoke-Virsh $LabPath lab1 @('dumpxml', '--inactive', 'lparent')).Output | Should -Match ([regex]::Escape($parentOverlay))
+        (Invoke-Virsh $LabPath lab1 @('dumpxml', '--inactive', 'lparent')).Output | Should -Not -Match '<readonly/>' -Because 'the parent keeps writing, to its overlay'
+        Get-PoolVolumes lab1 | Should -Contain 'lparent.after-lchild.qcow2'
+        (& qemu-img info -U --output=json $parentOverlay | ConvertFrom-Json).'backing-filename' | Should -Be $baseDisk
+        # The clone reads the frozen base, as it was at the clone moment, and runs.
+        $childDisk = $clone.DiskPaths[0]
+        (& qemu-img info -U --output=json $childDisk | ConvertFrom-Json).'backing-filename' | Should -Be $baseDisk
+        Get-DiskHash $childDisk | Should -Be $atCloneMoment
+        Wait-Heartbeat lab1 lchild
+
+        # The parent's writes land in its overlay: never in the base, never in the clone.
+        $writer = Start-GuestDiskWriter $LabPath lab1 lparent -StartMB 10 -CountMB 3 -IntervalMs 100
+        $writer.Process.WaitForExit(60000) | Out-Null
+        $written = @(Stop-GuestDiskWriter $writer)
+        $written.Count | Should -Be 3
+        Test-DiskPattern $parentOverlay qcow2 @($written | ForEach-Object { @{ MB = 10 + $_; Byte = 0x40 + $_ } }) | Should -BeNullOrEmpty
+        Get-DiskHash $baseDisk | Should -Be $atCloneMoment -Because 'the base is frozen'
+        Get-DiskHash $childDisk | Should -Be $atCloneMoment -Because 'the parent''s writes never reach its clone'
+
+        # The parent boots from its own overlay too, and is protected like any parent.
+        Invoke-Virsh $LabPath lab1 @('destroy', 'lparent') | Out-Null
+        (Invoke-Virsh $LabPath lab1 @('start', 'lparent')).ExitCode | Should -Be 0
+        Wait-Heartbeat lab1 lparent
+        (Get-VirshDiskPaths $LabPath lab1 lparent)['vda'] | Should -Be $parentOverlay
+        Test-DiskPattern $parentOverlay qcow2 @($written | ForEach-Object { @{ MB = 10 + $_; Byte = 0x40 + $_ } }) | Should -BeNullOrEmpty
+        { Move-VMLive -VM lparent -Destination lab2 -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ParentProtected,VmMigration.Commands.MoveVMLiveCommand'
+        Get-VirshDomainState $LabPath lab1 'lparent' | Should -Be 'running'
+    }
+
     It '-AsJob clones in a background job whose output is the clone' {
         $job = Copy-VMClone -VM base -Name base-job -AsJob -Confirm:$false
         $job | Should -BeOfType ([System.Management.Automation.Job])
@@ -180,7 +231,6 @@ Describe 'Bad input has a stable error id and leaves no partial copy' -Tag Lab {
         @{ Case = 'an unknown pool'; ErrorId = 'StoragePoolNotFound'; Arguments = @{ VM = 'base'; Name = 'x2'; StoragePool = 'no-such-pool' } }
         @{ Case = 'a pool too small'; ErrorId = 'InsufficientStorage'; Arguments = @{ VM = 'base'; Name = 'x3'; Destination = 'lab2'; StoragePool = 'tiny' } }
         @{ Case = 'a linked clone on another host'; ErrorId = 'LinkedCloneAcrossHosts'; Arguments = @{ VM = 'tmpl'; Name = 'x4'; Destination = 'lab2'; Linked = $true } }
-        @{ Case = 'a linked clone of a running VM'; ErrorId = 'LinkedCloneSourceRunning'; Arguments = @{ VM = 'base'; Name = 'x5'; Linked = $true } }
     ) {
         { Copy-VMClone @Arguments -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId "$ErrorId,VmMigration.Commands.CopyVMCloneCommand"
     }

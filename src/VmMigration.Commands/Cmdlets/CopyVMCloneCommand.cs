@@ -84,7 +84,11 @@ namespace VmMigration.Commands
             {
                 var outcome = pump.Run(this, CancellationToken, token => new CloneJob(request, Registry.Hosts, progress).Run(token));
                 WriteProgress(new ProgressRecord(ActivityId, Activity, "done") { RecordType = ProgressRecordType.Completed });
-                if (outcome.SourcePausedMs.HasValue)
+                if (outcome.ParentOverlayPaths.Count > 0)
+                {
+                    WriteVerbose($"'{located.Guest.Name}' kept running; it now writes to {string.Join(", ", outcome.ParentOverlayPaths)} and its former disks are the read-only base of '{Name}'. The switch took {outcome.SourcePausedMs} ms.");
+                }
+                else if (outcome.SourcePausedMs.HasValue)
                 {
                     WriteVerbose($"'{located.Guest.Name}' kept running; switching its disks onto temporary overlays for a crash-consistent copy took {outcome.SourcePausedMs} ms.");
                 }
@@ -113,6 +117,7 @@ namespace VmMigration.Commands
             output.Properties.Add(new PSNoteProperty("CopiedBytes", outcome.CopiedBytes));
             output.Properties.Add(new PSNoteProperty("DurationMs", outcome.DurationMs));
             output.Properties.Add(new PSNoteProperty("SourcePausedMs", outcome.SourcePausedMs));
+            output.Properties.Add(new PSNoteProperty("ParentOverlayPaths", outcome.ParentOverlayPaths));
             return output;
         }
     }

@@ -15,9 +15,6 @@ namespace VmMigration.Errors
         /// <summary>A linked clone needs its parent's disk on the same host; another host cannot read it.</summary>
         public const string LinkedCloneAcrossHosts = "LinkedCloneAcrossHosts";
 
-        /// <summary>A linked clone's parent must stay read-only, so it cannot be linked while it runs.</summary>
-        public const string LinkedCloneSourceRunning = "LinkedCloneSourceRunning";
-
         /// <summary>The VM is the parent of linked clones: removing, moving or writing it is refused.</summary>
         public const string ParentProtected = "ParentProtected";
 

@@ -15,7 +15,9 @@ namespace VmMigration.Execution
     /// Makes a clone: checks (name, pool, space, linked rules), copies or links every file disk through libvirt's storage API,
     /// defines the clone with a new identity, protects a linked clone's parent, and starts the clone when asked.
     /// A running source is cloned crash-consistently from disks frozen under temporary overlays (the switch is measured).
-    /// On any failure everything this job created is removed again and the parent's definition restored.
+    /// A linked clone of a running parent is based on the parent's disks frozen for good: the parent goes on running, without
+    /// a restart, on new overlays of its own, and its frozen files become the read-only base of both.
+    /// On any failure everything this job created is removed again and the parent's definition (and disks) restored.
     /// </summary>
     public sealed class CloneJob
     {
@@ -53,10 +55,8 @@ namespace VmMigration.Execution
                 throw new MigrationException(CloneErrorIds.LinkedCloneAcrossHosts, ErrorKind.InvalidArgument,
                     $"A linked clone of '{parent.Name}' must be on its host '{sourceHost.Name}': its disks read through to the parent's disks, which '{destination.Name}' cannot open. Drop -Destination, or drop -Linked for a full clone.",
                     request.Name);
-            if (request.Linked && parent.Active)
-                throw new MigrationException(CloneErrorIds.LinkedCloneSourceRunning, ErrorKind.InvalidOperation,
-                    $"VM '{parent.Name}' is {parent.State}; a linked clone's parent must not change under its children, and it is made read-only. Shut it down first, or make a full clone (which works while it runs).",
-                    request.Name);
+            // A running (or paused) parent cannot be made read-only under its guest: it moves onto new overlays instead.
+            bool parentMovesOntoOverlays = request.Linked && parent.Active;
 
             var sourceXml = sourceHost.Connection.GetGuestDefinitionXml(parent.Name);
             var disks = CloneDomainXml.FileDisks(sourceXml);
@@ -68,7 +68,7 @@ namespace VmMigration.Execution
                     parent.Name);
 
             var pool = ResolvePool(destination, volumes);
-            long needed = request.Linked ? volumes.Count * OverlayReserveBytes : volumes.Sum(v => v.AllocationBytes);
+            long needed = request.Linked ? volumes.Count * OverlayReserveBytes * (parentMovesOntoOverlays ? 2 : 1) : volumes.Sum(v => v.AllocationBytes);
             if (pool != null && needed > pool.AvailableBytes)
                 throw new MigrationException(CloneErrorIds.InsufficientStorage, ErrorKind.LimitsExceeded, string.Format(CultureInfo.InvariantCulture,
                     "Storage pool '{0}' on '{1}' has {2:N0} MiB free; the clone of '{3}' needs {4:N0} MiB. Free space there or choose another pool with -StoragePool.",
@@ -78,9 +78,15 @@ namespace VmMigration.Execution
             var created = new CreatedVolumes(destination);
             bool defined = false;
             string? parentXmlBefore = null;
+            IReadOnlyList<string> parentOverlaidDisks = Array.Empty<string>();
             var outcome = new CloneOutcome { StoragePool = pool?.Name ?? "" };
             try
             {
+                if (parentMovesOntoOverlays && disks.Count > 0)
+                {
+                    MoveParentOntoOverlays(disks, volumes, outcome);
+                    parentOverlaidDisks = disks.Select(d => d.Target).ToList();
+                }
                 var diskFiles = CopyDisks(disks, volumes, pool, destination, sameHost, created, outcome, cancellationToken);
 
                 Report("Defining " + request.Name);
@@ -89,7 +95,8 @@ namespace VmMigration.Execution
                 destination.Connection.DefineGuest(cloneXml);
                 defined = true;
 
-                if (request.Linked && disks.Count > 0)
+                // A parent that moved onto overlays writes only to them: its frozen files need no read-only mark.
+                if (request.Linked && !parentMovesOntoOverlays && disks.Count > 0)
                 {
                     var protectedXml = CloneDomainXml.ProtectAsParent(sourceXml, disks.Select(d => d.Target));
                     parentXmlBefore = sourceXml;
@@ -114,13 +121,13 @@ namespace VmMigration.Execution
             }
             catch (MigrationException error)
             {
-                var leftOver = CleanUp(destination, defined, created, sourceHost, parentXmlBefore);
+                var leftOver = CleanUp(destination, defined, created, sourceHost, parentXmlBefore, parentOverlaidDisks);
                 if (leftOver.Count == 0) throw;
                 throw new MigrationException(error.ErrorId, error.Kind, $"{error.Message} Not every volume the clone made could be removed ({string.Join("; ", leftOver)}); delete them by hand.", error.Target, error);
             }
             catch
             {
-                CleanUp(destination, defined, created, sourceHost, parentXmlBefore);
+                CleanUp(destination, defined, created, sourceHost, parentXmlBefore, parentOverlaidDisks);
                 throw;
             }
         }
@@ -134,7 +141,8 @@ namespace VmMigration.Execution
             var sourceName = request.Source.Guest.Name;
             // A running source's disks are frozen under temporary overlays (an atomic disk-only external snapshot: QEMU pauses
             // the guest only for the switch), copied while the guest writes into the overlays, then merged back. Every disk
-            // is copied as of one instant, as after a power cut: crash-consistent. A linked clone's parent is shut off.
+            // is copied as of one instant, as after a power cut: crash-consistent. A linked clone reads the parent's disks
+            // as they are (shut off, or frozen for good by MoveParentOntoOverlays).
             bool freeze = !request.Linked && request.Source.Guest.State == VMState.Running;
             if (freeze)
             {
@@ -185,6 +193,34 @@ namespace VmMigration.Execution
                 }
             }
             return diskFiles;
+        }
+
+        /// <summary>
+        /// The running parent's disks become the clone's base: each gets an overlay that the parent writes from now on (an
+        /// atomic disk-only external snapshot; QEMU pauses the guest only for the switch, which is measured), so its original
+        /// files never change again. The overlay is named for the clone it was made for, beside the file it covers.
+        /// </summary>
+        private void MoveParentOntoOverlays(IReadOnlyList<GuestDisk> disks, IReadOnlyList<StorageVolumeInfo> volumes, CloneOutcome outcome)
+        {
+            var parentName = request.Source.Guest.Name;
+            var connection = request.Source.Host.Connection;
+            var overlays = disks.ToDictionary(d => d.Target, d => ParentOverlayPath(d.Path));
+            Report($"Moving {parentName} onto new overlays; its disks become the base of {request.Name}");
+            var switchClock = Stopwatch.StartNew();
+            connection.CreateDiskOverlays(parentName, overlays);
+            outcome.SourcePausedMs = switchClock.ElapsedMilliseconds;
+            outcome.ParentOverlayPaths = overlays.Values.ToList();
+            // QEMU made the overlays beside the files: a refresh makes them volumes of those pools, which later copies,
+            // moves and clones of the parent find its disks through.
+            foreach (var poolName in volumes.Select(v => v.PoolName).Where(p => !string.IsNullOrEmpty(p)).Distinct(StringComparer.Ordinal))
+                connection.FindStoragePool(poolName);
+        }
+
+        /// <summary>/pool/web1.qcow2 -> /pool/web1.after-web2.qcow2 for a clone named web2.</summary>
+        private string ParentOverlayPath(string baseFile)
+        {
+            var directory = Path.GetDirectoryName(baseFile) ?? "";
+            return Path.Combine(directory, Path.GetFileNameWithoutExtension(baseFile) + ".after-" + request.Name + ".qcow2");
         }
 
         /// <summary>&lt;clone&gt;-&lt;target&gt;&lt;extension of the source&gt;: unique per clone and disk, and says whose it is.</summary>
@@ -246,17 +282,30 @@ namespace VmMigration.Execution
         }
 
         /// <summary>Takes back what the clone made; the volumes that could not be deleted, as sentences.</summary>
-        private IReadOnlyList<string> CleanUp(ConnectedHost destination, bool defined, CreatedVolumes createdVolumes, ConnectedHost sourceHost, string? parentXmlBefore)
+        private IReadOnlyList<string> CleanUp(ConnectedHost destination, bool defined, CreatedVolumes createdVolumes, ConnectedHost sourceHost, string? parentXmlBefore,
+            IReadOnlyList<string> parentOverlaidDisks)
         {
             // Best effort, all of it: one failed step must not leave the others undone. The clone goes before its volumes,
-            // since a running QEMU holds them open.
+            // since a running QEMU holds them open; the parent's new overlays are merged back last, once nothing reads its base.
             if (parentXmlBefore != null) Try(() => sourceHost.Connection.UpdateGuestDefinition(parentXmlBefore));
             if (defined)
             {
                 Try(() => destination.Connection.DestroyGuest(request.Name));
                 Try(() => destination.Connection.UndefineGuest(request.Name));
             }
-            return createdVolumes.DeleteAll();
+            var leftOver = createdVolumes.DeleteAll().ToList();
+            if (parentOverlaidDisks.Count > 0)
+            {
+                try
+                {
+                    sourceHost.Connection.MergeDiskOverlays(request.Source.Guest.Name, parentOverlaidDisks, OverlayMergeTimeout);
+                }
+                catch (MigrationException merge)
+                {
+                    leftOver.Add($"'{request.Source.Guest.Name}' still runs on its overlays ({merge.Message})");
+                }
+            }
+            return leftOver;
         }
 
         private static void Try(Action step)

@@ -12,9 +12,11 @@ namespace VmMigration.Execution
         public long CopiedBytes { get; set; }
         public long DurationMs { get; set; }
         /// <summary>
-        /// How long switching a running source's disks onto temporary overlays took (QEMU pauses the guest within it, so this
-        /// bounds the pause); null when the source was not running.
+        /// How long switching a running source's disks onto overlays took (temporary ones for a full clone, for good for a
+        /// linked clone); QEMU pauses the guest within it, so this bounds the pause. Null when the source was not running.
         /// </summary>
         public long? SourcePausedMs { get; set; }
+        /// <summary>The overlays a running parent of a linked clone runs on from now on (its old files are the clone's base); empty otherwise.</summary>
+        public IReadOnlyList<string> ParentOverlayPaths { get; set; } = new List<string>();
     }
 }

@@ -126,15 +126,60 @@ namespace VmMigration.Tests.Execution
             Assert.Contains("web2", refused.Message);
         }
 
+        [Fact]
+        public void A_linked_clone_of_a_running_parent_is_based_on_its_frozen_disks_while_it_keeps_running_on_new_overlays()
+        {
+            var parent = AddSource(a, "web1", VMState.Running, sourceDisk.Path);
+
+            var outcome = Clone(parent, "web2", r => { r.Linked = true; r.Start = true; });
+
+            const string parentOverlay = "/pools/lab/web1.after-web2.qcow2";
+            Assert.Equal(new[] { parentOverlay }, outcome.ParentOverlayPaths);
+            Assert.NotNull(outcome.SourcePausedMs);
+            // The parent runs on, writing to its new overlay; its old file is below it, and below the clone's.
+            Assert.Equal(VMState.Running, a.FindGuest("web1")!.State);
+            var parentDisk = CloneDomainXml.FileDisks(a.DefinitionXml["web1"]).Single();
+            Assert.Equal(parentOverlay, parentDisk.Path);
+            Assert.False(parentDisk.ReadOnly, "the parent keeps writing: to its overlay");
+            Assert.Equal(sourceDisk.Path, a.Volumes[parentOverlay].BackingPath);
+            Assert.Equal(sourceDisk.Path, a.Volumes["/pools/lab/web2-vda.qcow2"].BackingPath);
+            Assert.DoesNotContain(a.Calls, c => c.StartsWith("Merge", StringComparison.Ordinal));
+            Assert.Equal(VMState.Running, a.FindGuest("web2")!.State);
+            // Protected like any parent: the children are found and moving it is refused.
+            Assert.Equal(new[] { "web2" }, CloneFamily.ChildrenOf(a, parent).Select(g => g.Name));
+            Assert.Equal(CloneErrorIds.ParentProtected, Assert.Throws<MigrationException>(() => CloneFamily.EnsureNoChildren(a, parent, "moving")).ErrorId);
+        }
+
+        [Theory]
+        [InlineData("Define")]
+        [InlineData("Start")]
+        [InlineData("CreateVolume")]
+        public void A_failed_linked_clone_of_a_running_parent_puts_the_parent_back_on_its_own_disks(string failingStep)
+        {
+            var parent = AddSource(a, "web1", VMState.Running, sourceDisk.Path);
+            a.FailOn = failingStep;
+
+            Assert.Throws<MigrationException>(() => Clone(parent, "web2", r => { r.Linked = true; r.Start = true; }));
+
+            Assert.Equal(VMState.Running, a.FindGuest("web1")!.State);
+            var parentDisk = CloneDomainXml.FileDisks(a.DefinitionXml["web1"]).Single();
+            Assert.Equal(sourceDisk.Path, parentDisk.Path);
+            Assert.False(parentDisk.ReadOnly);
+            Assert.Equal(new[] { sourceDisk.Path }, a.Volumes.Keys);
+            Assert.Null(a.FindGuest("web2"));
+            // The clone's overlay goes before the parent's is merged back into the base it read.
+            var calls = a.Calls.ToList();
+            Assert.True(calls.IndexOf("Merge web1 vda") > calls.FindLastIndex(c => c.StartsWith("Undefine", StringComparison.Ordinal) || c.StartsWith("Delete", StringComparison.Ordinal)), string.Join(" | ", calls));
+        }
+
         [Theory]
         [InlineData("name clash", CloneErrorIds.CloneNameExists)]
         [InlineData("unknown pool", CloneErrorIds.StoragePoolNotFound)]
         [InlineData("not enough space", CloneErrorIds.InsufficientStorage)]
         [InlineData("linked across hosts", CloneErrorIds.LinkedCloneAcrossHosts)]
-        [InlineData("linked running", CloneErrorIds.LinkedCloneSourceRunning)]
         public void Bad_requests_are_refused_with_a_stable_id_before_anything_is_made(string problem, string errorId)
         {
-            var source = AddSource(a, "web1", problem == "linked running" ? VMState.Running : VMState.ShutOff, sourceDisk.Path);
+            var source = AddSource(a, "web1", VMState.ShutOff, sourceDisk.Path);
             b.AddGuest("taken");
             b.AddPool("tiny", 4 * MiB);
             var volumesBefore = a.Volumes.Count + b.Volumes.Count;
@@ -144,7 +189,6 @@ namespace VmMigration.Tests.Execution
                 if (problem == "unknown pool") r.StoragePool = "nope";
                 if (problem == "not enough space") { r.Destination = hostB; r.StoragePool = "tiny"; }
                 if (problem == "linked across hosts") { r.Destination = hostB; r.Linked = true; }
-                if (problem == "linked running") r.Linked = true;
             }));
 
             Assert.Equal(errorId, error.ErrorId);

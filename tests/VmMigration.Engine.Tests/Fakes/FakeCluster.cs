@@ -265,10 +265,52 @@ namespace VmMigration.Tests.Fakes
             guests[name].State = VMState.Running;
         }
 
-        public void CreateDiskOverlays(string name, IReadOnlyDictionary<string, string> overlayFileByDiskTarget) =>
+        /// <summary>As libvirt's external disk-only snapshot does: each disk's definition (live and persistent) names its new overlay, a volume backed by the old file.</summary>
+        public void CreateDiskOverlays(string name, IReadOnlyDictionary<string, string> overlayFileByDiskTarget)
+        {
             Step("Freeze", name + " " + string.Join(",", overlayFileByDiskTarget.Keys));
+            foreach (var pair in overlayFileByDiskTarget)
+            {
+                var below = RepointDisk(name, pair.Key, pair.Value);
+                var pool = Pools.Values.FirstOrDefault(p => pair.Value.StartsWith(p.TargetPath + "/", StringComparison.Ordinal));
+                if (below != null && pool != null)
+                    AddVolume(pool.Name, pair.Value.Substring(pool.TargetPath.Length + 1), Volumes.TryGetValue(below, out var b) ? b.CapacityBytes : 0, 0, "qcow2", below);
+            }
+        }
 
-        public void MergeDiskOverlays(string name, IEnumerable<string> diskTargets, TimeSpan timeout) => Step("Merge", name + " " + string.Join(",", diskTargets));
+        /// <summary>Each disk's overlay committed into the file below it, the disk pointed back at that file and the overlay deleted.</summary>
+        public void MergeDiskOverlays(string name, IEnumerable<string> diskTargets, TimeSpan timeout)
+        {
+            Step("Merge", name + " " + string.Join(",", diskTargets));
+            foreach (var target in diskTargets)
+            {
+                var top = DiskFile(GetGuestXml(name), target);
+                if (top == null || !Volumes.TryGetValue(top, out var overlay) || overlay.BackingPath == null) continue;
+                RepointDisk(name, target, overlay.BackingPath);
+                Volumes.TryRemove(top, out _);
+            }
+        }
+
+        /// <summary>Points disk <paramref name="target"/> of the guest's live and persistent definitions at <paramref name="file"/>; the file it named before.</summary>
+        private string? RepointDisk(string name, string target, string file)
+        {
+            string? before = null;
+            foreach (var xmls in new[] { DefinitionXml, LiveXml })
+            {
+                if (!xmls.TryGetValue(name, out var xml)) continue;
+                var domain = System.Xml.Linq.XElement.Parse(xml);
+                var source = domain.Descendants("disk").FirstOrDefault(d => (string?)d.Element("target")?.Attribute("dev") == target)?.Element("source");
+                if (source == null) continue;
+                before ??= (string?)source.Attribute("file");
+                source.SetAttributeValue("file", file);
+                xmls[name] = domain.ToString();
+            }
+            return before;
+        }
+
+        private static string? DiskFile(string domainXml, string target) =>
+            (string?)System.Xml.Linq.XElement.Parse(domainXml).Descendants("disk")
+                .FirstOrDefault(d => (string?)d.Element("target")?.Attribute("dev") == target)?.Element("source")?.Attribute("file");
 
         public StoragePoolInfo? FindStoragePool(string name) => Pools.TryGetValue(name, out var pool) ? pool : null;
 
