@@ -75,6 +75,24 @@ try {
         $overlay += Measure-Seconds { Invoke-Native qemu-img @('create', '-q', '-f', 'qcow2', '-F', 'qcow2', '-b', $source, "$pool/overlay$i.qcow2") }
         Remove-Item "$pool/overlay$i.qcow2"
     }
+    # A linked clone of a running parent: the parent moves onto a new overlay for good (each clone adds one to its chain).
+    New-MigrationLabVM -HostName lab1 -Name srclive -MemoryMB 32 -WorkingSetMB 4 -DiskSizeMB $DiskSizeMB -Confirm:$false | Out-Null
+    $linkedRunning = @(foreach ($i in 1..$Repeat) {
+        $seconds = Measure-Seconds { $script:clone = Copy-VMClone -VM srclive -Name "live$i" -Linked -Confirm:$false }
+        [pscustomobject]@{ Seconds = $seconds; PausedMs = $script:clone.SourcePausedMs }
+    })
+    # The same by hand: virsh's atomic disk-only snapshot of the running guest, then an overlay of the frozen file.
+    New-MigrationLabVM -HostName lab1 -Name srchand -MemoryMB 32 -WorkingSetMB 4 -DiskSizeMB $DiskSizeMB -Confirm:$false | Out-Null
+    $frozen = "$pool/srchand.qcow2"
+    $byHand = @(foreach ($i in 1..$Repeat) {
+        $top = "$pool/srchand.hand$i.qcow2"
+        Measure-Seconds {
+            Invoke-Native virsh @('-c', $uri, 'snapshot-create-as', 'srchand', "hand$i", '--disk-only', '--atomic', '--no-metadata', '--diskspec', "vda,file=$top")
+            Invoke-Native qemu-img @('create', '-q', '-f', 'qcow2', '-F', 'qcow2', '-b', $frozen, "$pool/hand$i.qcow2")
+        }
+        $frozen = $top
+    })
+
     # Linked clones last: the first one makes src a protected parent for good.
     foreach ($i in 1..$Repeat) {
         $linked += Measure-Seconds { Copy-VMClone -VM src -Name "linked$i" -Linked -Confirm:$false }
@@ -93,6 +111,7 @@ $rows = @(
     [pscustomobject]@{ Operation = 'full clone, stopped source, other host (streamed)'; Ours = (Get-Median $remote); Baseline = 'virsh vol-download + vol-upload'; BaselineSec = (Get-Median $virshStream); Floor = $floor; Target = '' }
     [pscustomobject]@{ Operation = 'full clone, running source, same host (frozen, merged back)'; Ours = (Get-Median $running.Seconds); Baseline = 'qemu-img convert'; BaselineSec = $base; Floor = $floor; Target = '' }
     [pscustomobject]@{ Operation = 'linked clone'; Ours = (Get-Median $linked); Baseline = 'qemu-img create -b'; BaselineSec = (Get-Median $overlay); Floor = (Get-Median $overlay); Target = '< 1 s' }
+    [pscustomobject]@{ Operation = 'linked clone, running parent (runs on, on a new overlay)'; Ours = (Get-Median $linkedRunning.Seconds); Baseline = 'virsh snapshot-create-as --disk-only + qemu-img create -b'; BaselineSec = (Get-Median $byHand); Floor = (Get-Median $overlay); Target = '< 1 s' }
 ) | ForEach-Object {
     [pscustomobject]@{
         Operation = $_.Operation
@@ -105,8 +124,9 @@ $rows = @(
     }
 }
 $pause = Get-Median ($running.PausedMs | ForEach-Object { [double]$_ })
+$linkedPause = Get-Median ($linkedRunning.PausedMs | ForEach-Object { [double]$_ })
 $rows | Format-Table -AutoSize | Out-String | Write-Host
-Write-Host "Running source: the switch onto overlays took a median $pause ms per clone. virt-clone: $(if ($virtClone) { $virtClone } else { 'not installed' })."
+Write-Host "Running source: the switch onto overlays took a median $pause ms per clone. Running parent of a linked clone: its switch onto its new overlay took a median $linkedPause ms. virt-clone: $(if ($virtClone) { $virtClone } else { 'not installed' })."
 
 $columns = 'Operation', 'Ours (s)', 'Baseline', 'Baseline (s)', 'Ratio', 'Floor (s)', 'Target'
 $markdown = @(
@@ -118,6 +138,7 @@ $markdown = @(
     ConvertTo-MarkdownTable $rows $columns
     ''
     "Running source: switching its disks onto temporary overlays (QEMU pauses the guest within it) took a median $pause ms per clone; it kept running during the copy."
+    "Running parent of a linked clone: switching it onto its new overlay for good took a median $linkedPause ms per clone; it kept running."
     "virt-clone: $(if ($virtClone) { $virtClone } else { 'not installed (apt-get install virtinst failed or was not run)' })."
 )
 New-Item -ItemType Directory (Split-Path $OutFile) -Force | Out-Null
