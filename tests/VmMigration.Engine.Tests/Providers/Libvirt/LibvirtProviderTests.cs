@@ -38,7 +38,7 @@ namespace VmMigration.Tests.Providers.Libvirt
         [Fact]
         public void The_provider_is_called_Libvirt() => Assert.Equal("Libvirt", provider.Name);
 
-        [Fact]
+        [LibvirtFact]
         public void Host_facts_come_from_the_host()
         {
             using var host = provider.Connect(TestDriverUri, null, Timeout, CancellationToken.None);
@@ -54,7 +54,7 @@ namespace VmMigration.Tests.Providers.Libvirt
             Assert.Equal("TEST", facts.HypervisorType, ignoreCase: true);
         }
 
-        [Fact]
+        [LibvirtFact]
         public void A_guest_is_found_by_name_and_by_uuid_and_a_missing_one_is_null()
         {
             using var host = provider.Connect(TestDriverUri, null, Timeout, CancellationToken.None);
@@ -72,7 +72,7 @@ namespace VmMigration.Tests.Providers.Libvirt
             Assert.Null(host.FindGuest(Guid.NewGuid().ToString()));
         }
 
-        [Fact]
+        [LibvirtFact]
         public void A_defined_guest_runs_powers_off_and_is_undefined_without_a_trace()
         {
             using var host = provider.Connect(TestDriverUri, null, Timeout, CancellationToken.None);
@@ -93,7 +93,7 @@ namespace VmMigration.Tests.Providers.Libvirt
             Assert.Null(host.FindGuest(name));
         }
 
-        [Fact]
+        [LibvirtFact]
         public void Defining_a_guest_over_an_existing_one_is_refused_and_leaves_it_untouched()
         {
             using var host = provider.Connect(TestDriverUri, null, Timeout, CancellationToken.None);
@@ -121,7 +121,7 @@ namespace VmMigration.Tests.Providers.Libvirt
             Assert.Contains("libvirt.so.0", error.Message);
         }
 
-        [Fact]
+        [LibvirtFact]
         public void Malformed_domain_xml_is_an_invalid_argument()
         {
             using var host = provider.Connect(TestDriverUri, null, Timeout, CancellationToken.None);
@@ -131,7 +131,7 @@ namespace VmMigration.Tests.Providers.Libvirt
             Assert.Equal(ErrorIds.InvalidArgument, error.ErrorId);
         }
 
-        [Fact]
+        [LibvirtFact]
         public void Calls_on_a_missing_guest_say_VmNotFound_and_name_it()
         {
             using var host = provider.Connect(TestDriverUri, null, Timeout, CancellationToken.None);
@@ -146,7 +146,7 @@ namespace VmMigration.Tests.Providers.Libvirt
             Assert.Equal(ErrorIds.VmNotFound, migrate.ErrorId);
         }
 
-        [Fact]
+        [LibvirtFact]
         public void A_closed_connection_is_not_alive_and_refuses_further_calls()
         {
             var host = provider.Connect(TestDriverUri, null, Timeout, CancellationToken.None);
@@ -160,7 +160,7 @@ namespace VmMigration.Tests.Providers.Libvirt
             Assert.Throws<ObjectDisposedException>(() => host.GetJobProgress("test"));
         }
 
-        [Fact]
+        [LibvirtFact]
         public void A_silent_host_times_out_within_the_timeout_and_the_message_names_uri_and_timeout()
         {
             var silent = new TcpListener(IPAddress.Loopback, 0);
@@ -184,7 +184,7 @@ namespace VmMigration.Tests.Providers.Libvirt
             }
         }
 
-        [Fact]
+        [LibvirtFact]
         public void Cancelling_stops_waiting_for_a_silent_host()
         {
             var silent = new TcpListener(IPAddress.Loopback, 0);
@@ -202,7 +202,7 @@ namespace VmMigration.Tests.Providers.Libvirt
             }
         }
 
-        [Fact]
+        [LibvirtFact]
         public void A_missing_socket_is_an_unreachable_host_reported_at_once()
         {
             var uri = "qemu+unix:///system?socket=/nonexistent/" + Guid.NewGuid().ToString("N") + "/libvirt-sock";
@@ -217,7 +217,7 @@ namespace VmMigration.Tests.Providers.Libvirt
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
         }
 
-        [Fact]
+        [LibvirtFact]
         public void A_password_in_the_credential_or_uri_never_appears_in_a_connect_error()
         {
             var error = Assert.Throws<LibvirtException>(() =>

@@ -8,7 +8,7 @@ namespace VmMigration.Tests.Providers.Libvirt
     /// <summary>Builds arrays with libvirt's own virTypedParamsAdd* (libvirt.so.0, no daemon) and reads them back.</summary>
     public class NativeTypedParameterListTests
     {
-        [Fact]
+        [LibvirtFact]
         public void Values_written_through_libvirt_read_back_with_their_types()
         {
             using var list = NativeTypedParameterList.From(new[]
@@ -33,7 +33,7 @@ namespace VmMigration.Tests.Providers.Libvirt
             Assert.Throws<ArgumentException>(() => NativeTypedParameterList.From(new[] { new KeyValuePair<string, object>("x", DateTime.Now) }));
         }
 
-        [Fact]
+        [LibvirtFact]
         public void Dispose_twice_is_harmless()
         {
             var list = NativeTypedParameterList.From(new[] { new KeyValuePair<string, object>("bandwidth", 1UL) });
