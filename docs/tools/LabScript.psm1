@@ -26,12 +26,14 @@ function Stop-ScriptLab {
     try {
         # "Nothing to stop" (LabNotRunning: the lab never started) is the one answer that is not a problem.
         Stop-MigrationLab -Path $LabPath -Force -ErrorAction SilentlyContinue -ErrorVariable stopErrors
-        $real = @($stopErrors | Where-Object { "$($_.FullyQualifiedErrorId)" -notlike 'LabNotRunning,*' })
+        $real = @($stopErrors | Where-Object { "$($_.FullyQualifiedErrorId)" -notmatch '^LabNotRunning(,|$)' })
         if ($real.Count) { $problem = "stopping the lab at $($LabPath): $($real[0].Exception.Message)" }
         $left = @(Get-LabProcessLeftover -LabPath $LabPath)
         if ($left.Count) { $problem = "processes of the lab at $LabPath are still running: $($left -join ', ')" }
     }
-    catch { $problem = "stopping the lab at $($LabPath): $($_.Exception.Message)" }
+    catch {
+        if ("$($_.FullyQualifiedErrorId)" -notmatch '^LabNotRunning(,|$)') { $problem = "stopping the lab at $($LabPath): $($_.Exception.Message)" }
+    }
     if (-not $problem) { return }
     if ($AfterFailure) { Write-Warning "The cleanup after the failure did not finish either: $problem" }
     else { throw $problem }
