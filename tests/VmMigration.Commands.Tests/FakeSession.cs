@@ -38,6 +38,20 @@ namespace VmMigration.Commands.Tests
             return hosts;
         }
 
+        /// <summary>Two connected hosts, host1 running the given VMs and host2 empty: the start of most move tests.</summary>
+        public void ConnectTwoHostsWithVMsOnHost1(params string[] vmNames)
+        {
+            var source = Connect("host1", "host2")[0];
+            foreach (var vm in vmNames)
+            {
+                source.AddGuest(vm);
+            }
+        }
+
+        /// <summary>The hosts whose fake holds a VM of that name, as the hypervisors themselves see it.</summary>
+        public string[] HostsOf(string vmName) =>
+            HostRegistry.Default.Hosts.Where(h => Cluster[h.Uri].FindGuest(vmName) != null).Select(h => h.Name).ToArray();
+
         public ScriptRun Run(string script) => Shell.Run(script);
 
         public void Dispose()
