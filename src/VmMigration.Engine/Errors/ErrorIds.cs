@@ -32,7 +32,6 @@ namespace VmMigration.Errors
         public const string NotALabHost = "NotALabHost";
         public const string RuleNotFound = "RuleNotFound";
         public const string InvalidStateFile = "InvalidStateFile";
-        public const string HostInMaintenance = "HostInMaintenance";
         /// <summary>The source's libvirt cannot compress migration streams the way -Compression asks (zlib/zstd need libvirt 9.4).</summary>
         public const string CompressionUnsupported = "CompressionUnsupported";
         /// <summary>No provider handles the scheme of a host URI (or it has none); the message lists the schemes known.</summary>
