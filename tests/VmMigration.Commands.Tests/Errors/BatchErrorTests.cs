@@ -33,6 +33,19 @@ namespace VmMigration.Commands.Tests.Errors
         }
 
         [Fact]
+        public void A_name_running_on_two_hosts_is_AmbiguousVmName_and_the_batch_goes_on()
+        {
+            session.Cluster[FakeSession.UriOf("host2")].AddGuest("web1");
+
+            var run = session.Run("Move-VMLive -VM web1, web2 -Destination host2");
+
+            var error = Assert.Single(run.Errors);
+            Assert.Equal("AmbiguousVmName,VmMigration.Commands.MoveVMLiveCommand", error.FullyQualifiedErrorId);
+            Assert.Contains("host1", error.Exception.Message);
+            Assert.Equal("web2", Assert.Single(run.Objects<MigrationResult>()).VMName);
+        }
+
+        [Fact]
         public void ErrorAction_Stop_makes_the_failure_terminating_and_the_VMs_after_it_stay()
         {
             var error = session.Shell.ErrorThatStops("Move-VMLive -VM web1, ghost, web2 -Destination host2 -ErrorAction Stop");
