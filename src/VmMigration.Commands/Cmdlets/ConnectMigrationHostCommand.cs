@@ -36,6 +36,18 @@ namespace VmMigration.Commands
                 ThrowMigrationError(new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument,
                     "-Name names one host; it cannot be used with several -Uri values. Connect them one by one, or leave -Name out."));
             }
+            foreach (var uri in Uri)
+            {
+                // A URI no provider can open is a bad invocation, refused before any host is connected.
+                try
+                {
+                    Registry.Providers.For(uri);
+                }
+                catch (MigrationException error)
+                {
+                    ThrowMigrationError(error, uri);
+                }
+            }
 
             var credential = Credential == null ? null : new HostCredential(Credential.UserName, Credential.GetNetworkCredential().Password);
             var outcomes = new (MigrationHost? Host, MigrationException? Error)[Uri.Length];

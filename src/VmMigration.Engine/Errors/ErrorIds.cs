@@ -32,8 +32,11 @@ namespace VmMigration.Errors
         public const string NotALabHost = "NotALabHost";
         public const string RuleNotFound = "RuleNotFound";
         public const string InvalidStateFile = "InvalidStateFile";
-        public const string HostInMaintenance = "HostInMaintenance";
         /// <summary>The source's libvirt cannot compress migration streams the way -Compression asks (zlib/zstd need libvirt 9.4).</summary>
         public const string CompressionUnsupported = "CompressionUnsupported";
+        /// <summary>No provider handles the scheme of a host URI (or it has none); the message lists the schemes known.</summary>
+        public const string UnknownUriScheme = "UnknownUriScheme";
+        /// <summary>The URI names a hypervisor whose provider does not exist yet (hyperv://).</summary>
+        public const string HypervisorProviderUnavailable = "HypervisorProviderUnavailable";
     }
 }

@@ -10,12 +10,16 @@ namespace VmMigration.Lab
     {
         private static readonly string[] SystemBinDirectories = { "/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/sbin", "/usr/local/bin" };
 
-        public static void EnsureLinuxAndRoot()
+        public static void EnsureLinuxAndRoot() =>
+            EnsureLinuxAndRoot(RuntimeInformation.IsOSPlatform(OSPlatform.Linux), () => LabProcesses.GetEffectiveUserId());
+
+        /// <summary>As <see cref="EnsureLinuxAndRoot()"/>, for the given platform and user (asked only on Linux).</summary>
+        internal static void EnsureLinuxAndRoot(bool isLinux, Func<uint> effectiveUserId)
         {
-            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
+            if (!isLinux)
                 throw new MigrationException(ErrorIds.LabRequiresLinux, ErrorKind.NotImplemented,
                     "The migration lab runs libvirtd in Linux namespaces, so it needs Linux; this is " + RuntimeInformation.OSDescription + ".");
-            if (LabProcesses.GetEffectiveUserId() != 0)
+            if (effectiveUserId() != 0)
                 throw new MigrationException(ErrorIds.LabRequiresRoot, ErrorKind.PermissionDenied,
                     "The migration lab needs root (mount namespaces, libvirtd, QEMU). Run PowerShell as root, e.g. 'sudo pwsh'.");
         }

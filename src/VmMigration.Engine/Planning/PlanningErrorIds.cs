@@ -18,7 +18,5 @@ namespace VmMigration.Planning
         public const string CannotEvacuateAllHosts = "CannotEvacuateAllHosts";
         /// <summary>The VM does not fit on any in-service host even when that host is empty.</summary>
         public const string VmTooLarge = "VmTooLarge";
-        /// <summary>The VM would fit an empty host, but no host has room for it given the rules and reserves.</summary>
-        public const string NoFeasibleDestination = "NoFeasibleDestination";
     }
 }

@@ -5,7 +5,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using VmMigration.Errors;
 using VmMigration.Providers;
-using VmMigration.Providers.Libvirt;
 
 namespace VmMigration.Session
 {
@@ -15,17 +14,19 @@ namespace VmMigration.Session
     /// </summary>
     public sealed class HostRegistry
     {
-        private static readonly Lazy<HostRegistry> DefaultRegistry = new Lazy<HostRegistry>(() => new HostRegistry(new LibvirtProvider()));
+        private static readonly Lazy<HostRegistry> DefaultRegistry = new Lazy<HostRegistry>(() => new HostRegistry(HypervisorProviders.Standard()));
         private readonly object gate = new object();
         private readonly Dictionary<string, ConnectedHost> hosts = new Dictionary<string, ConnectedHost>(StringComparer.OrdinalIgnoreCase);
-        private readonly IHypervisorProvider provider;
 
-        public HostRegistry(IHypervisorProvider provider)
+        public HostRegistry(HypervisorProviders providers)
         {
-            this.provider = provider;
+            Providers = providers;
         }
 
         public static HostRegistry Default => DefaultRegistry.Value;
+
+        /// <summary>Which provider reaches a host, by the scheme of its URI.</summary>
+        public HypervisorProviders Providers { get; }
 
         /// <summary>How long a single call to one host may take before that host is reported unreachable.</summary>
         public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(15);
@@ -56,6 +57,7 @@ namespace VmMigration.Session
                 }
             }
 
+            var provider = Providers.For(uri);
             var connection = provider.Connect(uri, credential, timeout, cancellationToken);
             try
             {

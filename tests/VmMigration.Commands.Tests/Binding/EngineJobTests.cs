@@ -57,11 +57,11 @@ namespace VmMigration.Commands.Tests.Binding
         public void A_job_whose_work_refuses_to_start_is_Failed_with_the_full_id_of_the_refusal()
         {
             using var job = Finished(typeof(InvokeHostEvacuationCommand), j =>
-                throw new MigrationException(ErrorIds.HostInMaintenance, ErrorKind.InvalidOperation, "Host 'lab1' is already being evacuated.", "lab1"));
+                throw new MigrationException(PlanningErrorIds.CannotEvacuateAllHosts, ErrorKind.InvalidArgument, "Evacuating 'lab1' would leave no host in service.", "lab1"));
 
             Assert.Equal(JobState.Failed, job.JobStateInfo.State);
             var error = Assert.Single(job.Error);
-            Assert.Equal("HostInMaintenance,VmMigration.Commands.InvokeHostEvacuationCommand", error.FullyQualifiedErrorId);
+            Assert.Equal("CannotEvacuateAllHosts,VmMigration.Commands.InvokeHostEvacuationCommand", error.FullyQualifiedErrorId);
             Assert.Equal("lab1", error.TargetObject);
         }
 

@@ -177,9 +177,14 @@ namespace VmMigration.Tests.Execution
         [InlineData("unknown pool", CloneErrorIds.StoragePoolNotFound)]
         [InlineData("not enough space", CloneErrorIds.InsufficientStorage)]
         [InlineData("linked across hosts", CloneErrorIds.LinkedCloneAcrossHosts)]
+        [InlineData("disk in no pool", CloneErrorIds.DiskNotInStoragePool)]
+        [InlineData("overlay to another host", CloneErrorIds.BackingChainAcrossHosts)]
         public void Bad_requests_are_refused_with_a_stable_id_before_anything_is_made(string problem, string errorId)
         {
-            var source = AddSource(a, "web1", VMState.ShutOff, sourceDisk.Path);
+            var diskPath = problem == "disk in no pool" ? "/var/tmp/loose.qcow2"
+                : problem == "overlay to another host" ? a.AddVolume("lab", "web1-overlay.qcow2", 64 * MiB, 1 * MiB, backingPath: sourceDisk.Path).Path
+                : sourceDisk.Path;
+            var source = AddSource(a, "web1", VMState.ShutOff, diskPath);
             b.AddGuest("taken");
             b.AddPool("tiny", 4 * MiB);
             var volumesBefore = a.Volumes.Count + b.Volumes.Count;
@@ -189,6 +194,7 @@ namespace VmMigration.Tests.Execution
                 if (problem == "unknown pool") r.StoragePool = "nope";
                 if (problem == "not enough space") { r.Destination = hostB; r.StoragePool = "tiny"; }
                 if (problem == "linked across hosts") { r.Destination = hostB; r.Linked = true; }
+                if (problem == "overlay to another host") r.Destination = hostB;
             }));
 
             Assert.Equal(errorId, error.ErrorId);

@@ -24,7 +24,7 @@ namespace VmMigration.Tests.Execution
         {
             a = cluster.AddHost("fake://a", "a");
             cluster.AddHost("fake://b", "b");
-            registry = new HostRegistry(cluster);
+            registry = new HostRegistry(cluster.RegisterIn(new HypervisorProviders()));
             registry.Connect("fake://a", "a", null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
             registry.Connect("fake://b", "b", null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
             maintenance = new MaintenanceStore(Path.Combine(directory, "maintenance.json"));

@@ -5,15 +5,23 @@ using System.Linq;
 using System.Threading;
 using VmMigration.Errors;
 using VmMigration.Providers;
+using VmMigration.Session;
 
 namespace VmMigration.Tests.Fakes
 {
-    /// <summary>In-memory hosts for engine unit tests: a migration follows a scripted sequence of job samples and outcome.</summary>
+    /// <summary>
+    /// In-memory hosts for engine and cmdlet tests: a migration follows a scripted sequence of job samples and outcome.
+    /// Its hosts have URIs of the scheme <see cref="Scheme"/> (fake://a), reached once the cluster is registered for it.
+    /// </summary>
     public sealed class FakeCluster : IHypervisorProvider
     {
+        public const string Scheme = "fake";
         private readonly ConcurrentDictionary<string, FakeHost> hosts = new ConcurrentDictionary<string, FakeHost>();
 
         public string Name => "Fake";
+
+        /// <summary>Makes this cluster the provider of fake:// URIs in <paramref name="providers"/> (replacing another cluster).</summary>
+        public HypervisorProviders RegisterIn(HypervisorProviders providers) => providers.Register(Scheme, "in-memory test hosts", () => this);
 
         public FakeHost AddHost(string uri, string hostname, long freeMemoryMB = 8192)
         {

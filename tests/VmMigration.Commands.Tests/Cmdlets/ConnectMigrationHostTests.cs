@@ -1,0 +1,94 @@
+using System;
+using System.Linq;
+using VmMigration.Session;
+using Xunit;
+
+namespace VmMigration.Commands.Tests.Cmdlets
+{
+    /// <summary>Connect-MigrationHost against fake hosts: what it writes for each URI, and which failures stop it.</summary>
+    [Collection(FakeSessionCollection.Name)]
+    public sealed class ConnectMigrationHostTests : IDisposable
+    {
+        private readonly FakeSession session = new FakeSession();
+
+        public void Dispose() => session.Dispose();
+
+        [Fact]
+        public void Each_connected_host_is_written_with_its_name_provider_and_capacity()
+        {
+            session.AddHost("host1", freeMemoryMB: 4096);
+            session.AddHost("host2");
+
+            var run = session.Run("Connect-MigrationHost -Uri 'fake://host1', 'fake://host2'");
+
+            Assert.Empty(run.Errors);
+            var hosts = run.Objects<MigrationHost>();
+            Assert.Equal(new[] { "host1", "host2" }, hosts.Select(h => h.Name));
+            Assert.All(hosts, h => Assert.Equal("Fake", h.Provider));
+            Assert.All(hosts, h => Assert.Equal(HostState.Connected, h.State));
+            Assert.Equal(4096, hosts[0].FreeMemoryMB);
+            Assert.Equal(new[] { "host1", "host2" }, HostRegistry.Default.Hosts.Select(h => h.Name));
+        }
+
+        [Fact]
+        public void Uris_piped_in_connect_like_uris_given_as_a_parameter()
+        {
+            session.AddHost("host1");
+            session.AddHost("host2");
+
+            var run = session.Run("'fake://host1', 'fake://host2' | Connect-MigrationHost");
+
+            Assert.Equal(new[] { "host1", "host2" }, run.Objects<MigrationHost>().Select(h => h.Name));
+        }
+
+        [Fact]
+        public void A_host_that_cannot_be_reached_is_a_non_terminating_HostUnreachable_and_the_others_connect()
+        {
+            session.AddHost("host1");
+
+            var run = session.Run("Connect-MigrationHost -Uri 'fake://ghost', 'fake://host1'");
+
+            var error = Assert.Single(run.Errors);
+            Assert.Equal("HostUnreachable,VmMigration.Commands.ConnectMigrationHostCommand", error.FullyQualifiedErrorId);
+            Assert.Equal("fake://ghost", error.TargetObject);
+            Assert.Equal("host1", Assert.Single(run.Objects<MigrationHost>()).Name);
+        }
+
+        [Fact]
+        public void A_host_that_does_not_answer_within_TimeoutSec_is_HostConnectTimeout()
+        {
+            session.AddHost("slow").ConnectDelay = TimeSpan.FromSeconds(5);
+
+            var run = session.Run("Connect-MigrationHost -Uri 'fake://slow' -TimeoutSec 2");
+
+            Assert.Equal("HostConnectTimeout,VmMigration.Commands.ConnectMigrationHostCommand", Assert.Single(run.Errors).FullyQualifiedErrorId);
+            Assert.Empty(HostRegistry.Default.Hosts);
+        }
+
+        [Fact]
+        public void A_name_taken_by_a_host_at_another_uri_is_refused_with_HostAlreadyConnected()
+        {
+            session.Connect("host1");
+            session.AddHost("host2");
+
+            var run = session.Run("Connect-MigrationHost -Uri 'fake://host2' -Name host1");
+
+            var error = Assert.Single(run.Errors);
+            Assert.Equal("HostAlreadyConnected,VmMigration.Commands.ConnectMigrationHostCommand", error.FullyQualifiedErrorId);
+            Assert.Contains("fake://host1", error.Exception.Message);
+            Assert.Equal("fake://host1", HostRegistry.Default.Resolve("host1").Uri);
+        }
+
+        [Fact]
+        public void Name_with_several_uris_is_a_bad_invocation_that_connects_nothing()
+        {
+            session.AddHost("host1");
+            session.AddHost("host2");
+
+            var error = session.Shell.ErrorThatStops("Connect-MigrationHost -Uri 'fake://host1', 'fake://host2' -Name both");
+
+            Assert.Equal("InvalidArgument,VmMigration.Commands.ConnectMigrationHostCommand", error.FullyQualifiedErrorId);
+            Assert.Empty(HostRegistry.Default.Hosts);
+        }
+    }
+}

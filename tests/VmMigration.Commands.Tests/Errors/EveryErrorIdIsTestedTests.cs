@@ -1,0 +1,105 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using VmMigration.Errors;
+using VmMigration.Planning;
+using Xunit;
+
+namespace VmMigration.Commands.Tests.Errors
+{
+    /// <summary>
+    /// Every stable error id the module declares is asserted by some test: an xunit test (either project) or a Pester
+    /// test under tests/pester. The ids are found by reflection, the tests are read as text from the repository.
+    /// </summary>
+    public class EveryErrorIdIsTestedTests
+    {
+        /// <summary>
+        /// An error id is a const string of a *ErrorIds class, or, declared beside the code that raises it, a const string
+        /// whose value is its own name (HostEvacuation.StoppedOnError = "StoppedOnError"), the convention every id keeps.
+        /// PlanReasonCodes keep it too but are the reasons of planned steps, not errors.
+        /// </summary>
+        private static IEnumerable<(string Declarer, string Id)> DeclaredErrorIds() =>
+            new[] { typeof(ErrorIds).Assembly, typeof(VmMigrationCmdlet).Assembly }
+                .SelectMany(assembly => assembly.GetTypes())
+                .Where(type => type != typeof(PlanReasonCodes))
+                .SelectMany(type => type.GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.DeclaredOnly)
+                    .Where(field => field.IsLiteral && field.FieldType == typeof(string))
+                    .Select(field => (Type: type, Name: field.Name, Value: (string)field.GetRawConstantValue()!)))
+                .Where(c => c.Type.Name.EndsWith("ErrorIds", StringComparison.Ordinal) || c.Value == c.Name)
+                .Select(c => (c.Type.Name, c.Value))
+                .Distinct();
+
+        /// <summary>
+        /// Ids no test asserts yet, listed so that the gap is visible rather than hidden; an id leaves the list when a test
+        /// asserts it (the test below then says so). The evacuation and failback ids can be reached on the fake through
+        /// HostEvacuationTests; LabNotRunning and LabStartFailed need a lab host directory or a held lab lock.
+        /// </summary>
+        private static readonly string[] KnownGaps =
+        {
+            Execution.HostEvacuation.DeadlineWouldBeMissed,
+            Execution.HostEvacuation.StoppedOnError,
+            Execution.HostFailback.VmMovedOn,
+            ErrorIds.LabNotRunning,
+            ErrorIds.LabStartFailed,
+        };
+
+        /// <summary>The repository's root: the nearest folder above the test binaries that holds VmMigration.sln.</summary>
+        private static DirectoryInfo RepositoryRoot()
+        {
+            for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder != null; folder = folder.Parent)
+            {
+                if (File.Exists(Path.Combine(folder.FullName, "VmMigration.sln")))
+                {
+                    return folder;
+                }
+            }
+            throw new InvalidOperationException($"No VmMigration.sln above {AppContext.BaseDirectory}: the tests must run from a build of the repository.");
+        }
+
+        /// <summary>
+        /// The text of every test: C# under tests/ (not the shared fakes, which raise ids rather than assert them, not
+        /// build output, not this file, which names ids as examples) and the Pester tests.
+        /// </summary>
+        private static string AllTestSources()
+        {
+            var tests = Path.Combine(RepositoryRoot().FullName, "tests");
+            var support = Path.Combine(tests, "VmMigration.TestSupport") + Path.DirectorySeparatorChar;
+            var sources = Directory.EnumerateFiles(tests, "*.cs", SearchOption.AllDirectories)
+                .Where(path => !path.StartsWith(support, StringComparison.Ordinal))
+                .Where(path => !path.Split(Path.DirectorySeparatorChar).Any(part => part == "bin" || part == "obj"))
+                .Where(path => Path.GetFileName(path) != nameof(EveryErrorIdIsTestedTests) + ".cs")
+                .Concat(Directory.EnumerateFiles(Path.Combine(tests, "pester"), "*.Tests.ps1"))
+                .ToList();
+            Assert.Contains(sources, path => path.EndsWith(".Tests.ps1", StringComparison.Ordinal));
+            return string.Join("\n", sources.Select(File.ReadAllText));
+        }
+
+        /// <summary>
+        /// A test asserts an id when it names it as a full id ('VmNotFound,VmMigration.Commands.MoveVMLiveCommand'), as
+        /// its constant (ErrorIds.VmNotFound) or as a quoted string (-ErrorId 'VmNotFound' in Pester).
+        /// </summary>
+        private static bool IsAsserted(string text, string declarer, string id) =>
+            Regex.IsMatch(text, $@"\b{id},VmMigration\.Commands\.|\b{declarer}\.{id}\b|['""]{id}['""]");
+
+        [Fact]
+        public void Every_declared_error_id_is_asserted_by_a_test()
+        {
+            var text = AllTestSources();
+            var ids = DeclaredErrorIds().ToList();
+            // Found wherever they are declared: an ids class, beside the engine code that raises it, in the cmdlet layer.
+            Assert.Contains(ids, i => i.Id == PlanningErrorIds.RuleConflict);
+            Assert.Contains(ids, i => i.Id == Execution.HostEvacuation.StoppedOnError);
+            Assert.Contains(ids, i => i.Id == EngineJob.JobFailed);
+            Assert.DoesNotContain(ids, i => i.Id == PlanReasonCodes.Balance);
+
+            var untested = ids.Where(i => !KnownGaps.Contains(i.Id) && !IsAsserted(text, i.Declarer, i.Id)).Select(i => $"{i.Declarer}.{i.Id}").ToList();
+            Assert.True(untested.Count == 0, "Error ids no test asserts: " + string.Join(", ", untested));
+
+            var closed = KnownGaps.Where(gap => ids.Any(i => i.Id == gap && IsAsserted(text, i.Declarer, i.Id))).ToList();
+            Assert.True(closed.Count == 0, "Tested now, remove from KnownGaps: " + string.Join(", ", closed));
+        }
+    }
+}

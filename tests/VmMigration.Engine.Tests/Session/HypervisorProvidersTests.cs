@@ -1,0 +1,32 @@
+using VmMigration.Errors;
+using VmMigration.Providers.Libvirt;
+using VmMigration.Session;
+using VmMigration.Tests.Fakes;
+using Xunit;
+
+namespace VmMigration.Tests.Session
+{
+    /// <summary>The product's table of providers, by URI scheme.</summary>
+    public class HypervisorProvidersTests
+    {
+        [Theory]
+        [InlineData("qemu:///system")]
+        [InlineData("qemu+unix:///system?socket=/run/lab1/libvirt-sock")]
+        [InlineData("qemu+ssh://root@kvm01/system")]
+        [InlineData("qemu+tcp://10.0.0.12/system")]
+        [InlineData("QEMU+TLS://kvm02/system")]
+        public void Every_qemu_uri_is_opened_by_libvirt(string uri) =>
+            Assert.IsType<LibvirtProvider>(HypervisorProviders.Standard().For(uri));
+
+        [Fact]
+        public void A_registered_provider_opens_the_uris_of_its_scheme_and_nothing_else()
+        {
+            var cluster = new FakeCluster();
+            var providers = cluster.RegisterIn(HypervisorProviders.Standard());
+
+            Assert.Same(cluster, providers.For("fake://host1"));
+            Assert.IsType<LibvirtProvider>(providers.For("qemu:///system"));
+            Assert.Equal(ErrorIds.UnknownUriScheme, Assert.Throws<MigrationException>(() => new HypervisorProviders().For("fake://host1")).ErrorId);
+        }
+    }
+}
