@@ -14,7 +14,7 @@ namespace VmMigration.Tests.Planning
         public void A_balance_plan_of_connected_hosts_names_every_host_it_balanced()
         {
             var cluster = new FakeCluster();
-            var registry = new HostRegistry(cluster);
+            var registry = new HostRegistry(cluster.RegisterIn(new HypervisorProviders()));
             foreach (var name in new[] { "lab3", "lab1", "lab2" })
             {
                 cluster.AddHost($"fake://{name}", name);
