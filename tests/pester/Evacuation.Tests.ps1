@@ -201,6 +201,35 @@ Invoke-HostEvacuation -HostName lab1 -JournalPath '$journal' -MaxConcurrent 1 -B
         $placement[0].State | Should -Be 'shut off'
     }
 
+    # Unrun when written (no lab on the machine it was written on): the planner places cold moves like live ones.
+    It 'places shut-off VMs by the rules and spreads them: MustNotRunOn lab2 for two of four' {
+        Invoke-Failback   # lab1 back in service with every running guest, so lab2 and lab3 start even
+        $cold = 'evnot1', 'evnot2', 'evfree1', 'evfree2'
+        foreach ($name in $cold) {
+            New-MigrationLabVM -HostName lab1 -Name $name -MemoryMB 32 -WorkingSetMB 4 -DiskSizeMB 16 | Out-Null
+            Invoke-Virsh $LabPath lab1 @('destroy', $name) | Out-Null
+        }
+        $rules = Join-Path $TestDrive 'cold-rules.json'
+        New-MigrationRule -Path $rules -Name evnot-off-lab2 -Kind MustNotRunOn -VM evnot1, evnot2 -HostName lab2 | Out-Null
+
+        $output = @(Invoke-HostEvacuation -HostName lab1 -IncludeStopped -RulePath $rules -Force)
+
+        $results = @($output | Where-Object { $_ -is [VmMigration.MigrationResult] -and $_.VMName -in $cold })
+        $results.Count | Should -Be 4
+        $results | ForEach-Object { $_.Status | Should -Be 'Succeeded' -Because (Format-Unsucceeded $output) }
+        $hostOf = @{}
+        foreach ($name in $cold) {
+            $placement = @(Get-VirshPlacement $LabPath @('lab1', 'lab2', 'lab3') $name)
+            $placement.Count | Should -Be 1 -Because "$name must be defined on exactly one host (found on: $($placement.Host -join ', '))"
+            $placement[0].Host | Should -Not -Be 'lab1'
+            $placement[0].State | Should -Be 'shut off'
+            $hostOf[$name] = $placement[0].Host
+        }
+        $hostOf.evnot1 | Should -Not -Be 'lab2' -Because 'the MustNotRunOn rule keeps it off lab2'
+        $hostOf.evnot2 | Should -Not -Be 'lab2' -Because 'the MustNotRunOn rule keeps it off lab2'
+        @($hostOf.Values | Sort-Object -Unique).Count | Should -BeGreaterThan 1 -Because "the four must be spread, not all on $($hostOf.evnot1)"
+    }
+
     Context '-IncludeStopped with disks, run with -AsJob in an Azure DevOps pipeline' {
         BeforeAll {
             # evdisk can move with its disk. evtwin cannot: a VM named evtwin (defined with virsh, without disks) already

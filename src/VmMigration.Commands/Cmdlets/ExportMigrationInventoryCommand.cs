@@ -35,7 +35,7 @@ namespace VmMigration.Commands
             }
             try
             {
-                var inventory = LiveInventory.Capture(Inventory, Registry.Hosts, CancellationToken, out var failures);
+                var inventory = LiveInventory.Capture(Inventory, Registry.Hosts, includeStopped: false, CancellationToken, out var failures);
                 foreach (var failure in failures)
                 {
                     WriteWarning($"Host '{failure.Target}' is in the snapshot as unreachable: {failure.Message}");

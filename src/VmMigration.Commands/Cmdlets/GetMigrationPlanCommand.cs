@@ -52,6 +52,10 @@ namespace VmMigration.Commands
         [ValidateRange(0.0, 1.0)]
         public double TargetScore { get; set; } = 0.05;
 
+        /// <summary>Evacuate: place the shut-off VMs of the evacuated hosts too, as cold moves, in one plan with the running ones.</summary>
+        [Parameter]
+        public SwitchParameter IncludeStopped { get; set; }
+
         private readonly System.Collections.Generic.List<string> hostNames = new System.Collections.Generic.List<string>();
 
         // Hosts piped in one by one make one plan together, made once all have arrived.
@@ -76,6 +80,7 @@ namespace VmMigration.Commands
                     BandwidthMBps = BandwidthMBps,
                     MaxDowntimeMs = MaxDowntimeMs,
                     TargetScore = TargetScore,
+                    IncludeStopped = IncludeStopped,
                 };
                 var plan = MigrationPlanner.Plan(inventory, rules, options);
                 foreach (var unplaced in plan.Unplaced)
@@ -96,7 +101,7 @@ namespace VmMigration.Commands
             {
                 return InventoryJson.Read(ResolveLiteralPath(InventoryPath));
             }
-            var inventory = LiveInventory.Capture(Inventory, Registry.Hosts, CancellationToken, out var failures);
+            var inventory = LiveInventory.Capture(Inventory, Registry.Hosts, IncludeStopped, CancellationToken, out var failures);
             foreach (var failure in failures)
             {
                 WriteWarning($"Planning without host '{failure.Target}': {failure.Message}");

@@ -74,7 +74,7 @@ namespace VmMigration.Commands
         [Parameter]
         public SwitchParameter StopOnError { get; set; }
 
-        /// <summary>Move shut-off VMs too, cold, with their disks, to the host with the most memory left.</summary>
+        /// <summary>Move shut-off VMs too, cold, with their disks, placed by the planner like the running ones (rules, room for their memory, spread).</summary>
         [Parameter]
         public SwitchParameter IncludeStopped { get; set; }
 

@@ -21,7 +21,7 @@ namespace VmMigration.Execution
         public string JournalPath { get; set; } = "";
         public bool Resume { get; set; }
         public bool StopOnError { get; set; }
-        /// <summary>Move shut-off VMs too, cold (definition and disk volumes), to the connected host with the most free memory.</summary>
+        /// <summary>Move shut-off VMs too, cold (definition and disk volumes), placed by the planner with the running ones (see <see cref="Planning.PlanningOptions.IncludeStopped"/>).</summary>
         public bool IncludeStopped { get; set; }
     }
 }

@@ -14,7 +14,8 @@ namespace VmMigration.Execution
     /// <summary>
     /// Maintenance mode: marks a host (in a file every process sees), then moves every running VM off it with the
     /// governor's limits, journaling each step before and after every change so a killed run resumes. A destination that
-    /// fails mid-run is excluded and the VMs still on the host are planned again onto the others.
+    /// fails mid-run is excluded and the VMs still on the host are planned again onto the others. With IncludeStopped the
+    /// shut-off VMs are placed in the same plan (as ColdMove steps) and moved cold, one after another, before the live moves.
     /// </summary>
     public sealed class HostEvacuation
     {
@@ -44,6 +45,10 @@ namespace VmMigration.Execution
         {
             var start = DateTime.UtcNow;
             var host = registry.Resolve(options.HostName);
+            if (options.Plan != null && options.IncludeStopped && options.Plan.Options?.IncludeStopped != true)
+                throw new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument,
+                    $"-IncludeStopped was given with a plan made without it, so the plan has no cold moves for the stopped VMs of '{host.Name}'. " +
+                    "Make the plan with Get-MigrationPlan -Goal Evacuate -IncludeStopped, or leave -IncludeStopped out.", nameof(options.IncludeStopped));
             var facts = TimeLimit.Run(() => host.Connection.GetHostFacts(), registry.CallTimeout, host.Name, "its host facts", cancellationToken);
             // A given plan is checked before anything changes: a stale one is refused with the host as it was, not in
             // maintenance and without a journal. The check ignores the host's own mark (it is a source, never a destination).
@@ -124,30 +129,15 @@ namespace VmMigration.Execution
             var guests = TimeLimit.Run(() => host.Connection.ListGuests(), registry.CallTimeout, host.Name, "its list of VMs", cancellationToken);
             // Both take about a second of sampling (dirty pages, CPU time): side by side, not one after the other.
             var dirtyRates = MeasureDirtyRates(host, guests.Where(g => g.Active && !reported.Contains(g.Uuid)).ToList());
-            var live = LiveInventory.Capture(inventory, registry.Hosts, cancellationToken, out var failures);
+            var includeStopped = IncludeStopped;
+            var live = LiveInventory.Capture(inventory, registry.Hosts, includeStopped, cancellationToken, out var failures);
             foreach (var failure in failures)
             {
                 observer.Warning($"Host '{failure.Target}' is left out of the plan: {failure.Message}");
             }
             totalVMs = Math.Max(totalVMs, guests.Count + results.Count(r => r.Status == MigrationStatus.Succeeded));
-            foreach (var guest in guests.Where(g => !g.Active && !reported.Contains(g.Uuid)))
-            {
-                var target = options.IncludeStopped ? ColdMoveTarget(host, live) : null;
-                if (target != null)
-                {
-                    Interlocked.Increment(ref movesStarted);
-                    var entry = journal.Find(guest.Uuid) ?? new EvacuationJournalEntry { VMName = guest.Name, Uuid = guest.Uuid, Source = host.Name };
-                    entry.Destination = target.Name;
-                    var moved = ColdMove.Run(host, target, guest, registry.CallTimeout, cancellationToken, observer.MoveProgress,
-                        copies => { var inFlight = entry.With(EvacuationStepState.InFlight); inFlight.ColdCopies = copies.ToList(); journal.Record(inFlight); });
-                    Report(observer, journal, moved, guest.Uuid, moved.Status == MigrationStatus.Succeeded ? EvacuationStepState.Succeeded
-                        : moved.Status == MigrationStatus.Failed ? EvacuationStepState.Failed : EvacuationStepState.NotStarted);
-                    continue;
-                }
-                Report(observer, journal, Outcome(guest.Name, host.Name, "", MigrationStatus.Skipped, ErrorIds.VmNotRunning,
-                    $"VM '{guest.Name}' is {guest.State}; live migration moves running VMs only, so it stays defined on '{host.Name}'. -IncludeStopped moves it cold."), guest.Uuid, EvacuationStepState.NotStarted);
-            }
 
+            // One plan for the running and the stopped VMs, so the two kinds never overfill a destination together.
             // A given plan was validated when the run began; later rounds (after a destination failed) plan anew.
             var plan = given ?? MigrationPlanner.Plan(live, RulesFor(host), new PlanningOptions
                 {
@@ -155,8 +145,27 @@ namespace VmMigration.Execution
                     HostNames = new List<string> { host.Name },
                     BandwidthMBps = options.BandwidthMBps > 0 ? options.BandwidthMBps : 1000,
                     MaxDowntimeMs = options.MaxDowntimeMs,
+                    IncludeStopped = includeStopped,
                 });
             predictedSec = plan.PredictedDurationSec;
+
+            foreach (var guest in guests.Where(g => !g.Active && !reported.Contains(g.Uuid)))
+            {
+                var coldStep = plan.Steps.FirstOrDefault(s => s.Kind == PlanStepKind.ColdMove && s.VMName == guest.Name
+                    && string.Equals(s.Source, host.Name, StringComparison.OrdinalIgnoreCase));
+                if (coldStep != null)
+                {
+                    MoveCold(host, guest, coldStep, journal, observer, cancellationToken);
+                    continue;
+                }
+                if (includeStopped && plan.Unplaced.Any(u => u.VMName == guest.Name))
+                {
+                    continue;   // reported below with the planner's reason, like a running VM that fits nowhere
+                }
+                Report(observer, journal, Outcome(guest.Name, host.Name, "", MigrationStatus.Skipped, ErrorIds.VmNotRunning, includeStopped
+                    ? $"VM '{guest.Name}' is {guest.State} and the plan has no move for it (it was not shut off on this host when the plan was made), so it stays defined on '{host.Name}'."
+                    : $"VM '{guest.Name}' is {guest.State}; live migration moves running VMs only, so it stays defined on '{host.Name}'. -IncludeStopped moves it cold."), guest.Uuid, EvacuationStepState.NotStarted);
+            }
 
             foreach (var unplaced in plan.Unplaced.Where(u => string.Equals(u.HostName, host.Name, StringComparison.OrdinalIgnoreCase)))
             {
@@ -169,7 +178,7 @@ namespace VmMigration.Execution
             }
 
             var steps = new List<PlannedStep>();
-            foreach (var step in plan.Steps.Where(s => string.Equals(s.Source, host.Name, StringComparison.OrdinalIgnoreCase)))
+            foreach (var step in plan.Steps.Where(s => s.Kind == PlanStepKind.LiveMigration && string.Equals(s.Source, host.Name, StringComparison.OrdinalIgnoreCase)))
             {
                 var guest = guests.FirstOrDefault(g => g.Name == step.VMName && g.Active);
                 if (guest == null || reported.Contains(guest.Uuid))
@@ -191,6 +200,9 @@ namespace VmMigration.Execution
             return steps.OrderByDescending(s => s.PredictedSec(options)).ThenBy(s => s.Step.Order).ToList();
         }
 
+        /// <summary>Whether stopped VMs move: asked for, or a given plan made with them (a plan made without them is refused with -IncludeStopped).</summary>
+        private bool IncludeStopped => options.IncludeStopped || options.Plan?.Options?.IncludeStopped == true;
+
         /// <summary>The user's rules, with every host in maintenance or failed during this run (but the evacuated one) barred as a destination.</summary>
         private ClusterRules RulesFor(ConnectedHost host)
         {
@@ -199,17 +211,16 @@ namespace VmMigration.Execution
             return rules;
         }
 
-        /// <summary>The destination for a cold move: a connected host in service with the most memory left.</summary>
-        private ConnectedHost? ColdMoveTarget(ConnectedHost source, ClusterInventory live)
+        /// <summary>Moves a shut-off VM to its plan step's destination, journaling its disk copies before the first is made.</summary>
+        private void MoveCold(ConnectedHost host, GuestInfo guest, MigrationPlanStep step, EvacuationJournal journal, IEvacuationObserver observer, CancellationToken cancellationToken)
         {
-            var inMaintenance = new HashSet<string>(maintenance.List().Select(m => m.HostName), StringComparer.OrdinalIgnoreCase);
-            var best = live.Hosts
-                .Where(h => h.State == HostState.Connected && !string.Equals(h.Name, source.Name, StringComparison.OrdinalIgnoreCase)
-                    && !failedDestinations.Contains(h.Name) && !inMaintenance.Contains(h.Name))
-                .OrderByDescending(h => h.MemoryMB - live.VMs.Where(v => v.HostName == h.Name).Sum(v => v.MemoryMB))
-                .ThenBy(h => h.Name, StringComparer.Ordinal)
-                .FirstOrDefault();
-            return best == null ? null : registry.Resolve(best.Name);
+            Interlocked.Increment(ref movesStarted);
+            var entry = journal.Find(guest.Uuid) ?? new EvacuationJournalEntry { VMName = guest.Name, Uuid = guest.Uuid, Source = host.Name };
+            entry.Destination = step.Destination;
+            var moved = ColdMove.Run(host, registry.Resolve(step.Destination), guest, registry.CallTimeout, cancellationToken, observer.MoveProgress,
+                copies => { var inFlight = entry.With(EvacuationStepState.InFlight); inFlight.ColdCopies = copies.ToList(); journal.Record(inFlight); });
+            Report(observer, journal, moved, guest.Uuid, moved.Status == MigrationStatus.Succeeded ? EvacuationStepState.Succeeded
+                : moved.Status == MigrationStatus.Failed ? EvacuationStepState.Failed : EvacuationStepState.NotStarted);
         }
 
         /// <summary>Runs the steps under the governor. Returns true when a destination failed and the rest must be re-planned.</summary>

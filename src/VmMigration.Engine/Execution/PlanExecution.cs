@@ -14,7 +14,8 @@ namespace VmMigration.Execution
         /// <summary>The plan to run: the given one when it still fits, a new one for the same goal when stale and <paramref name="replan"/>.</summary>
         public static MigrationPlan Validate(MigrationPlan plan, Inventory inventory, IReadOnlyList<ConnectedHost> hosts, ClusterRules? rules, bool replan, CancellationToken cancellationToken)
         {
-            var live = LiveInventory.Capture(inventory, hosts, cancellationToken, out _);
+            // A plan with cold moves is checked against the stopped VMs too; one without them never sees them.
+            var live = LiveInventory.Capture(inventory, hosts, plan.Options?.IncludeStopped == true, cancellationToken, out _);
             var reasons = PlanStaleness.FindReasons(plan, live, rules);
             if (reasons.Count == 0)
             {

@@ -24,11 +24,14 @@ namespace VmMigration.Planning
         /// An inventory from what the session's connections report. CPU use and dirty rates are unknown at this level
         /// unless the caller supplies them (keyed by VM name), because sampling costs time the caller decides to spend.
         /// </summary>
+        /// <param name="vms">the running VMs</param>
+        /// <param name="stoppedVMs">shut-off VMs, for a plan that includes them (see <see cref="InventoryVM.Stopped"/>)</param>
         public static ClusterInventory FromSession(
             IEnumerable<MigrationHost> hosts,
             IEnumerable<MigrationVM> vms,
             DateTime snapshotTimeUtc,
-            IReadOnlyDictionary<string, double>? cpuUsagePercentByVm = null)
+            IReadOnlyDictionary<string, double>? cpuUsagePercentByVm = null,
+            IEnumerable<MigrationVM>? stoppedVMs = null)
         {
             if (hosts == null) throw new ArgumentNullException(nameof(hosts));
             if (vms == null) throw new ArgumentNullException(nameof(vms));
@@ -50,6 +53,10 @@ namespace VmMigration.Planning
                     CpuUsagePercent = sampled ? usage : (double?)null,
                     DirtyRateMBps = vm.DirtyRateMBps,
                 });
+            }
+            foreach (var vm in stoppedVMs ?? Array.Empty<MigrationVM>())
+            {
+                inventory.VMs.Add(new InventoryVM { Name = vm.Name, HostName = vm.HostName, VCpuCount = vm.VCpuCount, MemoryMB = vm.MemoryMB, Stopped = true });
             }
             inventory.Validate();
             return inventory;
@@ -90,11 +97,12 @@ namespace VmMigration.Planning
         }
 
         /// <summary>A copy sorted by name, so the planner's result never depends on the order facts arrived in.</summary>
-        internal ClusterInventory SortedCopy() => new ClusterInventory
+        /// <param name="withStopped">false leaves stopped VMs out: a plan without them neither moves them nor keeps room for them</param>
+        internal ClusterInventory SortedCopy(bool withStopped = false) => new ClusterInventory
         {
             SnapshotTime = SnapshotTime,
             Hosts = Hosts.OrderBy(h => h.Name, StringComparer.Ordinal).ToList(),
-            VMs = VMs.OrderBy(v => v.Name, StringComparer.Ordinal).ToList(),
+            VMs = VMs.Where(v => withStopped || !v.Stopped).OrderBy(v => v.Name, StringComparer.Ordinal).ToList(),
         };
 
         private static MigrationException Invalid(string field, string problem) =>

@@ -7,7 +7,7 @@ using System.Text;
 namespace VmMigration.Planning
 {
     /// <summary>
-    /// A hash of the inventory facts a plan depends on: host names, sizes and states; VM names, hosts and sizes.
+    /// A hash of the inventory facts a plan depends on: host names, sizes and states; VM names, hosts, sizes and whether they are stopped.
     /// Usage and dirty rates are left out on purpose: they change every second, and a plan does not go stale because of them.
     /// Equal fingerprints mean nothing that matters changed; different ones send the caller to <see cref="PlanStaleness"/>.
     /// </summary>
@@ -26,7 +26,10 @@ namespace VmMigration.Planning
             {
                 text.Append("V\t").Append(vm.Name).Append('\t').Append(vm.HostName).Append('\t')
                     .Append(vm.MemoryMB.ToString(CultureInfo.InvariantCulture)).Append('\t')
-                    .Append(vm.VCpuCount.ToString(CultureInfo.InvariantCulture)).Append('\n');
+                    .Append(vm.VCpuCount.ToString(CultureInfo.InvariantCulture));
+                // Only stopped VMs add a field, so an inventory without any keeps the fingerprint it always had.
+                if (vm.Stopped) text.Append("\tstopped");
+                text.Append('\n');
             }
             using (var sha = SHA256.Create())
             {

@@ -18,6 +18,13 @@ namespace VmMigration.Planning
         public double? CpuUsagePercent { get; set; }
         /// <summary>Memory the guest dirties per second; empty when not sampled.</summary>
         public double? DirtyRateMBps { get; set; }
+        /// <summary>
+        /// Shut off (defined, not running). Only inventories captured for a plan with stopped VMs list such VMs. It uses
+        /// no CPU, but counts with all its memory wherever it is or goes, so that it can be started there later; it moves
+        /// cold (definition and disks). Left out of the file when false.
+        /// </summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+        public bool Stopped { get; set; }
 
         public override string ToString() => Name;
     }

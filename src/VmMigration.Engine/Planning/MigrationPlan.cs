@@ -51,6 +51,15 @@ namespace VmMigration
         public override string ToString() => $"{Goal}: {Steps.Count} steps in {WaveCount} waves, score {ScoreBefore:0.###} -> {ScoreAfter:0.###}";
     }
 
+    /// <summary>How a step moves its VM.</summary>
+    public enum PlanStepKind
+    {
+        /// <summary>The VM runs: it is live-migrated.</summary>
+        LiveMigration,
+        /// <summary>The VM is shut off: its definition and disks are moved, and it stays shut off (Invoke-HostEvacuation -IncludeStopped).</summary>
+        ColdMove,
+    }
+
     /// <summary>One VM's move. Pipe it to Move-VMLive; it carries VMName, Source and Destination by property name.</summary>
     public sealed class MigrationPlanStep
     {
@@ -64,19 +73,24 @@ namespace VmMigration
         public string Source { get; set; } = "";
         [JsonRequired]
         public string Destination { get; set; } = "";
+        /// <summary>Left out of the file for a live migration, so plans without cold moves read and write as they always did.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+        public PlanStepKind Kind { get; set; }
         [JsonRequired]
         public PlanReason Reason { get; set; } = new PlanReason();
         [JsonRequired]
         public long MemoryMB { get; set; }
+        /// <summary>0 for a cold move: it takes as long as copying its disks, which the plan does not know.</summary>
         [JsonRequired]
         public double PredictedDurationSec { get; set; }
+        /// <summary>0 for a cold move: a shut-off VM has no downtime.</summary>
         [JsonRequired]
         public long PredictedDowntimeMs { get; set; }
-        /// <summary>False when the sampled dirty rate outruns the bandwidth: the move needs throttling or post-copy to finish.</summary>
+        /// <summary>False when the sampled dirty rate outruns the bandwidth: the move needs throttling or post-copy to finish. Always true for a cold move.</summary>
         [JsonRequired]
         public bool PredictedToConverge { get; set; } = true;
 
-        public override string ToString() => $"{Order}: {VMName} {Source} -> {Destination}";
+        public override string ToString() => $"{Order}: {VMName} {Source} -> {Destination}{(Kind == PlanStepKind.ColdMove ? " (cold)" : "")}";
     }
 
     /// <summary>Why a step or an unplaced VM is what it is: a stable code for scripts and a sentence for people.</summary>

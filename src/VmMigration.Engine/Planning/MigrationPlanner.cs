@@ -22,7 +22,7 @@ namespace VmMigration.Planning
             RuleConsistency.ThrowIfContradictory(rules, inventory);
             ValidateOptions(options);
 
-            var sorted = inventory.SortedCopy();
+            var sorted = inventory.SortedCopy(withStopped: options.IncludeStopped);
             var model = new PlacementModel(sorted, rules, options);
             var ledger = new CapacityLedger(model);
             var initialMemory = (long[])ledger.UsedMemoryMB.Clone();
@@ -53,22 +53,32 @@ namespace VmMigration.Planning
                 foreach (int v in model.UnitMembers[move.Unit])
                 {
                     var vm = model.VMs[v];
-                    var prediction = convergence.Predict(vm.MemoryMB, vm.DirtyRateMBps ?? options.AssumedDirtyRateMBps);
-                    string text = move.Text;
-                    if (!prediction.Converges)
-                        text += $" Pre-copy alone is not expected to converge (dirty rate {vm.DirtyRateMBps ?? options.AssumedDirtyRateMBps} MB/s vs {options.BandwidthMBps} MB/s): expect throttling or post-copy.";
-                    steps.Add((wave, sequence++, new MigrationPlanStep
+                    var step = new MigrationPlanStep
                     {
                         Wave = wave,
                         VMName = vm.Name,
                         Source = model.HostNames[move.From],
                         Destination = model.HostNames[move.To],
-                        Reason = new PlanReason { Code = move.Code, Text = text },
                         MemoryMB = vm.MemoryMB,
-                        PredictedDurationSec = Math.Round(prediction.DurationSec, 3),
-                        PredictedDowntimeMs = (long)Math.Ceiling(prediction.DowntimeMs),
-                        PredictedToConverge = prediction.Converges,
-                    }));
+                    };
+                    string text = move.Text;
+                    if (vm.Stopped)
+                    {
+                        // The plan knows memory, not disks: a cold move's duration is the copy of its disks, unknown here.
+                        step.Kind = PlanStepKind.ColdMove;
+                        text += " It is shut off, so it moves cold (definition and disks) and stays shut off; its memory is kept free there so it can be started.";
+                    }
+                    else
+                    {
+                        var prediction = convergence.Predict(vm.MemoryMB, vm.DirtyRateMBps ?? options.AssumedDirtyRateMBps);
+                        step.PredictedDurationSec = Math.Round(prediction.DurationSec, 3);
+                        step.PredictedDowntimeMs = (long)Math.Ceiling(prediction.DowntimeMs);
+                        step.PredictedToConverge = prediction.Converges;
+                        if (!prediction.Converges)
+                            text += $" Pre-copy alone is not expected to converge (dirty rate {vm.DirtyRateMBps ?? options.AssumedDirtyRateMBps} MB/s vs {options.BandwidthMBps} MB/s): expect throttling or post-copy.";
+                    }
+                    step.Reason = new PlanReason { Code = move.Code, Text = text };
+                    steps.Add((wave, sequence++, step));
                 }
             }
             var ordered = steps.OrderBy(s => s.Wave).ThenBy(s => s.Sequence).Select(s => s.Step).ToList();
@@ -105,6 +115,7 @@ namespace VmMigration.Planning
             Require(options.AssumedCpuUsagePercent >= 0 && options.AssumedCpuUsagePercent <= 100, nameof(options.AssumedCpuUsagePercent), "must be between 0 and 100.");
             Require(options.AssumedDirtyRateMBps >= 0, nameof(options.AssumedDirtyRateMBps), "must not be negative.");
             Require(options.HostNames != null, nameof(options.HostNames), "must not be null.");
+            Require(!options.IncludeStopped || options.Goal == PlanGoal.Evacuate, nameof(options.IncludeStopped), "applies to the Evacuate goal only: stopped VMs move cold only when their host is drained.");
         }
     }
 }

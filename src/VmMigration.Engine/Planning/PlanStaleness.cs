@@ -8,7 +8,7 @@ namespace VmMigration.Planning
     /// <summary>
     /// Decides whether a plan still fits the world before anything executes it. Stale means something that matters
     /// changed: a VM in the plan is gone, runs somewhere else than the step's source (a VM already on its destination
-    /// counts as done, so a half-run plan can resume), or grew; a destination is gone, not in service, or would no longer
+    /// counts as done, so a half-run plan can resume), grew, or was started or shut off since; a destination is gone, not in service, or would no longer
     /// hold what the plan sends it. Usage drifting does not make a plan stale.
     /// </summary>
     public static class PlanStaleness
@@ -33,6 +33,11 @@ namespace VmMigration.Planning
                 if (!vms.TryGetValue(step.VMName, out var vm)) { reasons.Add($"VM '{step.VMName}' no longer exists."); continue; }
                 if (vm.MemoryMB > step.MemoryMB) reasons.Add($"VM '{vm.Name}' grew from {step.MemoryMB} MB to {vm.MemoryMB} MB.");
                 if (vm.HostName == step.Destination) continue;
+                if (vm.Stopped != (step.Kind == PlanStepKind.ColdMove))
+                {
+                    reasons.Add($"VM '{vm.Name}' was {(vm.Stopped ? "running" : "shut off")} when planned and is {(vm.Stopped ? "shut off" : "running")} now, so its {step.Kind} step no longer fits it.");
+                    continue;
+                }
                 if (vm.HostName != step.Source) { reasons.Add($"VM '{vm.Name}' now runs on '{vm.HostName}', not on the step's source '{step.Source}'."); continue; }
                 if (!hosts.TryGetValue(step.Destination, out var destination)) { reasons.Add($"Destination '{step.Destination}' of VM '{vm.Name}' no longer exists."); continue; }
                 if (destination.State != HostState.Connected || maintenance.Contains(destination.Name))

@@ -36,6 +36,13 @@ namespace VmMigration.Planning
         public double BandwidthMBps { get; set; } = 128;
         [JsonRequired]
         public double MaxDowntimeMs { get; set; } = 300;
+        /// <summary>
+        /// Evacuate only: shut-off VMs on the evacuated hosts are placed too, in the same plan as the running ones, as
+        /// ColdMove steps. Every stopped VM the inventory lists counts with its memory on its host, so it can be started
+        /// there. Left out of the file when false.
+        /// </summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+        public bool IncludeStopped { get; set; }
         /// <summary>Overrides the plan's CreatedAt; by default it is the inventory's snapshot time, which keeps plans deterministic.</summary>
         public DateTime? CreatedAt { get; set; }
 
@@ -44,7 +51,7 @@ namespace VmMigration.Planning
         {
             Goal = Goal, HostNames = new List<string>(HostNames), MaxMoves = MaxMoves, TargetScore = TargetScore, MinScoreImprovement = MinScoreImprovement,
             AssumedCpuUsagePercent = AssumedCpuUsagePercent, AssumedDirtyRateMBps = AssumedDirtyRateMBps, MaxMigrationsPerHostPerWave = MaxMigrationsPerHostPerWave,
-            BandwidthMBps = BandwidthMBps, MaxDowntimeMs = MaxDowntimeMs,
+            BandwidthMBps = BandwidthMBps, MaxDowntimeMs = MaxDowntimeMs, IncludeStopped = IncludeStopped,
         };
 
         /// <summary>The options as Get-MigrationPlan's parameters name them, for a plan shown with Format-List.</summary>

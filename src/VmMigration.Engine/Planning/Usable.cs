@@ -8,9 +8,9 @@ namespace VmMigration.Planning
     /// </summary>
     public static class Usable
     {
-        /// <summary>Cores the VM keeps busy: vCPUs times its sampled (or assumed) use.</summary>
+        /// <summary>Cores the VM keeps busy: vCPUs times its sampled (or assumed) use; none while it is stopped.</summary>
         public static double CpuDemand(InventoryVM vm, double assumedCpuUsagePercent) =>
-            vm.VCpuCount * (vm.CpuUsagePercent ?? assumedCpuUsagePercent) / 100.0;
+            vm.Stopped ? 0 : vm.VCpuCount * (vm.CpuUsagePercent ?? assumedCpuUsagePercent) / 100.0;
 
         /// <param name="keepFraction">1 - reserve percent / 100.</param>
         public static double Cpu(int cpuCount, double keepFraction) => cpuCount * keepFraction;

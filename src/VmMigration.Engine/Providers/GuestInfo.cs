@@ -15,6 +15,9 @@ namespace VmMigration.Providers
         public bool IsLinkedClone => ParentUuid != null;
         /// <summary>CPU time the guest has used since it started, in nanoseconds (two readings give its CPU use).</summary>
         public long CpuTimeNs { get; set; }
-        public bool Active => State == VMState.Running || State == VMState.Paused || State == VMState.Blocked;
+        public bool Active => IsActive(State);
+
+        /// <summary>Running, paused or blocked: a VM in such a state is live-migrated; any other is stopped and moves cold.</summary>
+        public static bool IsActive(VMState state) => state == VMState.Running || state == VMState.Paused || state == VMState.Blocked;
     }
 }

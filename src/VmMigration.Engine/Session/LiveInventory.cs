@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using VmMigration.Errors;
 using VmMigration.Planning;
+using VmMigration.Providers;
 
 namespace VmMigration.Session
 {
@@ -13,7 +14,8 @@ namespace VmMigration.Session
     /// </summary>
     public static class LiveInventory
     {
-        public static ClusterInventory Capture(Inventory inventory, IReadOnlyList<ConnectedHost> hosts, CancellationToken cancellationToken, out IReadOnlyList<MigrationException> failures)
+        /// <param name="includeStopped">list shut-off VMs too, as <see cref="InventoryVM.Stopped"/>, for a plan that moves them cold</param>
+        public static ClusterInventory Capture(Inventory inventory, IReadOnlyList<ConnectedHost> hosts, bool includeStopped, CancellationToken cancellationToken, out IReadOnlyList<MigrationException> failures)
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var described = inventory.DescribeHosts(hosts, cancellationToken);
@@ -36,10 +38,16 @@ namespace VmMigration.Session
             }
             // A VM caught mid-migration by another process shows on two hosts: running on the one that owns it, paused
             // on the one receiving it. The planner sees it once, where it runs.
-            var owned = vms.Where(vm => vm.State == VMState.Running || vm.State == VMState.Paused || vm.State == VMState.Blocked)
+            var owned = vms.Where(vm => GuestInfo.IsActive(vm.State))
                 .GroupBy(vm => vm.Name, StringComparer.Ordinal)
-                .Select(copies => copies.OrderBy(vm => vm.State == VMState.Running ? 0 : 1).First());
-            return ClusterInventory.FromSession(described, owned, DateTime.UtcNow, usage);
+                .Select(copies => copies.OrderBy(vm => vm.State == VMState.Running ? 0 : 1).First())
+                .ToList();
+            // A definition left behind by a move elsewhere is not a second VM: a name that is active somewhere is that VM.
+            var activeNames = new HashSet<string>(owned.Select(vm => vm.Name), StringComparer.Ordinal);
+            var stopped = !includeStopped ? null : vms.Where(vm => !GuestInfo.IsActive(vm.State) && !activeNames.Contains(vm.Name))
+                .GroupBy(vm => vm.Name, StringComparer.Ordinal)
+                .Select(copies => copies.OrderBy(vm => vm.HostName, StringComparer.Ordinal).First());
+            return ClusterInventory.FromSession(described, owned, DateTime.UtcNow, usage, stopped);
         }
 
         /// <summary>How long CPU use is sampled over when the inventory is captured.</summary>
