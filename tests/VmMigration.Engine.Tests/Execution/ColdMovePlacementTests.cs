@@ -27,7 +27,7 @@ namespace VmMigration.Tests.Execution
             lab1 = cluster.AddHost("fake://lab1", "lab1");
             lab2 = cluster.AddHost("fake://lab2", "lab2");
             lab3 = cluster.AddHost("fake://lab3", "lab3");
-            registry = new HostRegistry(cluster);
+            registry = new HostRegistry(cluster.RegisterIn(new HypervisorProviders()));
             foreach (var name in new[] { "lab1", "lab2", "lab3" })
             {
                 registry.Connect("fake://" + name, name, null, TimeSpan.FromSeconds(5), null, CancellationToken.None);

@@ -22,7 +22,7 @@ namespace VmMigration.Tests.Planning
             }
             cluster["fake://lab1"].AddGuest("web1");
             cluster["fake://lab1"].AddGuest("web2");
-            var live = LiveInventory.Capture(new Inventory(registry), registry.Hosts, CancellationToken.None, out var failures);
+            var live = LiveInventory.Capture(new Inventory(registry), registry.Hosts, includeStopped: false, CancellationToken.None, out var failures);
 
             var plan = MigrationPlanner.Plan(live, null, new PlanningOptions { Goal = PlanGoal.Balance });
 
