@@ -176,6 +176,30 @@ Describe 'Bad input changes nothing and has a stable error id' -Tag Lab {
         Get-VirshDomainState $LabPath 'lab1' 'stopped' | Should -BeNullOrEmpty
     }
 
+    It 'Stop-MigrationLab where there is no lab: a non-terminating LabNotRunning, and nothing is created' {
+        $nowhere = Get-TestLabPath migration -Suffix nolab
+        Stop-MigrationLab -Path $nowhere -Force -ErrorAction SilentlyContinue -ErrorVariable stopErrors
+        $stopErrors[0].FullyQualifiedErrorId | Should -Be 'LabNotRunning,VmMigration.Commands.StopMigrationLabCommand'
+        $stopErrors[0].Exception.Message | Should -Match ([regex]::Escape($nowhere))
+        Test-Path $nowhere | Should -BeFalse
+    }
+
+    It 'Start-MigrationLab while another session starts or stops that lab: LabStartFailed, and nothing is started' {
+        $busy = Get-TestLabPath migration -Suffix busy
+        New-Item -ItemType Directory $busy -Force | Out-Null
+        # The other session holds the lab's lock (an exclusive flock, as Start and Stop take it).
+        $lock = [IO.File]::Open("$busy/lab.lock", 'OpenOrCreate', 'ReadWrite', 'None')
+        try {
+            { Start-MigrationLab -Path $busy -HostCount 1 -ErrorAction Stop } |
+                Should -Throw -ErrorId 'LabStartFailed,VmMigration.Commands.StartMigrationLabCommand'
+            Get-ChildItem $busy -Directory | Should -BeNullOrEmpty -Because 'no host of it was started'
+        }
+        finally {
+            $lock.Dispose()
+            Remove-Item $busy -Recurse -Force -ErrorAction Ignore
+        }
+    }
+
     It 'an unreachable URI answers within the timeout: <Case>' -ForEach @(
         @{ Case = 'missing socket'; Uri = 'qemu+unix:///system?socket=/nonexistent/libvirt-sock'; Id = 'HostUnreachable' }
         @{ Case = 'silent listener'; Uri = 'SILENT'; Id = 'HostConnectTimeout' }

@@ -42,8 +42,6 @@ namespace VmMigration.Commands.Tests.Errors
             Execution.HostEvacuation.DeadlineWouldBeMissed,
             Execution.HostEvacuation.StoppedOnError,
             Execution.HostFailback.VmMovedOn,
-            ErrorIds.LabNotRunning,
-            ErrorIds.LabStartFailed,
         };
 
         /// <summary>The repository's root: the nearest folder above the test binaries that holds VmMigration.sln.</summary>
