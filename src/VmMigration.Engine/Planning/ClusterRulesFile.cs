@@ -16,9 +16,6 @@ namespace VmMigration.Planning
             return PlanningJson.Serialize(rules);
         }
 
-<<<<<<< HEAD
-        public static ClusterRules Read(string path) => PlanningJson.Read<ClusterRules>(path, PlanningErrorIds.InvalidRules, What, rules => rules.Validate());
-=======
         /// <summary>The rules of the file at <paramref name="path"/>; RuleFileNotFound when there is no such file.</summary>
         public static ClusterRules Read(string path)
         {
@@ -26,12 +23,11 @@ namespace VmMigration.Planning
             if (!string.IsNullOrEmpty(path) && !File.Exists(path))
                 throw new MigrationException(PlanningErrorIds.RuleFileNotFound, ErrorKind.ObjectNotFound,
                     $"There is no cluster rules file at '{path}'. Check the path, or create the file with New-MigrationRule.", path);
-            return Parse(PlanningJson.ReadFile(path, PlanningErrorIds.InvalidRules, "cluster rules file"));
+            return PlanningJson.Read<ClusterRules>(path, PlanningErrorIds.InvalidRules, What, rules => rules.Validate());
         }
 
         /// <summary>The rules of the file at <paramref name="path"/>, or none when the file does not exist yet (a first New-MigrationRule).</summary>
         public static ClusterRules ReadOrEmpty(string path) => File.Exists(path) ? Read(path) : new ClusterRules();
->>>>>>> silent
 
         public static void Write(string path, ClusterRules rules) => PlanningJson.WriteFile(path, Serialize(rules));
     }
