@@ -161,7 +161,7 @@ namespace VmMigration.Commands
                 BandwidthMBps = BandwidthMBps,
                 Timeout = TimeSpan.FromSeconds(TimeoutSec),
             };
-            Enqueue((progress, token) => new StorageMigrationJob(request, progress, PollInterval, Registry.CallTimeout).Run(token));
+            Enqueue((progress, token) => new StorageMigrationJob(request, progress, PollInterval).Run(token));
         }
 
         private void RunPlan()
@@ -206,7 +206,7 @@ namespace VmMigration.Commands
                 return;
             }
             var request = BuildRequest(located, destination);
-            Enqueue((progress, token) => new LiveMigrationJob(request, progress, PollInterval, Registry.CallTimeout).Run(token));
+            Enqueue((progress, token) => new LiveMigrationJob(request, progress, PollInterval).Run(token));
         }
 
         private bool MovesStorage => CopyStorage || ParameterSetName == ByStorage;

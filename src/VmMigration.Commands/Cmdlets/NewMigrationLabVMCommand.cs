@@ -55,7 +55,7 @@ namespace VmMigration.Commands
             try
             {
                 var (lab, labHost) = new LabSession(Registry).FindLabHost(host);
-                var clash = Registry.ForEachHost(Registry.Hosts, h => h.Connection.FindGuest(Name), $"a look-up of VM '{Name}'", CancellationToken)
+                var clash = Registry.ForEachHost(Registry.Hosts, c => c.FindGuest(Name), $"a look-up of VM '{Name}'", CancellationToken)
                     .FirstOrDefault(answer => answer.Value != null);
                 if (clash != null)
                 {

@@ -43,7 +43,7 @@ namespace VmMigration.Commands
                 }
 
                 var request = new LiveMigrationRequest(located, destination) { CopyStorage = CopyStorage, DestinationStoragePool = DestinationStoragePool };
-                var reasons = MigrationPreflight.Check(request, Registry.CallTimeout, CancellationToken);
+                var reasons = MigrationPreflight.Check(request, CancellationToken);
                 WriteObject(new MigrationCheck
                 {
                     VMName = located.Guest.Name,

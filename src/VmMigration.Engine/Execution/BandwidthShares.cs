@@ -12,13 +12,7 @@ namespace VmMigration.Execution
     /// </summary>
     internal sealed class BandwidthShares
     {
-        private readonly TimeSpan callTimeout;
         private readonly Dictionary<GovernedMove, (ConnectedHost Source, long Applied)> moves = new Dictionary<GovernedMove, (ConnectedHost, long)>();
-
-        public BandwidthShares(TimeSpan callTimeout)
-        {
-            this.callTimeout = callTimeout;
-        }
 
         /// <summary>A move started with <paramref name="share"/> MiB/s (0: unlimited).</summary>
         public void Started(GovernedMove move, ConnectedHost source, long share) => moves[move] = (source, share);
@@ -37,7 +31,7 @@ namespace VmMigration.Execution
                 }
                 try
                 {
-                    TimeLimit.Run(() => { source.Connection.SetMigrationBandwidth(move.VMName, share); return true; }, callTimeout, source.Name, $"the bandwidth of the migration of '{move.VMName}'");
+                    source.Connection.SetMigrationBandwidth(move.VMName, share);
                     moves[move] = (source, share);
                 }
                 catch (MigrationException)

@@ -252,10 +252,11 @@ namespace VmMigration.Execution
             foreach (var host in connectedHosts)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                var connection = host.CancellableConnection(cancellationToken);
                 IReadOnlyList<GuestInfo> guests;
                 try
                 {
-                    guests = host.Connection.ListGuests();
+                    guests = connection.ListGuests();
                 }
                 catch (MigrationException)
                 {
@@ -270,7 +271,7 @@ namespace VmMigration.Execution
                     uuids.Add(guest.Uuid);
                     try
                     {
-                        foreach (var mac in CloneDomainXml.MacAddresses(host.Connection.GetGuestDefinitionXml(guest.Name))) macs.Add(mac);
+                        foreach (var mac in CloneDomainXml.MacAddresses(connection.GetGuestDefinitionXml(guest.Name))) macs.Add(mac);
                     }
                     catch (MigrationException e) when (e.ErrorId == ErrorIds.VmNotFound)
                     {

@@ -23,19 +23,18 @@ namespace VmMigration.Execution
         /// <param name="report">progress, a few times a second while disks are copied, and once Completed at the end</param>
         /// <param name="copying">told the destination paths of the copies before the first is made, so that a run killed
         /// meanwhile can be settled later (<see cref="SettleInterrupted"/>)</param>
-        public static MigrationResult Run(ConnectedHost source, ConnectedHost destination, GuestInfo guest, TimeSpan callTimeout, CancellationToken cancellationToken,
+        public static MigrationResult Run(ConnectedHost source, ConnectedHost destination, GuestInfo guest, CancellationToken cancellationToken,
             Action<MigrationProgress>? report = null, Action<IReadOnlyList<ColdCopy>>? copying = null)
         {
             var clock = Stopwatch.StartNew();
-            T Ask<T>(ConnectedHost host, string what, Func<T> call, CancellationToken token) => TimeLimit.Run(call, callTimeout, host.Name, what, token);
             long copiedBytes = 0;
             var created = new CreatedVolumes(destination);
             IReadOnlyList<string> copiesLeft = Array.Empty<string>();
             ColdMoveProgress? progress = null;
             try
             {
-                var xml = Ask(source, $"the definition of '{guest.Name}'", () => source.Connection.GetGuestDefinitionXml(guest.Name), cancellationToken);
-                var disks = ColdMoveDisks.Check(source, destination, guest, xml, callTimeout, cancellationToken);
+                var xml = source.CancellableConnection(cancellationToken).GetGuestDefinitionXml(guest.Name);
+                var disks = ColdMoveDisks.Check(source, destination, guest, xml, cancellationToken);
                 if (disks.Refusal != null)
                 {
                     return Outcome(guest, source, destination, MigrationStatus.Skipped, ColdMoveNeedsStorage, clock, 0,
@@ -62,19 +61,25 @@ namespace VmMigration.Execution
                         copies.Add(new DiskPlacement(disk.Disk.Target, copy.Path, disk.Disk.Format));
                     }
                     var movedXml = DomainDiskXml.Relocate(xml, copies);
-                    // From here on a stop request is not honoured: a call that completed but was reported cancelled would
-                    // leave the VM defined on both hosts (define) or on neither (undefine).
+                    // From here on a stop request is not honoured (the connection never gives up a change on one): a call
+                    // that completed but was reported cancelled would leave the VM defined on both hosts or on neither.
                     cancellationToken.ThrowIfCancellationRequested();
                     defineSent = true;
-                    Ask(destination, $"the definition of '{guest.Name}'", () => destination.Connection.DefineGuest(movedXml), CancellationToken.None);
+                    destination.Connection.DefineGuest(movedXml);
                     defined = true;
                     try
                     {
-                        Ask(source, $"the removal of '{guest.Name}'", () => { source.Connection.UndefineGuest(guest.Name); return true; }, CancellationToken.None);
+                        source.Connection.UndefineGuest(guest.Name);
                     }
                     catch (MigrationException) when (IsDefinedThere(source, guest) == false)
                     {
                         // The removal timed out but happened: the VM is on the destination only, as intended.
+                    }
+                    catch (MigrationException removal) when (HostCallGate.DidNotAnswer(removal))
+                    {
+                        // The removal may still land: taking back the destination's definition now could leave the VM defined
+                        // nowhere. Its definition on the destination, on complete copies, is the one to keep.
+                        return RemovalInDoubt(guest, source, destination, disks, clock, copiedBytes, removal);
                     }
                 }
                 catch
@@ -95,7 +100,7 @@ namespace VmMigration.Execution
                 {
                     try
                     {
-                        Ask(source, $"the deletion of '{disk.Volume.Path}'", () => { source.Connection.DeleteStorageVolume(disk.Volume.Path); return true; }, CancellationToken.None);
+                        source.Connection.DeleteStorageVolume(disk.Volume.Path);
                     }
                     catch (MigrationException)
                     {
@@ -130,18 +135,17 @@ namespace VmMigration.Execution
         /// leaves the source, then the source volumes go (a Failed result that says what to run when that removal fails).
         /// Null too when the hosts cannot be asked: the copies stay, named in the refusal the next try meets.
         /// </summary>
-        public static MigrationResult? SettleInterrupted(ConnectedHost source, ConnectedHost destination, GuestInfo guest, IReadOnlyList<ColdCopy> copies, TimeSpan callTimeout)
+        public static MigrationResult? SettleInterrupted(ConnectedHost source, ConnectedHost destination, GuestInfo guest, IReadOnlyList<ColdCopy> copies)
         {
-            T Ask<T>(ConnectedHost host, string what, Func<T> call) => TimeLimit.Run(call, callTimeout, host.Name, what);
             try
             {
-                var onDestination = Ask(destination, $"a look-up of '{guest.Name}'", () => destination.Connection.FindGuest(guest.Uuid)) != null;
-                var onSource = Ask(source, $"a look-up of '{guest.Name}'", () => source.Connection.FindGuest(guest.Uuid)) != null;
+                var onDestination = destination.Connection.FindGuest(guest.Uuid) != null;
+                var onSource = source.Connection.FindGuest(guest.Uuid) != null;
                 if (!onDestination)
                 {
-                    foreach (var copy in copies.Where(c => Ask(destination, $"the volume '{c.Copy}'", () => destination.Connection.FindStorageVolume(c.Copy)) != null))
+                    foreach (var copy in copies.Where(c => destination.Connection.FindStorageVolume(c.Copy) != null))
                     {
-                        Ask(destination, $"the deletion of '{copy.Copy}'", () => { destination.Connection.DeleteStorageVolume(copy.Copy); return true; });
+                        destination.Connection.DeleteStorageVolume(copy.Copy);
                     }
                     return null;
                 }
@@ -149,7 +153,7 @@ namespace VmMigration.Execution
                 {
                     try
                     {
-                        Ask(source, $"the removal of '{guest.Name}'", () => { source.Connection.UndefineGuest(guest.Name); return true; });
+                        source.Connection.UndefineGuest(guest.Name);
                     }
                     catch (MigrationException error)
                     {
@@ -162,7 +166,7 @@ namespace VmMigration.Execution
                     }
                 }
                 var kept = new List<string>();
-                foreach (var copy in copies.Where(c => Ask(source, $"the volume '{c.Source}'", () => source.Connection.FindStorageVolume(c.Source)) != null))
+                foreach (var copy in copies.Where(c => source.Connection.FindStorageVolume(c.Source) != null))
                 {
                     var failure = CreatedVolumes.TryDelete(source, copy.Source);
                     if (failure != null) kept.Add(failure);
@@ -177,6 +181,22 @@ namespace VmMigration.Execution
             {
                 return null;
             }
+        }
+
+        /// <summary>
+        /// The VM is defined on the destination on its complete copies, and its removal from the source was not answered: it
+        /// may still land (then the move is done) or not (then the VM is defined twice, shut off): said, with what to do.
+        /// </summary>
+        private static MigrationResult RemovalInDoubt(GuestInfo guest, ConnectedHost source, ConnectedHost destination, ColdMoveDisks disks, Stopwatch clock, long copiedBytes, MigrationException removal)
+        {
+            var volumes = disks.Disks.Count == 0 ? "" : $", then delete its volumes there ({string.Join(", ", disks.Disks.Select(d => d.Volume.Path))})";
+            var result = UnmovedResult.Create(guest.Name, source.Name, destination.Name, destination.Name, MigrationStatus.Failed, removal.ErrorId,
+                $"VM '{guest.Name}' (shut off) is defined on '{destination.Name}' on its complete copies, and its removal from '{source.Name}' was not answered: {removal.Message} " +
+                $"If '{source.Name}' still has it once it answers (virsh list --all), keep the copy on '{destination.Name}' and remove the old one: virsh undefine {guest.Name} on '{source.Name}'{volumes}.");
+            result.Phase = MigrationPhase.Confirm;
+            result.DurationMs = clock.ElapsedMilliseconds;
+            result.TransferredBytes = copiedBytes;
+            return result;
         }
 
         /// <summary>What became of the copies on the destination after a failure, as the end of a sentence.</summary>

@@ -30,9 +30,10 @@ namespace VmMigration.Execution
         /// <summary>Why the disks cannot move (a sentence naming the disk and the reason); null when they can.</summary>
         public string? Refusal { get; }
 
-        public static ColdMoveDisks Check(ConnectedHost source, ConnectedHost destination, GuestInfo guest, string domainXml, TimeSpan callTimeout, CancellationToken cancellationToken)
+        public static ColdMoveDisks Check(ConnectedHost source, ConnectedHost destination, GuestInfo guest, string domainXml, CancellationToken cancellationToken)
         {
-            var calls = new HostCalls(callTimeout, cancellationToken);
+            var fromSource = source.CancellableConnection(cancellationToken);
+            var toDestination = destination.CancellableConnection(cancellationToken);
 
             var domain = XElement.Parse(domainXml);
             var fileDiskElements = DomainDiskFiles.Elements(domain).ToList();
@@ -52,7 +53,7 @@ namespace VmMigration.Execution
             var disks = new List<ColdMoveDisk>();
             foreach (var disk in CloneDomainXml.FileDisks(domainXml))
             {
-                var volume = calls.Ask(source, $"the volume of '{disk.Path}'", () => source.Connection.FindStorageVolume(disk.Path));
+                var volume = fromSource.FindStorageVolume(disk.Path);
                 if (volume == null)
                 {
                     return Refuse($"disk {disk.Target} ('{disk.Path}') is in no storage pool of '{source.Name}', so libvirt cannot copy it. Put it in a pool (a dir pool on its directory) first.");
@@ -68,7 +69,7 @@ namespace VmMigration.Execution
                 return new ColdMoveDisks(disks, null);
             }
 
-            var dependent = DiskSharing.FindDependent(source, guest, disks.Select(d => d.Volume.Path).ToList(), calls);
+            var dependent = DiskSharing.FindDependent(source, guest, disks.Select(d => d.Volume.Path).ToList(), cancellationToken);
             if (dependent != null)
             {
                 return Refuse(dependent.Reason);
@@ -76,7 +77,7 @@ namespace VmMigration.Execution
 
             foreach (var byPool in disks.GroupBy(d => d.Volume.PoolName, StringComparer.Ordinal))
             {
-                var pool = calls.Ask(destination, $"its storage pool '{byPool.Key}'", () => destination.Connection.FindStoragePool(byPool.Key));
+                var pool = toDestination.FindStoragePool(byPool.Key);
                 if (pool == null || !pool.Active)
                 {
                     return Refuse($"disk {byPool.First().Disk.Target} is a volume of storage pool '{byPool.Key}', and '{destination.Name}' has no {(pool == null ? "" : "active ")}pool of that name to copy it into.");
@@ -84,7 +85,7 @@ namespace VmMigration.Execution
                 foreach (var disk in byPool.Where(_ => pool.TargetPath.Length > 0))
                 {
                     var path = pool.TargetPath.TrimEnd('/') + "/" + disk.Volume.Name;
-                    if (calls.Ask(destination, $"the volume '{path}'", () => destination.Connection.FindStorageVolume(path)) != null)
+                    if (toDestination.FindStorageVolume(path) != null)
                     {
                         return Refuse($"'{destination.Name}' already has a volume '{disk.Volume.Name}' in pool '{pool.Name}' ('{path}'), and a cold move never overwrites a volume. Remove or rename that volume, or start the VM so it can move live.");
                     }

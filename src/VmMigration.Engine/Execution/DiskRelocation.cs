@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Threading;
 using VmMigration.Errors;
 using VmMigration.Providers;
 using VmMigration.Session;
@@ -46,7 +47,7 @@ namespace VmMigration.Execution
             var chosen = Choose(name, MovableDisks(vm), diskTargets);
 
             // Linked clones of this VM are among the dependents too (ParentProtected).
-            var dependent = DiskSharing.FindDependent(vm.Host, vm.Guest, chosen.Select(d => d.Path).ToList(), HostCalls.Direct);
+            var dependent = DiskSharing.FindDependent(vm.Host, vm.Guest, chosen.Select(d => d.Path).ToList(), CancellationToken.None);
             if (dependent != null)
                 throw new MigrationException(dependent.ErrorId, ErrorKind.InvalidOperation, $"The disks of VM '{name}' cannot move: {dependent.Reason} Nothing was changed.", name);
 
@@ -128,10 +129,9 @@ namespace VmMigration.Execution
         }
 
         /// <summary>
-        /// Creates every target volume on the target host, each call within <paramref name="calls"/>' time limit, in the
-        /// caller's thread; when one fails, does not answer or is cancelled, those made so far are removed again.
+        /// Creates every target volume on the target host; when one fails or does not answer, those made so far are removed again.
         /// </summary>
-        public void CreateTargetVolumes(HostCalls calls)
+        public void CreateTargetVolumes()
         {
             string? asked = null;
             try
@@ -139,8 +139,7 @@ namespace VmMigration.Execution
                 foreach (var move in Moves)
                 {
                     asked = move.NewPath;
-                    var volume = calls.Ask(TargetHost, $"the creation of the volume '{move.NewPath}'",
-                        () => TargetHost.Connection.CreateStorageVolume(move.Pool, StorageVolumeXml.CopyOf(Path.GetFileName(move.NewPath), move.Format, move.CapacityBytes)));
+                    var volume = TargetHost.Connection.CreateStorageVolume(move.Pool, StorageVolumeXml.CopyOf(Path.GetFileName(move.NewPath), move.Format, move.CapacityBytes));
                     move.NewPath = volume.Path;
                     createdTargets.Add(volume.Path);
                 }
@@ -148,9 +147,9 @@ namespace VmMigration.Execution
             catch (MigrationException error) when (error.Kind == ErrorKind.OperationTimeout)
             {
                 DeleteUnusedCopies();
-                // The call was abandoned, not undone: the host may still make that volume.
+                // The call was abandoned: the host may still make that volume, and the bounded connection deletes it then.
                 throw new MigrationException(error.ErrorId, error.Kind,
-                    $"{error.Message} The volume '{asked}' may still be made there after this: if it exists once the host answers, nothing uses it; delete it (virsh vol-delete).", error.Target, error);
+                    $"{error.Message} The volume '{asked}' may still be made there after this; if it is, it is deleted as soon as the host answers.", error.Target, error);
             }
             catch (Exception error) when (error is MigrationException || error is OperationCanceledException)
             {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
 using System.Xml.Linq;
 using VmMigration.Errors;
 using VmMigration.Providers;
@@ -17,11 +18,12 @@ namespace VmMigration.Execution
     public static class DiskSharing
     {
         /// <summary>The first VM of <paramref name="host"/> other than <paramref name="vm"/> that depends on one of <paramref name="files"/>; null when none.</summary>
-        public static DiskDependent? FindDependent(ConnectedHost host, GuestInfo vm, IReadOnlyCollection<string> files, HostCalls calls)
+        public static DiskDependent? FindDependent(ConnectedHost host, GuestInfo vm, IReadOnlyCollection<string> files, CancellationToken cancellationToken)
         {
             if (files.Count == 0) return null;
+            var connection = host.CancellableConnection(cancellationToken);
             var ours = new HashSet<string>(files, StringComparer.Ordinal);
-            var guests = calls.Ask(host, "its list of VMs", () => host.Connection.ListGuests());
+            var guests = connection.ListGuests();
             foreach (var other in guests.Where(g => !string.Equals(g.Uuid, vm.Uuid, StringComparison.OrdinalIgnoreCase)))
             {
                 if (string.Equals(other.ParentUuid, vm.Uuid, StringComparison.OrdinalIgnoreCase))
@@ -30,20 +32,19 @@ namespace VmMigration.Execution
                 try
                 {
                     // A running VM's live definition names the files it has open, with their backing chains.
-                    xml = calls.Ask(host, $"the definition of '{other.Name}'",
-                        () => other.Active ? host.Connection.GetGuestXml(other.Name) : host.Connection.GetGuestDefinitionXml(other.Name));
+                    xml = other.Active ? connection.GetGuestXml(other.Name) : connection.GetGuestDefinitionXml(other.Name);
                 }
                 catch (MigrationException error) when (error.ErrorId == ErrorIds.VmNotFound)
                 {
                     continue; // gone since the listing
                 }
-                var dependent = Dependent(host, other, XDocument.Parse(xml).Root, ours, calls);
+                var dependent = Dependent(host, connection, other, XDocument.Parse(xml).Root, ours);
                 if (dependent != null) return dependent;
             }
             return null;
         }
 
-        private static DiskDependent? Dependent(ConnectedHost host, GuestInfo other, XElement? domain, HashSet<string> ours, HostCalls calls)
+        private static DiskDependent? Dependent(ConnectedHost host, IHostConnection connection, GuestInfo other, XElement? domain, HashSet<string> ours)
         {
             foreach (var disk in domain?.Element("devices")?.Elements("disk") ?? Enumerable.Empty<XElement>())
             {
@@ -53,7 +54,7 @@ namespace VmMigration.Execution
                     return new DiskDependent(DiskDependency.SameFile, other.Name, host.Name, file, null);
                 var backing = other.Active
                     ? disk.Descendants("backingStore").Select(b => (string?)b.Element("source")?.Attribute("file")).FirstOrDefault(f => f != null && ours.Contains(f))
-                    : calls.Ask(host, $"the volume of '{file}'", () => host.Connection.FindStorageVolume(file))?.BackingPath;
+                    : connection.FindStorageVolume(file)?.BackingPath;
                 if (backing != null && ours.Contains(backing))
                     return new DiskDependent(DiskDependency.BackingFile, other.Name, host.Name, backing, file);
             }

@@ -49,7 +49,7 @@ namespace VmMigration.Execution
                 throw new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument,
                     $"-IncludeStopped was given with a plan made without it, so the plan has no cold moves for the stopped VMs of '{host.Name}'. " +
                     "Make the plan with Get-MigrationPlan -Goal Evacuate -IncludeStopped, or leave -IncludeStopped out.", nameof(options.IncludeStopped));
-            var facts = TimeLimit.Run(() => host.Connection.GetHostFacts(), registry.CallTimeout, host.Name, "its host facts", cancellationToken);
+            var facts = host.CancellableConnection(cancellationToken).GetHostFacts();
             // A given plan is checked before anything changes: a stale one is refused with the host as it was, not in
             // maintenance and without a journal. The check ignores the host's own mark (it is a source, never a destination).
             var givenPlan = options.Plan == null ? null
@@ -126,7 +126,7 @@ namespace VmMigration.Execution
         /// <summary>Plans the VMs still on the host; reports those that cannot move (not running, no destination) at once.</summary>
         private List<PlannedStep> PlanRemaining(ConnectedHost host, EvacuationJournal journal, IEvacuationObserver observer, MigrationPlan? given, CancellationToken cancellationToken, out double predictedSec)
         {
-            var guests = TimeLimit.Run(() => host.Connection.ListGuests(), registry.CallTimeout, host.Name, "its list of VMs", cancellationToken);
+            var guests = host.CancellableConnection(cancellationToken).ListGuests();
             // Both take about a second of sampling (dirty pages, CPU time): side by side, not one after the other.
             var dirtyRates = MeasureDirtyRates(host, guests.Where(g => g.Active && !reported.Contains(g.Uuid)).ToList());
             var includeStopped = IncludeStopped;
@@ -217,7 +217,7 @@ namespace VmMigration.Execution
             Interlocked.Increment(ref movesStarted);
             var entry = journal.Find(guest.Uuid) ?? new EvacuationJournalEntry { VMName = guest.Name, Uuid = guest.Uuid, Source = host.Name };
             entry.Destination = step.Destination;
-            var moved = ColdMove.Run(host, registry.Resolve(step.Destination), guest, registry.CallTimeout, cancellationToken, observer.MoveProgress,
+            var moved = ColdMove.Run(host, registry.Resolve(step.Destination), guest, cancellationToken, observer.MoveProgress,
                 copies => { var inFlight = entry.With(EvacuationStepState.InFlight); inFlight.ColdCopies = copies.ToList(); journal.Record(inFlight); });
             Report(observer, journal, moved, guest.Uuid, moved.Status == MigrationStatus.Succeeded ? EvacuationStepState.Succeeded
                 : moved.Status == MigrationStatus.Failed ? EvacuationStepState.Failed : EvacuationStepState.NotStarted);
@@ -227,7 +227,7 @@ namespace VmMigration.Execution
         private bool Execute(List<PlannedStep> queue, EvacuationJournal journal, IEvacuationObserver observer, CancellationToken cancellationToken, out bool stopped)
         {
             var governor = new MigrationGovernor(options.MaxConcurrent, options.MaxConcurrentPerHost, options.BandwidthMBps);
-            var bandwidth = new BandwidthShares(registry.CallTimeout);
+            var bandwidth = new BandwidthShares();
             // When each move started, until it is seen transferring: how long preparing takes is what the pipeline overlaps.
             var startedAt = new Dictionary<GovernedMove, DateTime>();
             var running = new Dictionary<Task<MigrationResult>, (PlannedStep Step, GovernedMove Move, ConnectedHost Source)>();
@@ -280,7 +280,7 @@ namespace VmMigration.Execution
                     bandwidth.Started(move, source, share);
                     startedAt[move] = DateTime.UtcNow;
                     var progress = new ForwardingProgress(observer, move);
-                    running[DedicatedThread.Start(() => new LiveMigrationJob(request, progress, PollInterval, registry.CallTimeout).Run(cancellationToken))] = (step, move, source);
+                    running[DedicatedThread.Start(() => new LiveMigrationJob(request, progress, PollInterval).Run(cancellationToken))] = (step, move, source);
                 }
 
                 if (running.Count == 0)
@@ -386,7 +386,7 @@ namespace VmMigration.Execution
             try
             {
                 done = ColdMove.SettleInterrupted(registry.Resolve(entry.Source), registry.Resolve(entry.Destination),
-                    new GuestInfo { Name = entry.VMName, Uuid = entry.Uuid }, entry.ColdCopies!, registry.CallTimeout);
+                    new GuestInfo { Name = entry.VMName, Uuid = entry.Uuid }, entry.ColdCopies!);
             }
             catch (MigrationException)
             {
@@ -445,7 +445,7 @@ namespace VmMigration.Execution
                 {
                     return true;
                 }
-                TimeLimit.Run(() => host.Connection.GetHostFacts(), TimeSpan.FromSeconds(5), name, "a health check");
+                host.Connection.GetHostFacts();
                 return false;
             }
             catch (MigrationException)

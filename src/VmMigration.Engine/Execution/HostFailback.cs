@@ -44,7 +44,7 @@ namespace VmMigration.Execution
                     continue;
                 }
                 var request = new LiveMigrationRequest(located!, host);
-                yield return new LiveMigrationJob(request, progress, TimeSpan.FromMilliseconds(250), registry.CallTimeout).Run(cancellationToken);
+                yield return new LiveMigrationJob(request, progress, TimeSpan.FromMilliseconds(250)).Run(cancellationToken);
             }
         }
 
@@ -72,7 +72,7 @@ namespace VmMigration.Execution
                 return new MigrationException(PlanningErrorIds.RuleConflict, ErrorKind.InvalidOperation,
                     $"Rule '{barred.Name}' ({barred.Kind}) does not allow VM '{entry.VMName}' on '{host.Name}'.", entry.VMName);
             }
-            var reasons = MigrationPreflight.Check(new LiveMigrationRequest(located, host), registry.CallTimeout, cancellationToken);
+            var reasons = MigrationPreflight.Check(new LiveMigrationRequest(located, host), cancellationToken);
             return reasons.Count == 0 ? null : reasons[0];
         }
 

@@ -20,14 +20,12 @@ namespace VmMigration.Execution
         private readonly LiveMigrationRequest request;
         private readonly IProgress<MigrationProgress>? progress;
         private readonly TimeSpan pollInterval;
-        private readonly TimeSpan callTimeout;
 
-        public LiveMigrationJob(LiveMigrationRequest request, IProgress<MigrationProgress>? progress, TimeSpan pollInterval, TimeSpan callTimeout)
+        public LiveMigrationJob(LiveMigrationRequest request, IProgress<MigrationProgress>? progress, TimeSpan pollInterval)
         {
             this.request = request;
             this.progress = progress;
             this.pollInterval = pollInterval;
-            this.callTimeout = callTimeout;
         }
 
         /// <summary>Runs the migration. Never throws for a failure of the move itself: the result carries it.</summary>
@@ -63,7 +61,7 @@ namespace VmMigration.Execution
 
             try
             {
-                var reasons = MigrationPreflight.Check(request, callTimeout, cancellationToken);
+                var reasons = MigrationPreflight.Check(request, cancellationToken);
                 if (reasons.Count > 0)
                 {
                     return Finish(result, clock, MigrationStatus.Failed, reasons[0]);
@@ -112,9 +110,9 @@ namespace VmMigration.Execution
             {
                 try
                 {
-                    relocation = TimeLimit.Run(() => DiskRelocation.Plan(request.VM, request.Destination, request.DestinationStoragePool, request.Disks, request.DiskFormat),
-                        callTimeout, request.Destination.Name, $"the disks of VM '{name}'", cancellationToken);
-                    relocation.CreateTargetVolumes(new HostCalls(callTimeout, cancellationToken));
+                    relocation = DiskRelocation.Plan(request.VM, request.Destination, request.DestinationStoragePool, request.Disks, request.DiskFormat);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    relocation.CreateTargetVolumes();
                 }
                 catch (OperationCanceledException)
                 {
@@ -139,6 +137,7 @@ namespace VmMigration.Execution
             long? abortedAt = null;
             var abortDelivered = false;
             var incomingCopyDestroyed = false;
+            var sourceSilent = false;
 
             while (!HasEnded(migration, pollInterval))
             {
@@ -159,10 +158,24 @@ namespace VmMigration.Execution
                     {
                         incomingCopyDestroyed = DestroyIncomingCopy(name, result, clock.ElapsedMilliseconds - startedAt);
                     }
+                    if (sourceSilent && clock.ElapsedMilliseconds - abortedAt.Value > AbortGrace.TotalMilliseconds)
+                    {
+                        // The source drives the migration and does not answer: nothing here can end its call. The abort is
+                        // queued for when it answers; the outcome is read from the hosts below, as far as they tell.
+                        break;
+                    }
                     continue;
                 }
 
-                var sample = TryGetProgress(name);
+                var sample = TryGetProgress(name, out var silence);
+                if (silence != null)
+                {
+                    sourceSilent = true;
+                    abortReason = new MigrationException(silence.ErrorId, silence.Kind,
+                        $"{silence.Message} The migration of VM '{name}' was asked to abort (the request reaches '{source.Name}' as soon as it answers).", silence.Target, silence);
+                    abortDelivered = TryAbort(name);
+                    continue;
+                }
                 if (sample == null)
                 {
                     continue;
@@ -200,6 +213,15 @@ namespace VmMigration.Execution
                 result.TransferredBytes = last.DataProcessed;
                 result.Iterations = last.MemoryIteration;
                 result.PredictedDowntimeMs = ConvergenceController.PredictDowntimeMs(last);
+            }
+
+            if (!migration.IsCompleted)
+            {
+                // Given up on above: the source has not answered.
+                migration.ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+                Settle(result);
+                SettleDisks(result, relocation, 0);
+                return Finish(result, clock, MigrationStatus.Failed, abortReason!);
             }
 
             if (migration.IsFaulted)
@@ -263,7 +285,7 @@ namespace VmMigration.Execution
             }
             try
             {
-                TimeLimit.Run(() => { request.Destination.Connection.DestroyGuest(name); return true; }, callTimeout, request.Destination.Name, $"the destroy of the incoming copy of '{name}'");
+                request.Destination.Connection.DestroyGuest(name);
                 result.Escalations.Add(new MigrationEscalation { AtMs = elapsed, Action = "DestroyIncomingCopy", Detail = $"the abort did not end within {AbortGrace.TotalSeconds:0} s; the destination's paused incoming copy was destroyed" });
                 return true;
             }
@@ -406,7 +428,7 @@ namespace VmMigration.Execution
         {
             try
             {
-                return TimeLimit.Run(() => host.Connection.FindGuest(uuid), callTimeout, host.Name, "a look-up of the VM");
+                return host.Connection.FindGuest(uuid);
             }
             catch (MigrationException)
             {
@@ -419,7 +441,7 @@ namespace VmMigration.Execution
         {
             try
             {
-                return TimeLimit.Run(() => request.VM.Host.Connection.GetHostFacts(), callTimeout, request.VM.Host.Name, "its free memory").FreeMemoryMB;
+                return request.VM.Host.Connection.GetHostFacts().FreeMemoryMB;
             }
             catch (MigrationException)
             {
@@ -440,14 +462,17 @@ namespace VmMigration.Execution
             }
         }
 
-        private JobProgress? TryGetProgress(string name)
+        /// <summary>The job's statistics; null when they could not be read, with <paramref name="silence"/> set when the source did not answer.</summary>
+        private JobProgress? TryGetProgress(string name, out MigrationException? silence)
         {
+            silence = null;
             try
             {
                 return request.VM.Host.Connection.GetJobProgress(name);
             }
-            catch (MigrationException)
+            catch (MigrationException error)
             {
+                if (HostCallGate.DidNotAnswer(error)) silence = error;
                 return null;
             }
         }

@@ -16,12 +16,14 @@ namespace VmMigration.Execution
         /// <summary>The libvirt release that added zlib and zstd compression of parallel (multifd) migration streams.</summary>
         public static readonly Version MultifdCompressionSince = new Version(9, 4, 0);
 
-        public static IReadOnlyList<MigrationException> Check(LiveMigrationRequest request, TimeSpan callTimeout, CancellationToken cancellationToken)
+        public static IReadOnlyList<MigrationException> Check(LiveMigrationRequest request, CancellationToken cancellationToken)
         {
             var reasons = new List<MigrationException>();
             var vm = request.VM;
             var source = vm.Host;
             var destination = request.Destination;
+            var fromSource = source.CancellableConnection(cancellationToken);
+            var toDestination = destination.CancellableConnection(cancellationToken);
             var name = vm.Guest.Name;
 
             if (string.Equals(source.Name, destination.Name, StringComparison.OrdinalIgnoreCase) || string.Equals(source.Uri, destination.Uri, StringComparison.Ordinal))
@@ -33,8 +35,7 @@ namespace VmMigration.Execution
 
             try
             {
-                TimeLimit.Run(() => { CloneFamily.EnsureNoChildren(source.Connection, vm.Guest, "moving"); return true; },
-                    callTimeout, source.Name, $"the linked clones of VM '{name}'", cancellationToken);
+                CloneFamily.EnsureNoChildren(fromSource, vm.Guest, "moving");
             }
             catch (MigrationException protectedParent) when (protectedParent.ErrorId == CloneErrorIds.ParentProtected)
             {
@@ -54,7 +55,7 @@ namespace VmMigration.Execution
             }
             else if (vm.Guest.Active)
             {
-                var job = TimeLimit.Run(() => source.Connection.GetJobProgress(name), callTimeout, source.Name, $"the job state of VM '{name}'", cancellationToken);
+                var job = fromSource.GetJobProgress(name);
                 if (job != null)
                 {
                     reasons.Add(ActiveMigrations.AlreadyRunning(name));
@@ -65,8 +66,8 @@ namespace VmMigration.Execution
             Providers.HostFacts sourceFacts;
             try
             {
-                destinationFacts = TimeLimit.Run(() => destination.Connection.GetHostFacts(), callTimeout, destination.Name, "its host facts", cancellationToken);
-                sourceFacts = TimeLimit.Run(() => source.Connection.GetHostFacts(), callTimeout, source.Name, "its host facts", cancellationToken);
+                destinationFacts = toDestination.GetHostFacts();
+                sourceFacts = fromSource.GetHostFacts();
             }
             catch (MigrationException unreachable)
             {
@@ -90,8 +91,7 @@ namespace VmMigration.Execution
                 return reasons;
             }
 
-            var clash = TimeLimit.Run(() => destination.Connection.FindGuest(vm.Guest.Uuid) ?? destination.Connection.FindGuest(name),
-                callTimeout, destination.Name, $"a look-up of VM '{name}'", cancellationToken);
+            var clash = toDestination.FindGuest(vm.Guest.Uuid) ?? toDestination.FindGuest(name);
             if (clash != null)
             {
                 reasons.Add(new MigrationException(ErrorIds.VmExistsOnDestination, ErrorKind.ResourceExists,
@@ -100,8 +100,7 @@ namespace VmMigration.Execution
 
             if (vm.Guest.Active)
             {
-                var cpu = TimeLimit.Run(() => destination.Connection.CheckGuestCpu(source.Connection.GetGuestXml(name)),
-                    callTimeout, destination.Name, $"a CPU comparison for VM '{name}'", cancellationToken);
+                var cpu = toDestination.CheckGuestCpu(fromSource.GetGuestXml(name));
                 if (cpu.Compatible == false)
                 {
                     reasons.Add(new MigrationException(ErrorIds.CpuIncompatible, ErrorKind.InvalidOperation,
@@ -111,14 +110,14 @@ namespace VmMigration.Execution
 
             if (vm.Guest.Active && !request.MovesStorage)
             {
-                reasons.AddRange(TimeLimit.Run(() => DisksNotOnDestination(request), callTimeout, destination.Name, $"the disks of VM '{name}'", cancellationToken));
+                reasons.AddRange(DisksNotOnDestination(request));
             }
             else if (vm.Guest.Active)
             {
                 try
                 {
                     // Where the disks would land, checked as the move will check it (nothing is made here).
-                    TimeLimit.Run(() => DiskRelocation.Plan(vm, destination, request.DestinationStoragePool, request.Disks, request.DiskFormat), callTimeout, destination.Name, $"the disks of VM '{name}'", cancellationToken);
+                    DiskRelocation.Plan(vm, destination, request.DestinationStoragePool, request.Disks, request.DiskFormat);
                 }
                 catch (MigrationException storage)
                 {
@@ -128,7 +127,7 @@ namespace VmMigration.Execution
                 if (request.Disks.Count > 0)
                 {
                     // The disks -Disk leaves behind must be ones the destination can open.
-                    reasons.AddRange(TimeLimit.Run(() => DisksNotOnDestination(request), callTimeout, destination.Name, $"the disks of VM '{name}'", cancellationToken));
+                    reasons.AddRange(DisksNotOnDestination(request));
                 }
             }
 

@@ -21,14 +21,18 @@ namespace VmMigration.Execution
         private readonly StorageMigrationRequest request;
         private readonly IProgress<MigrationProgress>? progress;
         private readonly TimeSpan pollInterval;
-        private readonly TimeSpan callTimeout;
 
-        public StorageMigrationJob(StorageMigrationRequest request, IProgress<MigrationProgress>? progress, TimeSpan pollInterval, TimeSpan callTimeout)
+        /// <summary>
+        /// A switch or a definition update was sent (it may have happened even when its call failed): from then on only the
+        /// VM's definitions say which file each disk uses. Before it, every copy is unused.
+        /// </summary>
+        private bool switchSent;
+
+        public StorageMigrationJob(StorageMigrationRequest request, IProgress<MigrationProgress>? progress, TimeSpan pollInterval)
         {
             this.request = request;
             this.progress = progress;
             this.pollInterval = pollInterval;
-            this.callTimeout = callTimeout;
         }
 
         private LocatedVM VM => request.VM;
@@ -78,11 +82,9 @@ namespace VmMigration.Execution
             DiskRelocation relocation;
             try
             {
-                relocation = TimeLimit.Run(() =>
-                {
-                    EnsureNoCopyRunning();
-                    return DiskRelocation.Plan(VM, VM.Host, request.DestinationStoragePool, request.Disks, request.DiskFormat);
-                }, callTimeout, VM.Host.Name, $"the disks of VM '{Name}'", cancellationToken);
+                EnsureNoCopyRunning(cancellationToken);
+                relocation = DiskRelocation.Plan(VM, VM.Host, request.DestinationStoragePool, request.Disks, request.DiskFormat);
+                cancellationToken.ThrowIfCancellationRequested();
             }
             catch (OperationCanceledException)
             {
@@ -104,13 +106,14 @@ namespace VmMigration.Execution
         }
 
         /// <summary>A copy job left on a disk (e.g. by a killed session) would make libvirt refuse a new one with a vaguer error.</summary>
-        private void EnsureNoCopyRunning()
+        private void EnsureNoCopyRunning(CancellationToken cancellationToken)
         {
             if (!VM.Guest.Active) return;
-            var xml = Host.GetGuestXml(Name);
+            var host = VM.Host.CancellableConnection(cancellationToken);
+            var xml = host.GetGuestXml(Name);
             foreach (var disk in CloneDomainXml.FileDisks(xml))
             {
-                if (Host.GetDiskCopyProgress(Name, disk.Target) != null)
+                if (host.GetDiskCopyProgress(Name, disk.Target) != null)
                     throw new MigrationException(ErrorIds.MigrationInProgress, ErrorKind.ResourceBusy,
                         $"Disk {disk.Target} of VM '{Name}' already has a copy job running (another move, or one left by a session that was killed). Cancel it with: virsh blockjob {Name} {disk.Target} --abort.", Name);
             }
@@ -122,12 +125,12 @@ namespace VmMigration.Execution
             var started = new List<DiskMove>();
             try
             {
-                relocation.CreateTargetVolumes(new HostCalls(callTimeout, cancellationToken));
+                relocation.CreateTargetVolumes();
                 result.Phase = MigrationPhase.PreCopy;
                 var writeRate = new DiskWriteRate(Host, Name, moves.Select(m => m.Target).ToList());
                 foreach (var move in moves)
                 {
-                    Call(() => { Host.StartDiskCopy(Name, move.Target, move.NewPath, move.Format, request.BandwidthMBps * MiB, synchronousWrites: true); return true; }, $"the start of the copy of disk {move.Target}");
+                    Host.StartDiskCopy(Name, move.Target, move.NewPath, move.Format, request.BandwidthMBps * MiB, synchronousWrites: true);
                     started.Add(move);
                 }
                 result.Escalations.Add(new MigrationEscalation
@@ -152,7 +155,8 @@ namespace VmMigration.Execution
                 TimeSpan? pause;
                 try
                 {
-                    pause = TimeLimit.Run(() => Host.PivotDiskCopy(Name, move.Target, request.SwitchTimeout), request.SwitchTimeout + callTimeout, VM.Host.Name, $"the switch of disk {move.Target} of VM '{Name}'");
+                    switchSent = true;
+                    pause = Host.PivotDiskCopy(Name, move.Target, request.SwitchTimeout);
                 }
                 catch (MigrationException) when (RunsFrom(move.Target, move.NewPath))
                 {
@@ -175,15 +179,12 @@ namespace VmMigration.Execution
             return Confirm(result, relocation, clock);
         }
 
-        /// <summary>One call to the VM's host within the call time limit: a host that stops answering fails the move, never hangs it.</summary>
-        private T Call<T>(Func<T> call, string what) => TimeLimit.Run(call, callTimeout, VM.Host.Name, what);
-
         /// <summary>True when the VM is running (or paused) on its host now; a look-up that fails counts as running, the safe side.</summary>
         private bool IsRunningNow()
         {
             try
             {
-                return Call(() => Host.FindGuest(Name), $"the state of VM '{Name}'")?.Active ?? false;
+                return Host.FindGuest(Name)?.Active ?? false;
             }
             catch (MigrationException)
             {
@@ -196,7 +197,7 @@ namespace VmMigration.Execution
         {
             try
             {
-                return CloneDomainXml.FileDisks(Call(() => Host.GetGuestXml(Name), $"the live definition of VM '{Name}'"))
+                return CloneDomainXml.FileDisks(Host.GetGuestXml(Name))
                     .Any(d => d.Target == target && d.Path == path);
             }
             catch (MigrationException)
@@ -221,7 +222,7 @@ namespace VmMigration.Execution
                 long? untilInSyncMs = 0;
                 foreach (var move in moves)
                 {
-                    var copy = Call(() => Host.GetDiskCopyProgress(Name, move.Target), $"the progress of the copy of disk {move.Target}") ?? throw new MigrationException(StorageErrorIds.DiskCopyFailed, ErrorKind.InvalidResult,
+                    var copy = Host.GetDiskCopyProgress(Name, move.Target) ?? throw new MigrationException(StorageErrorIds.DiskCopyFailed, ErrorKind.InvalidResult,
                         $"The copy of disk {move.Target} of VM '{Name}' to '{move.NewPath}' ended before it was complete (the hypervisor failed or cancelled it; its log says why); the VM keeps its original disks.", Name);
                     move.CopiedBytes = copy.CopiedBytes;
                     inSync &= copy.InSync;
@@ -249,7 +250,7 @@ namespace VmMigration.Execution
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     relocation.CloneTargetVolume(move);
-                    move.CopiedBytes = Call(() => Host.FindStorageVolume(move.NewPath), $"the volume '{move.NewPath}'")?.AllocationBytes ?? 0;
+                    move.CopiedBytes = Host.FindStorageVolume(move.NewPath)?.AllocationBytes ?? 0;
                     result.TransferredBytes = relocation.Moves.Sum(m => m.CopiedBytes);
                 }
                 result.Phase = MigrationPhase.Switchover;
@@ -260,8 +261,9 @@ namespace VmMigration.Execution
                     throw new MigrationException(StorageErrorIds.VmStartedDuringMove, ErrorKind.InvalidOperation,
                         $"VM '{Name}' was started while its shut-off volumes were copied; it keeps running from its original disks and the copies were removed. Move it again: a running VM's disks move live.", Name);
                 }
-                var definition = Call(() => Host.GetGuestDefinitionXml(Name), $"the definition of VM '{Name}'");
-                Call(() => { Host.UpdateGuestDefinition(DomainDiskXml.Relocate(definition, relocation.Placements)); return true; }, $"the update of the definition of VM '{Name}'");
+                var definition = Host.GetGuestDefinitionXml(Name);
+                switchSent = true;
+                Host.UpdateGuestDefinition(DomainDiskXml.Relocate(definition, relocation.Placements));
             }
             catch (OperationCanceledException)
             {
@@ -316,7 +318,7 @@ namespace VmMigration.Execution
                 var running = VM.Guest.Active || IsRunningNow();
                 if (running)
                 {
-                    var live = CloneDomainXml.FileDisks(Call(() => Host.GetGuestXml(Name), $"the live definition of VM '{Name}'"));
+                    var live = CloneDomainXml.FileDisks(Host.GetGuestXml(Name));
                     foreach (var move in relocation.Moves)
                     {
                         var onCopy = live.Any(d => d.Target == move.Target && d.Path == move.NewPath);
@@ -327,7 +329,7 @@ namespace VmMigration.Execution
                         move.Switched = onCopy;
                     }
                 }
-                var definition = Call(() => Host.GetGuestDefinitionXml(Name), $"the definition of VM '{Name}'");
+                var definition = Host.GetGuestDefinitionXml(Name);
                 var persistent = CloneDomainXml.FileDisks(definition);
                 if (!running)
                 {
@@ -338,7 +340,7 @@ namespace VmMigration.Execution
                 var stale = relocation.Moves.Where(m => m.Switched && persistent.Any(d => d.Target == m.Target) && !persistent.Any(d => d.Target == m.Target && d.Path == m.NewPath)).ToList();
                 if (stale.Count > 0)
                 {
-                    Call(() => { Host.UpdateGuestDefinition(DomainDiskXml.Relocate(definition, stale.Select(m => new DiskPlacement(m.Target, m.NewPath, m.Format)))); return true; }, $"the update of the definition of VM '{Name}'");
+                    Host.UpdateGuestDefinition(DomainDiskXml.Relocate(definition, stale.Select(m => new DiskPlacement(m.Target, m.NewPath, m.Format))));
                 }
                 return true;
             }
@@ -360,7 +362,11 @@ namespace VmMigration.Execution
             {
                 try
                 {
-                    TimeLimit.Run(() => { Host.CancelDiskCopy(Name, move.Target); return true; }, callTimeout, VM.Host.Name, $"the cancel of the copy of disk {move.Target}");
+                    Host.CancelDiskCopy(Name, move.Target);
+                }
+                catch (MigrationException error) when (HostCallGate.DidNotAnswer(error))
+                {
+                    // In flight or queued: it reaches the host before the deletion of the copy, which is queued behind it.
                 }
                 catch (MigrationException error)
                 {
@@ -368,7 +374,7 @@ namespace VmMigration.Execution
                     notes.Add($"could not cancel the copy of disk {move.Target} ({error.Message}), so '{move.NewPath}' was kept: end it with 'virsh blockjob {Name} {move.Target} --abort', then remove that file");
                 }
             }
-            if (FollowDefinitions(relocation, notes))
+            if (!switchSent || FollowDefinitions(relocation, notes))
             {
                 notes.AddRange(relocation.DeleteUnusedCopies());
                 notes.AddRange(relocation.DeleteSourceVolumes());

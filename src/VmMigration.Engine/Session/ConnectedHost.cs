@@ -1,23 +1,42 @@
+using System;
+using System.Threading;
 using VmMigration.Providers;
 
 namespace VmMigration.Session
 {
-    /// <summary>A host the session has connected to: its name, how it was reached and the open connection.</summary>
+    /// <summary>
+    /// A host the session has connected to: its name, how it was reached and the open connection. The connection is always
+    /// the bounded one (<see cref="BoundedHostConnection"/>): whoever holds a host can only call it within the call limit.
+    /// </summary>
     public sealed class ConnectedHost
     {
-        public ConnectedHost(string name, string uri, string provider, IHostConnection connection, string? migrationAddress)
+        /// <summary>The limit of a host made outside a registry (tests, tools): the registry's default.</summary>
+        public static readonly TimeSpan DefaultCallTimeout = TimeSpan.FromSeconds(15);
+
+        private readonly BoundedHostConnection connection;
+
+        /// <param name="connection">the provider's connection (a bounded one is unwrapped and bounded anew under this name)</param>
+        /// <param name="callTimeout">how long a call may take now, read at each call (the registry's CallTimeout); null: <see cref="DefaultCallTimeout"/></param>
+        public ConnectedHost(string name, string uri, string provider, IHostConnection connection, string? migrationAddress, Func<TimeSpan>? callTimeout = null)
         {
             Name = name;
             Uri = uri;
             Provider = provider;
-            Connection = connection;
+            var raw = connection is BoundedHostConnection bounded ? bounded.Inner : connection;
+            this.connection = new BoundedHostConnection(raw, new HostCallGate(name, callTimeout ?? (() => DefaultCallTimeout)));
             MigrationAddress = migrationAddress;
         }
 
         public string Name { get; }
         public string Uri { get; }
         public string Provider { get; }
-        public IHostConnection Connection { get; }
+
+        /// <summary>Every call within the call time limit; not given up on a stop request (see <see cref="CancellableConnection"/>).</summary>
+        public IHostConnection Connection => connection;
+
+        /// <summary>The same connection, whose reads also give up when <paramref name="cancellationToken"/> is cancelled.</summary>
+        public IHostConnection CancellableConnection(CancellationToken cancellationToken) => connection.WithCancellation(cancellationToken);
+
         /// <summary>Where this host listens for incoming migration streams (a lab host: tcp://127.0.0.1).</summary>
         public string? MigrationAddress { get; }
         public override string ToString() => Name;

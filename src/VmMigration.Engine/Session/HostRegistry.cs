@@ -58,16 +58,12 @@ namespace VmMigration.Session
             }
 
             var provider = Providers.For(uri);
-            var connection = provider.Connect(uri, credential, timeout, cancellationToken);
+            // Until it is named, its errors name it by its URI.
+            var unnamed = new ConnectedHost(string.IsNullOrEmpty(name) ? uri : name!, uri, provider.Name, provider.Connect(uri, credential, timeout, cancellationToken), migrationAddress, () => CallTimeout);
             try
             {
-                var hostName = name;
-                if (string.IsNullOrEmpty(hostName))
-                {
-                    hostName = TimeLimit.Run(() => connection.GetHostFacts().Hostname, CallTimeout, uri, "its host name", cancellationToken);
-                }
-
-                var host = new ConnectedHost(hostName!, uri, provider.Name, connection, migrationAddress);
+                var host = !string.IsNullOrEmpty(name) ? unnamed
+                    : new ConnectedHost(unnamed.CancellableConnection(cancellationToken).GetHostFacts().Hostname, uri, provider.Name, unnamed.Connection, migrationAddress, () => CallTimeout);
                 lock (gate)
                 {
                     if (hosts.TryGetValue(host.Name, out var taken))
@@ -85,7 +81,7 @@ namespace VmMigration.Session
             }
             catch
             {
-                connection.Dispose();
+                unnamed.Connection.Dispose();
                 throw;
             }
         }
@@ -118,8 +114,11 @@ namespace VmMigration.Session
             return true;
         }
 
-        /// <summary>Runs <paramref name="call"/> on every given host in parallel, each within the call timeout.</summary>
-        public IReadOnlyList<HostCallResult<T>> ForEachHost<T>(IEnumerable<ConnectedHost> targets, Func<ConnectedHost, T> call, string what, CancellationToken cancellationToken)
+        /// <summary>
+        /// Runs <paramref name="call"/> on every given host in parallel, with that host's connection (whose every call is
+        /// within the call timeout and gives up on <paramref name="cancellationToken"/>), so a silent host costs one limit.
+        /// </summary>
+        public IReadOnlyList<HostCallResult<T>> ForEachHost<T>(IEnumerable<ConnectedHost> targets, Func<IHostConnection, T> call, string what, CancellationToken cancellationToken)
         {
             var list = targets.ToList();
             var results = new HostCallResult<T>[list.Count];
@@ -128,7 +127,7 @@ namespace VmMigration.Session
                 var host = list[i];
                 try
                 {
-                    results[i] = new HostCallResult<T>(host, TimeLimit.Run(() => call(host), CallTimeout, host.Name, what, cancellationToken), null);
+                    results[i] = new HostCallResult<T>(host, call(host.CancellableConnection(cancellationToken)), null);
                 }
                 catch (MigrationException error)
                 {

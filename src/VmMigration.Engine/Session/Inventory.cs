@@ -23,7 +23,7 @@ namespace VmMigration.Session
         /// <summary>Hosts with capacity and usage; a host marked for maintenance (in any session) shows as Maintenance.</summary>
         public IReadOnlyList<MigrationHost> DescribeHosts(IEnumerable<ConnectedHost> hosts, CancellationToken cancellationToken)
         {
-            var answers = registry.ForEachHost(hosts, h => (Facts: h.Connection.GetHostFacts(), Guests: h.Connection.ListGuests()), "its host facts", cancellationToken);
+            var answers = registry.ForEachHost(hosts, c => (Facts: c.GetHostFacts(), Guests: c.ListGuests()), "its host facts", cancellationToken);
             var marks = maintenance.List();
             return answers.Select(a =>
             {
@@ -45,7 +45,7 @@ namespace VmMigration.Session
         /// <summary>VMs on the given hosts; hosts that fail are returned in <paramref name="failures"/> rather than thrown.</summary>
         public IReadOnlyList<MigrationVM> ListVMs(IEnumerable<ConnectedHost> hosts, CancellationToken cancellationToken, out IReadOnlyList<MigrationException> failures)
         {
-            var answers = registry.ForEachHost(hosts, h => h.Connection.ListGuests(), "its list of VMs", cancellationToken);
+            var answers = registry.ForEachHost(hosts, c => c.ListGuests(), "its list of VMs", cancellationToken);
             failures = answers.Where(a => a.Error != null).Select(a => a.Error!).ToList();
             return answers.Where(a => a.Error == null)
                 .SelectMany(a => a.Value.Select(g => ToMigrationVM(g, a.Host.Name)))
@@ -63,14 +63,14 @@ namespace VmMigration.Session
             if (!string.IsNullOrEmpty(hostHint))
             {
                 var hinted = registry.Resolve(hostHint!);
-                var guest = TimeLimit.Run(() => hinted.Connection.FindGuest(nameOrUuid), registry.CallTimeout, hinted.Name, $"a look-up of VM '{nameOrUuid}'", cancellationToken);
+                var guest = hinted.CancellableConnection(cancellationToken).FindGuest(nameOrUuid);
                 if (guest != null)
                 {
                     return new LocatedVM(hinted, guest);
                 }
             }
 
-            var answers = registry.ForEachHost(registry.Hosts, h => h.Connection.FindGuest(nameOrUuid), $"a look-up of VM '{nameOrUuid}'", cancellationToken);
+            var answers = registry.ForEachHost(registry.Hosts, c => c.FindGuest(nameOrUuid), $"a look-up of VM '{nameOrUuid}'", cancellationToken);
             var found = answers.Where(a => a.Error == null && a.Value != null).Select(a => new LocatedVM(a.Host, a.Value!)).ToList();
             if (found.Count == 1)
             {

@@ -22,7 +22,7 @@ namespace VmMigration.Session
 
         /// <summary>The pool names of <paramref name="hosts"/>, each once.</summary>
         public IReadOnlyList<string> Pools(IEnumerable<ConnectedHost> hosts, CancellationToken cancellationToken) =>
-            registry.ForEachHost(hosts, h => h.Connection.ListStoragePoolNames(), "its list of storage pools", cancellationToken)
+            registry.ForEachHost(hosts, c => c.ListStoragePoolNames(), "its list of storage pools", cancellationToken)
                 .Where(a => a.Error == null)
                 .SelectMany(a => a.Value)
                 .Distinct(StringComparer.Ordinal)
@@ -34,7 +34,7 @@ namespace VmMigration.Session
             try
             {
                 var vm = new Inventory(registry).Locate(vmNameOrUuid, null, cancellationToken);
-                var disks = TimeLimit.Run(() => DiskRelocation.MovableDisks(vm), registry.CallTimeout, vm.Host.Name, $"the disks of VM '{vm.Guest.Name}'", cancellationToken);
+                var disks = DiskRelocation.MovableDisks(vm);
                 return disks.Select(d => d.Target).ToList();
             }
             catch (MigrationException)

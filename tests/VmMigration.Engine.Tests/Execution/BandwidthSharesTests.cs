@@ -12,7 +12,7 @@ namespace VmMigration.Tests.Execution
     {
         private readonly FakeHost host;
         private readonly ConnectedHost source;
-        private readonly BandwidthShares shares = new BandwidthShares(TimeSpan.FromSeconds(5));
+        private readonly BandwidthShares shares = new BandwidthShares();
         private readonly GovernedMove move = new GovernedMove("web1", "a", "b", 0);
 
         public BandwidthSharesTests()

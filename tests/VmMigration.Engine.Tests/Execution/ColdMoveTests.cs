@@ -50,7 +50,7 @@ namespace VmMigration.Tests.Execution
             return StoppedGuest(FileDisk(SourceDisk));
         }
 
-        private MigrationResult Move(GuestInfo guest) => ColdMove.Run(source, destination, guest, TimeSpan.FromSeconds(5), default);
+        private MigrationResult Move(GuestInfo guest) => ColdMove.Run(source, destination, guest, default);
 
         private void AssertLeftOnSourceWithItsDisk()
         {
@@ -146,7 +146,7 @@ namespace VmMigration.Tests.Execution
             destinationHost.WriteDelay = TimeSpan.FromMilliseconds(30);
             var reports = new List<MigrationProgress>();
 
-            var result = ColdMove.Run(source, destination, guest, TimeSpan.FromSeconds(5), default, reports.Add);
+            var result = ColdMove.Run(source, destination, guest, default, reports.Add);
 
             Assert.Equal(MigrationStatus.Succeeded, result.Status);
             Assert.All(reports, r => Assert.True(r.Cold && r.VMName == "cold1" && r.Source == "a" && r.Destination == "b"));
@@ -171,7 +171,7 @@ namespace VmMigration.Tests.Execution
             IReadOnlyList<ColdCopy>? told = null;
             var volumesWhenTold = -1;
 
-            var result = ColdMove.Run(source, destination, guest, TimeSpan.FromSeconds(5), default, null, copies => { told = copies; volumesWhenTold = destinationHost.Volumes.Count; });
+            var result = ColdMove.Run(source, destination, guest, default, null, copies => { told = copies; volumesWhenTold = destinationHost.Volumes.Count; });
 
             Assert.Equal(MigrationStatus.Succeeded, result.Status);
             var only = Assert.Single(told!);
@@ -185,7 +185,7 @@ namespace VmMigration.Tests.Execution
             var guest = StoppedGuestWithDisk();
             destinationHost.AddVolume("lab", "cold1.qcow2", 64 * MiB, 3 * MiB);   // the partial copy
 
-            var settled = ColdMove.SettleInterrupted(source, destination, guest, Journaled, TimeSpan.FromSeconds(5));
+            var settled = ColdMove.SettleInterrupted(source, destination, guest, Journaled);
 
             Assert.Null(settled);
             AssertLeftOnSourceWithItsDisk();
@@ -199,7 +199,7 @@ namespace VmMigration.Tests.Execution
             destinationHost.AddVolume("lab", "cold1.qcow2", 64 * MiB, 20 * MiB);
             destinationHost.DefineGuest(sourceHost.DefinitionXml["cold1"].Replace(SourceDisk, Copy));
 
-            var settled = ColdMove.SettleInterrupted(source, destination, guest, Journaled, TimeSpan.FromSeconds(5));
+            var settled = ColdMove.SettleInterrupted(source, destination, guest, Journaled);
 
             Assert.Equal(MigrationStatus.Succeeded, settled!.Status);
             Assert.Equal("b", settled.RunningOn);
@@ -217,7 +217,7 @@ namespace VmMigration.Tests.Execution
             destinationHost.DefineGuest(sourceHost.DefinitionXml["cold1"].Replace(SourceDisk, Copy));
             sourceHost.FailOn = "Undefine";
 
-            var settled = ColdMove.SettleInterrupted(source, destination, guest, Journaled, TimeSpan.FromSeconds(5));
+            var settled = ColdMove.SettleInterrupted(source, destination, guest, Journaled);
 
             Assert.Equal(MigrationStatus.Failed, settled!.Status);
             Assert.Contains("defined on 'a' and on 'b'", settled.Message);
@@ -234,7 +234,7 @@ namespace VmMigration.Tests.Execution
             destinationHost.DefineGuest(sourceHost.DefinitionXml["cold1"].Replace(SourceDisk, Copy));
             sourceHost.UndefineGuest("cold1");
 
-            var settled = ColdMove.SettleInterrupted(source, destination, guest, Journaled, TimeSpan.FromSeconds(5));
+            var settled = ColdMove.SettleInterrupted(source, destination, guest, Journaled);
 
             Assert.Equal(MigrationStatus.Succeeded, settled!.Status);
             Assert.False(sourceHost.Volumes.ContainsKey(SourceDisk));

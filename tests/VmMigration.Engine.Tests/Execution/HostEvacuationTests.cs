@@ -91,7 +91,7 @@ namespace VmMigration.Tests.Execution
         public void Resume_after_a_run_killed_mid_cold_copy_deletes_the_partial_copy_then_moves_the_vm_with_its_disk()
         {
             const long MiB = 1L << 20;
-            var b = (FakeHost)registry.Resolve("b").Connection;
+            var b = cluster["fake://b"];
             a.AddPool("lab", 1024 * MiB);
             b.AddPool("lab", 1024 * MiB).TargetPath = "/srv/b/lab";
             var disk = a.AddVolume("lab", "cold1.qcow2", 64 * MiB, 20 * MiB);

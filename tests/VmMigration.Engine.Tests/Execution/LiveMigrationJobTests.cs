@@ -37,7 +37,7 @@ namespace VmMigration.Tests.Execution
         {
             var request = new LiveMigrationRequest(new LocatedVM(source, guest), to ?? destination) { Timeout = TimeSpan.FromSeconds(5), StallTimeout = TimeSpan.FromSeconds(5) };
             configure?.Invoke(request);
-            return new LiveMigrationJob(request, progress, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(5)).Run(token);
+            return new LiveMigrationJob(request, progress, TimeSpan.FromMilliseconds(10)).Run(token);
         }
 
         [Fact]

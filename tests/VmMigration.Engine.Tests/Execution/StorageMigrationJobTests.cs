@@ -40,7 +40,7 @@ namespace VmMigration.Tests.Execution
         {
             var request = new StorageMigrationRequest(new LocatedVM(hostA, vm), pool);
             configure?.Invoke(request);
-            return new StorageMigrationJob(request, null, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(5)).Run(token);
+            return new StorageMigrationJob(request, null, TimeSpan.FromMilliseconds(1)).Run(token);
         }
 
         private string DefinedPath(string name) => CloneDomainXml.FileDisks(a.DefinitionXml[name]).Single().Path;

@@ -101,17 +101,42 @@ namespace VmMigration.Tests.Fakes
 
         public string LibvirtVersion { get; set; } = "";
 
-        public HostFacts GetHostFacts() => new HostFacts { Hostname = Hostname, HostUuid = HostUuid, CpuCount = 4, MemoryMB = 16384, FreeMemoryMB = FreeMemoryMB, LibvirtVersion = LibvirtVersion };
+        private readonly ManualResetEventSlim thawed = new ManualResetEventSlim(true);
 
-        public IReadOnlyList<GuestInfo> ListGuests() => guests.Values.OrderBy(g => g.Name).ToList();
+        /// <summary>From now on every call to this host (including one under way in a scripted step) blocks until <see cref="Thaw"/>, as a SIGSTOPped libvirtd.</summary>
+        public void Freeze() => thawed.Reset();
 
-        public GuestInfo? FindGuest(string nameOrUuid) =>
-            guests.TryGetValue(nameOrUuid, out var byName) ? byName : guests.Values.FirstOrDefault(g => g.Uuid == nameOrUuid);
+        public void Thaw() => thawed.Set();
+
+        /// <summary>Freezes the host when the scripted step <paramref name="call"/> (e.g. "Define", "Write", "Copy") is reached: that call blocks too, and lands when thawed.</summary>
+        public void FreezeAt(string call) => FrozenAt = call;
+
+        private string? FrozenAt { get; set; }
+
+        /// <summary>A host answers only while it is not frozen.</summary>
+        private void Answer() => thawed.Wait();
+
+        public HostFacts GetHostFacts() => Answered(() => new HostFacts { Hostname = Hostname, HostUuid = HostUuid, CpuCount = 4, MemoryMB = 16384, FreeMemoryMB = FreeMemoryMB, LibvirtVersion = LibvirtVersion });
+
+        private T Answered<T>(Func<T> call)
+        {
+            Answer();
+            return call();
+        }
+
+        public IReadOnlyList<GuestInfo> ListGuests() => Answered(() => guests.Values.OrderBy(g => g.Name).ToList());
+
+        public GuestInfo? FindGuest(string nameOrUuid)
+        {
+            Answer();
+            return guests.TryGetValue(nameOrUuid, out var byName) ? byName : guests.Values.FirstOrDefault(g => g.Uuid == nameOrUuid);
+        }
 
         public GuestInfo DefineAndStartGuest(string domainXml) => throw new NotSupportedException();
 
         public void DestroyGuest(string name)
         {
+            Answer();
             Calls.Add("Destroy " + name);
             if (guests.TryGetValue(name, out var g))
             {
@@ -128,13 +153,14 @@ namespace VmMigration.Tests.Fakes
         /// <summary>The live XML of running guests that need one; otherwise their definition, or an empty domain.</summary>
         public ConcurrentDictionary<string, string> LiveXml { get; } = new ConcurrentDictionary<string, string>();
 
-        public string GetGuestXml(string name) =>
-            LiveXml.TryGetValue(name, out var live) ? live : DefinitionXml.TryGetValue(name, out var defined) ? defined : "<domain/>";
+        public string GetGuestXml(string name) => Answered(() =>
+            LiveXml.TryGetValue(name, out var live) ? live : DefinitionXml.TryGetValue(name, out var defined) ? defined : "<domain/>");
 
         public byte[] ReadGuestMemory(string name, ulong physicalAddress, int length) => new byte[length];
 
         public JobProgress MigrateLive(string name, string destinationUri, LiveMigrationParameters parameters)
         {
+            Answer();
             LastParameters = parameters;
             OnStep?.Invoke("Migrate");
             // Opening the migration's own connection: no job exists yet, and an abort finds none.
@@ -169,6 +195,8 @@ namespace VmMigration.Tests.Fakes
                     }
                     index++;
                     Thread.Sleep(SampleInterval);
+                    // The migration is driven by the source's daemon: while it is frozen, the job does not advance.
+                    Answer();
                 }
 
                 guests.TryRemove(guest.Name, out _);
@@ -183,10 +211,11 @@ namespace VmMigration.Tests.Fakes
             }
         }
 
-        public JobProgress? GetJobProgress(string name) => currentJob;
+        public JobProgress? GetJobProgress(string name) => Answered(() => currentJob);
 
         public void AbortJob(string name)
         {
+            Answer();
             Calls.Add("Abort " + name);
             if (!jobActive)
             {
@@ -195,17 +224,26 @@ namespace VmMigration.Tests.Fakes
             abortRequested = true;
         }
 
-        public void SetMigrationMaxDowntime(string name, long milliseconds) => Calls.Add($"MaxDowntime {milliseconds}");
+        public void SetMigrationMaxDowntime(string name, long milliseconds)
+        {
+            Answer();
+            Calls.Add($"MaxDowntime {milliseconds}");
+        }
 
-        public void SetMigrationBandwidth(string name, long mebibytesPerSecond) => Calls.Add($"Bandwidth {mebibytesPerSecond}");
+        public void SetMigrationBandwidth(string name, long mebibytesPerSecond)
+        {
+            Answer();
+            Calls.Add($"Bandwidth {mebibytesPerSecond}");
+        }
 
         public void StartPostCopy(string name)
         {
+            Answer();
             Calls.Add("PostCopy");
             postCopyRequested = true;
         }
 
-        public double? MeasureDirtyRateMBps(string name, TimeSpan period) => DirtyRate;
+        public double? MeasureDirtyRateMBps(string name, TimeSpan period) => Answered(() => DirtyRate);
 
         // Storage and definitions, enough for clone tests: volumes are records, pools track free space.
         public ConcurrentDictionary<string, string> DefinitionXml { get; } = new ConcurrentDictionary<string, string>();
@@ -237,16 +275,29 @@ namespace VmMigration.Tests.Fakes
 
         private void Step(string call, string target)
         {
+            Answer();
             Calls.Add(call + " " + target);
+            Reached(call, target);
+        }
+
+        /// <summary>A scripted point inside a call: runs the test's hook, freezes there when asked, and fails when asked.</summary>
+        private void Reached(string call, string target)
+        {
             OnStep?.Invoke(call);
+            if (call == FrozenAt)
+            {
+                FrozenAt = null;
+                Freeze();
+            }
+            Answer();
             if (FailOn == call)
             {
                 throw new MigrationException(ErrorIds.LibvirtError, ErrorKind.NotSpecified, $"injected failure in {call}", target);
             }
         }
 
-        public string GetGuestDefinitionXml(string name) =>
-            DefinitionXml.TryGetValue(name, out var xml) ? xml : throw new MigrationException(ErrorIds.VmNotFound, ErrorKind.ObjectNotFound, "no such guest", name);
+        public string GetGuestDefinitionXml(string name) => Answered(() =>
+            DefinitionXml.TryGetValue(name, out var xml) ? xml : throw new MigrationException(ErrorIds.VmNotFound, ErrorKind.ObjectNotFound, "no such guest", name));
 
         public GuestInfo DefineGuest(string domainXml)
         {
@@ -320,13 +371,13 @@ namespace VmMigration.Tests.Fakes
             (string?)System.Xml.Linq.XElement.Parse(domainXml).Descendants("disk")
                 .FirstOrDefault(d => (string?)d.Element("target")?.Attribute("dev") == target)?.Element("source")?.Attribute("file");
 
-        public StoragePoolInfo? FindStoragePool(string name) => Pools.TryGetValue(name, out var pool) ? pool : null;
+        public StoragePoolInfo? FindStoragePool(string name) => Answered(() => Pools.TryGetValue(name, out var pool) ? pool : null);
 
-        public IReadOnlyList<string> ListStoragePoolNames() => Pools.Keys.ToList();
+        public IReadOnlyList<string> ListStoragePoolNames() => Answered(() => Pools.Keys.ToList());
 
         public StoragePoolInfo EnsureStoragePool(string poolXml) => throw new NotSupportedException();
 
-        public StorageVolumeInfo? FindStorageVolume(string path) => Volumes.TryGetValue(path, out var volume) ? volume : null;
+        public StorageVolumeInfo? FindStorageVolume(string path) => Answered(() => Volumes.TryGetValue(path, out var volume) ? volume : null);
 
         public StorageVolumeInfo CreateStorageVolume(string poolName, string volumeXml) => AddFromXml(poolName, volumeXml, "CreateVolume", 0);
 
@@ -353,6 +404,7 @@ namespace VmMigration.Tests.Fakes
 
         public void DeleteStorageVolume(string path)
         {
+            Answer();
             Calls.Add("DeleteVolume " + path);
             if (path == UndeletableVolume)
             {
@@ -361,7 +413,7 @@ namespace VmMigration.Tests.Fakes
             Volumes.TryRemove(path, out _);
         }
 
-        public IVolumeReader OpenVolumeReader(string path) => new FakeVolumeReader(Volumes[path].AllocationBytes);
+        public IVolumeReader OpenVolumeReader(string path) => Answered(() => new FakeVolumeReader(this, Volumes[path].AllocationBytes));
 
         public IVolumeWriter OpenVolumeWriter(string path)
         {
@@ -371,12 +423,14 @@ namespace VmMigration.Tests.Fakes
 
         private sealed class FakeVolumeReader : IVolumeReader
         {
+            private readonly FakeHost host;
             private long remaining;
             private bool holeSent;
-            public FakeVolumeReader(long dataBytes) => remaining = dataBytes;
+            public FakeVolumeReader(FakeHost host, long dataBytes) { this.host = host; remaining = dataBytes; }
 
             public VolumeChunk Read(byte[] buffer)
             {
+                host.Reached("Read", "");
                 if (!holeSent)
                 {
                     holeSent = true;
@@ -399,6 +453,7 @@ namespace VmMigration.Tests.Fakes
             public FakeVolumeWriter(FakeHost host, string path) { this.host = host; this.path = path; }
             public void Write(byte[] buffer, int count)
             {
+                host.Reached("WriteChunk", path);
                 Thread.Sleep(host.WriteDelay);
                 host.Volumes[path].AllocationBytes += count;
             }
@@ -410,7 +465,7 @@ namespace VmMigration.Tests.Fakes
         /// <summary>What CheckGuestCpu answers; compatible unless a test says otherwise.</summary>
         public bool? CpuCompatible { get; set; } = true;
 
-        public CpuCompatibility CheckGuestCpu(string guestXml) => new CpuCompatibility(CpuCompatible, CpuCompatible == false ? "no such CPU here" : "same CPU");
+        public CpuCompatibility CheckGuestCpu(string guestXml) => Answered(() => new CpuCompatibility(CpuCompatible, CpuCompatible == false ? "no such CPU here" : "same CPU"));
 
         public void Dispose()
         {

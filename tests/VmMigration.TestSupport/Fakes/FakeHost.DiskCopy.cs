@@ -36,6 +36,7 @@ namespace VmMigration.Tests.Fakes
 
         public DiskCopyProgress? GetDiskCopyProgress(string name, string diskTarget)
         {
+            Answer();
             if (!diskCopies.TryGetValue(name + "/" + diskTarget, out var copy)) return null;
             polls++;
             if (DiskCopyVanishesAfterPolls.HasValue && polls > DiskCopyVanishesAfterPolls.Value)
@@ -62,11 +63,12 @@ namespace VmMigration.Tests.Fakes
 
         public void CancelDiskCopy(string name, string diskTarget)
         {
+            Answer();
             Calls.Add($"CancelCopy {name} {diskTarget}");
             diskCopies.TryRemove(name + "/" + diskTarget, out _);
         }
 
-        public long GetDiskWrittenBytes(string name, string diskTarget) => DiskWrittenBytes;
+        public long GetDiskWrittenBytes(string name, string diskTarget) => Answered(() => DiskWrittenBytes);
 
         public bool HasDiskCopy(string name) => diskCopies.Keys.Any(k => k.StartsWith(name + "/", StringComparison.Ordinal));
     }

@@ -1,0 +1,240 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using VmMigration.Errors;
+using VmMigration.Providers;
+
+namespace VmMigration.Session
+{
+    /// <summary>
+    /// The host connection every caller gets (<see cref="ConnectedHost.Connection"/>): each call goes through the host's
+    /// <see cref="HostCallGate"/>, within the call time limit, so no job can forget the limit. The interface is implemented
+    /// explicitly, member by member, and each member must name its <see cref="HostCallKind"/> and limit: a member added to
+    /// <see cref="IHostConnection"/> does not compile until it is decided here.
+    /// <para>Cancellation is opt-in, through <see cref="WithCancellation"/>: an ambient token would also cancel the clean-ups
+    /// that run after a stop (AbortJob, CancelDiskCopy, the look-ups that decide what to remove), and a change given up on
+    /// has an unknown outcome. Only reads honour it; every call, cancellable or not, ends within its limit.</para>
+    /// </summary>
+    /// <remarks>
+    /// Decisions, member by member (limit: "standard" is the registry's CallTimeout):
+    /// <code>
+    /// member                     kind     limit                               if it lands after its limit
+    /// Uri, IsAlive               -        none: answered locally, no call     -
+    /// GetHostFacts, ListGuests,  Read     standard                            nothing to undo
+    ///  FindGuest, GetGuestXml, GetGuestDefinitionXml, ReadGuestMemory, GetJobProgress, CheckGuestCpu,
+    ///  FindStoragePool, ListStoragePoolNames, FindStorageVolume, GetDiskCopyProgress, GetDiskWrittenBytes
+    /// MeasureDirtyRateMBps       Read     standard + its period               nothing to undo
+    /// MigrateLive                Change   none of its own: blocks for the whole migration, bounded by the job's deadline
+    ///                                     and AbortJob (and libvirt's keepalive); refused while the host has not answered
+    /// DefineGuest                Change   standard                            undefined again (the caller was told it failed)
+    /// DefineAndStartGuest        Change   standard                            destroyed and undefined again
+    /// StartGuest                 Change   standard                            destroyed again
+    /// UndefineGuest, DestroyGuest Change  standard                            kept: what the caller asked for; a caller that
+    ///                                                                         acts on its failure must not assume it did not happen
+    /// UpdateGuestDefinition      Change   standard                            kept: callers read the definition to learn which
+    ///                                                                         files it names (the storage move does)
+    /// StartPostCopy, SetMigrationMaxDowntime, SetMigrationBandwidth
+    ///                            Change   standard                            kept: they act on the job that runs, if any
+    /// AbortJob                   Cleanup  standard                            kept (queued when unanswered: no job can start
+    ///                                                                         on that host before it)
+    /// CreateDiskOverlays         Change   standard                            merged back (the guest must not stay on them)
+    /// MergeDiskOverlays          Cleanup  standard + its timeout              -
+    /// EnsureStoragePool          Change   standard                            kept (idempotent: takes an existing pool)
+    /// CreateStorageVolume        Change   standard                            the volume is deleted (nobody got its path)
+    /// CloneStorageVolume         Change   standard + the source's allocation  the volume is deleted
+    ///                                     at <see cref="MinimumCopyRateBytesPerSecond"/> (the host copies it all in one call)
+    /// DeleteStorageVolume        Cleanup  standard                            -
+    /// OpenVolumeReader/Writer    Change   standard; each chunk of the stream  the stream is aborted
+    ///                                     standard, its abort a Cleanup (<see cref="BoundedVolumeStreams"/>)
+    /// StartDiskCopy              Change   standard                            the copy job is cancelled
+    /// PivotDiskCopy              Change   standard + its timeout              kept: the storage move reads the live
+    ///                                                                         definition to learn whether it switched
+    /// CancelDiskCopy             Cleanup  standard                            -
+    /// Dispose                    Cleanup  standard, then abandoned silently   -
+    /// </code>
+    /// A Cleanup that cannot be sent because the host has not answered an earlier call is queued and sent when it answers.
+    /// </remarks>
+    public sealed class BoundedHostConnection : IHostConnection
+    {
+        /// <summary>The slowest a host is expected to copy a volume into another of its pools.</summary>
+        public const long MinimumCopyRateBytesPerSecond = 10L << 20;
+
+        /// <summary>Merging overlays that landed late: only what the guest wrote meanwhile; generous for a busy guest.</summary>
+        private static readonly TimeSpan LateOverlayMergeTimeout = TimeSpan.FromMinutes(10);
+
+        private readonly IHostConnection inner;
+        private readonly HostCallGate gate;
+        private readonly CancellationToken cancellationToken;
+
+        public BoundedHostConnection(IHostConnection inner, HostCallGate gate) : this(inner, gate, CancellationToken.None)
+        {
+        }
+
+        private BoundedHostConnection(IHostConnection inner, HostCallGate gate, CancellationToken cancellationToken)
+        {
+            this.inner = inner;
+            this.gate = gate;
+            this.cancellationToken = cancellationToken;
+        }
+
+        /// <summary>The provider's connection under the bounds (never call it directly: that is what this class prevents).</summary>
+        internal IHostConnection Inner => inner;
+
+        /// <summary>The same connection, whose reads give up when <paramref name="token"/> is cancelled.</summary>
+        public IHostConnection WithCancellation(CancellationToken token) => new BoundedHostConnection(inner, gate, token);
+
+        private T Read<T>(string what, Func<T> call, TimeSpan extra = default) =>
+            gate.Run(what, HostCallKind.Read, extra, cancellationToken, call);
+
+        private T Change<T>(string what, Func<T> call, Action<T>? undoWhenLate = null, TimeSpan extra = default) =>
+            gate.Run(what, HostCallKind.Change, extra, CancellationToken.None, call, undoWhenLate);
+
+        private void Change(string what, Action call, Action? undoWhenLate = null) =>
+            gate.Run(what, HostCallKind.Change, TimeSpan.Zero, CancellationToken.None, () => { call(); return true; }, undoWhenLate == null ? null : (Action<bool>)(_ => undoWhenLate()));
+
+        private void Cleanup(string what, Action call, TimeSpan extra = default) =>
+            gate.Run(what, HostCallKind.Cleanup, extra, CancellationToken.None, () => { call(); return true; });
+
+        string IHostConnection.Uri => inner.Uri;
+
+        bool IHostConnection.IsAlive => inner.IsAlive;
+
+        HostFacts IHostConnection.GetHostFacts() => Read("its host facts", inner.GetHostFacts);
+
+        IReadOnlyList<GuestInfo> IHostConnection.ListGuests() => Read("its list of VMs", inner.ListGuests);
+
+        GuestInfo? IHostConnection.FindGuest(string nameOrUuid) => Read($"a look-up of VM '{nameOrUuid}'", () => inner.FindGuest(nameOrUuid));
+
+        GuestInfo IHostConnection.DefineAndStartGuest(string domainXml) =>
+            Change($"the definition of VM '{DomainName(domainXml)}'", () => inner.DefineAndStartGuest(domainXml),
+                late => { inner.DestroyGuest(late.Name); inner.UndefineGuest(late.Name); });
+
+        void IHostConnection.DestroyGuest(string name) => Change($"the power-off of VM '{name}'", () => inner.DestroyGuest(name));
+
+        void IHostConnection.UndefineGuest(string name) => Change($"the removal of VM '{name}'", () => inner.UndefineGuest(name));
+
+        string IHostConnection.GetGuestXml(string name) => Read($"the live definition of VM '{name}'", () => inner.GetGuestXml(name));
+
+        byte[] IHostConnection.ReadGuestMemory(string name, ulong physicalAddress, int length) =>
+            Read($"the memory of VM '{name}'", () => inner.ReadGuestMemory(name, physicalAddress, length));
+
+        JobProgress IHostConnection.MigrateLive(string name, string destinationUri, LiveMigrationParameters parameters)
+        {
+            gate.EnsureAnswering($"the migration of VM '{name}'");
+            return inner.MigrateLive(name, destinationUri, parameters);
+        }
+
+        JobProgress? IHostConnection.GetJobProgress(string name) => Read($"the job state of VM '{name}'", () => inner.GetJobProgress(name));
+
+        void IHostConnection.AbortJob(string name) => Cleanup($"the abort of the job of VM '{name}'", () => inner.AbortJob(name));
+
+        void IHostConnection.SetMigrationMaxDowntime(string name, long milliseconds) =>
+            Change($"the downtime limit of the migration of VM '{name}'", () => inner.SetMigrationMaxDowntime(name, milliseconds));
+
+        void IHostConnection.SetMigrationBandwidth(string name, long mebibytesPerSecond) =>
+            Change($"the bandwidth of the migration of VM '{name}'", () => inner.SetMigrationBandwidth(name, mebibytesPerSecond));
+
+        void IHostConnection.StartPostCopy(string name) => Change($"the switch to post-copy of VM '{name}'", () => inner.StartPostCopy(name));
+
+        CpuCompatibility IHostConnection.CheckGuestCpu(string guestXml) =>
+            Read($"a CPU comparison for VM '{DomainName(guestXml)}'", () => inner.CheckGuestCpu(guestXml));
+
+        double? IHostConnection.MeasureDirtyRateMBps(string name, TimeSpan period) =>
+            Read($"the dirty rate of VM '{name}'", () => inner.MeasureDirtyRateMBps(name, period), period);
+
+        string IHostConnection.GetGuestDefinitionXml(string name) => Read($"the definition of VM '{name}'", () => inner.GetGuestDefinitionXml(name));
+
+        GuestInfo IHostConnection.DefineGuest(string domainXml) =>
+            Change($"the definition of VM '{DomainName(domainXml)}'", () => inner.DefineGuest(domainXml), late => UndefineIfSame(late));
+
+        void IHostConnection.UpdateGuestDefinition(string domainXml) =>
+            Change($"the update of the definition of VM '{DomainName(domainXml)}'", () => inner.UpdateGuestDefinition(domainXml));
+
+        void IHostConnection.StartGuest(string name) => Change($"the start of VM '{name}'", () => inner.StartGuest(name), () => inner.DestroyGuest(name));
+
+        void IHostConnection.CreateDiskOverlays(string name, IReadOnlyDictionary<string, string> overlayFileByDiskTarget) =>
+            Change($"the freezing of the disks of VM '{name}'", () => inner.CreateDiskOverlays(name, overlayFileByDiskTarget),
+                () => inner.MergeDiskOverlays(name, overlayFileByDiskTarget.Keys.ToList(), LateOverlayMergeTimeout));
+
+        void IHostConnection.MergeDiskOverlays(string name, IEnumerable<string> diskTargets, TimeSpan timeout)
+        {
+            var targets = diskTargets.ToList();
+            Cleanup($"the merge of the disk overlays of VM '{name}'", () => inner.MergeDiskOverlays(name, targets, timeout), timeout);
+        }
+
+        StoragePoolInfo? IHostConnection.FindStoragePool(string name) => Read($"its storage pool '{name}'", () => inner.FindStoragePool(name));
+
+        IReadOnlyList<string> IHostConnection.ListStoragePoolNames() => Read("its list of storage pools", inner.ListStoragePoolNames);
+
+        StoragePoolInfo IHostConnection.EnsureStoragePool(string poolXml) => Change("the set-up of a storage pool", () => inner.EnsureStoragePool(poolXml));
+
+        StorageVolumeInfo? IHostConnection.FindStorageVolume(string path) => Read($"the volume '{path}'", () => inner.FindStorageVolume(path));
+
+        StorageVolumeInfo IHostConnection.CreateStorageVolume(string poolName, string volumeXml) =>
+            Change($"the creation of a volume in pool '{poolName}'", () => inner.CreateStorageVolume(poolName, volumeXml), late => inner.DeleteStorageVolume(late.Path));
+
+        StorageVolumeInfo IHostConnection.CloneStorageVolume(string poolName, string volumeXml, string sourceVolumePath)
+        {
+            var source = Read($"the volume '{sourceVolumePath}'", () => inner.FindStorageVolume(sourceVolumePath));
+            var copyTime = TimeSpan.FromSeconds((double)(source?.AllocationBytes ?? 0) / MinimumCopyRateBytesPerSecond);
+            return Change($"the copy of the volume '{sourceVolumePath}'", () => inner.CloneStorageVolume(poolName, volumeXml, sourceVolumePath),
+                late => inner.DeleteStorageVolume(late.Path), copyTime);
+        }
+
+        void IHostConnection.DeleteStorageVolume(string path) => Cleanup($"the deletion of the volume '{path}'", () => inner.DeleteStorageVolume(path));
+
+        IVolumeReader IHostConnection.OpenVolumeReader(string path) =>
+            new BoundedVolumeStreams.Reader(Change($"the download of the volume '{path}'", () => inner.OpenVolumeReader(path), late => late.Dispose()), gate, path);
+
+        IVolumeWriter IHostConnection.OpenVolumeWriter(string path) =>
+            new BoundedVolumeStreams.Writer(Change($"the upload into the volume '{path}'", () => inner.OpenVolumeWriter(path), late => late.Dispose()), gate, path);
+
+        void IHostConnection.StartDiskCopy(string name, string diskTarget, string destinationPath, string destinationFormat, long bandwidthBytesPerSecond, bool synchronousWrites) =>
+            Change($"the start of the copy of disk {diskTarget} of VM '{name}'",
+                () => inner.StartDiskCopy(name, diskTarget, destinationPath, destinationFormat, bandwidthBytesPerSecond, synchronousWrites),
+                () => inner.CancelDiskCopy(name, diskTarget));
+
+        DiskCopyProgress? IHostConnection.GetDiskCopyProgress(string name, string diskTarget) =>
+            Read($"the progress of the copy of disk {diskTarget} of VM '{name}'", () => inner.GetDiskCopyProgress(name, diskTarget));
+
+        TimeSpan IHostConnection.PivotDiskCopy(string name, string diskTarget, TimeSpan timeout) =>
+            Change($"the switch of disk {diskTarget} of VM '{name}'", () => inner.PivotDiskCopy(name, diskTarget, timeout), extra: timeout);
+
+        void IHostConnection.CancelDiskCopy(string name, string diskTarget) =>
+            Cleanup($"the cancel of the copy of disk {diskTarget} of VM '{name}'", () => inner.CancelDiskCopy(name, diskTarget));
+
+        long IHostConnection.GetDiskWrittenBytes(string name, string diskTarget) =>
+            Read($"the writes to disk {diskTarget} of VM '{name}'", () => inner.GetDiskWrittenBytes(name, diskTarget));
+
+        void IDisposable.Dispose()
+        {
+            try
+            {
+                Cleanup("the closing of the connection", inner.Dispose);
+            }
+            catch (MigrationException)
+            {
+                // Abandoned: a host that does not answer its goodbye is gone anyway.
+            }
+        }
+
+        /// <summary>A define that landed after it was reported as not answered: undone, unless another VM holds the name by now.</summary>
+        private void UndefineIfSame(GuestInfo late)
+        {
+            if (string.Equals(inner.FindGuest(late.Name)?.Uuid, late.Uuid, StringComparison.OrdinalIgnoreCase)) inner.UndefineGuest(late.Name);
+        }
+
+        private static string DomainName(string domainXml)
+        {
+            try
+            {
+                return System.Xml.Linq.XElement.Parse(domainXml).Element("name")?.Value ?? "?";
+            }
+            catch (System.Xml.XmlException)
+            {
+                return "?";
+            }
+        }
+    }
+}

@@ -1,0 +1,165 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using VmMigration.Errors;
+
+namespace VmMigration.Session
+{
+    /// <summary>What a call does to its host, which decides what happens when the host does not answer it in time.</summary>
+    public enum HostCallKind
+    {
+        /// <summary>Reads only: honours cancellation (giving up on a read changes nothing).</summary>
+        Read,
+
+        /// <summary>Changes the host: never given up on a stop request (its outcome would be unknown); undone if it lands after its limit.</summary>
+        Change,
+
+        /// <summary>
+        /// Takes back what an earlier call made or removes what nothing uses any more (a volume, a copy job, temporary
+        /// overlays): when the host has not answered an earlier call, it is queued and sent as soon as the host answers.
+        /// </summary>
+        Cleanup,
+    }
+
+    /// <summary>
+    /// The one place a call to a host is run: on a thread of its own, within a time limit, so that one silent host never
+    /// stalls a command. A call that overruns is abandoned, and until it returns the host counts as not answering: every
+    /// further call fails at once (an operation pays one limit per frozen host, not one per call) and no call is sent
+    /// behind one that may still land, so the host applies calls in the order the caller saw them. When the abandoned call
+    /// returns, its undo runs if it was a change that landed (the caller was told it failed), then the queued cleanups, in
+    /// order, before any other call may pass.
+    /// </summary>
+    public sealed class HostCallGate
+    {
+        private readonly object sync = new object();
+        private readonly Queue<Action> queuedCleanups = new Queue<Action>();
+        private readonly Func<TimeSpan> callLimit;
+        private int unanswered;
+        private string? oldestUnanswered;
+        private TimeSpan oldestLimit;
+
+        public HostCallGate(string hostName, Func<TimeSpan> callLimit)
+        {
+            HostName = hostName;
+            this.callLimit = callLimit;
+        }
+
+        /// <summary>The host as errors name it.</summary>
+        public string HostName { get; }
+
+        /// <summary>How long a call of the standard limit may take now (the registry's CallTimeout).</summary>
+        public TimeSpan CallLimit => callLimit();
+
+        /// <summary>True for the error of a call the host did not answer in time, or that was not sent because it had not answered.</summary>
+        public static bool DidNotAnswer(MigrationException error) => error.ErrorId == ErrorIds.HostUnreachable && error.Kind == ErrorKind.OperationTimeout;
+
+        /// <summary>Fails at once while the host has not answered an earlier call; for calls that run on the caller's thread (a whole migration).</summary>
+        public void EnsureAnswering(string what)
+        {
+            lock (sync)
+            {
+                if (unanswered > 0) throw NotSent(what, queued: false);
+            }
+        }
+
+        /// <param name="extraAllowance">added to the standard limit: how long the call itself says it may block (a period, a timeout)</param>
+        /// <param name="undoWhenLate">for a change: takes it back on the host when it completes after it was reported as not answered</param>
+        public T Run<T>(string what, HostCallKind kind, TimeSpan extraAllowance, CancellationToken cancellationToken, Func<T> call, Action<T>? undoWhenLate = null)
+        {
+            lock (sync)
+            {
+                if (unanswered > 0)
+                {
+                    if (kind == HostCallKind.Cleanup)
+                    {
+                        queuedCleanups.Enqueue(() => call());
+                    }
+                    throw NotSent(what, queued: kind == HostCallKind.Cleanup);
+                }
+            }
+
+            var limit = CallLimit + extraAllowance;
+            var task = DedicatedThread.Start(call);
+            bool answered;
+            try
+            {
+                answered = task.Wait(Milliseconds(limit), kind == HostCallKind.Read ? cancellationToken : CancellationToken.None);
+            }
+            catch (OperationCanceledException)
+            {
+                // A read given up on: it returns on its own soon enough, and changes nothing when it does.
+                Observe(task);
+                throw;
+            }
+            catch (AggregateException aggregate) when (aggregate.InnerExceptions.Count == 1)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(aggregate.InnerException!).Throw();
+                throw;
+            }
+            if (answered) return task.Result;
+
+            lock (sync)
+            {
+                if (unanswered++ == 0)
+                {
+                    oldestUnanswered = what;
+                    oldestLimit = limit;
+                }
+            }
+            task.ContinueWith(late =>
+            {
+                if (late.Status == TaskStatus.RanToCompletion && undoWhenLate != null)
+                {
+                    BestEffort(() => undoWhenLate(late.Result));
+                }
+                _ = late.Exception;
+                Answered();
+            }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw new MigrationException(ErrorIds.HostUnreachable, ErrorKind.OperationTimeout,
+                $"Host '{HostName}' did not answer {what} within {limit.TotalSeconds:0.#} s. Check that the host and its libvirtd are up, or disconnect it with Disconnect-MigrationHost.",
+                HostName);
+        }
+
+        /// <summary>One abandoned call returned: the last one to return sends the queued cleanups, then lets calls pass again.</summary>
+        private void Answered()
+        {
+            while (true)
+            {
+                Action next;
+                lock (sync)
+                {
+                    if (unanswered > 1 || queuedCleanups.Count == 0)
+                    {
+                        if (--unanswered == 0) oldestUnanswered = null;
+                        return;
+                    }
+                    next = queuedCleanups.Dequeue();
+                }
+                BestEffort(next);
+            }
+        }
+
+        private MigrationException NotSent(string what, bool queued) => new MigrationException(ErrorIds.HostUnreachable, ErrorKind.OperationTimeout,
+            $"Host '{HostName}' did not answer {oldestUnanswered} within {oldestLimit.TotalSeconds:0.#} s and has not answered since, so {what} " +
+            (queued ? "is queued and is sent as soon as it answers." : "was not sent.") +
+            " Check that the host and its libvirtd are up, or disconnect it with Disconnect-MigrationHost.",
+            HostName);
+
+        private static void Observe(Task task) => task.ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+
+        private static void BestEffort(Action step)
+        {
+            try
+            {
+                step();
+            }
+            catch (Exception)
+            {
+                // Nobody waits for it any more; what it left is named in the result of the call that gave up on it.
+            }
+        }
+
+        private static int Milliseconds(TimeSpan limit) => (int)Math.Max(0, Math.Min(int.MaxValue, limit.TotalMilliseconds));
+    }
+}
