@@ -201,12 +201,15 @@ Invoke-HostEvacuation -HostName lab1 -JournalPath '$journal' -MaxConcurrent 1 -B
         $placement[0].State | Should -Be 'shut off'
     }
 
-    # Unrun when written (no lab on the machine it was written on): the planner places cold moves like live ones.
+    # The planner places cold moves like live ones: capacity, rules, spread.
     It 'places shut-off VMs by the rules and spreads them: MustNotRunOn lab2 for two of four' {
         Invoke-Failback   # lab1 back in service with every running guest, so lab2 and lab3 start even
         $cold = 'evnot1', 'evnot2', 'evfree1', 'evfree2'
+        # Big enough (3 GiB each, counted in full though shut off, so that they can start where they land) that where they
+        # go decides the memory balance: the two kept off lab2 fill lab3, so spreading sends the other two to lab2. With
+        # small ones, putting all four on the emptier host can be the even spread, and the test would say nothing.
         foreach ($name in $cold) {
-            New-MigrationLabVM -HostName lab1 -Name $name -MemoryMB 32 -WorkingSetMB 4 -DiskSizeMB 16 | Out-Null
+            New-MigrationLabVM -HostName lab1 -Name $name -MemoryMB 3072 -WorkingSetMB 4 -DiskSizeMB 16 | Out-Null
             Invoke-Virsh $LabPath lab1 @('destroy', $name) | Out-Null
         }
         $rules = Join-Path $TestDrive 'cold-rules.json'
@@ -228,6 +231,8 @@ Invoke-HostEvacuation -HostName lab1 -JournalPath '$journal' -MaxConcurrent 1 -B
         $hostOf.evnot1 | Should -Not -Be 'lab2' -Because 'the MustNotRunOn rule keeps it off lab2'
         $hostOf.evnot2 | Should -Not -Be 'lab2' -Because 'the MustNotRunOn rule keeps it off lab2'
         @($hostOf.Values | Sort-Object -Unique).Count | Should -BeGreaterThan 1 -Because "the four must be spread, not all on $($hostOf.evnot1)"
+        $hostOf.evfree1 | Should -Be 'lab2' -Because 'lab3 holds the two kept off lab2, so the even spread puts the others on lab2'
+        $hostOf.evfree2 | Should -Be 'lab2' -Because 'lab3 holds the two kept off lab2, so the even spread puts the others on lab2'
     }
 
     Context '-IncludeStopped with disks, run with -AsJob in an Azure DevOps pipeline' {
