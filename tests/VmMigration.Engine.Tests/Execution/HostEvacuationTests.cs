@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using VmMigration.Errors;
 using VmMigration.Execution;
@@ -121,6 +122,106 @@ namespace VmMigration.Tests.Execution
             var entry = Assert.Single(EvacuationJournal.Load(journalPath).Entries, e => e.Uuid == cold.Uuid);
             Assert.Equal(EvacuationStepState.Succeeded, entry.State);
             Assert.Null(entry.ColdCopies);
+        }
+
+        private HostEvacuation EvacuationWith(Action<EvacuationOptions> configure)
+        {
+            var options = new EvacuationOptions { HostName = "a", JournalPath = Path.Combine(directory, "a.json") };
+            configure(options);
+            return new HostEvacuation(registry, new Inventory(registry, maintenance), maintenance, options);
+        }
+
+        /// <summary>How many live migrations were started from <paramref name="host"/> (the fake's MigrateLive calls).</summary>
+        private static Func<int> CountMigrations(FakeHost host)
+        {
+            var count = 0;
+            host.OnStep = step => { if (step == "Migrate") Interlocked.Increment(ref count); };
+            return () => Volatile.Read(ref count);
+        }
+
+        [Fact]
+        public void A_move_predicted_to_end_after_the_deadline_is_not_started_and_its_vm_stays_running_on_the_source()
+        {
+            var b = (FakeHost)registry.Resolve("b").Connection;
+            var big = a.AddGuest("big1", memoryMB: 4096);   // 4096 MiB at 10 MB/s: about 410 s, the deadline is 120 s away
+            var migrations = CountMigrations(a);
+            var observer = new RecordingObserver();
+
+            var summary = EvacuationWith(o => { o.BandwidthMBps = 10; o.Deadline = DateTime.UtcNow.AddSeconds(120); }).Run(observer, CancellationToken.None);
+
+            var skipped = Assert.Single(observer.Results, r => r.VMName == "big1");
+            Assert.Equal(MigrationStatus.Skipped, skipped.Status);
+            Assert.Equal(HostEvacuation.DeadlineWouldBeMissed, skipped.ErrorId);
+            Assert.Contains("Not started", skipped.Message);
+            Assert.Contains("predicted to take", skipped.Message);
+            Assert.Contains("before the deadline", skipped.Message);
+            Assert.Equal("a", skipped.RunningOn);
+            // Never started moving: still running on a, nothing of it on b.
+            Assert.Equal(VMState.Running, a.FindGuest(big.Uuid)!.State);
+            Assert.Null(b.FindGuest(big.Uuid));
+            // The small VM fits the deadline and moved, so the deadline refused one move, not the run.
+            Assert.Equal(MigrationStatus.Succeeded, Assert.Single(observer.Results, r => r.VMName == "web1").Status);
+            Assert.Equal(1, migrations());
+            Assert.Equal(1, summary.Moved);
+            Assert.Equal(1, summary.NotStarted);
+            Assert.Equal(0, summary.Failed);
+            var entry = Assert.Single(EvacuationJournal.Load(Path.Combine(directory, "a.json")).Entries, e => e.Uuid == big.Uuid);
+            Assert.Equal(EvacuationStepState.NotStarted, entry.State);
+        }
+
+        [Fact]
+        public void With_stop_on_error_a_failed_move_leaves_the_later_moves_not_started_and_their_vms_on_the_source()
+        {
+            var b = (FakeHost)registry.Resolve("b").Connection;
+            a.AddGuest("web2");
+            a.AddGuest("web3");
+            // The first move fails (its connection drops; b stays healthy, so it is no destination failure); any later one would succeed.
+            var migrations = 0;
+            a.OnStep = step =>
+            {
+                if (step == "Migrate")
+                {
+                    a.Outcome = Interlocked.Increment(ref migrations) == 1 ? FakeOutcome.DestinationDies : FakeOutcome.Succeed;
+                }
+            };
+            var observer = new RecordingObserver();
+
+            var summary = EvacuationWith(o => { o.StopOnError = true; o.MaxConcurrent = 1; }).Run(observer, CancellationToken.None);
+
+            Assert.Equal(1, Volatile.Read(ref migrations));
+            var failed = Assert.Single(observer.Results, r => r.Status == MigrationStatus.Failed);
+            var notStarted = observer.Results.Where(r => r.VMName != failed.VMName).ToList();
+            Assert.Equal(2, notStarted.Count);
+            foreach (var result in notStarted)
+            {
+                Assert.Equal(MigrationStatus.Skipped, result.Status);
+                Assert.Equal(HostEvacuation.StoppedOnError, result.ErrorId);
+                Assert.Contains("an earlier move failed", result.Message);
+                Assert.Contains("-StopOnError", result.Message);
+                Assert.Equal("a", result.RunningOn);
+                Assert.Equal(VMState.Running, a.FindGuest(result.VMName)!.State);
+                Assert.Null(b.FindGuest(result.VMName));
+            }
+            Assert.Equal(0, summary.Moved);
+            Assert.Equal(1, summary.Failed);
+            Assert.Equal(2, summary.NotStarted);
+            var journal = EvacuationJournal.Load(Path.Combine(directory, "a.json"));
+            Assert.All(notStarted, r => Assert.Equal(EvacuationStepState.NotStarted, Assert.Single(journal.Entries, e => e.VMName == r.VMName).State));
+        }
+
+        private sealed class RecordingObserver : IEvacuationObserver
+        {
+            private readonly List<MigrationResult> results = new List<MigrationResult>();
+
+            public IReadOnlyList<MigrationResult> Results
+            {
+                get { lock (results) return results.ToList(); }
+            }
+
+            public void MoveProgress(MigrationProgress progress) { }
+            public void VMFinished(MigrationResult result) { lock (results) results.Add(result); }
+            public void HostProgress(int done, int total) { }
+            public void Warning(string message) { }
         }
 
         private sealed class NullObserver : IEvacuationObserver
