@@ -205,11 +205,11 @@ Invoke-HostEvacuation -HostName lab1 -JournalPath '$journal' -MaxConcurrent 1 -B
     It 'places shut-off VMs by the rules and spreads them: MustNotRunOn lab2 for two of four' {
         Invoke-Failback   # lab1 back in service with every running guest, so lab2 and lab3 start even
         $cold = 'evnot1', 'evnot2', 'evfree1', 'evfree2'
-        # Big enough (3 GiB each, counted in full though shut off, so that they can start where they land) that where they
+        # Big enough (768 MiB each, counted in full though shut off, so that they can start where they land) that where they
         # go decides the memory balance: the two kept off lab2 fill lab3, so spreading sends the other two to lab2. With
         # small ones, putting all four on the emptier host can be the even spread, and the test would say nothing.
         foreach ($name in $cold) {
-            New-MigrationLabVM -HostName lab1 -Name $name -MemoryMB 3072 -WorkingSetMB 4 -DiskSizeMB 16 | Out-Null
+            New-MigrationLabVM -HostName lab1 -Name $name -MemoryMB 768 -WorkingSetMB 4 -DiskSizeMB 16 | Out-Null
             Invoke-Virsh $LabPath lab1 @('destroy', $name) | Out-Null
         }
         $rules = Join-Path $TestDrive 'cold-rules.json'
