@@ -142,7 +142,7 @@ namespace VmMigration.Tests.Execution
         [Fact]
         public void A_move_predicted_to_end_after_the_deadline_is_not_started_and_its_vm_stays_running_on_the_source()
         {
-            var b = (FakeHost)registry.Resolve("b").Connection;
+            var b = cluster["fake://b"];
             var big = a.AddGuest("big1", memoryMB: 4096);   // 4096 MiB at 10 MB/s: about 410 s, the deadline is 120 s away
             var migrations = CountMigrations(a);
             var observer = new RecordingObserver();
@@ -172,7 +172,7 @@ namespace VmMigration.Tests.Execution
         [Fact]
         public void With_stop_on_error_a_failed_move_leaves_the_later_moves_not_started_and_their_vms_on_the_source()
         {
-            var b = (FakeHost)registry.Resolve("b").Connection;
+            var b = cluster["fake://b"];
             a.AddGuest("web2");
             a.AddGuest("web3");
             // The first move fails (its connection drops; b stays healthy, so it is no destination failure); any later one would succeed.

@@ -61,7 +61,7 @@ namespace VmMigration.Tests.Execution
             // Someone moves web1 on from b to a new host c during the maintenance.
             var c = cluster.AddHost("fake://c", "c");
             var hostC = registry.Connect("fake://c", "c", null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
-            var onward = new LiveMigrationJob(new LiveMigrationRequest(inventory.Locate(moved.Uuid, "b", CancellationToken.None), hostC), null, TimeSpan.FromMilliseconds(10), registry.CallTimeout)
+            var onward = new LiveMigrationJob(new LiveMigrationRequest(inventory.Locate(moved.Uuid, "b", CancellationToken.None), hostC), null, TimeSpan.FromMilliseconds(10))
                 .Run(CancellationToken.None);
             Assert.Equal(MigrationStatus.Succeeded, onward.Status);
             var migrationsFromC = 0;
