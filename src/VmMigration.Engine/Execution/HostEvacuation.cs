@@ -440,12 +440,8 @@ namespace VmMigration.Execution
         {
             try
             {
-                var host = registry.Resolve(name);
-                if (!host.Connection.IsAlive)
-                {
-                    return true;
-                }
-                host.Connection.GetHostFacts();
+                // A dead connection is opened again by this call: down means it does not answer, not that a connection died.
+                registry.Resolve(name).Connection.GetHostFacts();
                 return false;
             }
             catch (MigrationException)

@@ -20,7 +20,7 @@ namespace VmMigration.Session
     /// Decisions, member by member (limit: "standard" is the registry's CallTimeout):
     /// <code>
     /// member                     kind     limit                               if it lands after its limit
-    /// Uri, IsAlive               -        none: answered locally, no call     -
+    /// Uri, IsAlive               -        none: answered locally, no call     -   (of the connection as it is now)
     /// GetHostFacts, ListGuests,  Read     standard                            nothing to undo
     ///  FindGuest, GetGuestXml, GetGuestDefinitionXml, ReadGuestMemory, GetJobProgress, CheckGuestCpu,
     ///  FindStoragePool, ListStoragePoolNames, FindStorageVolume, GetDiskCopyProgress, GetDiskWrittenBytes
@@ -54,6 +54,8 @@ namespace VmMigration.Session
     /// Dispose                    Cleanup  standard, then abandoned silently   -
     /// </code>
     /// A Cleanup that cannot be sent because the host has not answered an earlier call is queued and sent when it answers.
+    /// A connection that died (the host rebooted; keepalive closed it while the host was frozen) is opened again by the next
+    /// call, inside that call and its limit (<see cref="HostLink"/>).
     /// </remarks>
     public sealed class BoundedHostConnection : IHostConnection
     {
@@ -63,26 +65,33 @@ namespace VmMigration.Session
         /// <summary>Merging overlays that landed late: only what the guest wrote meanwhile; generous for a busy guest.</summary>
         private static readonly TimeSpan LateOverlayMergeTimeout = TimeSpan.FromMinutes(10);
 
-        private readonly IHostConnection inner;
+        private readonly HostLink link;
         private readonly HostCallGate gate;
         private readonly CancellationToken cancellationToken;
 
-        public BoundedHostConnection(IHostConnection inner, HostCallGate gate) : this(inner, gate, CancellationToken.None)
+        public BoundedHostConnection(IHostConnection inner, HostCallGate gate) : this(new HostLink(inner, null), gate, CancellationToken.None)
         {
         }
 
-        private BoundedHostConnection(IHostConnection inner, HostCallGate gate, CancellationToken cancellationToken)
+        internal BoundedHostConnection(HostLink link, HostCallGate gate) : this(link, gate, CancellationToken.None)
         {
-            this.inner = inner;
+        }
+
+        private BoundedHostConnection(HostLink link, HostCallGate gate, CancellationToken cancellationToken)
+        {
+            this.link = link;
             this.gate = gate;
             this.cancellationToken = cancellationToken;
         }
 
-        /// <summary>The provider's connection under the bounds (never call it directly: that is what this class prevents).</summary>
-        internal IHostConnection Inner => inner;
+        /// <summary>The provider's connection under the bounds, reopened when it died (never call it directly: that is what this class prevents).</summary>
+        internal HostLink Link => link;
 
         /// <summary>The same connection, whose reads give up when <paramref name="token"/> is cancelled.</summary>
-        public IHostConnection WithCancellation(CancellationToken token) => new BoundedHostConnection(inner, gate, token);
+        public IHostConnection WithCancellation(CancellationToken token) => new BoundedHostConnection(link, gate, token);
+
+        /// <summary>The provider's connection to call, opened again if it died; only ever read inside a gated call, so reopening is bounded too.</summary>
+        private IHostConnection Live => link.Open();
 
         private T Read<T>(string what, Func<T> call, TimeSpan extra = default) =>
             gate.Run(what, HostCallKind.Read, extra, cancellationToken, call);
@@ -96,122 +105,124 @@ namespace VmMigration.Session
         private void Cleanup(string what, Action call, TimeSpan extra = default) =>
             gate.Run(what, HostCallKind.Cleanup, extra, CancellationToken.None, () => { call(); return true; });
 
-        string IHostConnection.Uri => inner.Uri;
+        string IHostConnection.Uri => link.Current.Uri;
 
-        bool IHostConnection.IsAlive => inner.IsAlive;
+        bool IHostConnection.IsAlive => link.Current.IsAlive;
 
-        HostFacts IHostConnection.GetHostFacts() => Read("its host facts", inner.GetHostFacts);
+        HostFacts IHostConnection.GetHostFacts() => Read("its host facts", () => Live.GetHostFacts());
 
-        IReadOnlyList<GuestInfo> IHostConnection.ListGuests() => Read("its list of VMs", inner.ListGuests);
+        IReadOnlyList<GuestInfo> IHostConnection.ListGuests() => Read("its list of VMs", () => Live.ListGuests());
 
-        GuestInfo? IHostConnection.FindGuest(string nameOrUuid) => Read($"a look-up of VM '{nameOrUuid}'", () => inner.FindGuest(nameOrUuid));
+        GuestInfo? IHostConnection.FindGuest(string nameOrUuid) => Read($"a look-up of VM '{nameOrUuid}'", () => Live.FindGuest(nameOrUuid));
 
         GuestInfo IHostConnection.DefineAndStartGuest(string domainXml) =>
-            Change($"the definition of VM '{DomainName(domainXml)}'", () => inner.DefineAndStartGuest(domainXml),
-                late => { inner.DestroyGuest(late.Name); inner.UndefineGuest(late.Name); });
+            Change($"the definition of VM '{DomainName(domainXml)}'", () => Live.DefineAndStartGuest(domainXml),
+                late => { Live.DestroyGuest(late.Name); Live.UndefineGuest(late.Name); });
 
-        void IHostConnection.DestroyGuest(string name) => Change($"the power-off of VM '{name}'", () => inner.DestroyGuest(name));
+        void IHostConnection.DestroyGuest(string name) => Change($"the power-off of VM '{name}'", () => Live.DestroyGuest(name));
 
-        void IHostConnection.UndefineGuest(string name) => Change($"the removal of VM '{name}'", () => inner.UndefineGuest(name));
+        void IHostConnection.UndefineGuest(string name) => Change($"the removal of VM '{name}'", () => Live.UndefineGuest(name));
 
-        string IHostConnection.GetGuestXml(string name) => Read($"the live definition of VM '{name}'", () => inner.GetGuestXml(name));
+        string IHostConnection.GetGuestXml(string name) => Read($"the live definition of VM '{name}'", () => Live.GetGuestXml(name));
 
         byte[] IHostConnection.ReadGuestMemory(string name, ulong physicalAddress, int length) =>
-            Read($"the memory of VM '{name}'", () => inner.ReadGuestMemory(name, physicalAddress, length));
+            Read($"the memory of VM '{name}'", () => Live.ReadGuestMemory(name, physicalAddress, length));
 
         JobProgress IHostConnection.MigrateLive(string name, string destinationUri, LiveMigrationParameters parameters)
         {
             gate.EnsureAnswering($"the migration of VM '{name}'");
-            return inner.MigrateLive(name, destinationUri, parameters);
+            var connection = Read($"a connection for the migration of VM '{name}'", () => Live);
+            return connection.MigrateLive(name, destinationUri, parameters);
         }
 
-        JobProgress? IHostConnection.GetJobProgress(string name) => Read($"the job state of VM '{name}'", () => inner.GetJobProgress(name));
+        JobProgress? IHostConnection.GetJobProgress(string name) => Read($"the job state of VM '{name}'", () => Live.GetJobProgress(name));
 
-        void IHostConnection.AbortJob(string name) => Cleanup($"the abort of the job of VM '{name}'", () => inner.AbortJob(name));
+        void IHostConnection.AbortJob(string name) => Cleanup($"the abort of the job of VM '{name}'", () => Live.AbortJob(name));
 
         void IHostConnection.SetMigrationMaxDowntime(string name, long milliseconds) =>
-            Change($"the downtime limit of the migration of VM '{name}'", () => inner.SetMigrationMaxDowntime(name, milliseconds));
+            Change($"the downtime limit of the migration of VM '{name}'", () => Live.SetMigrationMaxDowntime(name, milliseconds));
 
         void IHostConnection.SetMigrationBandwidth(string name, long mebibytesPerSecond) =>
-            Change($"the bandwidth of the migration of VM '{name}'", () => inner.SetMigrationBandwidth(name, mebibytesPerSecond));
+            Change($"the bandwidth of the migration of VM '{name}'", () => Live.SetMigrationBandwidth(name, mebibytesPerSecond));
 
-        void IHostConnection.StartPostCopy(string name) => Change($"the switch to post-copy of VM '{name}'", () => inner.StartPostCopy(name));
+        void IHostConnection.StartPostCopy(string name) => Change($"the switch to post-copy of VM '{name}'", () => Live.StartPostCopy(name));
 
         CpuCompatibility IHostConnection.CheckGuestCpu(string guestXml) =>
-            Read($"a CPU comparison for VM '{DomainName(guestXml)}'", () => inner.CheckGuestCpu(guestXml));
+            Read($"a CPU comparison for VM '{DomainName(guestXml)}'", () => Live.CheckGuestCpu(guestXml));
 
         double? IHostConnection.MeasureDirtyRateMBps(string name, TimeSpan period) =>
-            Read($"the dirty rate of VM '{name}'", () => inner.MeasureDirtyRateMBps(name, period), period);
+            Read($"the dirty rate of VM '{name}'", () => Live.MeasureDirtyRateMBps(name, period), period);
 
-        string IHostConnection.GetGuestDefinitionXml(string name) => Read($"the definition of VM '{name}'", () => inner.GetGuestDefinitionXml(name));
+        string IHostConnection.GetGuestDefinitionXml(string name) => Read($"the definition of VM '{name}'", () => Live.GetGuestDefinitionXml(name));
 
         GuestInfo IHostConnection.DefineGuest(string domainXml) =>
-            Change($"the definition of VM '{DomainName(domainXml)}'", () => inner.DefineGuest(domainXml), late => UndefineIfSame(late));
+            Change($"the definition of VM '{DomainName(domainXml)}'", () => Live.DefineGuest(domainXml), late => UndefineIfSame(late));
 
         void IHostConnection.UpdateGuestDefinition(string domainXml) =>
-            Change($"the update of the definition of VM '{DomainName(domainXml)}'", () => inner.UpdateGuestDefinition(domainXml));
+            Change($"the update of the definition of VM '{DomainName(domainXml)}'", () => Live.UpdateGuestDefinition(domainXml));
 
-        void IHostConnection.StartGuest(string name) => Change($"the start of VM '{name}'", () => inner.StartGuest(name), () => inner.DestroyGuest(name));
+        void IHostConnection.StartGuest(string name) => Change($"the start of VM '{name}'", () => Live.StartGuest(name), () => Live.DestroyGuest(name));
 
         void IHostConnection.CreateDiskOverlays(string name, IReadOnlyDictionary<string, string> overlayFileByDiskTarget) =>
-            Change($"the freezing of the disks of VM '{name}'", () => inner.CreateDiskOverlays(name, overlayFileByDiskTarget),
-                () => inner.MergeDiskOverlays(name, overlayFileByDiskTarget.Keys.ToList(), LateOverlayMergeTimeout));
+            Change($"the freezing of the disks of VM '{name}'", () => Live.CreateDiskOverlays(name, overlayFileByDiskTarget),
+                () => Live.MergeDiskOverlays(name, overlayFileByDiskTarget.Keys.ToList(), LateOverlayMergeTimeout));
 
         void IHostConnection.MergeDiskOverlays(string name, IEnumerable<string> diskTargets, TimeSpan timeout)
         {
             var targets = diskTargets.ToList();
-            Cleanup($"the merge of the disk overlays of VM '{name}'", () => inner.MergeDiskOverlays(name, targets, timeout), timeout);
+            Cleanup($"the merge of the disk overlays of VM '{name}'", () => Live.MergeDiskOverlays(name, targets, timeout), timeout);
         }
 
-        StoragePoolInfo? IHostConnection.FindStoragePool(string name) => Read($"its storage pool '{name}'", () => inner.FindStoragePool(name));
+        StoragePoolInfo? IHostConnection.FindStoragePool(string name) => Read($"its storage pool '{name}'", () => Live.FindStoragePool(name));
 
-        IReadOnlyList<string> IHostConnection.ListStoragePoolNames() => Read("its list of storage pools", inner.ListStoragePoolNames);
+        IReadOnlyList<string> IHostConnection.ListStoragePoolNames() => Read("its list of storage pools", () => Live.ListStoragePoolNames());
 
-        StoragePoolInfo IHostConnection.EnsureStoragePool(string poolXml) => Change("the set-up of a storage pool", () => inner.EnsureStoragePool(poolXml));
+        StoragePoolInfo IHostConnection.EnsureStoragePool(string poolXml) => Change("the set-up of a storage pool", () => Live.EnsureStoragePool(poolXml));
 
-        StorageVolumeInfo? IHostConnection.FindStorageVolume(string path) => Read($"the volume '{path}'", () => inner.FindStorageVolume(path));
+        StorageVolumeInfo? IHostConnection.FindStorageVolume(string path) => Read($"the volume '{path}'", () => Live.FindStorageVolume(path));
 
         StorageVolumeInfo IHostConnection.CreateStorageVolume(string poolName, string volumeXml) =>
-            Change($"the creation of a volume in pool '{poolName}'", () => inner.CreateStorageVolume(poolName, volumeXml), late => inner.DeleteStorageVolume(late.Path));
+            Change($"the creation of a volume in pool '{poolName}'", () => Live.CreateStorageVolume(poolName, volumeXml), late => Live.DeleteStorageVolume(late.Path));
 
         StorageVolumeInfo IHostConnection.CloneStorageVolume(string poolName, string volumeXml, string sourceVolumePath)
         {
-            var source = Read($"the volume '{sourceVolumePath}'", () => inner.FindStorageVolume(sourceVolumePath));
+            var source = Read($"the volume '{sourceVolumePath}'", () => Live.FindStorageVolume(sourceVolumePath));
             var copyTime = TimeSpan.FromSeconds((double)(source?.AllocationBytes ?? 0) / MinimumCopyRateBytesPerSecond);
-            return Change($"the copy of the volume '{sourceVolumePath}'", () => inner.CloneStorageVolume(poolName, volumeXml, sourceVolumePath),
-                late => inner.DeleteStorageVolume(late.Path), copyTime);
+            return Change($"the copy of the volume '{sourceVolumePath}'", () => Live.CloneStorageVolume(poolName, volumeXml, sourceVolumePath),
+                late => Live.DeleteStorageVolume(late.Path), copyTime);
         }
 
-        void IHostConnection.DeleteStorageVolume(string path) => Cleanup($"the deletion of the volume '{path}'", () => inner.DeleteStorageVolume(path));
+        void IHostConnection.DeleteStorageVolume(string path) => Cleanup($"the deletion of the volume '{path}'", () => Live.DeleteStorageVolume(path));
 
         IVolumeReader IHostConnection.OpenVolumeReader(string path) =>
-            new BoundedVolumeStreams.Reader(Change($"the download of the volume '{path}'", () => inner.OpenVolumeReader(path), late => late.Dispose()), gate, path);
+            new BoundedVolumeStreams.Reader(Change($"the download of the volume '{path}'", () => Live.OpenVolumeReader(path), late => late.Dispose()), gate, path);
 
         IVolumeWriter IHostConnection.OpenVolumeWriter(string path) =>
-            new BoundedVolumeStreams.Writer(Change($"the upload into the volume '{path}'", () => inner.OpenVolumeWriter(path), late => late.Dispose()), gate, path);
+            new BoundedVolumeStreams.Writer(Change($"the upload into the volume '{path}'", () => Live.OpenVolumeWriter(path), late => late.Dispose()), gate, path);
 
         void IHostConnection.StartDiskCopy(string name, string diskTarget, string destinationPath, string destinationFormat, long bandwidthBytesPerSecond, bool synchronousWrites) =>
             Change($"the start of the copy of disk {diskTarget} of VM '{name}'",
-                () => inner.StartDiskCopy(name, diskTarget, destinationPath, destinationFormat, bandwidthBytesPerSecond, synchronousWrites),
-                () => inner.CancelDiskCopy(name, diskTarget));
+                () => Live.StartDiskCopy(name, diskTarget, destinationPath, destinationFormat, bandwidthBytesPerSecond, synchronousWrites),
+                () => Live.CancelDiskCopy(name, diskTarget));
 
         DiskCopyProgress? IHostConnection.GetDiskCopyProgress(string name, string diskTarget) =>
-            Read($"the progress of the copy of disk {diskTarget} of VM '{name}'", () => inner.GetDiskCopyProgress(name, diskTarget));
+            Read($"the progress of the copy of disk {diskTarget} of VM '{name}'", () => Live.GetDiskCopyProgress(name, diskTarget));
 
         TimeSpan IHostConnection.PivotDiskCopy(string name, string diskTarget, TimeSpan timeout) =>
-            Change($"the switch of disk {diskTarget} of VM '{name}'", () => inner.PivotDiskCopy(name, diskTarget, timeout), extra: timeout);
+            Change($"the switch of disk {diskTarget} of VM '{name}'", () => Live.PivotDiskCopy(name, diskTarget, timeout), extra: timeout);
 
         void IHostConnection.CancelDiskCopy(string name, string diskTarget) =>
-            Cleanup($"the cancel of the copy of disk {diskTarget} of VM '{name}'", () => inner.CancelDiskCopy(name, diskTarget));
+            Cleanup($"the cancel of the copy of disk {diskTarget} of VM '{name}'", () => Live.CancelDiskCopy(name, diskTarget));
 
         long IHostConnection.GetDiskWrittenBytes(string name, string diskTarget) =>
-            Read($"the writes to disk {diskTarget} of VM '{name}'", () => inner.GetDiskWrittenBytes(name, diskTarget));
+            Read($"the writes to disk {diskTarget} of VM '{name}'", () => Live.GetDiskWrittenBytes(name, diskTarget));
 
         void IDisposable.Dispose()
         {
             try
             {
-                Cleanup("the closing of the connection", inner.Dispose);
+                var closing = link.Close();
+                Cleanup("the closing of the connection", closing.Dispose);
             }
             catch (MigrationException)
             {
@@ -222,7 +233,7 @@ namespace VmMigration.Session
         /// <summary>A define that landed after it was reported as not answered: undone, unless another VM holds the name by now.</summary>
         private void UndefineIfSame(GuestInfo late)
         {
-            if (string.Equals(inner.FindGuest(late.Name)?.Uuid, late.Uuid, StringComparison.OrdinalIgnoreCase)) inner.UndefineGuest(late.Name);
+            if (string.Equals(Live.FindGuest(late.Name)?.Uuid, late.Uuid, StringComparison.OrdinalIgnoreCase)) Live.UndefineGuest(late.Name);
         }
 
         private static string DomainName(string domainXml)

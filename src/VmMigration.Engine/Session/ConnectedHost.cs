@@ -15,15 +15,16 @@ namespace VmMigration.Session
 
         private readonly BoundedHostConnection connection;
 
-        /// <param name="connection">the provider's connection (a bounded one is unwrapped and bounded anew under this name)</param>
+        /// <param name="connection">the provider's connection (a bounded one is unwrapped, with its way of reopening, and bounded anew under this name)</param>
         /// <param name="callTimeout">how long a call may take now, read at each call (the registry's CallTimeout); null: <see cref="DefaultCallTimeout"/></param>
-        public ConnectedHost(string name, string uri, string provider, IHostConnection connection, string? migrationAddress, Func<TimeSpan>? callTimeout = null)
+        /// <param name="reopen">opens the connection again when it died (same URI and credential); null: never reopened</param>
+        public ConnectedHost(string name, string uri, string provider, IHostConnection connection, string? migrationAddress, Func<TimeSpan>? callTimeout = null, Func<IHostConnection>? reopen = null)
         {
             Name = name;
             Uri = uri;
             Provider = provider;
-            var raw = connection is BoundedHostConnection bounded ? bounded.Inner : connection;
-            this.connection = new BoundedHostConnection(raw, new HostCallGate(name, callTimeout ?? (() => DefaultCallTimeout)));
+            var link = connection is BoundedHostConnection bounded ? bounded.Link : new HostLink(connection, reopen);
+            this.connection = new BoundedHostConnection(link, new HostCallGate(name, callTimeout ?? (() => DefaultCallTimeout)));
             MigrationAddress = migrationAddress;
         }
 

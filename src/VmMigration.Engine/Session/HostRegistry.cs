@@ -59,7 +59,8 @@ namespace VmMigration.Session
 
             var provider = Providers.For(uri);
             // Until it is named, its errors name it by its URI.
-            var unnamed = new ConnectedHost(string.IsNullOrEmpty(name) ? uri : name!, uri, provider.Name, provider.Connect(uri, credential, timeout, cancellationToken), migrationAddress, () => CallTimeout);
+            var unnamed = new ConnectedHost(string.IsNullOrEmpty(name) ? uri : name!, uri, provider.Name, provider.Connect(uri, credential, timeout, cancellationToken), migrationAddress, () => CallTimeout,
+                () => provider.Connect(uri, credential, CallTimeout, CancellationToken.None));
             try
             {
                 var host = !string.IsNullOrEmpty(name) ? unnamed

@@ -42,6 +42,7 @@ namespace VmMigration.Tests.Fakes
             {
                 throw new MigrationException(ErrorIds.HostConnectTimeout, ErrorKind.OperationTimeout, $"'{uri}' did not answer.", uri);
             }
+            host.Opened();
             return host;
         }
     }
@@ -80,7 +81,21 @@ namespace VmMigration.Tests.Fakes
         public string HostUuid { get; set; } = Guid.NewGuid().ToString();
         public long FreeMemoryMB { get; set; }
         public TimeSpan ConnectDelay { get; set; }
-        public bool IsAlive => true;
+        public bool IsAlive => alive;
+
+        private volatile bool alive = true;
+
+        /// <summary>How many times a connection to this host was opened.</summary>
+        public int Connections { get; private set; }
+
+        /// <summary>The open connection dies (as when libvirt's keepalive closes it): calls fail until a connection is opened again.</summary>
+        public void DropConnection() => alive = false;
+
+        internal void Opened()
+        {
+            Connections++;
+            alive = true;
+        }
 
         // Script for the next migration started from this host.
         public List<JobProgress> Samples { get; } = new List<JobProgress>();
@@ -114,7 +129,11 @@ namespace VmMigration.Tests.Fakes
         private string? FrozenAt { get; set; }
 
         /// <summary>A host answers only while it is not frozen.</summary>
-        private void Answer() => thawed.Wait();
+        private void Answer()
+        {
+            thawed.Wait();
+            if (!alive) throw new MigrationException(ErrorIds.HostUnreachable, ErrorKind.ConnectionError, $"The connection to '{Uri}' is closed.", Uri);
+        }
 
         public HostFacts GetHostFacts() => Answered(() => new HostFacts { Hostname = Hostname, HostUuid = HostUuid, CpuCount = 4, MemoryMB = 16384, FreeMemoryMB = FreeMemoryMB, LibvirtVersion = LibvirtVersion });
 
