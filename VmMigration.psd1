@@ -36,6 +36,7 @@
         'Stop-MigrationLab'
         'New-MigrationLabVM'
         'Test-MigrationLabVM'
+        'Restart-MigrationLabHost'
         'Copy-VMClone'
     )
     FunctionsToExport    = @()

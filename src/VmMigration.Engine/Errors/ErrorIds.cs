@@ -25,6 +25,7 @@ namespace VmMigration.Errors
         public const string LabRequiresRoot = "LabRequiresRoot";
         public const string LabRequiresLinux = "LabRequiresLinux";
         public const string LabNotRunning = "LabNotRunning";
+        public const string LabHostDown = "LabHostDown";
         public const string LabStartFailed = "LabStartFailed";
         public const string LabGuestImageMissing = "LabGuestImageMissing";
         public const string InvalidArgument = "InvalidArgument";

@@ -80,9 +80,13 @@ namespace VmMigration.Lab
         }
 
         /// <summary>QEMU processes libvirt recorded in a host's run/qemu/&lt;guest&gt;.pid, checked against their command line.</summary>
-        public static List<(int Pid, ulong StartTicks)> FindQemuFromPidFiles(string qemuPidDirectory)
+        public static List<(int Pid, ulong StartTicks)> FindQemuFromPidFiles(string qemuPidDirectory) =>
+            FindGuestsFromPidFiles(qemuPidDirectory).ConvertAll(g => (g.Pid, g.StartTicks));
+
+        /// <summary>The guests whose QEMU runs, by the pid files libvirt keeps (other pid files there, such as the driver's own, are not guests).</summary>
+        public static List<(string Guest, int Pid, ulong StartTicks)> FindGuestsFromPidFiles(string qemuPidDirectory)
         {
-            var found = new List<(int, ulong)>();
+            var found = new List<(string, int, ulong)>();
             if (!Directory.Exists(qemuPidDirectory)) return found;
             foreach (string file in Directory.EnumerateFiles(qemuPidDirectory, "*.pid"))
             {
@@ -92,7 +96,7 @@ namespace VmMigration.Lab
                 if (args == null || !System.IO.Path.GetFileName(args[0]).StartsWith("qemu-system-", StringComparison.Ordinal)) continue;
                 if (Array.FindIndex(args, a => a.StartsWith("guest=" + guest + ",", StringComparison.Ordinal) || a == "guest=" + guest) < 0) continue;
                 ulong? ticks = StartTicks(pid);
-                if (ticks.HasValue) found.Add((pid, ticks.Value));
+                if (ticks.HasValue) found.Add((guest, pid, ticks.Value));
             }
 
             return found;

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Threading;
+using System.Threading.Tasks;
 using VmMigration.Errors;
 using VmMigration.Session;
 
@@ -16,6 +17,9 @@ namespace VmMigration.Lab
         // Labs this process started or joined; lab hosts are traced back through these and the default path.
         private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> KnownPaths =
             new System.Collections.Concurrent.ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
+        // Hosts on their way back from a restart, by lab: cancelled when the lab stops, so nothing starts again after it.
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, PendingReturn> PendingReturns =
+            new System.Collections.Concurrent.ConcurrentDictionary<string, PendingReturn>(StringComparer.Ordinal);
         private readonly HostRegistry registry;
         private readonly MigrationLab lab = new MigrationLab();
 
@@ -44,9 +48,42 @@ namespace VmMigration.Lab
 
         public LabInfo? Get(string path) => lab.Get(path);
 
+        /// <summary>
+        /// Reboots a lab host: it goes down now (its running guests die, its libvirtd stops) and comes back after
+        /// <paramref name="downTime"/> with its identity and persistent definitions, guests shut off, in the background:
+        /// the session's connection to it is opened again by its next call. Stopping the lab cancels the return.
+        /// </summary>
+        public LabHostRestart Restart(ConnectedHost host, TimeSpan downTime)
+        {
+            var (info, labHost) = FindLabHost(host);
+            var lost = lab.PowerOff(info.Path, labHost.Name);
+            var pending = PendingReturns.GetOrAdd(info.Path, _ => new PendingReturn());
+            var stop = pending.Cancellation.Token;
+            var back = Task.Run(async () =>
+            {
+                await Task.Delay(downTime, stop).ConfigureAwait(false);
+                lab.PowerOn(info.Path, labHost.Name, stop);
+            }, stop);
+            pending.Tasks.Add(back);
+            return new LabHostRestart(labHost.Name, lost, back);
+        }
+
         /// <summary>Disconnects the lab's hosts from the session, then stops the lab (its guests go with it).</summary>
         public void Stop(string path)
         {
+            if (PendingReturns.TryRemove(path, out var returns))
+            {
+                // A host in the middle of starting holds the lab's lock: let it finish (within its start limit), then stop it too.
+                returns.Cancellation.Cancel();
+                try
+                {
+                    Task.WaitAll(returns.Tasks.ToArray(), TimeSpan.FromSeconds(LabDefaults.StartTimeoutSeconds + LabDefaults.StopTimeoutSeconds));
+                }
+                catch (AggregateException)
+                {
+                    // Cancelled or failed returns: either way nothing of them runs any more.
+                }
+            }
             var info = lab.Get(path);
             if (info != null)
             {
@@ -73,6 +110,12 @@ namespace VmMigration.Lab
             }
             throw new MigrationException(ErrorIds.NotALabHost, ErrorKind.InvalidArgument,
                 $"Host '{host.Name}' ({host.Uri}) is not a host of a running lab; lab guests are created on lab hosts only. Start a lab with Start-MigrationLab.", host.Name);
+        }
+
+        private sealed class PendingReturn
+        {
+            public CancellationTokenSource Cancellation { get; } = new CancellationTokenSource();
+            public System.Collections.Concurrent.ConcurrentBag<Task> Tasks { get; } = new System.Collections.Concurrent.ConcurrentBag<Task>();
         }
     }
 }

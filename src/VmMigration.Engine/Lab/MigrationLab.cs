@@ -61,10 +61,7 @@ namespace VmMigration.Lab
                         if (host.IsRunning) continue;
                         var paths = new LabHostPaths(path, index);
                         CleanDeadHost(paths, host);
-                        var launched = LabDaemonLauncher.Launch(paths, host.HostUuid, (host.MigrationPortMin, host.MigrationPortMax), (host.DisplayPortMin, host.DisplayPortMax), libvirtd, options.StartTimeout, cancellationToken);
-                        host.Pid = launched.Pid;
-                        host.ProcessStartTicks = launched.StartTicks;
-                        host.IsRunning = true;
+                        Launch(paths, host, libvirtd, options.StartTimeout, cancellationToken);
                         started.Add(host);
                         LabStateFile.Save(lab); // after each host, so a session killed now still knows what it started
                     }
@@ -101,8 +98,7 @@ namespace VmMigration.Lab
             string labPath = ValidatePath(path ?? LabDefaults.Path, 1);
             LabPrerequisites.EnsureLinuxAndRoot();
             if (!File.Exists(LabStateFile.PathOf(labPath)) && HostDirectories(labPath).Count == 0)
-                throw new MigrationException(ErrorIds.LabNotRunning, ErrorKind.ObjectNotFound,
-                    "There is no lab at " + labPath + ". Start one with Start-MigrationLab.", labPath);
+                throw NoLab(labPath);
 
             using (LockLab(labPath))
             {
@@ -110,6 +106,70 @@ namespace VmMigration.Lab
                 RemoveHostDirectories(labPath);
                 RemoveLab(labPath);
             }
+        }
+
+        /// <summary>
+        /// The first half of a reboot of one host: every QEMU still running there is killed (its guest is lost, as in a
+        /// power cut), its libvirtd stops and its run directory is emptied (a reboot clears /run). Its persistent definitions,
+        /// disks and identity stay. Returns the names of the guests that were running. <see cref="PowerOn"/> brings it back.
+        /// </summary>
+        public IReadOnlyList<string> PowerOff(string path, string hostName)
+        {
+            var (labPath, host) = RunningHost(path, hostName);
+            var paths = new LabHostPaths(labPath, host.Index);
+            using (LockLab(labPath))
+            {
+                var lost = LabProcesses.FindGuestsFromPidFiles(paths.QemuPidDirectory).Select(g => g.Guest).OrderBy(n => n, StringComparer.Ordinal).ToList();
+                StopHost(paths, host);
+                if (Directory.Exists(paths.Run)) Directory.Delete(paths.Run, recursive: true);
+                return lost;
+            }
+        }
+
+        /// <summary>The second half of a reboot: the host's libvirtd starts again with the same name, UUID, ports and definitions (its guests shut off).</summary>
+        public void PowerOn(string path, string hostName, CancellationToken cancellationToken)
+        {
+            string labPath = ValidatePath(path, 1);
+            string libvirtd = LabPrerequisites.FindLibvirtd();
+            using (LockLab(labPath))
+            {
+                var lab = LabStateFile.Load(labPath) ?? throw NoLab(labPath);
+                RefreshLiveness(lab);
+                var host = FindHost(lab, hostName);
+                if (host.IsRunning) return;
+                var paths = new LabHostPaths(labPath, host.Index);
+                CleanDeadHost(paths, host);
+                Launch(paths, host, libvirtd, TimeSpan.FromSeconds(LabDefaults.StartTimeoutSeconds), cancellationToken);
+                LabStateFile.Save(lab);
+            }
+        }
+
+        private (string Path, LabHostInfo Host) RunningHost(string path, string hostName)
+        {
+            string labPath = ValidatePath(path, 1);
+            LabPrerequisites.EnsureLinuxAndRoot();
+            var lab = Get(labPath) ?? throw NoLab(labPath);
+            var host = FindHost(lab, hostName);
+            if (!host.IsRunning)
+                throw new MigrationException(ErrorIds.LabHostDown, ErrorKind.InvalidOperation,
+                    $"Lab host {host.Name} is down already (restarting, or its libvirtd died); Start-MigrationLab -Path {labPath} starts it again.", host.Name);
+            return (labPath, host);
+        }
+
+        private static LabHostInfo FindHost(LabInfo lab, string hostName) =>
+            lab.Hosts.FirstOrDefault(h => string.Equals(h.Name, hostName, StringComparison.OrdinalIgnoreCase))
+            ?? throw new MigrationException(ErrorIds.NotALabHost, ErrorKind.ObjectNotFound,
+                $"The lab at {lab.Path} has no host '{hostName}'; its hosts: {string.Join(", ", lab.Hosts.Select(h => h.Name))}.", hostName);
+
+        private static MigrationException NoLab(string labPath) =>
+            new MigrationException(ErrorIds.LabNotRunning, ErrorKind.ObjectNotFound, "There is no lab at " + labPath + ". Start one with Start-MigrationLab.", labPath);
+
+        private static void Launch(LabHostPaths paths, LabHostInfo host, string libvirtd, TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            var launched = LabDaemonLauncher.Launch(paths, host.HostUuid, (host.MigrationPortMin, host.MigrationPortMax), (host.DisplayPortMin, host.DisplayPortMax), libvirtd, timeout, cancellationToken);
+            host.Pid = launched.Pid;
+            host.ProcessStartTicks = launched.StartTicks;
+            host.IsRunning = true;
         }
 
         private static LabHostInfo AddHost(LabInfo lab, int index)
