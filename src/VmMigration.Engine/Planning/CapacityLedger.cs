@@ -80,6 +80,21 @@ namespace VmMigration.Planning
             Moved[unit] = false;
         }
 
+        /// <summary>Puts a unit on another host without touching <see cref="Moved"/>: for a search that keeps its own count of moves.</summary>
+        public void Relocate(int unit, int to) => Shift(unit, UnitHost[unit], to);
+
+        /// <summary>The anti-affinity rule that the unit would break on the host, or null.</summary>
+        public string? ConflictRuleOn(int unit, int host)
+        {
+            var others = model.UnitConflicts[unit];
+            for (int i = 0; i < others.Length; i++)
+            {
+                int other = others[i];
+                if (UnitHost[other] == host || (UnitHost[other] < 0 && AnyMemberOn(other, host))) return model.UnitConflictRules[unit][i];
+            }
+            return null;
+        }
+
         private void Shift(int unit, int from, int to)
         {
             UsedCpu[from] -= model.UnitCpu[unit];

@@ -9,7 +9,8 @@ namespace VmMigration.Planning
     /// <summary>
     /// Evacuate: every VM off the named hosts. Largest units first (they have the fewest places to go), each to the
     /// allowed destination that keeps the remaining hosts' load most even; preferred (ShouldRunOn) hosts win when
-    /// any has room. Units that fit nowhere are reported, never dropped silently.
+    /// any has room. A unit that fits nowhere gets room made for it by moving other VMs of the remaining hosts
+    /// (<see cref="RoomMaker"/>); one for which no such chain exists is reported with what blocks it, never dropped silently.
     /// </summary>
     internal static class EvacuateGoal
     {
@@ -43,6 +44,7 @@ namespace VmMigration.Planning
                 .OrderByDescending(u => model.UnitMemoryMB[u]).ThenByDescending(u => model.UnitCpu[u]).ThenBy(u => u)
                 .ToList();
             var placed = new List<Placement>();
+            var waiting = new List<int>();
             int stepCount = 0;
             foreach (int unit in units)
             {
@@ -68,7 +70,10 @@ namespace VmMigration.Planning
                 }
                 if (to < 0)
                 {
-                    Unplace(model, result, unit, WhyNoDestination(model, ledger, remaining, unit, out var why), why);
+                    var code = WhyNoDestination(model, ledger, remaining, unit, out var why, out bool roomCouldHelp);
+                    // Room made for it later, once every unit that fits as things stand has its place.
+                    if (roomCouldHelp && !options.MoveOnlyEvacuatedVMs) waiting.Add(unit);
+                    else Unplace(model, result, unit, code, why);
                     continue;
                 }
                 score.Move(ledger, from, to, model.UnitCpu[unit], model.UnitMemoryMB[unit]);
@@ -77,11 +82,25 @@ namespace VmMigration.Planning
                 stepCount += model.UnitMembers[unit].Length;
             }
             ImproveByReinsertion(model, ledger, score, remaining, placed);
+            var makeRoom = MakeRoom(model, ledger, score, options, remaining, evacuated, placed, waiting, result, ref stepCount);
+
+            foreach (var step in makeRoom)
+                result.Add(new PlannedMove(step.Unit, step.From, step.To, PlanReasonCodes.MakeRoom, MakeRoomText(model, step, evacuated)), model);
             foreach (var p in placed)
             {
-                string text = string.Format(CultureInfo.InvariantCulture,
-                    "Evacuating {0}: {1} goes to {2}, the allowed destination that keeps the remaining hosts' load most even (spread {3:0.0000} after the plan).",
-                    model.HostNames[p.From], model.UnitDescription(p.Unit), model.HostNames[p.To], score.Value);
+                string text;
+                if (p.Chain > 0)
+                    text = string.Format(CultureInfo.InvariantCulture,
+                        "Evacuating {0}: {1} goes to {2} once {3} move(s) of other VMs make room there; no host had room for it as the cluster stood.",
+                        model.HostNames[p.From], model.UnitDescription(p.Unit), model.HostNames[p.To], p.Chain);
+                else if (p.RedirectedFor >= 0)
+                    text = string.Format(CultureInfo.InvariantCulture,
+                        "Evacuating {0}: {1} goes to {2} rather than where it first fit, to make room for {3}.",
+                        model.HostNames[p.From], model.UnitDescription(p.Unit), model.HostNames[p.To], model.UnitDescription(p.RedirectedFor));
+                else
+                    text = string.Format(CultureInfo.InvariantCulture,
+                        "Evacuating {0}: {1} goes to {2}, the allowed destination that keeps the remaining hosts' load most even (spread {3:0.0000} after the plan).",
+                        model.HostNames[p.From], model.UnitDescription(p.Unit), model.HostNames[p.To], score.Value);
                 if (p.PreferredMissed) text += $" None of its preferred hosts (rule '{model.UnitPreferredRule[p.Unit]}') had room.";
                 result.Add(new PlannedMove(p.Unit, p.From, p.To, PlanReasonCodes.Evacuate, text), model);
             }
@@ -89,10 +108,86 @@ namespace VmMigration.Planning
             return result;
         }
 
+        /// <summary>Most make-room moves one evacuated unit may cost (VMs moved), so a stranded VM never reshuffles the cluster.</summary>
+        private const int MaxMakeRoomMovesPerUnit = 4;
+
+        /// <summary>
+        /// The units that fit nowhere, largest first: each gets a chain of make-room moves from <see cref="RoomMaker"/>,
+        /// or is reported with what blocked every chain. The make-room moves come back in the order they were applied:
+        /// they run before every evacuation move, which is valid because evacuation moves only add VMs to the remaining
+        /// hosts (each make-room move was checked with those VMs already there), and the evacuation moves after them
+        /// only fill hosts towards a final state that fits.
+        /// </summary>
+        private static List<RoomMaker.Step> MakeRoom(PlacementModel model, CapacityLedger ledger, LoadScore score, PlanningOptions options, int[] remaining,
+            bool[] evacuated, List<Placement> placed, List<int> waiting, GoalResult result, ref int stepCount)
+        {
+            var steps = new List<RoomMaker.Step>();
+            if (waiting.Count == 0) return steps;
+            var isDestination = new bool[model.HostCount];
+            foreach (int h in remaining) isDestination[h] = true;
+            var evacuee = new bool[model.UnitCount];
+            foreach (var p in placed) evacuee[p.Unit] = true;
+            foreach (int u in waiting) evacuee[u] = true;
+            var maker = new RoomMaker(model, ledger, score, isDestination, evacuee, options.AllowStaging);
+            var byUnit = placed.ToDictionary(p => p.Unit);
+            foreach (int unit in waiting)
+            {
+                int from = ledger.UnitHost[unit];
+                long budget = (long)options.MaxMoves - stepCount - model.UnitMembers[unit].Length;
+                if (budget < 0)
+                {
+                    Unplace(model, result, unit, PlanReasonCodes.MaxMovesReached, $"The plan reached MaxMoves ({options.MaxMoves}) before this VM; raise -MaxMoves.");
+                    continue;
+                }
+                int limit = (int)Math.Min(MaxMakeRoomMovesPerUnit, budget);
+                int committed = maker.Committed.Count;
+                if (!maker.Place(unit, limit))
+                {
+                    WhyNoDestination(model, ledger, remaining, unit, out var why, out _);
+                    Unplace(model, result, unit, PlanningErrorIds.NoEvacuationTarget, why.TrimEnd('.') + ", " + maker.Blocked(limit));
+                    continue;
+                }
+                int chain = 0;
+                foreach (var step in maker.Committed.Skip(committed))
+                {
+                    switch (step.Role)
+                    {
+                        case RoomMaker.Role.MakeRoom:
+                            steps.Add(step);
+                            chain += model.UnitMembers[step.Unit].Length;
+                            break;
+                        case RoomMaker.Role.Redirect:
+                            byUnit[step.Unit].RedirectedFor = unit;
+                            break;
+                    }
+                }
+                var placement = new Placement { Unit = unit, From = from, To = ledger.UnitHost[unit], Chain = chain };
+                placed.Add(placement);
+                byUnit[unit] = placement;
+                stepCount += chain + model.UnitMembers[unit].Length;
+            }
+            foreach (var p in placed) p.To = ledger.UnitHost[p.Unit];
+            return steps;
+        }
+
+        private static string MakeRoomText(PlacementModel model, RoomMaker.Step step, bool[] evacuated)
+        {
+            int origin = model.UnitInitialHost[step.Root];
+            string text = string.Format(CultureInfo.InvariantCulture, "Makes room for {0} (evacuating {1}): {2} moves from {3} to {4} so that {5} fits on {3}.",
+                model.UnitDescription(step.Root), model.HostNames[origin], model.UnitDescription(step.Unit), model.HostNames[step.From], model.HostNames[step.To],
+                step.For == step.Root ? model.UnitDescription(step.Root) : model.UnitDescription(step.For));
+            if (step.Again) text += " It moved once already in this plan (staging is allowed).";
+            return text;
+        }
+
         private sealed class Placement
         {
             public int Unit, From, To;
             public bool PreferredMissed;
+            /// <summary>Make-room moves (VMs) its place needed; 0 when it fit as things stood.</summary>
+            public int Chain;
+            /// <summary>The unit it gave its first destination up for, or -1.</summary>
+            public int RedirectedFor = -1;
         }
 
         /// <summary>
@@ -213,8 +308,9 @@ namespace VmMigration.Planning
         }
 
         /// <summary>Separates "too big for any host" from "rules forbid every host" from "no room left".</summary>
-        internal static string WhyNoDestination(PlacementModel model, CapacityLedger ledger, IEnumerable<int> candidates, int unit, out string text)
+        internal static string WhyNoDestination(PlacementModel model, CapacityLedger ledger, IEnumerable<int> candidates, int unit, out string text, out bool roomCouldHelp)
         {
+            roomCouldHelp = false;
             var hosts = candidates.ToList();
             string size = string.Format(CultureInfo.InvariantCulture, "{0} MB and {1:0.##} CPUs", model.UnitMemoryMB[unit], model.UnitCpu[unit]);
             if (!hosts.Any(h => ledger.FitsEmpty(unit, h)))
@@ -228,6 +324,7 @@ namespace VmMigration.Planning
                 return PlanningErrorIds.NoEvacuationTarget;
             }
             text = $"No allowed host has room for {size} without breaking a reserve or an anti-affinity rule.";
+            roomCouldHelp = true;
             return PlanningErrorIds.NoEvacuationTarget;
         }
 

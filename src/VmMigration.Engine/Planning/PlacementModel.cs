@@ -34,6 +34,8 @@ namespace VmMigration.Planning
         public readonly string?[] UnitAffinityRule;
         /// <summary>Units that must never share a host with this one (anti-affinity), each listed once.</summary>
         public readonly int[][] UnitConflicts;
+        /// <summary>For each entry of <see cref="UnitConflicts"/>, the (ordinal-first) anti-affinity rule that keeps the two apart.</summary>
+        public readonly string[][] UnitConflictRules;
         /// <summary>Null when any host is allowed; otherwise MustRunOn minus MustNotRunOn.</summary>
         public readonly bool[]?[] UnitAllowedHosts;
         public readonly string?[] UnitAllowedRule;
@@ -118,7 +120,7 @@ namespace VmMigration.Planning
                 }
             }
 
-            var conflicts = new SortedSet<int>[UnitCount];
+            var conflicts = new SortedDictionary<int, string>[UnitCount];
             UnitAllowedHosts = new bool[]?[UnitCount];
             UnitAllowedRule = new string?[UnitCount];
             UnitPreferredHosts = new bool[]?[UnitCount];
@@ -131,7 +133,11 @@ namespace VmMigration.Planning
                     case PlacementRuleKind.AntiAffinity:
                         foreach (var a in units)
                             foreach (var b in units)
-                                if (a != b) (conflicts[a] ??= new SortedSet<int>()).Add(b);
+                            {
+                                if (a == b) continue;
+                                var of = conflicts[a] ??= new SortedDictionary<int, string>();
+                                if (!of.TryGetValue(b, out var named) || string.CompareOrdinal(rule.Name, named) < 0) of[b] = rule.Name;
+                            }
                         break;
                     case PlacementRuleKind.MustRunOn:
                         foreach (var u in units)
@@ -164,7 +170,8 @@ namespace VmMigration.Planning
                         break;
                 }
             }
-            UnitConflicts = conflicts.Select(c => c == null ? Array.Empty<int>() : c.ToArray()).ToArray();
+            UnitConflicts = conflicts.Select(c => c == null ? Array.Empty<int>() : c.Keys.ToArray()).ToArray();
+            UnitConflictRules = conflicts.Select(c => c == null ? Array.Empty<string>() : c.Values.ToArray()).ToArray();
         }
 
         public bool IsAllowed(int unit, int host) => UnitAllowedHosts[unit]?[host] ?? true;

@@ -28,17 +28,27 @@ namespace VmMigration.Planning
             var vms = current.VMs.ToDictionary(v => v.Name, StringComparer.Ordinal);
             var maintenance = new HashSet<string>(rules.MaintenanceHosts, StringComparer.Ordinal);
             var pending = new List<(MigrationPlanStep Step, InventoryVM VM)>();
+            // A staged VM has several steps; where it runs now says which of them are done. The one to run next starts
+            // where the VM is; when it is on no step's source it moved elsewhere.
+            var stepsOf = plan.Steps.GroupBy(st => st.VMName, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
             foreach (var step in plan.Steps)
             {
                 if (!vms.TryGetValue(step.VMName, out var vm)) { reasons.Add($"VM '{step.VMName}' no longer exists."); continue; }
-                if (vm.MemoryMB > step.MemoryMB) reasons.Add($"VM '{vm.Name}' grew from {step.MemoryMB} MB to {vm.MemoryMB} MB.");
-                if (vm.HostName == step.Destination) continue;
-                if (vm.Stopped != (step.Kind == PlanStepKind.ColdMove))
+                var own = stepsOf[vm.Name];
+                bool first = ReferenceEquals(own[0], step);
+                if (first && vm.MemoryMB > step.MemoryMB) reasons.Add($"VM '{vm.Name}' grew from {step.MemoryMB} MB to {vm.MemoryMB} MB.");
+                int index = own.IndexOf(step);
+                int next = vm.HostName == own[own.Count - 1].Destination ? own.Count : own.FindIndex(st => st.Source == vm.HostName);
+                if (next == own.Count || (next >= 0 && index < next)) continue;
+                if (next < 0 || index == next)
                 {
-                    reasons.Add($"VM '{vm.Name}' was {(vm.Stopped ? "running" : "shut off")} when planned and is {(vm.Stopped ? "shut off" : "running")} now, so its {step.Kind} step no longer fits it.");
-                    continue;
+                    if (vm.Stopped != (step.Kind == PlanStepKind.ColdMove))
+                    {
+                        reasons.Add($"VM '{vm.Name}' was {(vm.Stopped ? "running" : "shut off")} when planned and is {(vm.Stopped ? "shut off" : "running")} now, so its {step.Kind} step no longer fits it.");
+                        continue;
+                    }
+                    if (vm.HostName != step.Source) { reasons.Add($"VM '{vm.Name}' now runs on '{vm.HostName}', not on the step's source '{step.Source}'."); continue; }
                 }
-                if (vm.HostName != step.Source) { reasons.Add($"VM '{vm.Name}' now runs on '{vm.HostName}', not on the step's source '{step.Source}'."); continue; }
                 if (!hosts.TryGetValue(step.Destination, out var destination)) { reasons.Add($"Destination '{step.Destination}' of VM '{vm.Name}' no longer exists."); continue; }
                 if (destination.State != HostState.Connected || maintenance.Contains(destination.Name))
                 {

@@ -25,6 +25,8 @@ namespace VmMigration.Planning
         public const string Balance = "Balance";
         public const string Evacuate = "Evacuate";
         public const string Consolidate = "Consolidate";
+        /// <summary>An Evacuate step that moves a VM of a remaining host so that an evacuated VM fits; its text names which.</summary>
+        public const string MakeRoom = "MakeRoom";
         /// <summary>The VM would have been moved but the plan reached MaxMoves.</summary>
         public const string MaxMovesReached = "MaxMovesReached";
     }

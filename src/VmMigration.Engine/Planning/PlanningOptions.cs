@@ -43,6 +43,19 @@ namespace VmMigration.Planning
         /// </summary>
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
         public bool IncludeStopped { get; set; }
+        /// <summary>
+        /// A VM may move twice in one plan: Evacuate may move a VM that already made room once again to make room for
+        /// another, and Balance may swap two VMs between full hosts through a third host with room (one of them parks
+        /// there, then goes on). Without it every VM moves at most once. Left out of the file when false.
+        /// </summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+        public bool AllowStaging { get; set; }
+        /// <summary>
+        /// Evacuate: move only the VMs of the evacuated hosts, never another VM to make room for one that fits nowhere
+        /// (how Evacuate planned before make-room moves; the benchmark compares the two). Left out of the file when false.
+        /// </summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+        public bool MoveOnlyEvacuatedVMs { get; set; }
         /// <summary>Overrides the plan's CreatedAt; by default it is the inventory's snapshot time, which keeps plans deterministic.</summary>
         public DateTime? CreatedAt { get; set; }
 
@@ -52,6 +65,7 @@ namespace VmMigration.Planning
             Goal = Goal, HostNames = new List<string>(HostNames), MaxMoves = MaxMoves, TargetScore = TargetScore, MinScoreImprovement = MinScoreImprovement,
             AssumedCpuUsagePercent = AssumedCpuUsagePercent, AssumedDirtyRateMBps = AssumedDirtyRateMBps, MaxMigrationsPerHostPerWave = MaxMigrationsPerHostPerWave,
             BandwidthMBps = BandwidthMBps, MaxDowntimeMs = MaxDowntimeMs, IncludeStopped = IncludeStopped,
+            AllowStaging = AllowStaging, MoveOnlyEvacuatedVMs = MoveOnlyEvacuatedVMs,
         };
 
         /// <summary>The options as Get-MigrationPlan's parameters name them, for a plan shown with Format-List.</summary>

@@ -18,8 +18,8 @@ namespace VmMigration.Planning
         private readonly long[] baseMemory;
         private readonly double[] baseCpu;
         private readonly List<HostWave>[] waves;
-        private readonly int[] unitWave;
-        private readonly int[] unitTo;
+        /// <summary>Each unit's scheduled moves in sequence order (a staged unit has two): the wave and the destination.</summary>
+        private readonly List<(int Wave, int To)>?[] unitMoves;
         private int waveCount;
 
         private struct HostWave
@@ -37,8 +37,7 @@ namespace VmMigration.Planning
             baseCpu = initialCpu;
             waves = new List<HostWave>[model.HostCount];
             for (int h = 0; h < model.HostCount; h++) waves[h] = new List<HostWave>();
-            unitWave = new int[model.UnitCount];
-            unitTo = new int[model.UnitCount];
+            unitMoves = new List<(int Wave, int To)>?[model.UnitCount];
         }
 
         public int WaveCount => waveCount;
@@ -72,40 +71,49 @@ namespace VmMigration.Planning
                 worstCpu[w] = Math.Max(worstCpu[w], worstCpu[w + 1]);
             }
 
-            int wave = last;
-            for (int w = 1; w < last; w++)
+            // A unit that moved before in this plan (staging) leaves only once that move has ended.
+            var earlier = unitMoves[unit];
+            int previous = earlier == null ? 0 : earlier[earlier.Count - 1].Wave;
+            int wave = Math.Max(last, previous + 1);
+            for (int w = previous + 1; w < last; w++)
             {
                 if (Slot(from, w).Migrations >= perHostLimit || Slot(to, w).Migrations >= perHostLimit) continue;
                 if (worstMemory[w] + memory > model.UsableMemoryMB[to]) continue;
                 if (worstCpu[w] + cpu > model.UsableCpu[to] + Usable.CpuTolerance) continue;
-                if (MeetsConflictAt(unit, from, to, w)) continue;
+                if (MeetsConflictAt(unit, from, to, w, previous)) continue;
                 wave = w;
                 break;
             }
 
             Update(from, wave, (ref HostWave s) => { s.OutMemory += memory; s.OutCpu += cpu; s.Migrations++; });
             Update(to, wave, (ref HostWave s) => { s.InMemory += memory; s.InCpu += cpu; s.Migrations++; });
-            unitWave[unit] = wave;
-            unitTo[unit] = to;
+            (unitMoves[unit] ??= new List<(int Wave, int To)>()).Add((wave, to));
             if (wave > waveCount) waveCount = wave;
             return wave;
         }
 
-        /// <summary>True when, during wave w, the unit would share a host with a unit it must stay apart from.</summary>
-        private bool MeetsConflictAt(int unit, int from, int to, int w)
+        /// <summary>
+        /// True when the unit, on <paramref name="to"/> from wave w on and still on <paramref name="from"/> from wave
+        /// <paramref name="since"/> through w, would share a host with a unit it must stay apart from. A unit is on a host
+        /// from the wave it arrives in through the wave it leaves in, both included: either may end at any moment of them.
+        /// </summary>
+        private bool MeetsConflictAt(int unit, int from, int to, int w, int since)
         {
             foreach (int other in model.UnitConflicts[unit])
             {
-                int otherFrom = model.UnitInitialHost[other];
-                if (unitWave[other] == 0)
+                int host = model.UnitInitialHost[other];
+                if (host < 0) continue;   // a split group never moves; the goal's ledger keeps units off its hosts
+                int arrived = 0;
+                var moves = unitMoves[other];
+                int count = moves?.Count ?? 0;
+                for (int i = 0; i <= count; i++)
                 {
-                    if (otherFrom == to) return true;
-                    continue;
+                    int left = i < count ? moves![i].Wave : int.MaxValue;
+                    if (host == to && left >= w) return true;
+                    // Arriving where we still are; a pair that shares a host today is not this plan's doing.
+                    if (i > 0 && host == from && arrived <= w && left >= since) return true;
+                    if (i < count) { host = moves![i].To; arrived = moves[i].Wave; }
                 }
-                int otherWave = unitWave[other], otherTo = unitTo[other];
-                if (otherFrom == to && otherWave >= w) return true;   // still there when we arrive
-                if (otherTo == to && otherWave <= w) return true;     // arrived before or with us
-                if (otherTo == from && otherWave <= w) return true;   // arrives where we still are
             }
             return false;
         }

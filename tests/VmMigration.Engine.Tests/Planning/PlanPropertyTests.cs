@@ -32,6 +32,22 @@ namespace VmMigration.Tests.Planning
         }
 
         [Fact]
+        public void Staged_plans_violate_no_rule_or_capacity_in_any_wave()
+        {
+            Gen.Int[0, int.MaxValue].Sample(seed =>
+            {
+                var (inventory, rules, options) = RandomCluster.Create(seed);
+                options.AllowStaging = true;
+                var plan = PlanOrRefusal(inventory, rules, options);
+                if (plan == null) return;
+                var problems = IndependentPlanChecker.Violations(inventory, rules, plan);
+                Assert.True(problems.Count == 0, $"seed {seed} {options.Goal}: " + string.Join("\n", problems));
+                Assert.True(plan.Steps.Count <= options.MaxMoves, $"seed {seed}: {plan.Steps.Count} steps over MaxMoves {options.MaxMoves}");
+                Assert.All(plan.Steps.GroupBy(s => s.VMName), moves => Assert.True(moves.Count() <= 2, $"seed {seed}: {moves.Key} moves {moves.Count()} times"));
+            }, iter: 1000);
+        }
+
+        [Fact]
         public void Evacuation_accounts_for_every_VM_on_the_named_hosts()
         {
             Gen.Int[0, int.MaxValue].Sample(seed =>
@@ -41,9 +57,17 @@ namespace VmMigration.Tests.Planning
                 if (options.HostNames.Count == 0) options.HostNames.Add("h0");
                 var plan = PlanOrRefusal(inventory, rules, options);
                 if (plan == null) return;
-                var accounted = plan.Steps.Select(s => s.VMName).Concat(plan.Unplaced.Select(u => u.VMName)).ToList();
+                // Make-room steps move VMs of the remaining hosts; every other step and every unplaced VM is one of the evacuated.
+                var makeRoom = plan.Steps.Where(s => s.Reason.Code == PlanReasonCodes.MakeRoom).ToList();
+                var accounted = plan.Steps.Except(makeRoom).Select(s => s.VMName).Concat(plan.Unplaced.Select(u => u.VMName)).ToList();
                 var onEvacuated = inventory.VMs.Where(v => options.HostNames.Contains(v.HostName)).Select(v => v.Name).OrderBy(n => n).ToList();
                 Assert.Equal(onEvacuated, accounted.OrderBy(n => n).ToList());
+                Assert.All(makeRoom, s =>
+                {
+                    Assert.DoesNotContain(s.VMName, onEvacuated);
+                    Assert.DoesNotContain(s.Source, options.HostNames);
+                    Assert.DoesNotContain(s.Destination, options.HostNames);
+                });
             }, iter: 500);
         }
 
