@@ -17,8 +17,24 @@ namespace VmMigration.Bench.Planner
         public string Status = "";
         public double? ScoreBound;
         public int? FreedBound;
+        /// <summary>Fewest-left evacuation: the VMs its placement leaves on the evacuated hosts, and the bound on them.</summary>
+        public int? Left;
+        public int? LeftBound;
+        /// <summary>Where the placement puts each group that moves (group index to host), for replaying it one move at a time.</summary>
+        public readonly Dictionary<int, string> Targets = new();
 
-        public static CpSatReference Solve(BenchClusterState state, PlanGoal goal, int moveBudget, IReadOnlyCollection<string> evacuated, double timeLimitSec)
+        /// <summary>
+        /// Evacuate with every VM free to move: the placement that leaves the fewest VMs on the evacuated hosts, then
+        /// moves the fewest VMs. It says what exists, not how to get there: <see cref="RunnableReplay"/> says how much of
+        /// it runs one move at a time.
+        /// </summary>
+        public static CpSatReference SolveFewestLeft(BenchClusterState state, IReadOnlyCollection<string> evacuated, double timeLimitSec) =>
+            Solve(state, PlanGoal.Evacuate, 0, evacuated, timeLimitSec, fewestLeft: true);
+
+        public static CpSatReference Solve(BenchClusterState state, PlanGoal goal, int moveBudget, IReadOnlyCollection<string> evacuated, double timeLimitSec) =>
+            Solve(state, goal, moveBudget, evacuated, timeLimitSec, fewestLeft: false);
+
+        private static CpSatReference Solve(BenchClusterState state, PlanGoal goal, int moveBudget, IReadOnlyCollection<string> evacuated, double timeLimitSec, bool fewestLeft)
         {
             var result = new CpSatReference();
             var model = new CpModel();
@@ -28,12 +44,14 @@ namespace VmMigration.Bench.Planner
             var fixedMemory = hosts.ToDictionary(h => h, _ => 0L);
             var fixedCpu = hosts.ToDictionary(h => h, _ => 0L);
             var movedTerms = LinearExpr.NewBuilder();
+            var leftTerms = LinearExpr.NewBuilder();
             var movable = new List<int>();
+            var isMovable = new HashSet<int>();
 
             for (int g = 0; g < state.Groups.Count; g++)
             {
                 var home = state.GroupHost(g);
-                bool mayMove = home != null && (goal != PlanGoal.Evacuate || evacuated.Contains(home));
+                bool mayMove = home != null && (goal != PlanGoal.Evacuate || evacuated.Contains(home) || (fewestLeft && state.InService[home]));
                 if (!mayMove)
                 {
                     foreach (var vm in state.Groups[g])
@@ -54,9 +72,16 @@ namespace VmMigration.Bench.Planner
                     options.Add(x);
                     if (h != home) movedTerms.AddTerm(x, state.Groups[g].Count);
                 }
+                if (fewestLeft && evacuated.Contains(home!))
+                {
+                    var stay = model.NewBoolVar($"stay{g}");
+                    options.Add(stay);
+                    leftTerms.AddTerm(stay, state.Groups[g].Count);
+                }
                 if (options.Count == 0) { result.Status = "INFEASIBLE (a VM has no allowed host)"; return result; }
                 model.AddExactlyOne(options);
                 movable.Add(g);
+                isMovable.Add(g);
             }
 
             foreach (var h in hosts)
@@ -82,13 +107,17 @@ namespace VmMigration.Bench.Planner
                     foreach (int g in groups)
                     {
                         if (vars.TryGetValue((g, h), out var x)) present.Add(x);
-                        else if (!movable.Contains(g) && state.Groups[g].Any(v => state.Location[v] == h)) fixedCount++;
+                        else if (!isMovable.Contains(g) && state.Groups[g].Any(v => state.Location[v] == h)) fixedCount++;
                     }
                     if (fixedCount <= 1) model.Add(present <= 1 - fixedCount);
                 }
             }
 
-            if (goal == PlanGoal.Consolidate)
+            if (fewestLeft)
+            {
+                model.Minimize((LinearExpr)leftTerms * (state.VMs.Count + 1) + movedTerms);
+            }
+            else if (goal == PlanGoal.Consolidate)
             {
                 var freed = LinearExpr.NewBuilder();
                 foreach (var h in hosts)
@@ -147,10 +176,18 @@ namespace VmMigration.Bench.Planner
 
             foreach (int g in movable)
             {
-                var to = hosts.First(h => vars.TryGetValue((g, h), out var x) && solver.Value(x) == 1);
-                if (to != state.GroupHost(g)) state.Move(g, to);
+                var to = hosts.FirstOrDefault(h => vars.TryGetValue((g, h), out var x) && solver.Value(x) == 1);
+                if (to == null || to == state.GroupHost(g)) continue;   // stays (fewest-left) or keeps its host
+                result.Targets[g] = to;
+                state.Move(g, to);
             }
-            if (goal == PlanGoal.Consolidate)
+            if (fewestLeft)
+            {
+                result.Left = (int)Math.Round(solver.ObjectiveValue) / (state.VMs.Count + 1);
+                // Objective = left * (VMs + 1) + moved, with moved <= VMs: the bound's quotient bounds what is left.
+                result.LeftBound = (int)Math.Floor(solver.BestObjectiveBound / (state.VMs.Count + 1));
+            }
+            else if (goal == PlanGoal.Consolidate)
                 result.FreedBound = (int)Math.Floor(solver.BestObjectiveBound / (state.VMs.Count + 1));
             else
                 result.ScoreBound = Math.Sqrt(Math.Max(0, solver.BestObjectiveBound) / ((double)hosts.Count * hosts.Count) / 2) / 1000;

@@ -27,12 +27,15 @@ namespace VmMigration.Bench.Planner
         {
             if (args.Contains("--help") || args.Contains("-h"))
             {
-                Console.WriteLine("Usage: dotnet run -c Release --project bench/planner -- [--only <instance>] [--cpsat-seconds N] [--out path]");
-                Console.WriteLine("Instances: small-6, small-8, c16, c96, c1000x20k, c1000. Without --out, writes bench/results/planner.md.");
+                Console.WriteLine("Usage: dotnet run -c Release --project bench/planner -- [--family standard|tight|all] [--only <instance>] [--cpsat-seconds N] [--out path]");
+                Console.WriteLine("Instances: small-6, small-8, c16, c96, c1000x20k, c1000 (standard, written to bench/results/planner.md);");
+                Console.WriteLine("tight-10a, tight-10b, tight-30a, tight-30b, tight-100, tight-1000x20k (tight, written to bench/results/planner-tight.md).");
                 return 0;
             }
             double cpSatSeconds = ArgValue(args, "--cpsat-seconds", 20);
-            string output = ArgText(args, "--out") ?? Path.Combine(FindRepoRoot(), "bench", "results", "planner.md");
+            string family = ArgText(args, "--family") ?? "all";
+            string? only = ArgText(args, "--only");
+            string results = Path.Combine(FindRepoRoot(), "bench", "results");
             var clusters = new[]
             {
                 new SyntheticCluster("small-6", seed: 6, hostCount: 6, minVmsPerHost: 12, maxVmsPerHost: 30, evacuationHostCount: 1),
@@ -45,10 +48,19 @@ namespace VmMigration.Bench.Planner
 
             // Warm the JIT on a small instance so the timings measure the algorithm, not compilation.
             foreach (PlanGoal goal in Enum.GetValues(typeof(PlanGoal))) MigrationPlanner.Plan(clusters[0].Inventory, clusters[0].Rules, Options(clusters[0], goal));
+            var tight = TightFamily.Clusters();
+            MigrationPlanner.Plan(tight[0].Inventory, tight[0].Rules, new PlanningOptions { Goal = PlanGoal.Evacuate, HostNames = tight[0].EvacuationHosts.ToList() });
+
+            if (family == "tight" || family == "all")
+            {
+                var tightText = TightFamily.Run(tight.Where(c => only == null || c.Name == only), cpSatSeconds);
+                Console.WriteLine(tightText);
+                Write(ArgText(args, "--out") ?? Path.Combine(results, "planner-tight.md"), tightText);
+            }
+            if (family != "standard" && family != "all") return 0;
 
             var rows = new List<Row>();
             var targets = new List<string>();
-            string? only = ArgText(args, "--only");
             foreach (var cluster in clusters.Where(c => only == null || c.Name == only))
             {
                 foreach (PlanGoal goal in Enum.GetValues(typeof(PlanGoal)))
@@ -60,9 +72,28 @@ namespace VmMigration.Bench.Planner
 
             var text = Render(rows, targets, cpSatSeconds);
             Console.WriteLine(text);
-            Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-            File.WriteAllText(output, text);
+            Write(ArgText(args, "--out") ?? Path.Combine(results, "planner.md"), text);
             return 0;
+        }
+
+        private static void Write(string path, string text)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            File.WriteAllText(path, text);
+        }
+
+        /// <summary>The plan, and the median time of three runs of the planner on it.</summary>
+        internal static (MigrationPlan Plan, double Ms) TimedPlan(ClusterInventory inventory, ClusterRules rules, PlanningOptions options)
+        {
+            var times = new List<double>();
+            MigrationPlan plan = null!;
+            for (int run = 0; run < 3; run++)
+            {
+                var watch = Stopwatch.StartNew();
+                plan = MigrationPlanner.Plan(inventory, rules, options);
+                times.Add(watch.Elapsed.TotalMilliseconds);
+            }
+            return (plan, times.OrderBy(t => t).ElementAt(1));
         }
 
         private static PlanningOptions Options(SyntheticCluster cluster, PlanGoal goal) => new PlanningOptions
@@ -81,15 +112,7 @@ namespace VmMigration.Bench.Planner
             int hosts = inventory.Hosts.Count, vms = inventory.VMs.Count;
 
             // Ours: median of three timed runs.
-            var times = new List<double>();
-            MigrationPlan plan = null!;
-            for (int run = 0; run < 3; run++)
-            {
-                var watch = Stopwatch.StartNew();
-                plan = MigrationPlanner.Plan(inventory, cluster.Rules, options);
-                times.Add(watch.Elapsed.TotalMilliseconds);
-            }
-            double ourTime = times.OrderBy(t => t).ElementAt(1);
+            var (plan, ourTime) = TimedPlan(inventory, cluster.Rules, options);
             int ourViolations = IndependentPlanChecker.Violations(inventory, cluster.Rules, plan).Count;
             double ourObjective = goal == PlanGoal.Consolidate ? plan.Hosts.Count : plan.ScoreAfter;
 

@@ -9,6 +9,8 @@ namespace VmMigration.Bench.Planner
     /// <summary>
     /// Seeded synthetic clusters: three host shapes, VMs of mixed sizes (many small, few large), hosts filled unevenly
     /// (30-80 % memory) so there is something to balance, and rules of every kind that the initial placement satisfies.
+    /// The tight family fills every host's CPU to 95-98 % of what its 10 % reserve leaves, and memory unevenly to
+    /// 25-95 % of it: nothing fits as it is, so evacuations need other VMs to move and balance needs swaps.
     /// </summary>
     internal sealed class SyntheticCluster
     {
@@ -21,8 +23,11 @@ namespace VmMigration.Bench.Planner
         // Memory sizes in GB with weights: small VMs dominate, as in real fleets.
         private static readonly (int GB, int Weight)[] VmSizes = { (1, 20), (2, 25), (4, 25), (8, 15), (16, 10), (32, 4), (64, 1) };
 
-        public SyntheticCluster(string name, int seed, int hostCount, int minVmsPerHost, int maxVmsPerHost, int evacuationHostCount)
+        public bool Tight { get; }
+
+        public SyntheticCluster(string name, int seed, int hostCount, int minVmsPerHost, int maxVmsPerHost, int evacuationHostCount, bool tight = false)
         {
+            Tight = tight;
             Name = name;
             var random = new Random(seed);
             Inventory = new ClusterInventory { SnapshotTime = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc) };
@@ -44,24 +49,8 @@ namespace VmMigration.Bench.Planner
                     foreach (var size in VmSizes) { if (pick < size.Weight) { gb = size.GB; break; } pick -= size.Weight; }
                     raw.Add((gb, Math.Max(1, Math.Min(16, gb / 2 + random.Next(0, 2)))));
                 }
-                double scale = fill * host.MemoryMB / 1024.0 / raw.Sum(r => r.MemoryGB);
-                var list = new List<InventoryVM>();
-                double cpuBudget = shape.Cpus * (0.3 + 0.5 * random.NextDouble());
-                double cpuScale = cpuBudget / raw.Sum(r => r.VCpus * 0.5);
-                foreach (var (gb, vcpus) in raw)
-                {
-                    var vm = new InventoryVM
-                    {
-                        Name = $"vm{vmNumber++:000000}",
-                        HostName = host.Name,
-                        MemoryMB = Math.Max(256, (long)Math.Round(gb * scale * 1024 / 256) * 256),
-                        VCpuCount = vcpus,
-                        CpuUsagePercent = Math.Round(Math.Min(100, Math.Max(1, 50 * cpuScale * (0.5 + random.NextDouble()))), 1),
-                        DirtyRateMBps = random.Next(4) == 0 ? Math.Round(random.NextDouble() * 150, 1) : (double?)null,
-                    };
-                    list.Add(vm);
-                    Inventory.VMs.Add(vm);
-                }
+                var list = tight ? TightVMs(random, host, raw, ref vmNumber) : LooseVMs(random, host, raw, fill, ref vmNumber);
+                Inventory.VMs.AddRange(list);
                 vmsByHost.Add(list);
             }
 
@@ -108,5 +97,58 @@ namespace VmMigration.Bench.Planner
             }
             EvacuationHosts = Enumerable.Range(0, hostCount).OrderBy(_ => random.Next()).Take(evacuationHostCount).Select(x => Inventory.Hosts[x].Name).OrderBy(n => n).ToList();
         }
+        private static List<InventoryVM> LooseVMs(Random random, InventoryHost host, List<(double MemoryGB, int VCpus)> raw, double fill, ref int vmNumber)
+        {
+            double scale = fill * host.MemoryMB / 1024.0 / raw.Sum(r => r.MemoryGB);
+            var list = new List<InventoryVM>();
+            double cpuBudget = host.CpuCount * (0.3 + 0.5 * random.NextDouble());
+            double cpuScale = cpuBudget / raw.Sum(r => r.VCpus * 0.5);
+            foreach (var (gb, vcpus) in raw)
+            {
+                var vm = new InventoryVM
+                {
+                    Name = $"vm{vmNumber++:000000}",
+                    HostName = host.Name,
+                    MemoryMB = Math.Max(256, (long)Math.Round(gb * scale * 1024 / 256) * 256),
+                    VCpuCount = vcpus,
+                    CpuUsagePercent = Math.Round(Math.Min(100, Math.Max(1, 50 * cpuScale * (0.5 + random.NextDouble()))), 1),
+                    DirtyRateMBps = random.Next(4) == 0 ? Math.Round(random.NextDouble() * 150, 1) : (double?)null,
+                };
+                list.Add(vm);
+            }
+            return list;
+        }
+
+        /// <summary>
+        /// Memory to 25-95 % of the host's usable memory, CPU demand to 95-98 % of its usable CPU, each VM's share of the
+        /// CPU drawn apart from its memory (so some VMs are CPU-heavy, some memory-heavy). Usage is rounded down so no
+        /// host starts over its reserve.
+        /// </summary>
+        private static List<InventoryVM> TightVMs(Random random, InventoryHost host, List<(double MemoryGB, int VCpus)> raw, ref int vmNumber)
+        {
+            const double Usable = 0.9;
+            double memoryFill = 0.25 + 0.70 * random.NextDouble();
+            double scale = memoryFill * Usable * host.MemoryMB / 1024.0 / raw.Sum(r => r.MemoryGB);
+            double cpuTarget = host.CpuCount * Usable * (0.95 + 0.03 * random.NextDouble());
+            var weights = raw.Select(r => r.VCpus * (0.2 + 0.8 * random.NextDouble())).ToList();
+            double weightSum = weights.Sum();
+            var list = new List<InventoryVM>();
+            for (int i = 0; i < raw.Count; i++)
+            {
+                double demand = cpuTarget * weights[i] / weightSum;
+                int vcpus = Math.Max(raw[i].VCpus, (int)Math.Ceiling(demand / 0.9));
+                list.Add(new InventoryVM
+                {
+                    Name = $"vm{vmNumber++:000000}",
+                    HostName = host.Name,
+                    MemoryMB = Math.Max(256, (long)Math.Floor(raw[i].MemoryGB * scale * 1024 / 256) * 256),
+                    VCpuCount = vcpus,
+                    CpuUsagePercent = Math.Floor(1000.0 * demand / vcpus) / 10,
+                    DirtyRateMBps = random.Next(4) == 0 ? Math.Round(random.NextDouble() * 150, 1) : (double?)null,
+                });
+            }
+            return list;
+        }
+
     }
 }

@@ -32,17 +32,41 @@ namespace VmMigration.Planning
                     $"Evacuating {string.Join(", ", options.HostNames)} would leave no host in service to take their VMs. Leave at least one host out.",
                     string.Join(",", options.HostNames));
 
-            var before = new LoadScore(model, ledger, (bool[])model.InService.Clone());
-            var scored = new bool[model.HostCount];
-            foreach (var h in remaining) scored[h] = true;
-            var score = new LoadScore(model, ledger, scored);
-            var result = new GoalResult { ScoreBefore = before.Value };
-            result.Hosts.AddRange(options.HostNames.Distinct(StringComparer.Ordinal).OrderBy(n => n, StringComparer.Ordinal));
-
+            double scoreBefore = new LoadScore(model, ledger, (bool[])model.InService.Clone()).Value;
             var units = Enumerable.Range(0, model.UnitCount)
                 .Where(u => model.UnitMembers[u].Any(v => evacuated[model.HostIndex[model.VMs[v].HostName]]))
                 .OrderByDescending(u => model.UnitMemoryMB[u]).ThenByDescending(u => model.UnitCpu[u]).ThenBy(u => u)
                 .ToList();
+            long freeMemory = remaining.Sum(h => Math.Max(0, model.UsableMemoryMB[h] - ledger.UsedMemoryMB[h]));
+            double freeCpu = remaining.Sum(h => Math.Max(0, model.UsableCpu[h] - ledger.UsedCpu[h]));
+            var first = Attempt(model, ledger, options, evacuated, remaining, units, scoreBefore);
+            if (first.Unplaced.Count == 0 || options.MoveOnlyEvacuatedVMs) return first;
+
+            // Not everything fits: largest first places the most memory, not the most VMs. Smallest first (measured
+            // against what the remaining hosts have free) strands fewer when room runs out; the better plan is kept.
+            double Share(int u) => Math.Max(model.UnitMemoryMB[u] / Math.Max(1.0, freeMemory), model.UnitCpu[u] / Math.Max(1e-9, freeCpu));
+            var smallFirst = units.OrderBy(Share).ThenBy(u => u).ToList();
+            var second = Attempt(model, new CapacityLedger(model), options, evacuated, remaining, smallFirst, scoreBefore);
+            return Better(second, first) ? second : first;
+        }
+
+        /// <summary>Fewer VMs left behind, then fewer steps, then a more even load.</summary>
+        private static bool Better(GoalResult a, GoalResult b)
+        {
+            if (a.Unplaced.Count != b.Unplaced.Count) return a.Unplaced.Count < b.Unplaced.Count;
+            if (a.StepCount != b.StepCount) return a.StepCount < b.StepCount;
+            return a.ScoreAfter < b.ScoreAfter - 1e-12;
+        }
+
+        /// <summary>One placement of the evacuated units in the given order, with make-room moves for those that fit nowhere.</summary>
+        private static GoalResult Attempt(PlacementModel model, CapacityLedger ledger, PlanningOptions options, bool[] evacuated, int[] remaining,
+            List<int> units, double scoreBefore)
+        {
+            var scored = new bool[model.HostCount];
+            foreach (var h in remaining) scored[h] = true;
+            var score = new LoadScore(model, ledger, scored);
+            var result = new GoalResult { ScoreBefore = scoreBefore };
+            result.Hosts.AddRange(options.HostNames.Distinct(StringComparer.Ordinal).OrderBy(n => n, StringComparer.Ordinal));
             var placed = new List<Placement>();
             var waiting = new List<int>();
             int stepCount = 0;
@@ -139,6 +163,11 @@ namespace VmMigration.Planning
                     Unplace(model, result, unit, PlanReasonCodes.MaxMovesReached, $"The plan reached MaxMoves ({options.MaxMoves}) before this VM; raise -MaxMoves.");
                     continue;
                 }
+                if (!RoomLeftFor(model, ledger, remaining, unit, out var shortText))
+                {
+                    Unplace(model, result, unit, PlanningErrorIds.NoEvacuationTarget, shortText);
+                    continue;
+                }
                 int limit = (int)Math.Min(MaxMakeRoomMovesPerUnit, budget);
                 int committed = maker.Committed.Count;
                 if (!maker.Place(unit, limit))
@@ -168,6 +197,25 @@ namespace VmMigration.Planning
             }
             foreach (var p in placed) p.To = ledger.UnitHost[p.Unit];
             return steps;
+        }
+
+        /// <summary>
+        /// Moving VMs around only moves free room around: when the remaining hosts have less free in all than the unit
+        /// needs, no chain can exist, and the search is not tried.
+        /// </summary>
+        private static bool RoomLeftFor(PlacementModel model, CapacityLedger ledger, int[] remaining, int unit, out string text)
+        {
+            long memory = 0;
+            double cpu = 0;
+            foreach (int h in remaining)
+            {
+                memory += Math.Max(0, model.UsableMemoryMB[h] - ledger.UsedMemoryMB[h]);
+                cpu += Math.Max(0, model.UsableCpu[h] - ledger.UsedCpu[h]);
+            }
+            text = string.Format(CultureInfo.InvariantCulture,
+                "It needs {0} MB and {1:0.##} CPUs; the remaining hosts have {2} MB and {3:0.##} CPUs free in all after their reserves, so no moves of other VMs can make that room.",
+                model.UnitMemoryMB[unit], model.UnitCpu[unit], memory, cpu);
+            return memory >= model.UnitMemoryMB[unit] && cpu + Usable.CpuTolerance >= model.UnitCpu[unit];
         }
 
         private static string MakeRoomText(PlacementModel model, RoomMaker.Step step, bool[] evacuated)

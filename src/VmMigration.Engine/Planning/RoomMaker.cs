@@ -70,7 +70,7 @@ namespace VmMigration.Planning
             keyBuffer = new double[8];
             // Deeper chains on small clusters, where each level costs little; a bounded total for the largest.
             maxDepth = destinations.Length <= 200 ? 3 : 2;
-            totalWorkLimit = 40_000_000;
+            totalWorkLimit = 20_000_000;
         }
 
         /// <summary>Moves committed so far, in the order they were applied (make-room moves, redirections and targets).</summary>
@@ -89,7 +89,7 @@ namespace VmMigration.Planning
             blockedByStaging = false;
             stoppedAtLimit = false;
             work = 0;
-            workLimit = Math.Min(2_000_000, totalWorkLimit - totalWork);
+            workLimit = Math.Min(400_000, totalWorkLimit - totalWork);
             List<Step>? best = null;
             long bestMoves = long.MaxValue, bestBytes = long.MaxValue;
             for (int limit = 0; limit <= maxMoves && best == null && !OutOfWork; limit++)
