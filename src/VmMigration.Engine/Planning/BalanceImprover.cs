@@ -101,6 +101,9 @@ namespace VmMigration.Planning
             return Math.Sqrt((varC + varM) / 2);
         }
 
+        /// <summary>The scarcer of a host's free CPU and memory, as a share of its capacity: how much more it can take.</summary>
+        private double Room(int h) => Math.Min((model.UsableCpu[h] - cpu[h]) * inverseCpu[h], (model.UsableMemoryMB[h] - memory[h]) * inverseMemory[h]);
+
         private double Excess(int h) =>
             cpu[h] / model.CpuCapacity[h] - sumC / count + (double)memory[h] / model.MemoryCapacityMB[h] - sumM / count;
 
@@ -117,9 +120,13 @@ namespace VmMigration.Planning
         private double threshold, revertLimit;
         private long evaluations;
 
+        /// <summary>Candidates whose placement no order of single moves reaches, as the placement stands; cleared when it changes.</summary>
+        private readonly HashSet<(int, int, int, int)> unreachable = new HashSet<(int, int, int, int)>();
+
         private void Offer(double score, int u1, int t1, int u2, int t2)
         {
             if (score >= threshold) return;
+            if (unreachable.Count > 0 && unreachable.Contains((u1, t1, u2, t2))) return;
             if (buffered == CandidateBuffer && score >= buffer[buffered - 1].Score) return;
             int i = buffered < CandidateBuffer ? buffered++ : CandidateBuffer - 1;
             while (i > 0 && buffer[i - 1].Score > score)
@@ -259,12 +266,13 @@ namespace VmMigration.Planning
         // ---- Search ---------------------------------------------------------------------------------------------------
 
         private const int SmallUnits = 400;
+        private const int MaxUnreachableRounds = 6;
 
         private bool Run()
         {
             if (count < 2) return false;
             bool small = model.UnitCount <= SmallUnits;
-            bool improved = LocalSearch(small ? 3_000_000 : 2_000_000);
+            bool improved = LocalSearch(small ? 3_000_000 : 6_000_000);
             if (!small || Value <= options.TargetScore) return improved;
 
             // Small instances: iterated local search. Take back one or two moves of the best plan, make as many random
@@ -332,11 +340,15 @@ namespace VmMigration.Planning
             // Deterministic effort: iterations and evaluations scale with the instance, not with the clock.
             int maxIterations = 2 * Math.Min(options.MaxMoves, model.UnitCount) + 50;
 
+            int chainSources = Math.Min(hosts, small ? 6 : 3), chainDestinations = Math.Min(hosts, small ? 6 : 4), roomyCount = Math.Min(hosts, 6);
             var sources = new int[sourceCount];
             var destinations = new int[destinationCount];
-            var keys = new double[Math.Max(sourceCount, destinationCount)];
+            var roomy = new int[roomyCount];
+            var keys = new double[Math.Max(Math.Max(sourceCount, destinationCount), roomyCount)];
             var reverts = new List<(double Score, int Unit)>();
             bool improved = false;
+            int unreachableRounds = 0;
+            unreachable.Clear();
 
             for (int iteration = 0; iteration < maxIterations && evaluations < maxEvaluations; iteration++)
             {
@@ -380,6 +392,27 @@ namespace VmMigration.Planning
                         }
                     }
 
+                    // Chains: a loaded host's unit takes the place of a light host's unit, which goes to a host with room.
+                    // On a full cluster neither half of the swap fits first; this pair runs in the order that fits
+                    // (the one leaving the light host first), each unit moving once.
+                    int nr = HostSelection.Top(hosts, roomyCount, h => scored[h], Room, roomy, keys);
+                    for (int i = 0; i < ns && i < chainSources; i++)
+                    {
+                        int a = sources[i];
+                        for (int j = 0; j < nd && j < chainDestinations; j++)
+                        {
+                            int b = destinations[j];
+                            if (b == a) continue;
+                            foreach (int u in hostUnits[a])
+                                foreach (int w in hostUnits[b])
+                                    for (int r = 0; r < nr; r++)
+                                    {
+                                        int c = roomy[r];
+                                        if (c != a && c != b) TryPair(u, b, w, c);
+                                    }
+                        }
+                    }
+
                     // Replacements: the cheapest moves to take back, each paired with a new move.
                     reverts.Clear();
                     foreach (int u in order)
@@ -407,8 +440,17 @@ namespace VmMigration.Planning
                     if (Sequence() != null) { accepted = true; break; }
                     if (candidate.U2 >= 0) Apply(candidate.U2, f2);
                     Apply(candidate.U1, f1);
+                    unreachable.Add((candidate.U1, candidate.T1, candidate.U2, candidate.T2));
                 }
-                if (!accepted) break;
+                if (!accepted)
+                {
+                    // On a full cluster the best-looking changes are often swaps no order can run: look past them
+                    // at the next best, a few rounds, before giving up.
+                    if (buffered == 0 || ++unreachableRounds > MaxUnreachableRounds) break;
+                    continue;
+                }
+                unreachable.Clear();
+                unreachableRounds = 0;
                 improved = true;
             }
             return improved;

@@ -103,14 +103,17 @@ namespace VmMigration.Tests.Planning
         [Fact]
         public void A_VM_that_must_move_twice_needs_staging()
         {
-            // u1 (10) fits nowhere; v (4) leaves h2 for h3, the lighter host, and u1 takes h2. Then u2 (8), allowed
-            // only on h3, fits there only if v leaves h3 again (for h4) along with w: a second move of v.
+            // u1 and u2 (8 each) fit nowhere. For u1 (not allowed on h3) v leaves h2 for h3, the better-balanced of
+            // the hosts with room, and u1 takes h2. u2, allowed only on h3, then fits there only if v leaves h3 again
+            // (for h4) together with w: a second move of v. Equal sizes, so every order the planner tries is this one.
             var inventory = new ClusterBuilder().Host("h1").Host("h2", memoryMB: 16 * GB).Host("h3", memoryMB: 16 * GB).Host("h4", memoryMB: 16 * GB)
-                .VM("u1", "h1", memoryMB: 10 * GB).VM("u2", "h1", memoryMB: 8 * GB)
-                .VM("v", "h2", memoryMB: 4 * GB).VM("p", "h2", memoryMB: 4 * GB)
-                .VM("q", "h3", memoryMB: 7 * GB).VM("w", "h3", memoryMB: 2 * GB)
-                .VM("r", "h4", memoryMB: 11 * GB).Build();
-            var rules = With(Pinned(("p", "h2"), ("q", "h3"), ("r", "h4")), Rule("u2-on-h3", PlacementRuleKind.MustRunOn, new[] { "u2" }, new[] { "h3" }));
+                .VM("u1", "h1", memoryMB: 8 * GB).VM("u2", "h1", memoryMB: 8 * GB)
+                .VM("v", "h2", memoryMB: 4 * GB).VM("p", "h2", memoryMB: 5 * GB)
+                .VM("q", "h3", memoryMB: 6 * GB).VM("w", "h3", memoryMB: 3 * GB)
+                .VM("r", "h4", memoryMB: 10 * GB).Build();
+            var rules = With(Pinned(("p", "h2"), ("q", "h3"), ("r", "h4")),
+                Rule("u1-not-h3", PlacementRuleKind.MustNotRunOn, new[] { "u1" }, new[] { "h3" }),
+                Rule("u2-on-h3", PlacementRuleKind.MustRunOn, new[] { "u2" }, new[] { "h3" }));
 
             var once = MigrationPlanner.Plan(inventory, rules, Evacuate("h1"));
             var stranded = Assert.Single(once.Unplaced);
@@ -122,7 +125,7 @@ namespace VmMigration.Tests.Planning
             var staged = MigrationPlanner.Plan(inventory, rules, Evacuate("h1", allowStaging: true));
             Assert.Empty(staged.Unplaced);
             var final = PlanAssert.FinalHosts(inventory, staged);
-            Assert.Equal(("h2", "h3"), (final["u1"], final["u2"]));
+            Assert.Equal(("h2", "h3", "h4", "h2"), (final["u1"], final["u2"], final["v"], final["w"]));
             var vMoves = staged.Steps.Where(s => s.VMName == "v").ToList();
             Assert.Equal(new[] { ("h2", "h3"), ("h3", "h4") }, vMoves.Select(s => (s.Source, s.Destination)));
             Assert.True(vMoves[1].Wave > vMoves[0].Wave, "the second move of v waits for the first");
