@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 
 namespace VmMigration.Planning
@@ -82,12 +83,21 @@ namespace VmMigration.Planning
             for (int i = result.Moves.Count - 1; i >= 0; i--) ledger.Undo(result.Moves[i].Unit, result.Moves[i].From);
             var replayed = new GoalResult { ScoreBefore = result.ScoreBefore };
             score = new LoadScore(model, ledger, (bool[])model.InService.Clone());
+            var finalHost = new Dictionary<int, int>();
+            foreach (var (unit, to) in improved) finalHost[unit] = to;
             foreach (var (unit, to) in improved)
             {
                 int from = ledger.UnitHost[unit];
-                if (!ledger.CanMove(unit, to)) throw new InvalidOperationException($"Balance improvement produced an invalid step for unit {model.UnitName[unit]}.");
+                // A staged unit moves twice: the second move starts where the first parked it.
+                bool again = ledger.Moved[unit];
+                if (!(again ? ledger.CanMoveAgain(unit, to) : ledger.CanMove(unit, to)))
+                    throw new InvalidOperationException($"Balance improvement produced an invalid step for unit {model.UnitName[unit]}.");
                 double before = score.Value, after = score.IfMoved(ledger, from, to, model.UnitCpu[unit], model.UnitMemoryMB[unit]);
-                string text = Describe(model, ledger, score, unit, from, to, before, after);
+                string text = finalHost[unit] != to
+                    ? string.Format(CultureInfo.InvariantCulture,
+                        "Parks {0} on {1}, a host with room, so that another VM can take its place on {2}; it goes on to {3} later in the plan (a swap between full hosts, staged).",
+                        model.UnitDescription(unit), model.HostNames[to], model.HostNames[from], model.HostNames[finalHost[unit]])
+                    : Describe(model, ledger, score, unit, from, to, before, after) + (again ? $" It was parked on {model.HostNames[from]} earlier in the plan." : "");
                 score.Move(ledger, from, to, model.UnitCpu[unit], model.UnitMemoryMB[unit]);
                 ledger.Apply(unit, to);
                 replayed.Add(new PlannedMove(unit, from, to, PlanReasonCodes.Balance, text), model);

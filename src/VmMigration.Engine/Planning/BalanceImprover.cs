@@ -39,6 +39,7 @@ namespace VmMigration.Planning
         private readonly long[] seqMemory;
         private readonly double[] seqCpu;
         private readonly int[] seqAt;
+        private readonly bool[] parked;
 
         private BalanceImprover(PlacementModel model, CapacityLedger ledger, PlanningOptions options, long[] initialMemory, double[] initialCpu, IReadOnlyList<PlannedMove> moves)
         {
@@ -78,6 +79,7 @@ namespace VmMigration.Planning
             seqMemory = new long[model.HostCount];
             seqCpu = new double[model.HostCount];
             seqAt = new int[model.UnitCount];
+            parked = new bool[model.UnitCount];
         }
 
         /// <summary>
@@ -280,7 +282,7 @@ namespace VmMigration.Planning
             // effort is counted in rounds and evaluations, so the plan is the same on every run.
             var bestAt = (int[])at.Clone();
             double bestValue = Value;
-            int bestSteps = steps;
+            int bestSteps = MovesToRun();
             uint state = 0x9E3779B9u;
             int Next(int bound)
             {
@@ -312,11 +314,14 @@ namespace VmMigration.Planning
                 if (Sequence() != null)
                 {
                     LocalSearch(budget);
-                    if (Value < bestValue - 1e-12 || (Value <= bestValue + 1e-12 && steps < bestSteps))
+                    // Parking moves count: a staged placement must pay for its extra moves with a real improvement.
+                    int moves = MovesToRun();
+                    bool better = moves > bestSteps ? Value < bestValue - options.MinScoreImprovement : Value < bestValue - 1e-12;
+                    if (better || (Value <= bestValue + 1e-12 && moves < bestSteps))
                     {
                         Array.Copy(at, bestAt, at.Length);
                         bestValue = Value;
-                        bestSteps = steps;
+                        bestSteps = moves;
                         improved = true;
                         stale = -1;
                         continue;
@@ -485,7 +490,10 @@ namespace VmMigration.Planning
 
         /// <summary>
         /// An order in which every unit off its initial host gets there in one move, each valid when it runs (capacity and
-        /// anti-affinity against the state left by the moves before it). Null when this simple search finds none.
+        /// anti-affinity against the state left by the moves before it). With staging allowed, when every move left is
+        /// blocked (a swap between full hosts), one unit parks on a host with room so that another can take its place,
+        /// and goes on to its destination later: a swap through a third host, three moves. Null when this simple search
+        /// finds no order.
         /// </summary>
         private List<(int Unit, int To)>? Sequence()
         {
@@ -497,8 +505,9 @@ namespace VmMigration.Planning
                 if (at[u] == origin[u]) continue;
                 pending.Add(u);
             }
-            foreach (int u in pending) seqAt[u] = origin[u];
+            foreach (int u in pending) { seqAt[u] = origin[u]; parked[u] = false; }
             var result = new List<(int, int)>(pending.Count);
+            int parkedMoves = 0;
             while (pending.Count > 0)
             {
                 int kept = 0;
@@ -507,18 +516,76 @@ namespace VmMigration.Planning
                     int u = pending[i], to = at[u];
                     if (CanRun(u, to))
                     {
-                        int from = origin[u];
-                        seqMemory[from] -= model.UnitMemoryMB[u]; seqCpu[from] -= model.UnitCpu[u];
-                        seqMemory[to] += model.UnitMemoryMB[u]; seqCpu[to] += model.UnitCpu[u];
-                        seqAt[u] = to;
+                        Run(u, to);
                         result.Add((u, to));
                     }
                     else pending[kept++] = u;
                 }
-                if (kept == pending.Count) return null;
+                if (kept == pending.Count)
+                {
+                    if (!options.AllowStaging || !Park(pending, result, ref parkedMoves)) return null;
+                    continue;
+                }
                 pending.RemoveRange(kept, pending.Count - kept);
             }
+            lastParkedMoves = parkedMoves;
             return result;
+        }
+
+        /// <summary>Moves the current placement takes to run, parking moves included (sequences it).</summary>
+        private int MovesToRun() => Sequence() == null ? int.MaxValue : steps + lastParkedMoves;
+
+        private int lastParkedMoves;
+
+        private void Run(int u, int to)
+        {
+            int from = seqAt[u];
+            seqMemory[from] -= model.UnitMemoryMB[u]; seqCpu[from] -= model.UnitCpu[u];
+            seqMemory[to] += model.UnitMemoryMB[u]; seqCpu[to] += model.UnitCpu[u];
+            seqAt[u] = to;
+        }
+
+        /// <summary>
+        /// Parks one blocked unit, once, on the host with the most room where it may run, when that lets a unit waiting
+        /// for its host move at once. The parking move counts against MaxMoves.
+        /// </summary>
+        private bool Park(List<int> pending, List<(int Unit, int To)> result, ref int parkedMoves)
+        {
+            foreach (int p in pending)
+            {
+                int host = seqAt[p];
+                if (parked[p] || host != origin[p]) continue;
+                int members = model.UnitMembers[p].Length;
+                if ((long)steps + parkedMoves + members > options.MaxMoves) continue;
+                bool awaited = false;
+                foreach (int q in pending) if (q != p && at[q] == host) { awaited = true; break; }
+                if (!awaited) continue;
+
+                int best = -1;
+                double bestRoom = double.MinValue;
+                for (int c = 0; c < model.HostCount; c++)
+                {
+                    if (c == host || c == at[p] || !model.InService[c] || !model.IsAllowed(p, c) || !model.PreferenceAllows(p, origin[p], c)) continue;
+                    if (!CanRun(p, c)) continue;
+                    double room = Math.Min((model.UsableCpu[c] - seqCpu[c] - model.UnitCpu[p]) * inverseCpu[c],
+                        (model.UsableMemoryMB[c] - seqMemory[c] - model.UnitMemoryMB[p]) * inverseMemory[c]);
+                    if (room > bestRoom) { bestRoom = room; best = c; }
+                }
+                if (best < 0) continue;
+                Run(p, best);
+                bool unblocks = false;
+                foreach (int q in pending) if (q != p && at[q] == host && CanRun(q, host)) { unblocks = true; break; }
+                if (!unblocks)
+                {
+                    Run(p, host);
+                    continue;
+                }
+                parked[p] = true;
+                parkedMoves += members;
+                result.Add((p, best));
+                return true;
+            }
+            return false;
         }
 
         private bool CanRun(int u, int to)

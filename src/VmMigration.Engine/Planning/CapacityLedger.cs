@@ -59,11 +59,13 @@ namespace VmMigration.Planning
         }
 
         /// <summary>All hard constraints of moving the unit now: in service, allowed, room, anti-affinity. Preference is the caller's choice.</summary>
-        public bool CanMove(int unit, int to)
+        public bool CanMove(int unit, int to) => !Moved[unit] && CanMoveAgain(unit, to);
+
+        /// <summary>As <see cref="CanMove"/> for a unit that may have moved before in this plan (staging).</summary>
+        public bool CanMoveAgain(int unit, int to)
         {
             int from = UnitHost[unit];
-            return from >= 0 && from != to && !Moved[unit] && model.InService[to] && model.IsAllowed(unit, to)
-                && Fits(unit, to) && !HasConflictOn(unit, to);
+            return from >= 0 && from != to && model.InService[to] && model.IsAllowed(unit, to) && Fits(unit, to) && !HasConflictOn(unit, to);
         }
 
         public void Apply(int unit, int to)
