@@ -30,6 +30,9 @@ namespace VmMigration.Execution
         private readonly HashSet<string> failedDestinations = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         private readonly HashSet<string> reported = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         private readonly List<MigrationResult> results = new List<MigrationResult>();
+        /// <summary>Guests of other hosts the plan moves to make room (by UUID), and their results: not counted as moved off the host.</summary>
+        private readonly HashSet<string> makeRoomGuests = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        private readonly HashSet<MigrationResult> makeRoomResults = new HashSet<MigrationResult>();
         private int totalVMs;
         private int movesStarted;
 
@@ -86,7 +89,7 @@ namespace VmMigration.Execution
             var stopped = false;
             for (var round = 0; round <= registry.Hosts.Count && !stopped && !cancellationToken.IsCancellationRequested; round++)
             {
-                var remaining = PlanRemaining(host, journal, observer, round == 0 ? givenPlan : null, cancellationToken, out var roundPrediction);
+                var remaining = PlanRemaining(host, journal, observer, round == 0 ? givenPlan : null, cancellationToken, out var roundPrediction, out var makeRoom);
                 if (round == 0)
                 {
                     predicted = roundPrediction;
@@ -94,6 +97,11 @@ namespace VmMigration.Execution
                 if (remaining.Count == 0)
                 {
                     break;
+                }
+                if (!MakeRoom(makeRoom, journal, observer, cancellationToken, out stopped))
+                {
+                    // The evacuation moves counted on the room: without it they are planned again from where things are.
+                    continue;
                 }
                 var destinationFailed = Execute(remaining, journal, observer, cancellationToken, out stopped);
                 if (!destinationFailed)
@@ -112,7 +120,8 @@ namespace VmMigration.Execution
                 Start = start,
                 End = end,
                 DurationSec = Math.Round((end - start).TotalSeconds, 1),
-                Moved = results.Count(r => r.Status == MigrationStatus.Succeeded),
+                Moved = results.Count(r => r.Status == MigrationStatus.Succeeded && !makeRoomResults.Contains(r)),
+                MadeRoom = makeRoomResults.Count(r => r.Status == MigrationStatus.Succeeded),
                 Failed = results.Count(r => r.Status == MigrationStatus.Failed || r.Status == MigrationStatus.Aborted),
                 Skipped = results.Count(r => r.Status == MigrationStatus.Skipped && (r.ErrorId == null || r.ErrorId == ErrorIds.VmNotRunning)),
                 NotStarted = results.Count(r => r.Status == MigrationStatus.Skipped && r.ErrorId != null && r.ErrorId != ErrorIds.VmNotRunning),
@@ -123,8 +132,35 @@ namespace VmMigration.Execution
             };
         }
 
+        /// <summary>
+        /// Runs the plan's make-room moves (VMs of other hosts that free room for the host's VMs) wave by wave, before any
+        /// VM leaves the host: the plan checked each wave against the one before. False when one of them did not succeed
+        /// (the rest is planned again from where things are) or the run stopped.
+        /// </summary>
+        private bool MakeRoom(List<PlannedStep> steps, EvacuationJournal journal, IEvacuationObserver observer, CancellationToken cancellationToken, out bool stopped)
+        {
+            stopped = false;
+            foreach (var wave in steps.GroupBy(s => s.Step.Wave).OrderBy(w => w.Key))
+            {
+                int before = results.Count;
+                var destinationFailed = Execute(wave.ToList(), journal, observer, cancellationToken, out stopped);
+                if (stopped || cancellationToken.IsCancellationRequested)
+                {
+                    stopped = true;
+                    return false;
+                }
+                if (destinationFailed || results.Skip(before).Any(r => r.Status != MigrationStatus.Succeeded))
+                {
+                    observer.Warning($"A move that makes room for the VMs of '{options.HostName}' did not succeed; what is still on '{options.HostName}' is planned again.");
+                    return false;
+                }
+            }
+            return true;
+        }
+
         /// <summary>Plans the VMs still on the host; reports those that cannot move (not running, no destination) at once.</summary>
-        private List<PlannedStep> PlanRemaining(ConnectedHost host, EvacuationJournal journal, IEvacuationObserver observer, MigrationPlan? given, CancellationToken cancellationToken, out double predictedSec)
+        private List<PlannedStep> PlanRemaining(ConnectedHost host, EvacuationJournal journal, IEvacuationObserver observer, MigrationPlan? given, CancellationToken cancellationToken,
+            out double predictedSec, out List<PlannedStep> makeRoom)
         {
             var guests = host.CancellableConnection(cancellationToken).ListGuests();
             // Both take about a second of sampling (dirty pages, CPU time): side by side, not one after the other.
@@ -191,6 +227,7 @@ namespace VmMigration.Execution
                 journal.Record(entry);
                 steps.Add(new PlannedStep(step, guest, entry));
             }
+            makeRoom = MakeRoomSteps(plan, journal, cancellationToken);
             var measured = Wait(dirtyRates, cancellationToken);
             foreach (var step in steps)
             {
@@ -198,6 +235,32 @@ namespace VmMigration.Execution
             }
             // Longest first: with moves sharing the link, starting the long ones early finishes the whole drain soonest.
             return steps.OrderByDescending(s => s.PredictedSec(options)).ThenBy(s => s.Step.Order).ToList();
+        }
+
+        /// <summary>The plan's make-room steps in order, each with its guest found on its source host and journaled as pending.</summary>
+        private List<PlannedStep> MakeRoomSteps(MigrationPlan plan, EvacuationJournal journal, CancellationToken cancellationToken)
+        {
+            var steps = new List<PlannedStep>();
+            var guestsOf = new Dictionary<string, IReadOnlyList<GuestInfo>>(StringComparer.OrdinalIgnoreCase);
+            foreach (var step in plan.Steps.Where(s => s.Reason.Code == PlanReasonCodes.MakeRoom && s.Kind == PlanStepKind.LiveMigration).OrderBy(s => s.Order))
+            {
+                if (!guestsOf.TryGetValue(step.Source, out var guests))
+                {
+                    guestsOf[step.Source] = guests = registry.Resolve(step.Source).CancellableConnection(cancellationToken).ListGuests();
+                }
+                // A staged VM's second step starts where its first ends: it is found there when that step runs.
+                var guest = guests.FirstOrDefault(g => g.Name == step.VMName && g.Active)
+                    ?? steps.Select(p => p.Guest).FirstOrDefault(g => g.Name == step.VMName);
+                if (guest == null)
+                {
+                    continue;
+                }
+                makeRoomGuests.Add(guest.Uuid);
+                var entry = new EvacuationJournalEntry { VMName = guest.Name, Uuid = guest.Uuid, Source = step.Source, Destination = step.Destination }.With(EvacuationStepState.Pending);
+                journal.Record(entry);
+                steps.Add(new PlannedStep(step, guest, entry));
+            }
+            return steps;
         }
 
         /// <summary>Whether stopped VMs move: asked for, or a given plan made with them (a plan made without them is refused with -IncludeStopped).</summary>
@@ -472,8 +535,12 @@ namespace VmMigration.Execution
                 reported.Add(uuid);
             }
             results.Add(result);
+            if (makeRoomGuests.Contains(uuid))
+            {
+                makeRoomResults.Add(result);
+            }
             observer.VMFinished(result);
-            observer.HostProgress(results.Count(r => r.Status == MigrationStatus.Succeeded), Math.Max(totalVMs, results.Count));
+            observer.HostProgress(results.Count(r => r.Status == MigrationStatus.Succeeded && !makeRoomResults.Contains(r)), Math.Max(totalVMs, results.Count - makeRoomResults.Count));
         }
 
         private static MigrationResult Outcome(string vm, string source, string destination, MigrationStatus status, string? errorId, string message) =>

@@ -9,7 +9,10 @@ namespace VmMigration
         public DateTime Start { get; set; }
         public DateTime End { get; set; }
         public double DurationSec { get; set; }
+        /// <summary>VMs moved off the host.</summary>
         public int Moved { get; set; }
+        /// <summary>VMs of other hosts moved to make room for the host's VMs (make-room steps of the plan).</summary>
+        public int MadeRoom { get; set; }
         public int Failed { get; set; }
         /// <summary>VMs with nothing to do: already away, or not running (live migration moves running VMs only).</summary>
         public int Skipped { get; set; }

@@ -209,6 +209,34 @@ namespace VmMigration.Tests.Execution
             Assert.All(notStarted, r => Assert.Equal(EvacuationStepState.NotStarted, Assert.Single(journal.Entries, e => e.VMName == r.VMName).State));
         }
 
+        [Fact]
+        public void A_vm_that_fits_only_once_another_moves_is_moved_after_the_move_that_makes_room()
+        {
+            // 16 GB hosts without reserves: big (10 GB) fits neither on b (8 GB free) nor on c (6 GB free) until a VM of
+            // c leaves for b. The plan's make-room step runs first, then big and web1 move, and a ends up empty.
+            var b = cluster["fake://b"];
+            // The fake's free memory is a fixed number its guests do not change: enough for big once room is made.
+            var c = cluster.AddHost("fake://c", "c", freeMemoryMB: 10240);
+            registry.Connect("fake://c", "c", null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
+            var big = a.AddGuest("big", memoryMB: 10240);
+            b.AddGuest("x", memoryMB: 8192);
+            c.AddGuest("y", memoryMB: 4096);
+            c.AddGuest("w", memoryMB: 6144);
+            var observer = new RecordingObserver();
+
+            var summary = Evacuation(null).Run(observer, CancellationToken.None);
+
+            var results = observer.Results;
+            Assert.Equal(3, results.Count);
+            Assert.All(results, r => Assert.Equal(MigrationStatus.Succeeded, r.Status));
+            Assert.Contains(results[0].VMName, new[] { "y", "w" });
+            Assert.Equal(("c", "b"), (results[0].Source, results[0].Destination));
+            Assert.NotNull(c.FindGuest(big.Uuid));
+            Assert.Empty(a.ListGuests());
+            Assert.True(b.ListGuests().Sum(g => g.MemoryMB) <= 16384 && c.ListGuests().Sum(g => g.MemoryMB) <= 16384);
+            Assert.Equal((2, 1, 0), (summary.Moved, summary.MadeRoom, summary.Failed));
+        }
+
         private sealed class RecordingObserver : IEvacuationObserver
         {
             private readonly List<MigrationResult> results = new List<MigrationResult>();
