@@ -48,6 +48,30 @@ Describe 'With no host connected' {
         $warnings | Should -BeNullOrEmpty
     }
 
+    It 'Get-MigrationPlan -InventoryPath makes room for a VM that fits nowhere, and keeps -AllowStaging in the plan' {
+        # 16 GB hosts, no reserve: big (10 GB) fits on neither beta (8 GB free) nor gamma-2 (6 GB free) until y leaves gamma-2.
+        [ordered]@{
+            SnapshotTime = '2026-01-31T12:00:00Z'
+            Hosts        = @('alpha', 'beta', 'gamma-2' | ForEach-Object { [ordered]@{ Name = $_; CpuCount = 8; MemoryMB = 16384; State = 'Connected' } })
+            VMs          = @(
+                [ordered]@{ Name = 'big'; HostName = 'alpha'; VCpuCount = 1; MemoryMB = 10240; CpuUsagePercent = 20; DirtyRateMBps = $null }
+                [ordered]@{ Name = 'x'; HostName = 'beta'; VCpuCount = 1; MemoryMB = 8192; CpuUsagePercent = 20; DirtyRateMBps = $null }
+                [ordered]@{ Name = 'y'; HostName = 'gamma-2'; VCpuCount = 1; MemoryMB = 4096; CpuUsagePercent = 20; DirtyRateMBps = $null }
+                [ordered]@{ Name = 'w'; HostName = 'gamma-2'; VCpuCount = 1; MemoryMB = 6144; CpuUsagePercent = 20; DirtyRateMBps = $null }
+            )
+        } | ConvertTo-Json -Depth 4 | Set-Content -LiteralPath "$work/tight.json"
+
+        $plan = Get-MigrationPlan -Goal Evacuate -HostName alpha -InventoryPath "$work/tight.json" -AllowStaging -WarningVariable warnings
+
+        $warnings | Should -BeNullOrEmpty
+        $plan.Unplaced | Should -BeNullOrEmpty
+        @($plan.Steps.VMName) | Should -Be @('y', 'big')
+        $plan.Steps[0].Reason.Code | Should -Be 'MakeRoom'
+        $plan.Steps[0].Reason.Text | Should -BeLike "*'big'*"
+        $plan.Steps[1].Wave | Should -BeGreaterThan $plan.Steps[0].Wave
+        $plan.Options.AllowStaging | Should -BeTrue
+    }
+
     It 'Export-MigrationInventory warns and writes nothing' {
         $result = Export-MigrationInventory -Path "$work/inventory.json" -WarningVariable warnings -WarningAction SilentlyContinue
 

@@ -56,6 +56,10 @@ namespace VmMigration.Commands
         [Parameter]
         public SwitchParameter IncludeStopped { get; set; }
 
+        /// <summary>Lets a VM move twice in the plan: a VM that made room may make room again (Evacuate), a swap between full hosts may go through a third (Balance).</summary>
+        [Parameter]
+        public SwitchParameter AllowStaging { get; set; }
+
         private readonly System.Collections.Generic.List<string> hostNames = new System.Collections.Generic.List<string>();
 
         // Hosts piped in one by one make one plan together, made once all have arrived.
@@ -81,6 +85,7 @@ namespace VmMigration.Commands
                     MaxDowntimeMs = MaxDowntimeMs,
                     TargetScore = TargetScore,
                     IncludeStopped = IncludeStopped,
+                    AllowStaging = AllowStaging,
                 };
                 var plan = MigrationPlanner.Plan(inventory, rules, options);
                 foreach (var unplaced in plan.Unplaced)
