@@ -31,7 +31,9 @@ namespace VmMigration.Planning
             if (plan.Unplaced == null) throw Invalid("Unplaced", "is missing.");
             if (plan.Hosts == null) throw Invalid("Hosts", "is missing.");
             if (string.IsNullOrEmpty(plan.InventoryFingerprint)) throw Invalid("InventoryFingerprint", "is empty; without it the plan cannot be checked for staleness.");
-            var seen = new HashSet<string>(StringComparer.Ordinal);
+            // A plan made with AllowStaging may move a VM twice: the second move starts where the first ended, in a later wave.
+            bool staging = plan.Options?.AllowStaging == true;
+            var earlier = new Dictionary<string, (MigrationPlanStep Step, int Moves)>(StringComparer.Ordinal);
             int lastWave = 1;
             for (int i = 0; i < plan.Steps.Count; i++)
             {
@@ -45,7 +47,13 @@ namespace VmMigration.Planning
                 if (step.Order != i + 1) throw Invalid(at + ".Order", $"is {step.Order}; steps must be numbered 1, 2, 3... in order.");
                 if (step.Wave < lastWave) throw Invalid(at + ".Wave", $"is {step.Wave}, before the previous step's wave {lastWave}.");
                 if (step.MemoryMB <= 0) throw Invalid(at + ".MemoryMB", "must be positive.");
-                if (!seen.Add(step.VMName)) throw Invalid(at + ".VMName", $"'{step.VMName}' is moved twice.");
+                if (earlier.TryGetValue(step.VMName, out var before))
+                {
+                    if (!staging || before.Moves >= 2) throw Invalid(at + ".VMName", $"'{step.VMName}' is moved {(staging ? "three times" : "twice")}.");
+                    if (before.Step.Destination != step.Source) throw Invalid(at + ".Source", $"is '{step.Source}', but the step before it moves '{step.VMName}' to '{before.Step.Destination}'.");
+                    if (before.Step.Wave >= step.Wave) throw Invalid(at + ".Wave", $"is {step.Wave}, not after the wave of the move of '{step.VMName}' before it ({before.Step.Wave}).");
+                }
+                earlier[step.VMName] = (step, before.Moves + 1);
                 if (step.Reason == null) throw Invalid(at + ".Reason", "is missing.");
                 lastWave = step.Wave;
             }

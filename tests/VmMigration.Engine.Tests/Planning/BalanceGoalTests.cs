@@ -157,7 +157,7 @@ namespace VmMigration.Tests.Planning
         /// free. Trading a (6 GB) for b (2 GB) evens memory out at the same CPU, but neither can move first, and the
         /// VMs of h3 are pinned there. a must stay apart from z1.
         /// </summary>
-        private static (ClusterInventory Inventory, ClusterRules Rules) FullHosts()
+        internal static (ClusterInventory Inventory, ClusterRules Rules) FullHosts()
         {
             var inventory = new ClusterBuilder()
                 .Host("h1", cpus: 4, memoryMB: 16 * GB).Host("h2", cpus: 4, memoryMB: 16 * GB).Host("h3", cpus: 8, memoryMB: 32 * GB)

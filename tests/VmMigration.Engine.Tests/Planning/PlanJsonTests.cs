@@ -101,6 +101,29 @@ namespace VmMigration.Tests.Planning
         }
 
         [Fact]
+        public void A_staged_plan_reads_back_and_a_second_move_must_follow_the_first()
+        {
+            MigrationPlan Staged(bool allowStaging, string secondSource, int secondWave) => new MigrationPlan
+            {
+                Goal = PlanGoal.Balance,
+                InventoryFingerprint = "sha256:0",
+                Options = new PlanningOptions { AllowStaging = allowStaging },
+                Steps =
+                {
+                    new MigrationPlanStep { Order = 1, Wave = 1, VMName = "v", Source = "h1", Destination = "h3", MemoryMB = 1024, Reason = new PlanReason { Code = "Balance", Text = "parks" } },
+                    new MigrationPlanStep { Order = 2, Wave = 2, VMName = "w", Source = "h2", Destination = "h1", MemoryMB = 1024, Reason = new PlanReason { Code = "Balance", Text = "takes its place" } },
+                    new MigrationPlanStep { Order = 3, Wave = secondWave, VMName = "v", Source = secondSource, Destination = "h2", MemoryMB = 1024, Reason = new PlanReason { Code = "Balance", Text = "goes on" } },
+                },
+            };
+
+            var json = PlanJson.Serialize(Staged(true, "h3", 3));
+            Assert.Equal(json, PlanJson.Serialize(PlanJson.Parse(json)));
+            Assert.Contains("moved twice", PlanAssert.Throws(PlanningErrorIds.InvalidPlan, () => PlanJson.Parse(PlanJson.Serialize(Staged(false, "h3", 3)))).Message);
+            Assert.Contains("Steps[2].Source", PlanAssert.Throws(PlanningErrorIds.InvalidPlan, () => PlanJson.Parse(PlanJson.Serialize(Staged(true, "h1", 3)))).Message);
+            Assert.Contains("Steps[2].Wave", PlanAssert.Throws(PlanningErrorIds.InvalidPlan, () => PlanJson.Parse(PlanJson.Serialize(Staged(true, "h3", 1)))).Message);
+        }
+
+        [Fact]
         public void Options_that_replanning_would_use_are_checked_and_a_bad_one_names_its_field()
         {
             var plan = MigrationPlanner.Plan(Inventory(), null, new PlanningOptions());

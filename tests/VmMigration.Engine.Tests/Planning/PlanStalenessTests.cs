@@ -15,6 +15,29 @@ namespace VmMigration.Tests.Planning
             MigrationPlanner.Plan(Inventory(), null, new PlanningOptions { Goal = PlanGoal.Evacuate, HostNames = { "h1" } });
 
         [Fact]
+        public void A_staged_plan_is_fresh_before_half_way_and_after_and_stale_when_its_VM_went_elsewhere()
+        {
+            var (inventory, rules) = BalanceGoalTests.FullHosts();
+            var plan = MigrationPlanner.Plan(inventory, rules, new PlanningOptions { TargetScore = 0, AllowStaging = true });
+            var parked = plan.Steps.GroupBy(s => s.VMName).Single(g => g.Count() == 2).ToList();
+            string vm = parked[0].VMName;
+            InventoryVM Of(ClusterInventory i) => i.VMs.Single(v => v.Name == vm);
+
+            Assert.Empty(PlanStaleness.FindReasons(plan, inventory, rules));
+            // Parked on its first step's destination, the rest of the plan still fits; so does the end.
+            Of(inventory).HostName = parked[0].Destination;
+            Assert.Empty(PlanStaleness.FindReasons(plan, inventory, rules));
+            Of(inventory).HostName = parked[1].Destination;
+            foreach (var step in plan.Steps.Where(s => s.VMName != vm)) inventory.VMs.Single(v => v.Name == step.VMName).HostName = step.Destination;
+            Assert.Empty(PlanStaleness.FindReasons(plan, inventory, rules));
+
+            var (fresh, _) = BalanceGoalTests.FullHosts();
+            fresh.Hosts.Add(new InventoryHost { Name = "h4", CpuCount = 8, MemoryMB = 32768 });
+            Of(fresh).HostName = "h4";
+            Assert.Contains(PlanStaleness.FindReasons(plan, fresh, rules), r => r.Contains($"VM '{vm}' now runs on"));
+        }
+
+        [Fact]
         public void Replanning_uses_the_options_the_plan_was_made_with_even_after_a_round_trip_through_json()
         {
             var inventory = new ClusterBuilder().Host("h1").Host("h2").Host("h3")
