@@ -36,7 +36,7 @@ namespace VmMigration.Bench.Planner
             string CpLeft, string CpMoves, string RunnableLeft, string RunnableMoves, string CpNote);
 
         private sealed record BalanceRow(string Instance, int Budget, double Before, double OursScore, int OursMoves, int OursWaves, double OursMs, int OursViolations,
-            string CpScore, string CpMoves, string RunnableScore, string RunnableMoves, string CpNote);
+            string CpScore, string CpMoves, string RunnableScore, string RunnableMoves, string OursToRunnable, string CpNote);
 
         public static string Run(IEnumerable<SyntheticCluster> clusters, double cpSatSeconds)
         {
@@ -95,7 +95,7 @@ namespace VmMigration.Bench.Planner
             var options = new PlanningOptions { Goal = PlanGoal.Balance, TargetScore = 0, MaxMoves = budget };
             var (plan, ms) = Program.TimedPlan(inventory, cluster.Rules, options);
 
-            string cpScore = "-", cpMoves = "-", runScore = "-", runMoves = "-", note = "not run (too large for the model)";
+            string cpScore = "-", cpMoves = "-", runScore = "-", runMoves = "-", toRunnable = "-", note = "not run (too large for the model)";
             if (inventory.Hosts.Count <= CpSatMaxHosts)
             {
                 var reference = new BenchClusterState(inventory, cluster.Rules);
@@ -109,16 +109,20 @@ namespace VmMigration.Bench.Planner
                     double runnable = Score(replay, cluster.Rules);
                     runScore = runnable.ToString("0.0000", CultureInfo.InvariantCulture);
                     runMoves = replay.Moves.Count.ToString(CultureInfo.InvariantCulture);
-                    bool scoreMet = plan.ScoreAfter <= runnable * 1.10 + 1e-9;
-                    bool movesMet = plan.Steps.Count <= Math.Ceiling(replay.Moves.Count * 1.2);
-                    targets.Add($"- {cluster.Name} Balance: ours {plan.ScoreAfter:0.0000} in {plan.Steps.Count} moves, the runnable part of CP-SAT's placement {runnable:0.0000} in {replay.Moves.Count} " +
-                        $"(target: within 10 % of its score, no more than 1.2x its moves): score **{(scoreMet ? "met" : "missed")}**, moves **{(movesMet ? "met" : "missed")}**");
+                    // The moves ours needs to come within 10 % of the runnable spread: the same plan stopped at that target.
+                    var reach = MigrationPlanner.Plan(inventory, cluster.Rules, new PlanningOptions { Goal = PlanGoal.Balance, TargetScore = runnable * 1.10, MaxMoves = budget });
+                    bool reached = reach.ScoreAfter <= runnable * 1.10 + 1e-9;
+                    toRunnable = reached ? $"{reach.Steps.Count} ({reach.ScoreAfter:0.0000})" : $"not reached ({reach.ScoreAfter:0.0000} in {reach.Steps.Count})";
+                    bool movesMet = reached && reach.Steps.Count <= Math.Floor(replay.Moves.Count * 1.2);
+                    targets.Add($"- {cluster.Name} Balance: ours reaches {plan.ScoreAfter:0.0000} in {plan.Steps.Count} moves and comes within 10 % of the runnable part of CP-SAT's placement " +
+                        $"({runnable:0.0000} in {replay.Moves.Count} moves) {(reached ? $"in {reach.Steps.Count} moves" : "not at all")} " +
+                        $"(target: within 10 % at no more than 1.2x its moves): **{(movesMet ? "met" : "missed")}**");
                 }
             }
             if (inventory.Hosts.Count == 1000)
                 targets.Add($"- {cluster.Name} Balance: {ms:0} ms median of 3 (target < 2,000 ms): **{(ms < 2000 ? "met" : "missed")}**");
             return new BalanceRow(cluster.Name, budget, plan.ScoreBefore, plan.ScoreAfter, plan.Steps.Count, plan.WaveCount, ms,
-                IndependentPlanChecker.Violations(inventory, cluster.Rules, plan).Count, cpScore, cpMoves, runScore, runMoves, note);
+                IndependentPlanChecker.Violations(inventory, cluster.Rules, plan).Count, cpScore, cpMoves, runScore, runMoves, toRunnable, note);
         }
 
         private static double Score(BenchClusterState state, ClusterRules rules) => LoadScore.Compute(state.FinalInventory(), rules);
@@ -156,12 +160,12 @@ namespace VmMigration.Bench.Planner
             text.AppendLine();
             text.AppendLine("Budget: a quarter of the VMs as moves (TargetScore 0), for ours and for CP-SAT. Spread = the planner's score (std-dev of CPU and memory load).");
             text.AppendLine();
-            text.AppendLine("| instance | budget | spread before | ours | ours moves | ours waves | ours ms | violations | CP-SAT | CP-SAT moves | CP-SAT runnable | runnable moves | CP-SAT |");
-            text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+            text.AppendLine("| instance | budget | spread before | ours | ours moves | ours waves | ours ms | violations | CP-SAT | CP-SAT moves | CP-SAT runnable | runnable moves | ours moves to within 10 % of runnable | CP-SAT |");
+            text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
             foreach (var r in balances)
             {
-                text.AppendLine(string.Format(CultureInfo.InvariantCulture, "| {0} | {1} | {2:0.0000} | {3:0.0000} | {4} | {5} | {6:0.0} | {7} | {8} | {9} | {10} | {11} | {12} |",
-                    r.Instance, r.Budget, r.Before, r.OursScore, r.OursMoves, r.OursWaves, r.OursMs, r.OursViolations, r.CpScore, r.CpMoves, r.RunnableScore, r.RunnableMoves, r.CpNote));
+                text.AppendLine(string.Format(CultureInfo.InvariantCulture, "| {0} | {1} | {2:0.0000} | {3:0.0000} | {4} | {5} | {6:0.0} | {7} | {8} | {9} | {10} | {11} | {12} | {13} |",
+                    r.Instance, r.Budget, r.Before, r.OursScore, r.OursMoves, r.OursWaves, r.OursMs, r.OursViolations, r.CpScore, r.CpMoves, r.RunnableScore, r.RunnableMoves, r.OursToRunnable, r.CpNote));
             }
             text.AppendLine();
             text.AppendLine("## Targets");
