@@ -31,11 +31,16 @@ namespace VmMigration.Bench.Planner
         public static CpSatReference SolveFewestLeft(BenchClusterState state, IReadOnlyCollection<string> evacuated, double timeLimitSec) =>
             Solve(state, PlanGoal.Evacuate, 0, evacuated, timeLimitSec, fewestLeft: true);
 
-        public static CpSatReference Solve(BenchClusterState state, PlanGoal goal, int moveBudget, IReadOnlyCollection<string> evacuated, double timeLimitSec) =>
-            Solve(state, goal, moveBudget, evacuated, timeLimitSec, fewestLeft: false);
+        /// <param name="startFrom">Where each group starts the search (group index to host), for example another plan's
+        /// placement; groups not listed, or without one, start where they are today.</param>
+        public static CpSatReference Solve(BenchClusterState state, PlanGoal goal, int moveBudget, IReadOnlyCollection<string> evacuated, double timeLimitSec,
+            IReadOnlyDictionary<int, string>? startFrom = null) =>
+            Solve(state, goal, moveBudget, evacuated, timeLimitSec, fewestLeft: false, startFrom);
 
-        private static CpSatReference Solve(BenchClusterState state, PlanGoal goal, int moveBudget, IReadOnlyCollection<string> evacuated, double timeLimitSec, bool fewestLeft)
+        private static CpSatReference Solve(BenchClusterState state, PlanGoal goal, int moveBudget, IReadOnlyCollection<string> evacuated, double timeLimitSec, bool fewestLeft,
+            IReadOnlyDictionary<int, string>? startFrom = null)
         {
+            string? Start(int g) => startFrom != null && startFrom.TryGetValue(g, out var h) ? h : state.GroupHost(g);
             var result = new CpSatReference();
             var model = new CpModel();
             var hosts = state.HostNames.Where(h => state.InService[h] && !(goal == PlanGoal.Evacuate && evacuated.Contains(h))).ToList();
@@ -139,22 +144,30 @@ namespace VmMigration.Bench.Planner
                 {
                     var total = LinearExpr.NewBuilder();
                     var squares = LinearExpr.NewBuilder();
+                    long totalToday = 0;
                     foreach (var h in hosts)
                     {
                         double capacity = isCpu ? hostCapacity[h].CpuCount * 1000.0 : hostCapacity[h].MemoryMB;
                         var load = LinearExpr.NewBuilder();
                         long fixedLoad = (long)Math.Round(1000.0 * (isCpu ? fixedCpu[h] : fixedMemory[h]) / capacity);
                         load.Add(fixedLoad);
+                        long today = fixedLoad;
                         foreach (int g in movable)
                         {
                             if (!vars.TryGetValue((g, h), out var x)) continue;
                             double demand = isCpu ? state.GroupCpu(g) * 1000 : state.GroupMemory(g);
-                            load.AddTerm(x, (long)Math.Round(1000.0 * demand / capacity));
+                            long term = (long)Math.Round(1000.0 * demand / capacity);
+                            load.AddTerm(x, term);
+                            if (Start(g) == h) today += term;
                         }
                         var loadVar = model.NewIntVar(0, 20000, $"load_{isCpu}_{h}");
                         model.Add(loadVar == load);
                         var square = model.NewIntVar(0, 400_000_000, $"sq_{isCpu}_{h}");
                         model.AddMultiplicationEquality(square, loadVar, loadVar);
+                        // Hints for the helper variables too, so today's placement is a complete first solution.
+                        model.AddHint(loadVar, today);
+                        model.AddHint(square, today * today);
+                        totalToday += today;
                         total.Add(loadVar);
                         squares.Add(square);
                     }
@@ -162,13 +175,15 @@ namespace VmMigration.Bench.Planner
                     model.Add(totalVar == total);
                     var totalSquare = model.NewIntVar(0, 400_000_000L * n * n, $"totalsq_{isCpu}");
                     model.AddMultiplicationEquality(totalSquare, totalVar, totalVar);
+                    model.AddHint(totalVar, totalToday);
+                    model.AddHint(totalSquare, totalToday * totalToday);
                     objective.Add((LinearExpr)squares * n - totalSquare);
                 }
                 model.Minimize(objective);
             }
 
-            // Start from today's placement so the solver always has a feasible answer to improve.
-            foreach (var pair in vars) model.AddHint(pair.Value, state.GroupHost(pair.Key.Item1) == pair.Key.Item2 ? 1 : 0);
+            // Start from today's placement (or the one given) so the solver always has a feasible answer to improve.
+            foreach (var pair in vars) model.AddHint(pair.Value, Start(pair.Key.Item1) == pair.Key.Item2 ? 1 : 0);
             var solver = new CpSolver { StringParameters = $"max_time_in_seconds:{timeLimitSec} num_workers:2 random_seed:7" };
             var status = solver.Solve(model);
             result.Status = status.ToString();

@@ -99,7 +99,12 @@ namespace VmMigration.Bench.Planner
             if (inventory.Hosts.Count <= CpSatMaxHosts)
             {
                 var reference = new BenchClusterState(inventory, cluster.Rules);
-                var solved = CpSatReference.Solve(reference, PlanGoal.Balance, budget, cluster.EvacuationHosts, cpSatSeconds);
+                // From today's placement CP-SAT finds little in its time on these models; started from our plan's
+                // placement, it says whether a better placement exists near it, and how much of that would run.
+                var ours = inventory.VMs.ToDictionary(v => v.Name, v => v.HostName);
+                foreach (var step in plan.Steps) ours[step.VMName] = step.Destination;
+                var start = Enumerable.Range(0, reference.Groups.Count).ToDictionary(g => g, g => ours[reference.Groups[g][0]]);
+                var solved = CpSatReference.Solve(reference, PlanGoal.Balance, budget, cluster.EvacuationHosts, cpSatSeconds, start);
                 note = $"{solved.Status}, {cpSatSeconds:0} s limit";
                 if (solved.Status == "Optimal" || solved.Status == "Feasible")
                 {
@@ -159,6 +164,7 @@ namespace VmMigration.Bench.Planner
             text.AppendLine("## Balance: load spread reached");
             text.AppendLine();
             text.AppendLine("Budget: a quarter of the VMs as moves (TargetScore 0), for ours and for CP-SAT. Spread = the planner's score (std-dev of CPU and memory load).");
+            text.AppendLine("CP-SAT starts from our plan's final placement (a hint) and improves it in its time; started from today's placement it found little on these models (tight-30a: 0.1025 in 20 s where ours reaches 0.0194). \"ours moves to within 10 %\" is our plan made again with TargetScore = 1.1 x the runnable spread.");
             text.AppendLine();
             text.AppendLine("| instance | budget | spread before | ours | ours moves | ours waves | ours ms | violations | CP-SAT | CP-SAT moves | CP-SAT runnable | runnable moves | ours moves to within 10 % of runnable | CP-SAT |");
             text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
