@@ -31,7 +31,9 @@ namespace VmMigration.Execution
                 yield break;
             }
             var journal = EvacuationJournal.Load(journalPath);
-            foreach (var entry in journal.Entries.Where(e => e.State == EvacuationStepState.Succeeded).OrderBy(e => e.VMName, StringComparer.Ordinal))
+            // Only what left this host comes back: VMs of other hosts that moved to make room were never on it.
+            foreach (var entry in journal.Entries.Where(e => e.State == EvacuationStepState.Succeeded && string.Equals(e.Source, journal.HostName, StringComparison.OrdinalIgnoreCase))
+                .OrderBy(e => e.VMName, StringComparer.Ordinal))
             {
                 if (cancellationToken.IsCancellationRequested)
                 {

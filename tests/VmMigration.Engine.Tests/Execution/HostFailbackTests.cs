@@ -85,6 +85,29 @@ namespace VmMigration.Tests.Execution
             Assert.NotNull(a.FindGuest(stayed.Uuid));
         }
 
+        [Fact]
+        public void A_vm_that_moved_to_make_room_is_not_brought_to_the_evacuated_host()
+        {
+            // The journal of an evacuation of a that moved web1 off a and, to make room, y from c to b.
+            var c = cluster.AddHost("fake://c", "c");
+            registry.Connect("fake://c", "c", null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
+            var web1 = b.AddGuest("web1");
+            var y = b.AddGuest("y");
+            var journalPath = Path.Combine(directory, "a.json");
+            Directory.CreateDirectory(directory);
+            var journal = EvacuationJournal.Create(journalPath, "a", a.GetHostFacts().HostUuid);
+            journal.Record(new EvacuationJournalEntry { VMName = "y", Uuid = y.Uuid, Source = "c", Destination = "b", State = EvacuationStepState.Succeeded });
+            journal.Record(new EvacuationJournalEntry { VMName = "web1", Uuid = web1.Uuid, Source = "a", Destination = "b", State = EvacuationStepState.Succeeded });
+            journal.Close();
+
+            var results = new HostFailback(registry, inventory).Run(registry.Resolve("a"), journalPath, null, null, CancellationToken.None).ToList();
+
+            Assert.Equal("web1", Assert.Single(results).VMName);
+            Assert.NotNull(a.FindGuest(web1.Uuid));
+            Assert.NotNull(b.FindGuest(y.Uuid));
+            Assert.Null(a.FindGuest(y.Uuid));
+        }
+
         private sealed class NullObserver : IEvacuationObserver
         {
             public void MoveProgress(MigrationProgress progress) { }
