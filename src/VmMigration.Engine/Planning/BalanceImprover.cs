@@ -114,7 +114,7 @@ namespace VmMigration.Planning
         private struct Candidate
         {
             public double Score;
-            public int U1, T1, U2, T2;
+            public int U1, T1, U2, T2, U3, T3;
         }
 
         private readonly Candidate[] buffer = new Candidate[CandidateBuffer];
@@ -123,12 +123,12 @@ namespace VmMigration.Planning
         private long evaluations;
 
         /// <summary>Candidates whose placement no order of single moves reaches, as the placement stands; cleared when it changes.</summary>
-        private readonly HashSet<(int, int, int, int)> unreachable = new HashSet<(int, int, int, int)>();
+        private readonly HashSet<(int, int, int, int, int, int)> unreachable = new HashSet<(int, int, int, int, int, int)>();
 
-        private void Offer(double score, int u1, int t1, int u2, int t2)
+        private void Offer(double score, int u1, int t1, int u2, int t2, int u3 = -1, int t3 = -1)
         {
             if (score >= threshold) return;
-            if (unreachable.Count > 0 && unreachable.Contains((u1, t1, u2, t2))) return;
+            if (unreachable.Count > 0 && unreachable.Contains((u1, t1, u2, t2, u3, t3))) return;
             if (buffered == CandidateBuffer && score >= buffer[buffered - 1].Score) return;
             int i = buffered < CandidateBuffer ? buffered++ : CandidateBuffer - 1;
             while (i > 0 && buffer[i - 1].Score > score)
@@ -136,7 +136,7 @@ namespace VmMigration.Planning
                 buffer[i] = buffer[i - 1];
                 i--;
             }
-            buffer[i] = new Candidate { Score = score, U1 = u1, T1 = t1, U2 = u2, T2 = t2 };
+            buffer[i] = new Candidate { Score = score, U1 = u1, T1 = t1, U2 = u2, T2 = t2, U3 = u3, T3 = t3 };
         }
 
         /// <summary>Moves of a unit relative to today: + members when it starts moving, - when it goes home.</summary>
@@ -229,6 +229,45 @@ namespace VmMigration.Planning
             Offer(score, u1, t1, u2, t2);
         }
 
+        private void TryRotations(int a, int b, int c)
+        {
+            if (a == b || c == a || c == b) return;
+            foreach (int u in hostUnits[a])
+            {
+                evaluations++;
+                if (!Fits(c, model.UnitCpu[u], model.UnitMemoryMB[u])) continue;
+                foreach (int w in hostUnits[b])
+                {
+                    evaluations++;
+                    if (!Fits(a, model.UnitCpu[w] - model.UnitCpu[u], model.UnitMemoryMB[w] - model.UnitMemoryMB[u])) continue;
+                    foreach (int x in hostUnits[c])
+                        if (x != u && Fits(b, model.UnitCpu[x] - model.UnitCpu[w], model.UnitMemoryMB[x] - model.UnitMemoryMB[w])) TryRotation(u, c, w, a, x, b);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Three units go round three hosts: u from a to c (a host with room), w from b into u's place on a, x from c
+        /// into w's place on b. Runs in that order on a full cluster where no pair can.
+        /// </summary>
+        private void TryRotation(int u, int c, int w, int a, int x, int b)
+        {
+            if (!MayGo(u, c) || !MayGo(w, a) || !MayGo(x, b)) return;
+            if ((long)steps + CostOf(u, c) + CostOf(w, a) + CostOf(x, b) > options.MaxMoves) return;
+            double cu = model.UnitCpu[u], cw = model.UnitCpu[w], cx = model.UnitCpu[x];
+            long mu = model.UnitMemoryMB[u], mw = model.UnitMemoryMB[w], mx = model.UnitMemoryMB[x];
+            evaluations++;
+            double sc = sumC, ssc = sumSqC, sm = sumM, ssm = sumSqM;
+            Shift(a, cw - cu, mw - mu, ref sc, ref ssc, ref sm, ref ssm);
+            Shift(b, cx - cw, mx - mw, ref sc, ref ssc, ref sm, ref ssm);
+            Shift(c, cu - cx, mu - mx, ref sc, ref ssc, ref sm, ref ssm);
+            double score = Combine(sc, ssc, sm, ssm);
+            if (score >= threshold) return;
+            if (!Fits(a, Math.Max(0, cw - cu), Math.Max(0, mw - mu)) || !Fits(b, Math.Max(0, cx - cw), Math.Max(0, mx - mw)) || !Fits(c, Math.Max(0, cu - cx), Math.Max(0, mu - mx))) return;
+            if (Conflicts(u, c, x, -1) || Conflicts(w, a, u, -1) || Conflicts(x, b, w, -1)) return;
+            Offer(score, u, c, w, a, x, b);
+        }
+
         private struct Span4
         {
             private int h0, h1, h2, h3;
@@ -274,7 +313,7 @@ namespace VmMigration.Planning
         {
             if (count < 2) return false;
             bool small = model.UnitCount <= SmallUnits;
-            bool improved = LocalSearch(small ? 3_000_000 : 6_000_000);
+            bool improved = LocalSearch(small ? 3_000_000 : 6_000_000, rotations: true);
             if (!small || Value <= options.TargetScore) return improved;
 
             // Small instances: iterated local search. Take back one or two moves of the best plan, make as many random
@@ -332,7 +371,7 @@ namespace VmMigration.Planning
             return improved;
         }
 
-        private bool LocalSearch(long maxEvaluations)
+        private bool LocalSearch(long maxEvaluations, bool rotations = false)
         {
             int hosts = model.HostCount;
             // Small instances get full neighbourhoods; large ones look at the most and least loaded hosts only.
@@ -397,6 +436,30 @@ namespace VmMigration.Planning
                         }
                     }
 
+                    // Replacements: the cheapest moves to take back, each paired with a new move.
+                    reverts.Clear();
+                    foreach (int u in order)
+                    {
+                        if (at[u] == origin[u]) continue;
+                        reverts.Add((IfSingle(u, origin[u]), u));
+                    }
+                    reverts.Sort((x, y) => x.Score != y.Score ? x.Score.CompareTo(y.Score) : x.Unit.CompareTo(y.Unit));
+                    for (int r = 0; r < reverts.Count && r < revertCount; r++)
+                    {
+                        int back = reverts[r].Unit;
+                        for (int i = 0; i < ns && i < replaceSources; i++)
+                            foreach (int u in hostUnits[sources[i]])
+                                for (int j = 0; j < nd && j < replaceDestinations; j++) TryPair(back, origin[back], u, destinations[j]);
+                    }
+                }
+
+                int offered = buffered;
+                bool accepted = AcceptBest();
+                if (!accepted && !reduceOnly)
+                {
+                    // Chains only once nothing above helps: they are many, and their evaluations are better spent on
+                    // the neighbourhoods above while those still find something.
+                    buffered = 0;
                     // Chains: a loaded host's unit takes the place of a light host's unit, which goes to a host with room.
                     // On a full cluster neither half of the swap fits first; this pair runs in the order that fits
                     // (the one leaving the light host first), each unit moving once.
@@ -418,40 +481,28 @@ namespace VmMigration.Planning
                         }
                     }
 
-                    // Replacements: the cheapest moves to take back, each paired with a new move.
-                    reverts.Clear();
-                    foreach (int u in order)
-                    {
-                        if (at[u] == origin[u]) continue;
-                        reverts.Add((IfSingle(u, origin[u]), u));
-                    }
-                    reverts.Sort((x, y) => x.Score != y.Score ? x.Score.CompareTo(y.Score) : x.Unit.CompareTo(y.Unit));
-                    for (int r = 0; r < reverts.Count && r < revertCount; r++)
-                    {
-                        int back = reverts[r].Unit;
-                        for (int i = 0; i < ns && i < replaceSources; i++)
-                            foreach (int u in hostUnits[sources[i]])
-                                for (int j = 0; j < nd && j < replaceDestinations; j++) TryPair(back, origin[back], u, destinations[j]);
-                    }
+                    offered += buffered;
+                    accepted = AcceptBest();
                 }
-
-                bool accepted = false;
-                for (int c = 0; c < buffered && !accepted; c++)
+                if (!accepted && !reduceOnly && rotations)
                 {
-                    var candidate = buffer[c];
-                    int f1 = at[candidate.U1], f2 = candidate.U2 >= 0 ? at[candidate.U2] : -1;
-                    Apply(candidate.U1, candidate.T1);
-                    if (candidate.U2 >= 0) Apply(candidate.U2, candidate.T2);
-                    if (Sequence() != null) { accepted = true; break; }
-                    if (candidate.U2 >= 0) Apply(candidate.U2, f2);
-                    Apply(candidate.U1, f1);
-                    unreachable.Add((candidate.U1, candidate.T1, candidate.U2, candidate.T2));
+                    // Rotations, last and only in the first descent (they are the dearest): a loaded host's unit goes
+                    // to a host with room, a light host's unit takes its place, and a unit of the roomy host takes
+                    // that one's. Pruned to those whose moves fit in turn; every unit looked at counts as effort.
+                    buffered = 0;
+                    int nr = HostSelection.Top(hosts, Math.Min(roomyCount, 3), h => scored[h], Room, roomy, keys);
+                    for (int i = 0; i < ns && i < 2; i++)
+                        for (int j = 0; j < nd && j < 3; j++)
+                            for (int r = 0; r < nr && evaluations < maxEvaluations; r++)
+                                TryRotations(sources[i], destinations[j], roomy[r]);
+                    offered += buffered;
+                    accepted = AcceptBest();
                 }
                 if (!accepted)
                 {
                     // On a full cluster the best-looking changes are often swaps no order can run: look past them
                     // at the next best, a few rounds, before giving up.
-                    if (buffered == 0 || ++unreachableRounds > MaxUnreachableRounds) break;
+                    if (offered == 0 || ++unreachableRounds > MaxUnreachableRounds) break;
                     continue;
                 }
                 unreachable.Clear();
@@ -459,6 +510,25 @@ namespace VmMigration.Planning
                 improved = true;
             }
             return improved;
+        }
+
+        /// <summary>Applies the best buffered candidate whose placement some order of single moves reaches; the others are remembered as unreachable.</summary>
+        private bool AcceptBest()
+        {
+            for (int c = 0; c < buffered; c++)
+            {
+                var candidate = buffer[c];
+                int f1 = at[candidate.U1], f2 = candidate.U2 >= 0 ? at[candidate.U2] : -1, f3 = candidate.U3 >= 0 ? at[candidate.U3] : -1;
+                Apply(candidate.U1, candidate.T1);
+                if (candidate.U2 >= 0) Apply(candidate.U2, candidate.T2);
+                if (candidate.U3 >= 0) Apply(candidate.U3, candidate.T3);
+                if (Sequence() != null) return true;
+                if (candidate.U3 >= 0) Apply(candidate.U3, f3);
+                if (candidate.U2 >= 0) Apply(candidate.U2, f2);
+                Apply(candidate.U1, f1);
+                unreachable.Add((candidate.U1, candidate.T1, candidate.U2, candidate.T2, candidate.U3, candidate.T3));
+            }
+            return false;
         }
 
         private double IfSingle(int u, int t)

@@ -135,6 +135,9 @@ namespace VmMigration.Planning
         /// <summary>Most make-room moves one evacuated unit may cost (VMs moved), so a stranded VM never reshuffles the cluster.</summary>
         private const int MaxMakeRoomMovesPerUnit = 4;
 
+        /// <summary>Most moves that may clear room on one host for a VM too big for short chains (on a full cluster, a host's worth).</summary>
+        private const int MaxClearMovesPerUnit = 24;
+
         /// <summary>
         /// The units that fit nowhere, largest first: each gets a chain of make-room moves from <see cref="RoomMaker"/>,
         /// or is reported with what blocked every chain. The make-room moves come back in the order they were applied:
@@ -169,11 +172,12 @@ namespace VmMigration.Planning
                     continue;
                 }
                 int limit = (int)Math.Min(MaxMakeRoomMovesPerUnit, budget);
+                int clearLimit = (int)Math.Min(MaxClearMovesPerUnit, budget);
                 int committed = maker.Committed.Count;
-                if (!maker.Place(unit, limit))
+                if (!maker.Place(unit, limit, clearLimit))
                 {
                     WhyNoDestination(model, ledger, remaining, unit, out var why, out _);
-                    Unplace(model, result, unit, PlanningErrorIds.NoEvacuationTarget, why.TrimEnd('.') + ", " + maker.Blocked(limit));
+                    Unplace(model, result, unit, PlanningErrorIds.NoEvacuationTarget, why.TrimEnd('.') + ", " + maker.Blocked(limit, clearLimit));
                     continue;
                 }
                 int chain = 0;

@@ -83,7 +83,7 @@ namespace VmMigration.Planning
         /// Places the unit with the fewest make-room moves (at most <paramref name="maxMoves"/> VMs), applying the chain to
         /// the ledger; false when no chain was found, with <see cref="Blocked"/> saying what stood in the way.
         /// </summary>
-        public bool Place(int unit, int maxMoves)
+        public bool Place(int unit, int maxMoves, int maxClearMoves)
         {
             blockingRules.Clear();
             blockedByStaging = false;
@@ -92,11 +92,19 @@ namespace VmMigration.Planning
             workLimit = Math.Min(400_000, totalWorkLimit - totalWork);
             List<Step>? best = null;
             long bestMoves = long.MaxValue, bestBytes = long.MaxValue;
+            void Consider(int mark)
+            {
+                Cost(mark, out long moves, out long bytes);
+                if (moves < bestMoves || (moves == bestMoves && bytes < bestBytes))
+                {
+                    best = trail.GetRange(mark, trail.Count - mark).Select(Copy).ToList();
+                    bestMoves = moves;
+                    bestBytes = bytes;
+                }
+            }
             for (int limit = 0; limit <= maxMoves && best == null && !OutOfWork; limit++)
             {
-                int count = RankHosts(unit, hostBuffer.Length, out var buffer);
-                var hosts = buffer.Take(count).ToArray();
-                foreach (int host in hosts)
+                foreach (int host in Ranked(unit))
                 {
                     if (OutOfWork) break;
                     int mark = trail.Count;
@@ -106,19 +114,31 @@ namespace VmMigration.Planning
                     if (made && ledger.CanMove(unit, host))
                     {
                         Apply(unit, host, Role.Target, unit, unit);
-                        Cost(mark, out long moves, out long bytes);
-                        if (moves < bestMoves || (moves == bestMoves && bytes < bestBytes))
-                        {
-                            best = trail.GetRange(mark, trail.Count - mark).Select(Copy).ToList();
-                            bestMoves = moves;
-                            bestBytes = bytes;
-                        }
+                        Consider(mark);
+                    }
+                    UndoTo(mark);
+                }
+            }
+            if (OutOfWork) stoppedAtLimit = true;
+            // A VM too big for short chains (a host has to give up many VMs for it): clear room on one host, sending
+            // what leaves it wherever it fits as things stand.
+            if (best == null && maxClearMoves > maxMoves)
+            {
+                foreach (int host in Ranked(unit))
+                {
+                    int mark = trail.Count;
+                    onPath[host] = true;
+                    bool made = ClearOn(host, unit, maxClearMoves, unit);
+                    onPath[host] = false;
+                    if (made && ledger.CanMove(unit, host))
+                    {
+                        Apply(unit, host, Role.Target, unit, unit);
+                        Consider(mark);
                     }
                     UndoTo(mark);
                 }
             }
             totalWork += work;
-            if (OutOfWork) stoppedAtLimit = true;
             if (best == null) return false;
             // The undone state is the one the chain was found in, so it applies again step by step.
             foreach (var step in best) Apply(step.Unit, step.To, step.Role, step.For, step.Root);
@@ -129,10 +149,64 @@ namespace VmMigration.Planning
             return true;
         }
 
-        /// <summary>Why the last <see cref="Place"/> found nothing: rules that cut off chains, and whether staging or the search limit did.</summary>
-        public string Blocked(int maxMoves)
+        private int[] Ranked(int unit)
         {
-            var text = $"and no sequence of up to {maxMoves} move(s) of other VMs on the remaining hosts makes room for it";
+            int count = RankHosts(unit, hostBuffer.Length, out var buffer);
+            return buffer.Take(count).ToArray();
+        }
+
+        /// <summary>
+        /// Takes units off <paramref name="host"/> one at a time, the one covering most of what is still missing first
+        /// (evacuees first: they cost no move), each to where it fits as things stand, until the unit fits. True with
+        /// the moves applied; false with nothing applied.
+        /// </summary>
+        private bool ClearOn(int host, int unit, int movesLeft, int root)
+        {
+            int mark = trail.Count;
+            var candidates = new List<int>();
+            foreach (int other in ledger.HostUnits[host]) if (other != unit && MayLeave(other)) candidates.Add(other);
+            var conflicts = model.UnitConflicts[unit];
+            for (int i = 0; i < conflicts.Length; i++)
+            {
+                int other = conflicts[i];
+                if (ledger.UnitHost[other] != host) continue;
+                if (!candidates.Contains(other) || !Relocate(other, 0, movesLeft - MovesSince(mark), unit, root))
+                {
+                    Note(model.UnitConflictRules[unit][i]);
+                    UndoTo(mark);
+                    return false;
+                }
+                candidates.Remove(other);
+            }
+            while (!ledger.Fits(unit, host))
+            {
+                work++;
+                double needMemory = ledger.UsedMemoryMB[host] + model.UnitMemoryMB[unit] - model.UsableMemoryMB[host];
+                double needCpu = ledger.UsedCpu[host] + model.UnitCpu[unit] - model.UsableCpu[host];
+                int pick = -1;
+                double pickValue = 0;
+                foreach (int c in candidates)
+                {
+                    double value = (needMemory > 0 ? Math.Min(1, model.UnitMemoryMB[c] / needMemory) : 0) + (needCpu > 0 ? Math.Min(1, model.UnitCpu[c] / needCpu) : 0);
+                    if (value <= 0) continue;
+                    if (MovesOf(c) == 0) value += 2;   // an evacuee sent elsewhere costs no move
+                    if (value > pickValue) { pickValue = value; pick = c; }
+                }
+                if (pick < 0) break;
+                candidates.Remove(pick);
+                if (MovesOf(pick) > movesLeft - MovesSince(mark)) continue;
+                Relocate(pick, 0, movesLeft - MovesSince(mark), unit, root);
+            }
+            if (ledger.Fits(unit, host) && ledger.ConflictRuleOn(unit, host) == null) return true;
+            UndoTo(mark);
+            return false;
+        }
+
+        /// <summary>Why the last <see cref="Place"/> found nothing: rules that cut off chains, and whether staging or the search limit did.</summary>
+        public string Blocked(int maxMoves, int maxClearMoves)
+        {
+            var text = $"and no sequence of up to {maxMoves} move(s) of other VMs on the remaining hosts makes room for it" +
+                (maxClearMoves > maxMoves ? $", nor do up to {maxClearMoves} moves that clear room on one host" : "");
             if (blockingRules.Count > 0) text += $" without breaking rule(s) '{string.Join("', '", blockingRules)}'";
             if (blockedByStaging) text += "; some VMs that could make room already move once in this plan (-AllowStaging lets a VM move twice)";
             if (stoppedAtLimit) text += "; the search stopped at its effort limit";
