@@ -113,10 +113,14 @@ namespace VmMigration.Planning
             foreach (var p in placed)
             {
                 string text;
-                if (p.Chain > 0)
+                if (p.MadeRoom && p.Chain > 0)
                     text = string.Format(CultureInfo.InvariantCulture,
                         "Evacuating {0}: {1} goes to {2} once {3} move(s) of other VMs make room there; no host had room for it as the cluster stood.",
                         model.HostNames[p.From], model.UnitDescription(p.Unit), model.HostNames[p.To], p.Chain);
+                else if (p.MadeRoom)
+                    text = string.Format(CultureInfo.InvariantCulture,
+                        "Evacuating {0}: {1} goes to {2}, where other evacuated VMs give up their places for it; no host had room for it as the cluster stood.",
+                        model.HostNames[p.From], model.UnitDescription(p.Unit), model.HostNames[p.To]);
                 else if (p.RedirectedFor >= 0)
                     text = string.Format(CultureInfo.InvariantCulture,
                         "Evacuating {0}: {1} goes to {2} rather than where it first fit, to make room for {3}.",
@@ -194,7 +198,7 @@ namespace VmMigration.Planning
                             break;
                     }
                 }
-                var placement = new Placement { Unit = unit, From = from, To = ledger.UnitHost[unit], Chain = chain };
+                var placement = new Placement { Unit = unit, From = from, To = ledger.UnitHost[unit], Chain = chain, MadeRoom = true };
                 placed.Add(placement);
                 byUnit[unit] = placement;
                 stepCount += chain + model.UnitMembers[unit].Length;
@@ -236,7 +240,8 @@ namespace VmMigration.Planning
         {
             public int Unit, From, To;
             public bool PreferredMissed;
-            /// <summary>Make-room moves (VMs) its place needed; 0 when it fit as things stood.</summary>
+            /// <summary>Its place was made by the room maker; <see cref="Chain"/> counts the make-room moves (VMs) it needed.</summary>
+            public bool MadeRoom;
             public int Chain;
             /// <summary>The unit it gave its first destination up for, or -1.</summary>
             public int RedirectedFor = -1;

@@ -149,6 +149,7 @@ namespace VmMigration.Tests.Planning
             var final = PlanAssert.FinalHosts(inventory, plan);
             Assert.Equal(("h2", "h3"), (final["b"], final["a"]));
             Assert.Contains("make room for 'b'", plan.Steps.Single(s => s.VMName == "a").Reason.Text);
+            Assert.Contains("give up their places", plan.Steps.Single(s => s.VMName == "b").Reason.Text);
             PlanAssert.NoViolations(inventory, rules, plan);
         }
     }
