@@ -39,8 +39,8 @@ namespace VmMigration.Planning
                 double meanCpu = score.MeanCpu, meanMemory = score.MeanMemory;
                 Func<int, double> excess = h =>
                     score.CpuLoad(h, ledger.UsedCpu[h]) - meanCpu + score.MemoryLoad(h, ledger.UsedMemoryMB[h]) - meanMemory;
-                int sourceCount = HostSelection.Top(model.HostCount, SourceCandidates, h => model.InService[h] && excess(h) > 0, excess, sources, keyBuffer);
-                int destinationCount = HostSelection.Top(model.HostCount, DestinationCandidates, h => model.InService[h], h => -excess(h), destinations, keyBuffer);
+                int sourceCount = TopHosts.Find(model.HostCount, SourceCandidates, h => model.InService[h] && excess(h) > 0, excess, sources, keyBuffer);
+                int destinationCount = TopHosts.Find(model.HostCount, DestinationCandidates, h => model.InService[h], h => -excess(h), destinations, keyBuffer);
 
                 double current = score.Value, best = current - options.MinScoreImprovement;
                 int bestUnit = -1, bestFrom = -1, bestTo = -1;

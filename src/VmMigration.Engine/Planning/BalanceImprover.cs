@@ -341,8 +341,8 @@ namespace VmMigration.Planning
             for (int iteration = 0; iteration < maxIterations && evaluations < maxEvaluations; iteration++)
             {
                 if (Value <= options.TargetScore && steps == 0) break;
-                int ns = HostSelection.Top(hosts, sourceCount, h => scored[h], Excess, sources, keys);
-                int nd = HostSelection.Top(hosts, destinationCount, h => scored[h], h => -Excess(h), destinations, keys);
+                int ns = TopHosts.Find(hosts, sourceCount, h => scored[h], Excess, sources, keys);
+                int nd = TopHosts.Find(hosts, destinationCount, h => scored[h], h => -Excess(h), destinations, keys);
                 double current = Value;
                 bool reduceOnly = current <= options.TargetScore;
                 // Improving: strictly better by MinScoreImprovement, or as good with fewer moves. At the target already:
