@@ -148,8 +148,8 @@ namespace VmMigration.Execution
             {
                 DeleteUnusedCopies();
                 // The call was abandoned: the host may still make that volume, and the bounded connection deletes it then.
-                throw new MigrationException(error.ErrorId, error.Kind,
-                    $"{error.Message} The volume '{asked}' may still be made there after this; if it is, it is deleted as soon as the host answers.", error.Target, error);
+                throw error.Retold(
+                    $"{error.Message} The volume '{asked}' may still be made there after this; if it is, it is deleted as soon as the host answers.");
             }
             catch (Exception error) when (error is MigrationException || error is OperationCanceledException)
             {

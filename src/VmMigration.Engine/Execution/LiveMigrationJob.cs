@@ -171,8 +171,8 @@ namespace VmMigration.Execution
                 if (silence != null)
                 {
                     sourceSilent = true;
-                    abortReason = new MigrationException(silence.ErrorId, silence.Kind,
-                        $"{silence.Message} The migration of VM '{name}' was asked to abort (the request reaches '{source.Name}' as soon as it answers).", silence.Target, silence);
+                    abortReason = silence.Retold(
+                        $"{silence.Message} The migration of VM '{name}' was asked to abort (the request reaches '{source.Name}' as soon as it answers).");
                     abortDelivered = TryAbort(name);
                     continue;
                 }
@@ -189,7 +189,7 @@ namespace VmMigration.Execution
                 else if (clock.ElapsedMilliseconds - lastAdvanceAt > request.StallTimeout.TotalMilliseconds && !controller.PostCopyStarted)
                 {
                     abortReason = new MigrationException(ErrorIds.MigrationStalled, ErrorKind.OperationTimeout,
-                        $"Migration of VM '{name}' to '{request.Destination.Name}' made no progress for {request.StallTimeout.TotalSeconds:0} s (the destination may be frozen or the link down); it was aborted and the VM keeps running on '{source.Name}'.", name);
+                        $"Migration of VM '{name}' to '{request.Destination.Name}' made no progress for {request.StallTimeout.TotalSeconds:0} s (the destination may be frozen or the link down); it was aborted and the VM keeps running on '{source.Name}'.", name, saysWhereVmRuns: true);
                     abortDelivered = TryAbort(name);
                     continue;
                 }
@@ -233,7 +233,7 @@ namespace VmMigration.Execution
                 if (abortReason == null && failure.ErrorId == ErrorIds.MigrationAborted)
                 {
                     reported = new MigrationException(ErrorIds.MigrationAborted, ErrorKind.OperationStopped,
-                        $"Migration of VM '{name}' was aborted by someone else (the hypervisor job was cancelled); the VM keeps running on '{source.Name}'.", name, failure);
+                        $"Migration of VM '{name}' was aborted by someone else (the hypervisor job was cancelled); the VM keeps running on '{source.Name}'.", name, failure, saysWhereVmRuns: true);
                 }
                 Settle(result);
                 SettleDisks(result, relocation, 0);
@@ -323,7 +323,7 @@ namespace VmMigration.Execution
                     break;
                 case ControllerAction.Abort:
                     result.Escalations.Add(new MigrationEscalation { AtMs = elapsed, Action = "Abort", Detail = decision.ErrorId! });
-                    return new MigrationException(decision.ErrorId!, ErrorKind.OperationTimeout, decision.Detail, name);
+                    return new MigrationException(decision.ErrorId!, ErrorKind.OperationTimeout, decision.Detail, name, saysWhereVmRuns: true);
             }
             return null;
         }
@@ -527,7 +527,7 @@ namespace VmMigration.Execution
             {
                 result.ErrorId = error.ErrorId;
                 var where = string.IsNullOrEmpty(result.RunningOn) ? "" : $" VM '{result.VMName}' is running on '{result.RunningOn}'.";
-                result.Message = error.Message + (result.Message != null ? " " + result.Message : "") + (error.Message.Contains("keeps running") ? "" : where);
+                result.Message = error.Message + (result.Message != null ? " " + result.Message : "") + (error.SaysWhereVmRuns ? "" : where);
             }
             return result;
         }

@@ -25,7 +25,10 @@ namespace VmMigration.Planning
         private readonly int[] at;
         private readonly double[] cpu;
         private readonly long[] memory;
+        /// <summary>The hosts balanced: they give and take units, and their load is scored.</summary>
         private readonly bool[] scored;
+        /// <summary>The hosts whose units may move at all; null when any may (no host was named).</summary>
+        private readonly bool[]? movableFrom;
         private readonly int count;
         private double sumC, sumSqC, sumM, sumSqM;
         private int steps;
@@ -40,7 +43,8 @@ namespace VmMigration.Planning
         private readonly double[] seqCpu;
         private readonly int[] seqAt;
 
-        private BalanceImprover(PlacementModel model, CapacityLedger ledger, PlanningOptions options, long[] initialMemory, double[] initialCpu, IReadOnlyList<PlannedMove> moves)
+        private BalanceImprover(PlacementModel model, CapacityLedger ledger, PlanningOptions options, long[] initialMemory, double[] initialCpu, IReadOnlyList<PlannedMove> moves,
+            bool[] balanced, bool[]? movableFrom)
         {
             this.model = model;
             this.options = options;
@@ -50,7 +54,8 @@ namespace VmMigration.Planning
             at = (int[])ledger.UnitHost.Clone();
             cpu = (double[])ledger.UsedCpu.Clone();
             memory = (long[])ledger.UsedMemoryMB.Clone();
-            scored = model.InService;
+            scored = balanced;
+            this.movableFrom = movableFrom;
             hostUnits = new List<int>[model.HostCount];
             for (int h = 0; h < model.HostCount; h++) hostUnits[h] = new List<int>();
             for (int u = 0; u < model.UnitCount; u++) if (at[u] >= 0) hostUnits[at[u]].Add(u);
@@ -85,9 +90,9 @@ namespace VmMigration.Planning
         /// or null when nothing improved (the greedy's own order stands).
         /// </summary>
         public static List<(int Unit, int To)>? Improve(PlacementModel model, CapacityLedger ledger, PlanningOptions options,
-            long[] initialMemory, double[] initialCpu, IReadOnlyList<PlannedMove> moves)
+            long[] initialMemory, double[] initialCpu, IReadOnlyList<PlannedMove> moves, bool[] balanced, bool[]? movableFrom)
         {
-            var search = new BalanceImprover(model, ledger, options, initialMemory, initialCpu, moves);
+            var search = new BalanceImprover(model, ledger, options, initialMemory, initialCpu, moves, balanced, movableFrom);
             return search.Run() ? search.Sequence() : null;
         }
 
@@ -140,7 +145,8 @@ namespace VmMigration.Planning
         }
 
         private bool MayGo(int unit, int to) =>
-            origin[unit] >= 0 && to != at[unit] && model.InService[to] && model.IsAllowed(unit, to) && model.PreferenceAllows(unit, origin[unit], to);
+            origin[unit] >= 0 && (movableFrom == null || movableFrom[origin[unit]]) && to != at[unit] && scored[to] && model.IsAllowed(unit, to)
+            && model.PreferenceAllows(unit, origin[unit], to);
 
         private bool Conflicts(int unit, int host, int leaving, int arriving)
         {
@@ -341,8 +347,8 @@ namespace VmMigration.Planning
             for (int iteration = 0; iteration < maxIterations && evaluations < maxEvaluations; iteration++)
             {
                 if (Value <= options.TargetScore && steps == 0) break;
-                int ns = HostSelection.Top(hosts, sourceCount, h => scored[h], Excess, sources, keys);
-                int nd = HostSelection.Top(hosts, destinationCount, h => scored[h], h => -Excess(h), destinations, keys);
+                int ns = TopHosts.Find(hosts, sourceCount, h => scored[h], Excess, sources, keys);
+                int nd = TopHosts.Find(hosts, destinationCount, h => scored[h], h => -Excess(h), destinations, keys);
                 double current = Value;
                 bool reduceOnly = current <= options.TargetScore;
                 // Improving: strictly better by MinScoreImprovement, or as good with fewer moves. At the target already:

@@ -15,14 +15,7 @@ namespace VmMigration.Planning
     {
         public static GoalResult Plan(PlacementModel model, CapacityLedger ledger, PlanningOptions options)
         {
-            var evacuated = new bool[model.HostCount];
-            foreach (var name in options.HostNames)
-            {
-                if (!model.HostIndex.TryGetValue(name, out var h))
-                    throw new MigrationException(ErrorIds.HostNotFound, ErrorKind.ObjectNotFound,
-                        $"Host '{name}' is not in the inventory. Check the name with Get-MigrationHost.", name);
-                evacuated[h] = true;
-            }
+            var evacuated = model.NamedHosts(options.HostNames);
             if (options.HostNames.Count == 0)
                 throw new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument, "Evacuate needs at least one host name (-HostName).");
             var remaining = Enumerable.Range(0, model.HostCount).Where(h => model.InService[h] && !evacuated[h]).ToArray();

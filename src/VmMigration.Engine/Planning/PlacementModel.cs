@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using VmMigration.Errors;
 
 namespace VmMigration.Planning
 {
@@ -165,6 +166,20 @@ namespace VmMigration.Planning
                 }
             }
             UnitConflicts = conflicts.Select(c => c == null ? Array.Empty<int>() : c.ToArray()).ToArray();
+        }
+
+        /// <summary>The hosts a goal was given by name (-HostName), as a mask; a name not in the inventory is HostNotFound.</summary>
+        public bool[] NamedHosts(IEnumerable<string> names)
+        {
+            var named = new bool[HostCount];
+            foreach (var name in names)
+            {
+                if (!HostIndex.TryGetValue(name, out var h))
+                    throw new MigrationException(ErrorIds.HostNotFound, ErrorKind.ObjectNotFound,
+                        $"Host '{name}' is not in the inventory. Check the name with Get-MigrationHost.", name);
+                named[h] = true;
+            }
+            return named;
         }
 
         public bool IsAllowed(int unit, int host) => UnitAllowedHosts[unit]?[host] ?? true;

@@ -10,7 +10,10 @@ namespace VmMigration.Planning
     {
         [JsonRequired]
         public PlanGoal Goal { get; set; } = PlanGoal.Balance;
-        /// <summary>Hosts to evacuate (Evacuate); for Consolidate, when given, only these hosts may be emptied.</summary>
+        /// <summary>
+        /// Hosts to evacuate (Evacuate); when given, the only hosts that may be emptied (Consolidate) or the only hosts
+        /// balanced, which alone give and take VMs (Balance).
+        /// </summary>
         [JsonRequired]
         public List<string> HostNames { get; set; } = new List<string>();
         /// <summary>Upper bound on steps; the planner stops early rather than exceed it.</summary>

@@ -91,6 +91,26 @@ namespace VmMigration.Tests.Execution
             Assert.Contains("Abort web1", sourceHost.Calls);
             Assert.Equal("a", result.RunningOn);
             Assert.Equal(VMState.Running, sourceHost.FindGuest("web1")!.State);
+            Assert.Contains("the VM keeps running on 'a'.", result.Message);
+            Assert.DoesNotContain("is running on", result.Message);
+        }
+
+        [Theory]
+        // Whether the failure already says where the VM runs is a fact it carries, not something read in its words.
+        [InlineData(false, "operation failed: job 'migration out' failed: the peer keeps running its own job", true)]
+        [InlineData(true, "operation failed: job 'migration out' failed; the guest stays on its source", false)]
+        public void The_result_says_where_the_vm_runs_unless_the_failure_already_says_it(bool saysWhereVmRuns, string failure, bool sentenceAdded)
+        {
+            var guest = sourceHost.AddGuest("web1");
+            sourceHost.Samples.Add(Sample(1, 300L << 20, 200L << 20));
+            sourceHost.Outcome = FakeOutcome.DestinationDies;
+            sourceHost.DestinationDeathError = new MigrationException(ErrorIds.MigrationFailed, ErrorKind.InvalidOperation, failure, "web1", saysWhereVmRuns: saysWhereVmRuns);
+
+            var result = Run(guest);
+
+            Assert.Equal(MigrationStatus.Failed, result.Status);
+            Assert.Equal("a", result.RunningOn);
+            Assert.Equal(sentenceAdded ? failure + " VM 'web1' is running on 'a'." : failure, result.Message);
         }
 
         [Theory]
@@ -110,6 +130,7 @@ namespace VmMigration.Tests.Execution
             Assert.Equal(MigrationStatus.Aborted, result.Status);
             Assert.Equal(ErrorIds.MigrationNotConverging, result.ErrorId);
             Assert.Contains(advice, result.Message);
+            Assert.DoesNotContain("is running on", result.Message);
             Assert.Equal("a", result.RunningOn);
             Assert.Equal(VMState.Running, sourceHost.FindGuest("busy")!.State);
         }

@@ -100,6 +100,8 @@ namespace VmMigration.Tests.Fakes
         // Script for the next migration started from this host.
         public List<JobProgress> Samples { get; } = new List<JobProgress>();
         public FakeOutcome Outcome { get; set; } = FakeOutcome.Succeed;
+        /// <summary>What the migration call throws when the destination dies; a connection reset, as libvirt says it, when null.</summary>
+        public MigrationException? DestinationDeathError { get; set; }
         public TimeSpan SampleInterval { get; set; } = TimeSpan.FromMilliseconds(5);
         public LiveMigrationParameters? LastParameters { get; private set; }
         public List<string> Calls { get; } = new List<string>();
@@ -205,7 +207,7 @@ namespace VmMigration.Tests.Fakes
                         if (Outcome == FakeOutcome.DestinationDies)
                         {
                             destination.Put(new GuestInfo { Name = guest.Name, Uuid = guest.Uuid, State = VMState.Paused, MemoryMB = guest.MemoryMB, Persistent = false });
-                            throw new MigrationException(ErrorIds.MigrationFailed, ErrorKind.InvalidOperation, "operation failed: job 'migration out' failed: Unable to write to socket: Connection reset by peer", name);
+                            throw DestinationDeathError ?? new MigrationException(ErrorIds.MigrationFailed, ErrorKind.InvalidOperation, "operation failed: job 'migration out' failed: Unable to write to socket: Connection reset by peer", name);
                         }
                         if (Outcome == FakeOutcome.Succeed || postCopyRequested)
                         {

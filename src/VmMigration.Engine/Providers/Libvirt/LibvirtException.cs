@@ -7,8 +7,8 @@ namespace VmMigration.Providers.Libvirt
     public sealed class LibvirtException : MigrationException
     {
         public LibvirtException(string errorId, ErrorKind kind, string message, string? target,
-            int libvirtCode, int libvirtDomain, string libvirtMessage, Exception? inner = null)
-            : base(errorId, kind, message, target, inner)
+            int libvirtCode, int libvirtDomain, string libvirtMessage, Exception? inner = null, bool saysWhereVmRuns = false)
+            : base(errorId, kind, message, target, inner, saysWhereVmRuns)
         {
             LibvirtCode = libvirtCode;
             LibvirtDomain = libvirtDomain;

@@ -59,6 +59,25 @@ namespace VmMigration.Tests.Providers.Libvirt
                 + "Check the name with Get-MigrationVM.", exception.Message);
         }
 
+        [Theory]
+        // Only these messages say where the VM is left running; the job adds "VM x is running on y" to the others.
+        [InlineData(78, FromQemu, "Migration", true)]
+        [InlineData(78, FromQemu, "RunningGuest", true)]
+        [InlineData(9, FromQemu, "Migration", true)]
+        [InlineData(91, FromQemu, "Migration", false)]
+        [InlineData(38, FromRpc, "Migration", true)]
+        [InlineData(5, FromRpc, "Connect", false)]
+        [InlineData(42, FromQemu, "Guest", false)]
+        [InlineData(55, FromQemu, "RunningGuest", false)]
+        public void A_failure_carries_whether_its_message_says_where_the_vm_runs(int code, int domain, string contextName, bool saysWhere)
+        {
+            var context = (LibvirtOperationContext)System.Enum.Parse(typeof(LibvirtOperationContext), contextName);
+            var exception = LibvirtErrorMapper.Map(new LibvirtError(code, domain, "libvirt says no"), context, "do something to", "vm1", "qemu:///system");
+
+            Assert.Equal(saysWhere, exception.SaysWhereVmRuns);
+            Assert.Equal(saysWhere, exception.Retold("Told again: " + exception.Message).SaysWhereVmRuns);
+        }
+
         [Fact]
         public void A_migration_failure_names_source_and_destination()
         {
