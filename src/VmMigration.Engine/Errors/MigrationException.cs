@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace VmMigration.Errors
 {
@@ -19,6 +20,13 @@ namespace VmMigration.Errors
         public string ErrorId { get; }
         public ErrorKind Kind { get; }
         public string? Target { get; }
+
+        /// <summary>Every text this error shows besides its inner error's (see <see cref="Session.SecretRedaction"/>).</summary>
+        internal virtual IEnumerable<string?> Texts => new[] { Message, Target };
+
+        /// <summary>The same error with each of its <see cref="Texts"/> passed through <paramref name="redact"/> and another inner error.</summary>
+        internal virtual MigrationException Redacted(Func<string, string> redact, Exception? inner) =>
+            new MigrationException(ErrorId, Kind, redact(Message), Target == null ? null : redact(Target), inner);
     }
 
     /// <summary>Mirrors the PowerShell ErrorCategory values the module uses, without a PowerShell dependency.</summary>

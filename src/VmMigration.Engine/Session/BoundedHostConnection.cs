@@ -54,6 +54,8 @@ namespace VmMigration.Session
     /// Dispose                    Cleanup  standard, then abandoned silently   -
     /// </code>
     /// A Cleanup that cannot be sent because the host has not answered an earlier call is queued and sent when it answers.
+    /// Every error of a call leaves with the connection's secrets masked (<see cref="SecretRedaction"/>): the gate's calls
+    /// in the gate, MigrateLive here (with the destination's too); Uri is the shown form.
     /// </remarks>
     public sealed class BoundedHostConnection : IHostConnection
     {
@@ -96,7 +98,7 @@ namespace VmMigration.Session
         private void Cleanup(string what, Action call, TimeSpan extra = default) =>
             gate.Run(what, HostCallKind.Cleanup, extra, CancellationToken.None, () => { call(); return true; });
 
-        string IHostConnection.Uri => inner.Uri;
+        string IHostConnection.Uri => HostUri.Redact(inner.Uri);
 
         bool IHostConnection.IsAlive => inner.IsAlive;
 
@@ -122,7 +124,8 @@ namespace VmMigration.Session
         JobProgress IHostConnection.MigrateLive(string name, string destinationUri, LiveMigrationParameters parameters)
         {
             gate.EnsureAnswering($"the migration of VM '{name}'");
-            return inner.MigrateLive(name, destinationUri, parameters);
+            // What the source says about the destination may name the destination's URI as it was given.
+            return gate.Redaction.And(SecretRedaction.For(new HostUri(destinationUri))).Run(() => inner.MigrateLive(name, destinationUri, parameters));
         }
 
         JobProgress? IHostConnection.GetJobProgress(string name) => Read($"the job state of VM '{name}'", () => inner.GetJobProgress(name));

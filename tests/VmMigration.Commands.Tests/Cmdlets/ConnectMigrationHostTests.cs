@@ -76,7 +76,7 @@ namespace VmMigration.Commands.Tests.Cmdlets
             var error = Assert.Single(run.Errors);
             Assert.Equal("HostAlreadyConnected,VmMigration.Commands.ConnectMigrationHostCommand", error.FullyQualifiedErrorId);
             Assert.Contains("fake://host1", error.Exception.Message);
-            Assert.Equal("fake://host1", HostRegistry.Default.Resolve("host1").Uri);
+            Assert.Equal("fake://host1", HostRegistry.Default.Resolve("host1").Uri.Display);
         }
 
         [Fact]
