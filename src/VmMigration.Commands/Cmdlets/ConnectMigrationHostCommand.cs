@@ -50,8 +50,16 @@ namespace VmMigration.Commands
                     ThrowMigrationError(error, uri.Display);
                 }
             }
+            foreach (var warning in uris.Select(uri => uri.InsecureTransportWarning).OfType<string>())
+            {
+                WriteWarning(warning);
+            }
 
             var credential = Credential == null ? null : new HostCredential(Credential.UserName, Credential.GetNetworkCredential().Password);
+            foreach (var uri in uris)
+            {
+                WriteVerbose($"Connecting to {uri}{(credential == null ? "" : $" as '{credential.UserName}'")} within {TimeoutSec} s.");
+            }
             var outcomes = new (MigrationHost? Host, MigrationException? Error)[uris.Length];
             Parallel.For(0, uris.Length, i =>
             {
