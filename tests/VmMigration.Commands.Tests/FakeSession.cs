@@ -50,7 +50,7 @@ namespace VmMigration.Commands.Tests
 
         /// <summary>The hosts whose fake holds a VM of that name, as the hypervisors themselves see it.</summary>
         public string[] HostsOf(string vmName) =>
-            HostRegistry.Default.Hosts.Where(h => Cluster[h.Uri].FindGuest(vmName) != null).Select(h => h.Name).ToArray();
+            HostRegistry.Default.Hosts.Where(h => Cluster[h.Uri.ForConnecting].FindGuest(vmName) != null).Select(h => h.Name).ToArray();
 
         public ScriptRun Run(string script) => Shell.Run(script);
 

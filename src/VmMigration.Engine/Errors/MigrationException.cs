@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace VmMigration.Errors
 {
@@ -30,6 +31,13 @@ namespace VmMigration.Errors
 
         /// <summary>The same failure told with more words: same id, kind, target and <see cref="SaysWhereVmRuns"/>, with this one inside.</summary>
         public MigrationException Retold(string message) => new MigrationException(ErrorId, Kind, message, Target, this, SaysWhereVmRuns);
+
+        /// <summary>Every text this error shows besides its inner error's (see <see cref="Session.SecretRedaction"/>).</summary>
+        internal virtual IEnumerable<string?> Texts => new[] { Message, Target };
+
+        /// <summary>The same error with each of its <see cref="Texts"/> passed through <paramref name="redact"/> and another inner error.</summary>
+        internal virtual MigrationException Redacted(Func<string, string> redact, Exception? inner) =>
+            new MigrationException(ErrorId, Kind, redact(Message), Target == null ? null : redact(Target), inner, SaysWhereVmRuns);
     }
 
     /// <summary>Mirrors the PowerShell ErrorCategory values the module uses, without a PowerShell dependency.</summary>

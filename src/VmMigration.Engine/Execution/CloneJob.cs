@@ -46,7 +46,7 @@ namespace VmMigration.Execution
             var source = request.Source;
             var sourceHost = source.Host;
             var destination = request.Destination ?? sourceHost;
-            bool sameHost = string.Equals(destination.Uri, sourceHost.Uri, StringComparison.Ordinal);
+            bool sameHost = destination.Uri.Equals(sourceHost.Uri);
             var parent = source.Guest;
 
             Report("Checking");

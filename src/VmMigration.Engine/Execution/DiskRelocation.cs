@@ -51,7 +51,7 @@ namespace VmMigration.Execution
             if (dependent != null)
                 throw new MigrationException(dependent.ErrorId, ErrorKind.InvalidOperation, $"The disks of VM '{name}' cannot move: {dependent.Reason} Nothing was changed.", name);
 
-            var sameHost = string.Equals(vm.Host.Uri, targetHost.Uri, StringComparison.Ordinal);
+            var sameHost = vm.Host.Uri.Equals(targetHost.Uri);
             var moves = new List<DiskMove>();
             var alreadyInPlace = new List<string>();
             var pools = new Dictionary<string, StoragePoolInfo>(StringComparer.Ordinal);

@@ -129,7 +129,7 @@ namespace VmMigration.Execution
 
             result.Phase = MigrationPhase.PreCopy;
             var startedAt = clock.ElapsedMilliseconds;
-            var migration = DedicatedThread.Start(() => source.Connection.MigrateLive(name, request.Destination.Uri, parameters));
+            var migration = DedicatedThread.Start(() => source.Connection.MigrateLive(name, request.Destination.Uri.ForConnecting, parameters));
             JobProgress? last = null;
             MigrationException? abortReason = null;
             var lastAdvanceAt = clock.ElapsedMilliseconds;

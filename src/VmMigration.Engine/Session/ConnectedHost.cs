@@ -6,7 +6,8 @@ namespace VmMigration.Session
 {
     /// <summary>
     /// A host the session has connected to: its name, how it was reached and the open connection. The connection is always
-    /// the bounded one (<see cref="BoundedHostConnection"/>): whoever holds a host can only call it within the call limit.
+    /// the bounded one (<see cref="BoundedHostConnection"/>): whoever holds a host can only call it within the call limit,
+    /// and what its calls throw has the secrets of <see cref="Uri"/> and of the credential masked.
     /// </summary>
     public sealed class ConnectedHost
     {
@@ -17,19 +18,22 @@ namespace VmMigration.Session
 
         /// <param name="connection">the provider's connection (a bounded one is unwrapped, with its way of reopening, and bounded anew under this name)</param>
         /// <param name="callTimeout">how long a call may take now, read at each call (the registry's CallTimeout); null: <see cref="DefaultCallTimeout"/></param>
+        /// <param name="credential">the credential the connection was opened with: its password is masked like the URI's</param>
         /// <param name="reopen">opens the connection again when it died (same URI and credential); null: never reopened</param>
-        public ConnectedHost(string name, string uri, string provider, IHostConnection connection, string? migrationAddress, Func<TimeSpan>? callTimeout = null, Func<IHostConnection>? reopen = null)
+        public ConnectedHost(string name, HostUri uri, string provider, IHostConnection connection, string? migrationAddress, Func<TimeSpan>? callTimeout = null, HostCredential? credential = null, Func<IHostConnection>? reopen = null)
         {
             Name = name;
             Uri = uri;
             Provider = provider;
             var link = connection is BoundedHostConnection bounded ? bounded.Link : new HostLink(connection, reopen);
-            this.connection = new BoundedHostConnection(link, new HostCallGate(name, callTimeout ?? (() => DefaultCallTimeout)));
+            this.connection = new BoundedHostConnection(link, new HostCallGate(name, callTimeout ?? (() => DefaultCallTimeout), SecretRedaction.For(uri, credential)));
             MigrationAddress = migrationAddress;
         }
 
         public string Name { get; }
-        public string Uri { get; }
+
+        /// <summary>How the host was reached; it reads as its display form, secrets masked.</summary>
+        public HostUri Uri { get; }
         public string Provider { get; }
 
         /// <summary>Every call within the call time limit; not given up on a stop request (see <see cref="CancellableConnection"/>).</summary>

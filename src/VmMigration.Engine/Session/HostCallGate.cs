@@ -39,14 +39,23 @@ namespace VmMigration.Session
         private string? oldestUnanswered;
         private TimeSpan oldestLimit;
 
-        public HostCallGate(string hostName, Func<TimeSpan> callLimit)
+        public HostCallGate(string hostName, Func<TimeSpan> callLimit) : this(hostName, callLimit, SecretRedaction.None)
+        {
+        }
+
+        /// <param name="redaction">the secrets of the host's connection, taken out of every error its calls throw</param>
+        internal HostCallGate(string hostName, Func<TimeSpan> callLimit, SecretRedaction redaction)
         {
             HostName = hostName;
             this.callLimit = callLimit;
+            Redaction = redaction;
         }
 
         /// <summary>The host as errors name it.</summary>
         public string HostName { get; }
+
+        /// <summary>What the errors of this host's calls are passed through before they reach the caller.</summary>
+        internal SecretRedaction Redaction { get; }
 
         /// <summary>How long a call of the standard limit may take now (the registry's CallTimeout).</summary>
         public TimeSpan CallLimit => callLimit();
@@ -94,7 +103,7 @@ namespace VmMigration.Session
             }
             catch (AggregateException aggregate) when (aggregate.InnerExceptions.Count == 1)
             {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(aggregate.InnerException!).Throw();
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(Redaction.Redact(aggregate.InnerException!)).Throw();
                 throw;
             }
             if (answered) return task.Result;

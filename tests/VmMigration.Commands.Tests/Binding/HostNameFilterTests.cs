@@ -9,7 +9,7 @@ namespace VmMigration.Commands.Tests.Binding
     public class HostNameFilterTests
     {
         private static readonly ConnectedHost[] Hosts = new[] { "lab1", "lab2", "web1" }
-            .Select(name => new ConnectedHost(name, $"fake://{name}", "Fake", new FakeCluster().AddHost($"fake://{name}", name), null))
+            .Select(name => new ConnectedHost(name, new HostUri($"fake://{name}"), "Fake", new FakeCluster().AddHost($"fake://{name}", name), null))
             .ToArray();
 
         [Fact]

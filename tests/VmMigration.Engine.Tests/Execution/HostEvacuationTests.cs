@@ -26,8 +26,8 @@ namespace VmMigration.Tests.Execution
             a = cluster.AddHost("fake://a", "a");
             cluster.AddHost("fake://b", "b");
             registry = new HostRegistry(cluster.RegisterIn(new HypervisorProviders()));
-            registry.Connect("fake://a", "a", null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
-            registry.Connect("fake://b", "b", null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
+            registry.Connect(new HostUri("fake://a"), "a", null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
+            registry.Connect(new HostUri("fake://b"), "b", null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
             maintenance = new MaintenanceStore(Path.Combine(directory, "maintenance.json"));
             a.AddGuest("web1");
         }

@@ -26,8 +26,8 @@ namespace VmMigration.Tests.Execution
             a = cluster.AddHost("fake://a", "a");
             b = cluster.AddHost("fake://b", "b");
             registry = new HostRegistry(cluster.RegisterIn(new HypervisorProviders()));
-            registry.Connect("fake://a", "a", null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
-            registry.Connect("fake://b", "b", null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
+            registry.Connect(new HostUri("fake://a"), "a", null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
+            registry.Connect(new HostUri("fake://b"), "b", null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
             maintenance = new MaintenanceStore(Path.Combine(directory, "maintenance.json"));
             inventory = new Inventory(registry, maintenance);
         }
@@ -60,7 +60,7 @@ namespace VmMigration.Tests.Execution
             Assert.NotNull(b.FindGuest(moved.Uuid));
             // Someone moves web1 on from b to a new host c during the maintenance.
             var c = cluster.AddHost("fake://c", "c");
-            var hostC = registry.Connect("fake://c", "c", null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
+            var hostC = registry.Connect(new HostUri("fake://c"), "c", null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
             var onward = new LiveMigrationJob(new LiveMigrationRequest(inventory.Locate(moved.Uuid, "b", CancellationToken.None), hostC), null, TimeSpan.FromMilliseconds(10))
                 .Run(CancellationToken.None);
             Assert.Equal(MigrationStatus.Succeeded, onward.Status);

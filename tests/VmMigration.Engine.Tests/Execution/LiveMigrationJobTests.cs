@@ -23,8 +23,8 @@ namespace VmMigration.Tests.Execution
         {
             sourceHost = cluster.AddHost("fake://a", "a");
             destinationHost = cluster.AddHost("fake://b", "b");
-            source = new ConnectedHost("a", "fake://a", "Fake", sourceHost, null);
-            destination = new ConnectedHost("b", "fake://b", "Fake", destinationHost, "tcp://127.0.0.1");
+            source = new ConnectedHost("a", new HostUri("fake://a"), "Fake", sourceHost, null);
+            destination = new ConnectedHost("b", new HostUri("fake://b"), "Fake", destinationHost, "tcp://127.0.0.1");
         }
 
         private static JobProgress Sample(int iteration, long remaining, long processed, long bps = 100L << 20, long dirty = 0, int throttle = 0) => new JobProgress

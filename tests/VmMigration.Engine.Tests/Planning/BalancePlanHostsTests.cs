@@ -23,7 +23,7 @@ namespace VmMigration.Tests.Planning
             foreach (var name in new[] { "lab3", "lab1", "lab2" })
             {
                 cluster.AddHost($"fake://{name}", name);
-                registry.Connect($"fake://{name}", name, null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
+                registry.Connect(new HostUri($"fake://{name}"), name, null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
             }
             cluster["fake://lab1"].AddGuest("web1");
             cluster["fake://lab1"].AddGuest("web2");

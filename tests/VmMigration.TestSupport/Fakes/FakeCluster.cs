@@ -32,8 +32,16 @@ namespace VmMigration.Tests.Fakes
 
         public FakeHost this[string uri] => hosts[uri];
 
+        /// <summary>The credential of the latest connect, as the provider received it.</summary>
+        public HostCredential? LastCredential { get; private set; }
+
+        /// <summary>Runs at each connect with the URI and credential as given (e.g. to fail the way a provider would).</summary>
+        public Action<string, HostCredential?>? OnConnect { get; set; }
+
         public IHostConnection Connect(string uri, HostCredential? credential, TimeSpan timeout, CancellationToken cancellationToken)
         {
+            LastCredential = credential;
+            OnConnect?.Invoke(uri, credential);
             if (!hosts.TryGetValue(uri, out var host))
             {
                 throw new MigrationException(ErrorIds.HostUnreachable, ErrorKind.ConnectionError, $"Cannot reach '{uri}'.", uri);

@@ -18,7 +18,7 @@ namespace VmMigration.Providers.Libvirt
             string? where = null, bool connectionLost = false)
         {
             var (id, kind, advice) = connectionLost ? ConnectionLostIn(context) : Classify(error.Code, error.Domain, context);
-            var place = where ?? "on " + UriRedaction.Redact(hostUri);
+            var place = where ?? "on " + HostUri.Redact(hostUri);
             var message = $"Could not {action} '{target}'{(place.Length == 0 ? "" : " " + place)}: {error.Message.TrimEnd('.')}.{advice.Text}";
             return new LibvirtException(id, kind, message, target, error.Code, error.Domain, error.Message, saysWhereVmRuns: advice.SaysWhereVmRuns);
         }
