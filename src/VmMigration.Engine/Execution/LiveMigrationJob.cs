@@ -278,7 +278,7 @@ namespace VmMigration.Execution
         /// </summary>
         private bool DestroyIncomingCopy(string name, MigrationResult result, long elapsed)
         {
-            var onSource = TryFind(request.VM.Host, request.VM.Guest.Uuid);
+            var onSource = TryFind(request.VM.Host, request.VM.Guest.Uuid, out _);
             if (onSource == null || onSource.State != VMState.Running)
             {
                 return false;
@@ -364,8 +364,8 @@ namespace VmMigration.Execution
             var uuid = request.VM.Guest.Uuid;
             var source = request.VM.Host;
             var destination = request.Destination;
-            var onSource = TryFind(source, uuid);
-            var onDestination = TryFind(destination, uuid);
+            var onSource = TryFind(source, uuid, out _);
+            var onDestination = TryFind(destination, uuid, out var destinationUnreachable);
 
             if (onDestination != null && onDestination.Active && onDestination.State != VMState.Paused && (onSource == null || !onSource.Active))
             {
@@ -385,6 +385,14 @@ namespace VmMigration.Execution
                     // An incoming VM that never took over: paused or defined on the destination while the source still runs.
                     TryCleanup(() => destination.Connection.DestroyGuest(onDestination.Name), result, $"stop the incomplete copy on '{destination.Name}'");
                     TryCleanup(() => { if (destination.Connection.FindGuest(uuid) != null) destination.Connection.UndefineGuest(onDestination.Name); }, result, $"remove the incomplete copy on '{destination.Name}'");
+                }
+                else if (destinationUnreachable)
+                {
+                    // A destination whose daemon died mid-move may keep the incoming copy (paused, or defined and shut off)
+                    // when it comes back: it goes at the next call this process makes to that host.
+                    destination.WhenReachable(() => RemoveIncompleteCopy(source, destination, uuid));
+                    result.Message = (result.Message == null ? "" : result.Message + " ") +
+                        $"'{destination.Name}' could not be reached to remove an incomplete copy; it is removed when '{destination.Name}' answers again.";
                 }
                 return;
             }
@@ -424,16 +432,32 @@ namespace VmMigration.Execution
             if (notes.Count > 0) result.Message = (result.Message == null ? "" : result.Message + " ") + string.Join("; ", notes) + ".";
         }
 
-        private GuestInfo? TryFind(ConnectedHost host, string uuid)
+        private static GuestInfo? TryFind(ConnectedHost host, string uuid, out bool unreachable)
         {
+            unreachable = false;
             try
             {
                 return host.Connection.FindGuest(uuid);
             }
-            catch (MigrationException)
+            catch (MigrationException error)
             {
+                unreachable = error.ErrorId == ErrorIds.HostUnreachable || error.ErrorId == ErrorIds.HostConnectTimeout;
                 return null;
             }
+        }
+
+        /// <summary>
+        /// Removes the copy a failed move left on its destination, once that host answers again, if it still is one: not
+        /// running there (paused or shut off) while the source runs the VM. A copy that runs is never touched.
+        /// </summary>
+        internal static void RemoveIncompleteCopy(ConnectedHost source, ConnectedHost destination, string uuid)
+        {
+            var copy = destination.Connection.FindGuest(uuid);
+            if (copy == null || (copy.Active && copy.State != VMState.Paused)) return;
+            var original = source.Connection.FindGuest(uuid);
+            if (original == null || !original.Active || original.State == VMState.Paused) return;
+            if (copy.Active) destination.Connection.DestroyGuest(copy.Name);
+            if (destination.Connection.FindGuest(uuid) != null) destination.Connection.UndefineGuest(copy.Name);
         }
 
         /// <summary>The source's free memory, which bounds the delta-compression cache; null when it cannot be read in time.</summary>

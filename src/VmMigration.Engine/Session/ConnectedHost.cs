@@ -15,6 +15,7 @@ namespace VmMigration.Session
         public static readonly TimeSpan DefaultCallTimeout = TimeSpan.FromSeconds(15);
 
         private readonly BoundedHostConnection connection;
+        private readonly HostCallGate gate;
 
         /// <param name="connection">the provider's connection (a bounded one is unwrapped, with its way of reopening, and bounded anew under this name)</param>
         /// <param name="callTimeout">how long a call may take now, read at each call (the registry's CallTimeout); null: <see cref="DefaultCallTimeout"/></param>
@@ -26,7 +27,8 @@ namespace VmMigration.Session
             Uri = uri;
             Provider = provider;
             var link = connection is BoundedHostConnection bounded ? bounded.Link : new HostLink(connection, reopen);
-            this.connection = new BoundedHostConnection(link, new HostCallGate(name, callTimeout ?? (() => DefaultCallTimeout), SecretRedaction.For(uri, credential)));
+            gate = new HostCallGate(name, callTimeout ?? (() => DefaultCallTimeout), SecretRedaction.For(uri, credential));
+            this.connection = new BoundedHostConnection(link, gate);
             MigrationAddress = migrationAddress;
         }
 
@@ -44,6 +46,12 @@ namespace VmMigration.Session
 
         /// <summary>Where this host listens for incoming migration streams (a lab host: tcp://127.0.0.1).</summary>
         public string? MigrationAddress { get; }
+        /// <summary>
+        /// Keeps a clean-up for when this host can be reached again (see <see cref="HostCallGate.WhenReachable"/>): what a job
+        /// could not take back while the host was down is taken back by the next call this process makes to it.
+        /// </summary>
+        public void WhenReachable(Action cleanup) => gate.WhenReachable(cleanup);
+
         public override string ToString() => Name;
     }
 }

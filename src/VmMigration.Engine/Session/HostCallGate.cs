@@ -34,6 +34,8 @@ namespace VmMigration.Session
     {
         private readonly object sync = new object();
         private readonly Queue<Action> queuedCleanups = new Queue<Action>();
+        private readonly Queue<Action> whenReachable = new Queue<Action>();
+        private bool sendingWhenReachable;
         private readonly Func<TimeSpan> callLimit;
         private int unanswered;
         private string? oldestUnanswered;
@@ -72,10 +74,57 @@ namespace VmMigration.Session
             }
         }
 
+        /// <summary>
+        /// Keeps <paramref name="cleanup"/> for when the host can be reached again: it runs, on its own calls (each bounded),
+        /// before the next call to this host that the process makes, and stays queued while the host is still unreachable.
+        /// For what a job could not take back on a host that was down (its daemon dead, its connection lost).
+        /// </summary>
+        public void WhenReachable(Action cleanup)
+        {
+            lock (sync)
+            {
+                whenReachable.Enqueue(cleanup);
+            }
+        }
+
+        /// <summary>The clean-ups kept for a host that was unreachable, in order; the first that finds it still unreachable stops the rest.</summary>
+        private void SendWhenReachable()
+        {
+            while (true)
+            {
+                Action next;
+                lock (sync)
+                {
+                    if (sendingWhenReachable || unanswered > 0 || whenReachable.Count == 0) return;
+                    sendingWhenReachable = true;
+                    next = whenReachable.Peek();
+                }
+                try
+                {
+                    next();
+                }
+                catch (MigrationException error) when (error.ErrorId == ErrorIds.HostUnreachable || error.ErrorId == ErrorIds.HostConnectTimeout)
+                {
+                    lock (sync) sendingWhenReachable = false;
+                    return; // still not reachable: kept for the next call
+                }
+                catch (Exception)
+                {
+                    // It failed for another reason: the host's answer stands, and the clean-up is not retried.
+                }
+                lock (sync)
+                {
+                    sendingWhenReachable = false;
+                    if (whenReachable.Count > 0 && ReferenceEquals(whenReachable.Peek(), next)) whenReachable.Dequeue();
+                }
+            }
+        }
+
         /// <param name="extraAllowance">added to the standard limit: how long the call itself says it may block (a period, a timeout)</param>
         /// <param name="undoWhenLate">for a change: takes it back on the host when it completes after it was reported as not answered</param>
         public T Run<T>(string what, HostCallKind kind, TimeSpan extraAllowance, CancellationToken cancellationToken, Func<T> call, Action<T>? undoWhenLate = null)
         {
+            SendWhenReachable();
             lock (sync)
             {
                 if (unanswered > 0)

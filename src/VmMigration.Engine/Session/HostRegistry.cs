@@ -48,15 +48,23 @@ namespace VmMigration.Session
                 throw new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument, "The host URI is empty. Give a libvirt URI such as qemu+ssh://host/system.");
             }
 
+            ConnectedHost? existing;
             lock (gate)
             {
                 uri = hosts.Values.Select(h => h.Uri).FirstOrDefault(u => u.Secrets.Count > 0 && string.Equals(u.Display, uri.ForConnecting, StringComparison.Ordinal)) ?? uri;
-                var existing = hosts.Values.FirstOrDefault(h => h.Uri.Equals(uri)
+                existing = hosts.Values.FirstOrDefault(h => h.Uri.Equals(uri)
                     && (name == null || string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase)));
                 if (existing != null && existing.Connection.IsAlive)
                 {
                     return existing;
                 }
+            }
+            if (existing != null && name != null)
+            {
+                // The same host again, its connection dead: opened anew inside the host's first call, which also sends
+                // what was kept for when it answers again (a new ConnectedHost would drop that).
+                existing.CancellableConnection(cancellationToken).GetHostFacts();
+                return existing;
             }
 
             var provider = Providers.For(uri);

@@ -78,6 +78,36 @@ namespace VmMigration.Tests.Execution
         }
 
         [Fact]
+        public void A_copy_left_on_a_destination_whose_daemon_died_goes_at_the_first_call_once_it_answers_again()
+        {
+            var daemonBack = false;
+            cluster.OnConnect = (uri, _) =>
+            {
+                if (uri == "fake://b" && !daemonBack) throw new MigrationException(ErrorIds.HostUnreachable, ErrorKind.ConnectionError, "Connection refused", uri);
+            };
+            var reopening = new ConnectedHost("b", new HostUri("fake://b"), "Fake", destinationHost, "tcp://127.0.0.1",
+                reopen: () => cluster.Connect("fake://b", null, TimeSpan.FromSeconds(1), CancellationToken.None));
+            var guest = sourceHost.AddGuest("web1");
+            sourceHost.Samples.Add(Sample(1, 300L << 20, 200L << 20));
+            sourceHost.Outcome = FakeOutcome.DestinationDies;
+            sourceHost.DestinationDaemonDies = true;
+
+            var result = Run(guest, to: reopening);
+
+            Assert.Equal(MigrationStatus.Failed, result.Status);
+            Assert.Equal("a", result.RunningOn);
+            Assert.Equal(VMState.Paused, destinationHost.Guest("web1")!.State);
+            Assert.Contains("it is removed when 'b' answers again", result.Message);
+            Assert.Throws<MigrationException>(() => reopening.Connection.ListGuests());
+            Assert.NotNull(destinationHost.Guest("web1"));
+
+            daemonBack = true;
+            Assert.Empty(reopening.Connection.ListGuests());
+            Assert.Null(destinationHost.Guest("web1"));
+            Assert.Equal(VMState.Running, sourceHost.FindGuest("web1")!.State);
+        }
+
+        [Fact]
         public void A_stalled_transfer_is_aborted_by_the_watchdog()
         {
             var guest = sourceHost.AddGuest("web1");

@@ -112,6 +112,9 @@ namespace VmMigration.Tests.Fakes
         public MigrationException? DestinationDeathError { get; set; }
         public TimeSpan SampleInterval { get; set; } = TimeSpan.FromMilliseconds(5);
         public LiveMigrationParameters? LastParameters { get; private set; }
+
+        /// <summary>With <see cref="FakeOutcome.DestinationDies"/>: the destination's daemon dies too, taking its connection with it.</summary>
+        public bool DestinationDaemonDies { get; set; }
         public List<string> Calls { get; } = new List<string>();
         public double? DirtyRate { get; set; }
 
@@ -154,6 +157,9 @@ namespace VmMigration.Tests.Fakes
         }
 
         public IReadOnlyList<GuestInfo> ListGuests() => Answered(() => guests.Values.OrderBy(g => g.Name).ToList());
+
+        /// <summary>What the host holds, seen from the test (no call: answers even while frozen or disconnected).</summary>
+        public GuestInfo? Guest(string name) => guests.TryGetValue(name, out var guest) ? guest : null;
 
         public GuestInfo? FindGuest(string nameOrUuid)
         {
@@ -215,6 +221,7 @@ namespace VmMigration.Tests.Fakes
                         if (Outcome == FakeOutcome.DestinationDies)
                         {
                             destination.Put(new GuestInfo { Name = guest.Name, Uuid = guest.Uuid, State = VMState.Paused, MemoryMB = guest.MemoryMB, Persistent = false });
+                            if (DestinationDaemonDies) destination.DropConnection();
                             throw DestinationDeathError ?? new MigrationException(ErrorIds.MigrationFailed, ErrorKind.InvalidOperation, "operation failed: job 'migration out' failed: Unable to write to socket: Connection reset by peer", name);
                         }
                         if (Outcome == FakeOutcome.Succeed || postCopyRequested)
