@@ -17,6 +17,9 @@ namespace VmMigration.Session
         private static readonly Lazy<HostRegistry> DefaultRegistry = new Lazy<HostRegistry>(() => new HostRegistry(HypervisorProviders.Standard()));
         private readonly object gate = new object();
         private readonly Dictionary<string, ConnectedHost> hosts = new Dictionary<string, ConnectedHost>(StringComparer.OrdinalIgnoreCase);
+        // How each host was reached, so that a connection that died (the host rebooted, its daemon restarted) can be opened
+        // again the same way. In memory only: a credential is never written anywhere.
+        private readonly Dictionary<string, ConnectSettings> settings = new Dictionary<string, ConnectSettings>(StringComparer.OrdinalIgnoreCase);
 
         public HostRegistry(HypervisorProviders providers)
         {
@@ -76,6 +79,7 @@ namespace VmMigration.Session
                         taken.Connection.Dispose();
                     }
                     hosts[host.Name] = host;
+                    settings[host.Name] = new ConnectSettings(credential, timeout);
                 }
                 return host;
             }
@@ -99,6 +103,46 @@ namespace VmMigration.Session
                 $"No connected host is named '{name}'. Connected: {DescribeNames()}. Connect it with Connect-MigrationHost.", name);
         }
 
+        /// <summary>The connected host of that name, or null when none is.</summary>
+        public ConnectedHost? Find(string name)
+        {
+            lock (gate)
+            {
+                return hosts.TryGetValue(name, out var host) ? host : null;
+            }
+        }
+
+        /// <summary>
+        /// Opens a new connection to a connected host, with the URI, credential, migration address and timeout it was
+        /// connected with, and puts it in place of the old one, which is closed. For a connection that died while its
+        /// IsAlive may not know it yet: a host that rebooted, a libvirtd that restarted. Fails (HostUnreachable,
+        /// HostConnectTimeout) while the host does not answer; the old connection stays registered then.
+        /// </summary>
+        public ConnectedHost Reconnect(string name, CancellationToken cancellationToken)
+        {
+            var old = Resolve(name);
+            ConnectSettings how;
+            lock (gate)
+            {
+                how = settings.TryGetValue(name, out var known) ? known : new ConnectSettings(null, TimeSpan.FromSeconds(10));
+            }
+            var provider = Providers.For(old.Uri);
+            var fresh = new ConnectedHost(old.Name, old.Uri, provider.Name, provider.Connect(old.Uri, how.Credential, how.Timeout, cancellationToken), old.MigrationAddress, () => CallTimeout);
+            lock (gate)
+            {
+                if (!hosts.TryGetValue(name, out var current) || !ReferenceEquals(current, old))
+                {
+                    // Reconnected or disconnected by someone else meanwhile: theirs stands.
+                    fresh.Connection.Dispose();
+                    return current ?? Resolve(name);
+                }
+                hosts[name] = fresh;
+            }
+            // Closing a dead connection may wait out the call limit; nobody waits for it.
+            DedicatedThread.Start(() => old.Connection.Dispose());
+            return fresh;
+        }
+
         public bool Disconnect(string name)
         {
             ConnectedHost? host;
@@ -109,6 +153,7 @@ namespace VmMigration.Session
                     return false;
                 }
                 hosts.Remove(name);
+                settings.Remove(name);
             }
             host.Connection.Dispose();
             return true;
@@ -149,6 +194,19 @@ namespace VmMigration.Session
                 return hosts.Count == 0 ? "none" : string.Join(", ", hosts.Keys.OrderBy(k => k, StringComparer.OrdinalIgnoreCase));
             }
         }
+    }
+
+    /// <summary>How a host was connected (see <see cref="HostRegistry.Reconnect"/>).</summary>
+    internal sealed class ConnectSettings
+    {
+        public ConnectSettings(HostCredential? credential, TimeSpan timeout)
+        {
+            Credential = credential;
+            Timeout = timeout;
+        }
+
+        public HostCredential? Credential { get; }
+        public TimeSpan Timeout { get; }
     }
 
     /// <summary>The answer of one host to a call made on many; Error is set when that host failed or timed out.</summary>
