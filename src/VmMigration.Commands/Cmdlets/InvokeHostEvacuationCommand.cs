@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using System.Management.Automation;
 using System.Threading;
 using VmMigration.Errors;
@@ -99,7 +98,7 @@ namespace VmMigration.Commands
                 Deadline = ParameterSetName == ByDeadline ? Deadline.ToUniversalTime() : DateTime.UtcNow.AddSeconds(TimeoutSec),
                 MaxDowntimeMs = MaxDowntimeMs,
                 AllowPostCopy = AllowPostCopy,
-                JournalPath = JournalPath != null ? ResolveLiteralPath(JournalPath) : DefaultJournalPath(host.Name),
+                JournalPath = JournalPath != null ? ResolveLiteralPath(JournalPath) : EvacuationJournal.DefaultPath(host.Name),
                 Resume = Resume,
                 StopOnError = StopOnError,
                 IncludeStopped = IncludeStopped,
@@ -149,8 +148,5 @@ namespace VmMigration.Commands
                 throw;
             }
         }
-
-        private static string DefaultJournalPath(string hostName) =>
-            Path.Combine(StateDirectory.Path, "evacuations", $"{string.Join("_", hostName.Split(Path.GetInvalidFileNameChars()))}.json");
     }
 }

@@ -60,6 +60,10 @@ namespace VmMigration.Execution
             return journal;
         }
 
+        /// <summary>Where a host's evacuation journal is kept unless the user says otherwise: evacuations/&lt;host&gt;.json in the state directory.</summary>
+        public static string DefaultPath(string hostName) =>
+            System.IO.Path.Combine(StateDirectory.Path, "evacuations", $"{string.Join("_", hostName.Split(System.IO.Path.GetInvalidFileNameChars()))}.json");
+
         /// <summary>Sets the journal aside once its host left maintenance, so the next evacuation starts a fresh one.</summary>
         public static void Archive(string path)
         {
