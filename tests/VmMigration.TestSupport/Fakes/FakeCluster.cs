@@ -155,6 +155,9 @@ namespace VmMigration.Tests.Fakes
 
         public void Put(GuestInfo guest) => guests[guest.Name] = guest;
 
+        /// <summary>Every guest defined on the host, as a test's witness sees them: whether or not the host answers.</summary>
+        public IReadOnlyList<GuestInfo> AllGuests => guests.Values.OrderBy(g => g.Name).ToList();
+
         public string LibvirtVersion { get; set; } = "10.0.0";
 
         private readonly ManualResetEventSlim thawed = new ManualResetEventSlim(true);
