@@ -85,7 +85,7 @@ namespace VmMigration.Execution.Maintenance
             }
             if (At(MaintenancePhase.PreScript) && scripts.Has(MaintenanceScript.PreScript))
             {
-                Enter(MaintenancePhase.PreScript);
+                Enter(MaintenancePhase.PreScript, cancellationToken);
                 if (RunScript(MaintenanceScript.PreScript, cancellationToken) is string why)
                 {
                     return ScriptFailed(cancellationToken, $"The pre-script of host '{Name}' failed: {why}. Nothing was moved for it.");
@@ -93,7 +93,7 @@ namespace VmMigration.Execution.Maintenance
             }
             if (At(MaintenancePhase.Draining))
             {
-                Enter(MaintenancePhase.Draining);
+                Enter(MaintenancePhase.Draining, cancellationToken);
                 Drain(cancellationToken);
                 if (cancellationToken.IsCancellationRequested)
                 {
@@ -102,7 +102,7 @@ namespace VmMigration.Execution.Maintenance
             }
             if (At(MaintenancePhase.Script))
             {
-                Enter(MaintenancePhase.Script);
+                Enter(MaintenancePhase.Script, cancellationToken);
                 // A run resumed here may find the host rebooting under a script that was cut off: it must answer first.
                 hostReturn.Wait(entry, options.HostReturnTimeout, cancellationToken);
                 var running = Running(cancellationToken);
@@ -120,12 +120,12 @@ namespace VmMigration.Execution.Maintenance
             HostFacts? now = null;
             if (At(MaintenancePhase.WaitingForHost))
             {
-                Enter(MaintenancePhase.WaitingForHost);
+                Enter(MaintenancePhase.WaitingForHost, cancellationToken);
                 now = hostReturn.Wait(entry, options.HostReturnTimeout, cancellationToken);
             }
             if (At(MaintenancePhase.HealthCheck))
             {
-                Enter(MaintenancePhase.HealthCheck);
+                Enter(MaintenancePhase.HealthCheck, cancellationToken);
                 now ??= hostReturn.Wait(entry, options.HostReturnTimeout, cancellationToken);
                 var problems = HostHealthCheck.Problems(entry, now).ToList();
                 if (problems.Count == 0 && scripts.Has(MaintenanceScript.HealthCheck) && RunScript(MaintenanceScript.HealthCheck, cancellationToken) is string why)
@@ -144,7 +144,7 @@ namespace VmMigration.Execution.Maintenance
             }
             if (At(MaintenancePhase.Failback))
             {
-                Enter(MaintenancePhase.Failback);
+                Enter(MaintenancePhase.Failback, cancellationToken);
                 var failed = LeaveAndFailBack(cancellationToken);
                 if (cancellationToken.IsCancellationRequested)
                 {
@@ -160,7 +160,7 @@ namespace VmMigration.Execution.Maintenance
             }
             if (At(MaintenancePhase.PostScript) && scripts.Has(MaintenanceScript.PostScript))
             {
-                Enter(MaintenancePhase.PostScript);
+                Enter(MaintenancePhase.PostScript, cancellationToken);
                 if (RunScript(MaintenanceScript.PostScript, cancellationToken) is string why)
                 {
                     return ScriptFailed(cancellationToken, $"The post-script of host '{Name}' failed: {why}. The host passed its health check and is in service again.");
@@ -174,8 +174,10 @@ namespace VmMigration.Execution.Maintenance
         /// <summary>A phase at or after the one the host is in: a resumed run starts again with the phase it was in.</summary>
         private bool At(MaintenancePhase phase) => entry.Phase <= phase;
 
-        private void Enter(MaintenancePhase phase)
+        /// <summary>Starts a phase: journaled first, so that a killed run runs it again. No phase starts after a stop request.</summary>
+        private void Enter(MaintenancePhase phase, CancellationToken cancellationToken)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             entry.Phase = phase;
             journal.Record(entry);
             phaseStarted(phase);
