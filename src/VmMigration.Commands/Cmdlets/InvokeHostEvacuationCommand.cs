@@ -3,7 +3,6 @@ using System.Management.Automation;
 using System.Threading;
 using VmMigration.Errors;
 using VmMigration.Execution;
-using VmMigration.Planning;
 using VmMigration.Storage;
 
 namespace VmMigration.Commands
@@ -91,7 +90,7 @@ namespace VmMigration.Commands
             {
                 HostName = host.Name,
                 Plan = Plan,
-                Rules = RulePath == null ? null : ReadRules(),
+                Rules = RulePath == null ? null : ReadRulesFile(RulePath),
                 MaxConcurrent = MaxConcurrent,
                 MaxConcurrentPerHost = MaxConcurrentPerHost,
                 BandwidthMBps = BandwidthMBps,
@@ -134,19 +133,6 @@ namespace VmMigration.Commands
             }
             WriteProgress(new ProgressRecord(HostActivityId, $"Evacuating {host.Name}", "done") { RecordType = ProgressRecordType.Completed });
             WriteObject(summary);
-        }
-
-        private ClusterRules ReadRules()
-        {
-            try
-            {
-                return ClusterRulesFile.Read(ResolveLiteralPath(RulePath!));
-            }
-            catch (MigrationException error)
-            {
-                ThrowMigrationError(error, RulePath);
-                throw;
-            }
         }
     }
 }
