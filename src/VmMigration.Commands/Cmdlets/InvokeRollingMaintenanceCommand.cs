@@ -21,6 +21,7 @@ namespace VmMigration.Commands
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Name")]
+        [SupportsWildcards]
         [ArgumentCompleter(typeof(HostNameCompleter))]
         public HostReference[] HostName { get; set; } = Array.Empty<HostReference>();
 
