@@ -15,7 +15,7 @@ namespace VmMigration.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "RollingMaintenance", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(HostMaintenanceResult), typeof(RollingMaintenanceSummary))]
-    public sealed class InvokeRollingMaintenanceCommand : VmMigrationCmdlet
+    public sealed class InvokeRollingMaintenanceCommand : DrainingCmdlet
     {
         private readonly List<string> hostNames = new List<string>();
 
@@ -56,34 +56,9 @@ namespace VmMigration.Commands
         public DateTime Deadline { get; set; }
 
         [Parameter]
-        [ValidateRange(1, 64)]
-        public int MaxConcurrent { get; set; } = 4;
-
-        [Parameter]
-        [ValidateRange(0, 1000000)]
-        public long BandwidthMBps { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? RulePath { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? JournalPath { get; set; }
-
-        [Parameter]
-        public SwitchParameter Resume { get; set; }
-
-        [Parameter]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(HostNameCompleter))]
         public string[] SkipHost { get; set; } = Array.Empty<string>();
-
-        [Parameter]
-        public SwitchParameter Force { get; set; }
-
-        [Parameter]
-        public SwitchParameter AsJob { get; set; }
 
         // Hosts come one by one from the pipeline; the run needs them all before it plans.
         protected override void ProcessRecord() => hostNames.AddRange(HostName.Select(h => h.Name));
@@ -105,7 +80,7 @@ namespace VmMigration.Commands
                 Deadline = MyInvocation.BoundParameters.ContainsKey(nameof(Deadline)) ? Deadline.ToUniversalTime() : (DateTime?)null,
                 MaxConcurrent = MaxConcurrent,
                 BandwidthMBps = BandwidthMBps,
-                Rules = RulePath == null ? null : ReadRulesFile(RulePath),
+                Rules = ReadRules(),
                 JournalPath = JournalPath != null ? ResolveLiteralPath(JournalPath) : RollingMaintenanceJournal.DefaultPath(names),
                 Resume = Resume,
             };

@@ -109,13 +109,16 @@ namespace VmMigration.Tests.Planning
             Assert.Equal("a0", Assert.Single(plan.Unplaced).VMName);
             PlanAssert.NoViolations(inventory, rules, plan);
         }
+        /// <summary>h1 carries 48 GB to evacuate; h2 has room for 24 GB of it, h3 (larger, empty) for all of it.</summary>
+        private static ClusterInventory H2WithRoomFor24GB() => new ClusterBuilder().Host("h1").Host("h2", memoryMB: 32768).Host("h3")
+            .VM("a0", "h1", memoryMB: 16384).VM("a1", "h1", memoryMB: 16384).VM("a2", "h1", memoryMB: 8192).VM("a3", "h1", memoryMB: 8192)
+            .VM("b0", "h2", memoryMB: 8192).Build();
+
         [Fact]
         public void Preferred_destinations_take_every_VM_they_have_room_for_and_the_rest_go_elsewhere()
         {
-            // h2 has room for 24 GB of h1's 48 GB; the even spread alone would give the emptier h3 more.
-            var inventory = new ClusterBuilder().Host("h1").Host("h2", memoryMB: 32768).Host("h3")
-                .VM("a0", "h1", memoryMB: 16384).VM("a1", "h1", memoryMB: 16384).VM("a2", "h1", memoryMB: 8192).VM("a3", "h1", memoryMB: 8192)
-                .VM("b0", "h2", memoryMB: 8192).Build();
+            // The even spread alone would give the emptier h3 more (see the test below).
+            var inventory = H2WithRoomFor24GB();
             var options = Evacuate("h1");
             options.PreferredDestinations = new System.Collections.Generic.List<string> { "h2" };
 
@@ -133,9 +136,7 @@ namespace VmMigration.Tests.Planning
         [Fact]
         public void Without_preferred_destinations_the_same_cluster_spreads_evenly()
         {
-            var inventory = new ClusterBuilder().Host("h1").Host("h2", memoryMB: 32768).Host("h3")
-                .VM("a0", "h1", memoryMB: 16384).VM("a1", "h1", memoryMB: 16384).VM("a2", "h1", memoryMB: 8192).VM("a3", "h1", memoryMB: 8192)
-                .VM("b0", "h2", memoryMB: 8192).Build();
+            var inventory = H2WithRoomFor24GB();
 
             var plan = MigrationPlanner.Plan(inventory, null, Evacuate("h1"));
 
