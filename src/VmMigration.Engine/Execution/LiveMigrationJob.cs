@@ -446,16 +446,26 @@ namespace VmMigration.Execution
             }
         }
 
+        private static bool RunsOn(ConnectedHost host, string uuid)
+        {
+            var guest = TryFind(host, uuid, out _);
+            return guest != null && guest.Active && guest.State != VMState.Paused;
+        }
+
         /// <summary>
         /// Removes the copy a failed move left on its destination, once that host answers again, if it still is one: not
-        /// running there (paused or shut off) while the source runs the VM. A copy that runs is never touched.
+        /// running there (paused or shut off) while the VM runs on its source or, moved on since, on another host of the
+        /// session. A copy that runs is never touched, nor one of a VM that runs nowhere else.
         /// </summary>
         internal static void RemoveIncompleteCopy(ConnectedHost source, ConnectedHost destination, string uuid)
         {
             var copy = destination.Connection.FindGuest(uuid);
             if (copy == null || (copy.Active && copy.State != VMState.Paused)) return;
-            var original = source.Connection.FindGuest(uuid);
-            if (original == null || !original.Active || original.State == VMState.Paused) return;
+            if (!RunsOn(source, uuid) && !(destination.Peers?.Invoke() ?? Array.Empty<ConnectedHost>())
+                    .Any(peer => !ReferenceEquals(peer, destination) && !ReferenceEquals(peer, source) && RunsOn(peer, uuid)))
+            {
+                return; // not known to run anywhere else (a later move took it on, or nothing answers): left alone
+            }
             if (copy.Active) destination.Connection.DestroyGuest(copy.Name);
             if (destination.Connection.FindGuest(uuid) != null) destination.Connection.UndefineGuest(copy.Name);
         }

@@ -41,6 +41,9 @@ namespace VmMigration.Planning
         /// <summary>Null when no ShouldRunOn applies.</summary>
         public readonly bool[]?[] UnitPreferredHosts;
         public readonly string?[] UnitPreferredRule;
+        /// <summary>The hosts <see cref="PlanningOptions.PreferredDestinations"/> names: filled first by Evacuate.</summary>
+        public readonly bool[] PreferredDestination;
+        public readonly bool HasPreferredDestinations;
 
         public PlacementModel(ClusterInventory sortedInventory, ClusterRules rules, PlanningOptions options)
         {
@@ -166,6 +169,8 @@ namespace VmMigration.Planning
                 }
             }
             UnitConflicts = conflicts.Select(c => c == null ? Array.Empty<int>() : c.ToArray()).ToArray();
+            PreferredDestination = HostMask(options.PreferredDestinations ?? Enumerable.Empty<string>());
+            HasPreferredDestinations = PreferredDestination.Any(p => p);
         }
 
         /// <summary>The hosts a goal was given by name (-HostName), as a mask; a name not in the inventory is HostNotFound.</summary>

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text.Json.Serialization;
 using System.Globalization;
+using System.Linq;
 
 namespace VmMigration.Planning
 {
@@ -46,6 +47,14 @@ namespace VmMigration.Planning
         /// </summary>
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
         public bool IncludeStopped { get; set; }
+        /// <summary>
+        /// Evacuate only: destinations to fill first. A VM goes to one of these hosts when one may take it (after its own
+        /// ShouldRunOn hosts, which still come first), and to another host only when none can. A rolling maintenance names
+        /// the hosts it has already done, so a VM drained from a host not yet done need not move again. Left out of the
+        /// file when empty.
+        /// </summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public List<string>? PreferredDestinations { get; set; }
         /// <summary>Overrides the plan's CreatedAt; by default it is the inventory's snapshot time, which keeps plans deterministic.</summary>
         public DateTime? CreatedAt { get; set; }
 
@@ -55,6 +64,7 @@ namespace VmMigration.Planning
             Goal = Goal, HostNames = new List<string>(HostNames), MaxMoves = MaxMoves, TargetScore = TargetScore, MinScoreImprovement = MinScoreImprovement,
             AssumedCpuUsagePercent = AssumedCpuUsagePercent, AssumedDirtyRateMBps = AssumedDirtyRateMBps, MaxMigrationsPerHostPerWave = MaxMigrationsPerHostPerWave,
             BandwidthMBps = BandwidthMBps, MaxDowntimeMs = MaxDowntimeMs, IncludeStopped = IncludeStopped,
+            PreferredDestinations = PreferredDestinations?.ToList(),
         };
 
         /// <summary>The options as Get-MigrationPlan's parameters name them, for a plan shown with Format-List.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using VmMigration.Providers;
 
@@ -51,6 +52,9 @@ namespace VmMigration.Session
         /// could not take back while the host was down is taken back by the next call this process makes to it.
         /// </summary>
         public void WhenReachable(Action cleanup) => gate.WhenReachable(cleanup);
+
+        /// <summary>The hosts of the registry this host is connected in (null outside a registry): where a clean-up looks for a VM that moved on.</summary>
+        public Func<IReadOnlyList<ConnectedHost>>? Peers { get; internal set; }
 
         public override string ToString() => Name;
     }

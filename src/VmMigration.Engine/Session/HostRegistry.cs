@@ -17,6 +17,8 @@ namespace VmMigration.Session
         private static readonly Lazy<HostRegistry> DefaultRegistry = new Lazy<HostRegistry>(() => new HostRegistry(HypervisorProviders.Standard()));
         private readonly object gate = new object();
         private readonly Dictionary<string, ConnectedHost> hosts = new Dictionary<string, ConnectedHost>(StringComparer.OrdinalIgnoreCase);
+        // How each host was reached, so that a connection that died (the host rebooted, its daemon restarted) can be opened
+        // again the same way. In memory only: a credential is never written anywhere.
 
         public HostRegistry(HypervisorProviders providers)
         {
@@ -87,6 +89,7 @@ namespace VmMigration.Session
                         }
                         taken.Connection.Dispose();
                     }
+                    host.Peers = () => Hosts;
                     hosts[host.Name] = host;
                 }
                 return host;
@@ -110,6 +113,16 @@ namespace VmMigration.Session
             throw new MigrationException(ErrorIds.HostNotFound, ErrorKind.ObjectNotFound,
                 $"No connected host is named '{name}'. Connected: {DescribeNames()}. Connect it with Connect-MigrationHost.", name);
         }
+
+        /// <summary>The connected host of that name, or null when none is.</summary>
+        public ConnectedHost? Find(string name)
+        {
+            lock (gate)
+            {
+                return hosts.TryGetValue(name, out var host) ? host : null;
+            }
+        }
+
 
         public bool Disconnect(string name)
         {
@@ -162,6 +175,7 @@ namespace VmMigration.Session
             }
         }
     }
+
 
     /// <summary>The answer of one host to a call made on many; Error is set when that host failed or timed out.</summary>
     public sealed class HostCallResult<T>

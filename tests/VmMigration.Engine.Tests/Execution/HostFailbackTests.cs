@@ -85,6 +85,30 @@ namespace VmMigration.Tests.Execution
             Assert.NotNull(a.FindGuest(stayed.Uuid));
         }
 
+        [Fact]
+        public void Failing_back_again_skips_the_vms_already_back_without_an_error_and_moves_nothing()
+        {
+            var web1 = a.AddGuest("web1");
+            a.AddGuest("web2");
+            var journalPath = EvacuateAndLeaveMaintenance();
+            var failback = new HostFailback(registry, inventory);
+            Assert.All(failback.Run(registry.Resolve("a"), journalPath, null, null, CancellationToken.None).ToList(), r => Assert.Equal(MigrationStatus.Succeeded, r.Status));
+            var migrations = 0;
+            b.OnStep = step => { if (step == "Migrate") Interlocked.Increment(ref migrations); };
+
+            var again = failback.Run(registry.Resolve("a"), journalPath, null, null, CancellationToken.None).ToList();
+
+            Assert.Equal(2, again.Count);
+            Assert.All(again, r =>
+            {
+                Assert.Equal(MigrationStatus.Skipped, r.Status);
+                Assert.Null(r.ErrorId);
+                Assert.Contains("already runs on 'a'", r.Message);
+            });
+            Assert.Equal(0, Volatile.Read(ref migrations));
+            Assert.NotNull(a.FindGuest(web1.Uuid));
+        }
+
         private sealed class NullObserver : IEvacuationObserver
         {
             public void MoveProgress(MigrationProgress progress) { }

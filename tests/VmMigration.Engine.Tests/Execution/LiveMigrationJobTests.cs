@@ -108,6 +108,28 @@ namespace VmMigration.Tests.Execution
         }
 
         [Fact]
+        public void An_incomplete_copy_goes_when_the_vm_moved_on_to_another_host_and_stays_when_it_runs_nowhere_else()
+        {
+            var registry = new HostRegistry(cluster.RegisterIn(new HypervisorProviders()));
+            var third = cluster.AddHost("fake://c", "c");
+            foreach (var name in new[] { "a", "b", "c" }) registry.Connect(new HostUri($"fake://{name}"), name, null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
+            var vm = third.AddGuest("web1");
+            destinationHost.Put(new GuestInfo { Name = "web1", Uuid = vm.Uuid, State = VMState.Paused, MemoryMB = 256, Persistent = false });
+
+            LiveMigrationJob.RemoveIncompleteCopy(registry.Resolve("a"), registry.Resolve("b"), vm.Uuid);
+
+            Assert.Null(destinationHost.Guest("web1"));
+            Assert.Equal(VMState.Running, third.Guest("web1")!.State);
+
+            third.UndefineGuest("web1");
+            destinationHost.Put(new GuestInfo { Name = "web1", Uuid = vm.Uuid, State = VMState.Paused, MemoryMB = 256, Persistent = false });
+
+            LiveMigrationJob.RemoveIncompleteCopy(registry.Resolve("a"), registry.Resolve("b"), vm.Uuid);
+
+            Assert.NotNull(destinationHost.Guest("web1"));
+        }
+
+        [Fact]
         public void A_stalled_transfer_is_aborted_by_the_watchdog()
         {
             var guest = sourceHost.AddGuest("web1");
