@@ -71,8 +71,6 @@ BeforeAll {
         }
     }
 
-    # The rules first: a cluster that would break them is an arrangement the tests below did not make.
-    # rm1 (lab1) and rm5 (lab1) share a host; rm3 (lab3) and rm4 (lab4) are apart.
 }
 
 AfterAll {
@@ -150,7 +148,7 @@ Describe 'Invoke-RollingMaintenance on the lab' -Tag Lab {
         Assert-ClusterWhole
     }
 
-    It 'the runner SIGKILLed while <_>, then -Resume completes: nothing moved twice or lost' -ForEach @('Draining', 'Script', 'WaitingForHost', 'Failback') {
+    It 'the runner SIGKILLed while <_>, then -Resume completes every host: no VM lost, each on one host, memory intact' -ForEach @('Draining', 'Script', 'WaitingForHost', 'Failback') {
         $phase = $_
         $journal = Join-Path $TestDrive "rolling-$phase.json"
         $script = @"
