@@ -8,6 +8,8 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestLab.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'ChildProcess.psm1') -Force
     $script:LabPath = Get-TestLabPath rolling
+    # Journals and maintenance marks of this file's runs (and of its killed runners) stay in its own state directory.
+    $env:VMMIGRATION_STATE_DIR = Join-Path $TestDrive 'state'
     $script:Hosts = 'lab1', 'lab2', 'lab3', 'lab4'
     Start-MigrationLab -HostCount 4 -Path $LabPath | Out-Null
     $script:Guests = 1..8 | ForEach-Object { "rm$_" }
@@ -74,6 +76,7 @@ BeforeAll {
 }
 
 AfterAll {
+    Remove-Item Env:VMMIGRATION_STATE_DIR -ErrorAction Ignore
     Stop-TestLab -Path $script:LabPath
 }
 
