@@ -258,8 +258,9 @@ namespace VmMigration.Execution
             SettleDisks(result, relocation, completed.DiskProcessed);
             if (result.RunningOn != request.Destination.Name)
             {
+                // Finish appends what Settle found (result.Message) after this.
                 return Finish(result, clock, MigrationStatus.Failed, new MigrationException(ErrorIds.MigrationFailed, ErrorKind.InvalidResult,
-                    $"The hypervisor reported VM '{name}' migrated, but it is not running on '{request.Destination.Name}'. {result.Message}", name));
+                    $"The hypervisor reported VM '{name}' migrated, but '{request.Destination.Name}' does not confirm it runs there.", name));
             }
             result.Phase = MigrationPhase.Completed;
             return Finish(result, clock, MigrationStatus.Succeeded, null);
@@ -364,7 +365,7 @@ namespace VmMigration.Execution
             var uuid = request.VM.Guest.Uuid;
             var source = request.VM.Host;
             var destination = request.Destination;
-            var onSource = TryFind(source, uuid, out _);
+            var onSource = TryFind(source, uuid, out var sourceUnreachable);
             var onDestination = TryFind(destination, uuid, out var destinationUnreachable);
 
             if (onDestination != null && onDestination.Active && onDestination.State != VMState.Paused && (onSource == null || !onSource.Active))
@@ -400,7 +401,10 @@ namespace VmMigration.Execution
             result.RunningOn = "";
             var where = string.Join(", ", new[] { (source.Name, onSource), (destination.Name, onDestination) }
                 .Where(x => x.Item2 != null).Select(x => $"{x.Item1}: {x.Item2!.State}"));
-            result.Message = $"VM '{result.VMName}' is not running on either host ({(where.Length > 0 ? where : "defined nowhere that answered")}). Nothing was removed; inspect both hosts before starting it again.";
+            var silent = new[] { (source.Name, sourceUnreachable), (destination.Name, destinationUnreachable) }.Where(x => x.Item2).Select(x => $"'{x.Item1}'").ToList();
+            result.Message = silent.Count > 0
+                ? $"Where VM '{result.VMName}' runs is not known: {string.Join(" and ", silent)} could not be asked ({(where.Length > 0 ? where : "not defined on the other")}). Nothing was removed; look again when {string.Join(" and ", silent)} answer{(silent.Count == 1 ? "s" : "")}, before starting it anywhere."
+                : $"VM '{result.VMName}' is not running on either host ({(where.Length > 0 ? where : "defined on neither")}). Nothing was removed; inspect both hosts before starting it again.";
         }
 
         /// <summary>

@@ -108,6 +108,24 @@ namespace VmMigration.Tests.Execution
         }
 
         [Fact]
+        public void A_destination_whose_daemon_dies_right_after_the_switch_is_named_as_unknown_not_as_not_running()
+        {
+            var guest = sourceHost.AddGuest("web1");
+            sourceHost.Samples.Add(Sample(1, 300L << 20, 200L << 20));
+            sourceHost.Outcome = FakeOutcome.DestinationDiesAfterSwitch;
+
+            var result = Run(guest);
+
+            Assert.Equal(MigrationStatus.Failed, result.Status);
+            Assert.Equal("", result.RunningOn);
+            Assert.Equal(VMState.Running, destinationHost.Guest("web1")!.State);
+            Assert.Contains("'b' does not confirm it runs there", result.Message);
+            Assert.Contains("Where VM 'web1' runs is not known: 'b' could not be asked", result.Message);
+            Assert.DoesNotContain("is not running on either host", result.Message);
+            Assert.Single(System.Text.RegularExpressions.Regex.Matches(result.Message!, "Nothing was removed"));
+        }
+
+        [Fact]
         public void An_incomplete_copy_goes_when_the_vm_moved_on_to_another_host_and_stays_when_it_runs_nowhere_else()
         {
             var registry = new HostRegistry(cluster.RegisterIn(new HypervisorProviders()));

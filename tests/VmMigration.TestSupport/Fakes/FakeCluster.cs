@@ -68,6 +68,8 @@ namespace VmMigration.Tests.Fakes
         Succeed,
         /// <summary>The destination dies mid-transfer: the call fails and a paused incoming copy is left on the destination.</summary>
         DestinationDies,
+        /// <summary>The migration completes (the VM runs on the destination), then the destination's daemon dies before anyone asks it.</summary>
+        DestinationDiesAfterSwitch,
         /// <summary>Transfer stops advancing until someone aborts the job.</summary>
         Stall,
         /// <summary>Keeps iterating (samples repeat the last one) until aborted or switched to post-copy.</summary>
@@ -286,7 +288,7 @@ namespace VmMigration.Tests.Fakes
                             if (DestinationDaemonDies) destination.DropConnection();
                             throw DestinationDeathError ?? new MigrationException(ErrorIds.MigrationFailed, ErrorKind.InvalidOperation, "operation failed: job 'migration out' failed: Unable to write to socket: Connection reset by peer", name);
                         }
-                        if (Outcome == FakeOutcome.Succeed || postCopyRequested)
+                        if (Outcome == FakeOutcome.Succeed || Outcome == FakeOutcome.DestinationDiesAfterSwitch || postCopyRequested)
                         {
                             break;
                         }
@@ -299,6 +301,7 @@ namespace VmMigration.Tests.Fakes
 
                 guests.TryRemove(guest.Name, out _);
                 destination.Put(new GuestInfo { Name = guest.Name, Uuid = guest.Uuid, State = VMState.Running, MemoryMB = guest.MemoryMB, VCpuCount = guest.VCpuCount, Persistent = true });
+                if (Outcome == FakeOutcome.DestinationDiesAfterSwitch) destination.DropConnection();
                 var final = currentJob ?? new JobProgress();
                 return new JobProgress { Kind = JobKind.Completed, DowntimeMs = 12, DataProcessed = final.DataProcessed + 1000, MemoryIteration = final.MemoryIteration, AutoConvergeThrottlePercent = final.AutoConvergeThrottlePercent };
             }
