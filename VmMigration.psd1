@@ -31,6 +31,7 @@
         'Remove-MigrationRule'
         'Invoke-HostEvacuation'
         'Resume-MigrationHost'
+        'Invoke-RollingMaintenance'
         'Start-MigrationLab'
         'Get-MigrationLab'
         'Stop-MigrationLab'

@@ -93,7 +93,7 @@ task Bootstrap {
 # Built only where it can be (Linux with gcc and ld): the module itself builds anywhere.
 task Guest {
     $cannot = if (-not $IsLinux) { 'this machine is not Linux' }
-    else { @('gcc', 'ld', 'bash' | Where-Object { -not (Find-LabProgram -Name $_) }) | ForEach-Object { "$_ is missing (package $(if ($_ -eq 'ld') { 'binutils' } else { $_ }))" } }
+    else { @(Get-MissingLabProgram -NeededBy Guest) | ForEach-Object { "$($_.Program) is missing (package $($_.Package))" } }
     if ($cannot) {
         Write-Warning "The lab guest is not built: $($cannot -join '; '). The module works without it; the lab's New-MigrationLabVM needs it."
         return

@@ -10,25 +10,22 @@
 
 Set-StrictMode -Version 3.0
 
-# The Debian packages the lab and the guest build need, and the programs each one brings.
-$script:LabPackages = [ordered]@{
-    'qemu-system-x86'            = @('qemu-system-x86_64')
-    'qemu-utils'                 = @('qemu-img', 'qemu-io')
-    'libvirt-daemon'             = @('libvirtd')
-    'libvirt-daemon-driver-qemu' = @()
-    'libvirt-clients'            = @('virsh')
-    'libvirt0'                   = @()
-    'gcc'                        = @('gcc')
-    'binutils'                   = @('ld')
-    'util-linux'                 = @('unshare', 'setsid', 'mount')
-    'procps'                     = @()
+# The Debian packages the lab, the guest build and the tests need, and the programs each one brings: the list the engine
+# embeds too (it names the package to install when Start-MigrationLab misses a program), so the two cannot drift apart.
+$script:LabPackageFile = Join-Path $PSScriptRoot '../../src/VmMigration.Engine/Lab/LabPackages.json'
+$script:LabPackages = @((Get-Content -LiteralPath $script:LabPackageFile -Raw | ConvertFrom-Json).Packages)
+
+function Get-LabPackage {
+    <# The lab's packages in install order, each with Name, Programs and NeededBy (Lab, Guest or Tests); -NeededBy keeps those. #>
+    param([ValidateSet('Lab', 'Guest', 'Tests')] [string[]] $NeededBy)
+    $script:LabPackages | Where-Object { -not $NeededBy -or $_.NeededBy -in $NeededBy }
 }
 
 function Get-LabPackageName {
     <# The Debian packages the lab needs, in install order. #>
     [OutputType([string])]
     param()
-    $script:LabPackages.Keys
+    (Get-LabPackage).Name
 }
 
 function Test-DebianPackageInstalled {
@@ -64,12 +61,12 @@ function Find-LabProgram {
 }
 
 function Get-MissingLabProgram {
-    <# One object per program the lab needs that cannot be found, with the package that brings it. #>
-    param()
-    foreach ($entry in $script:LabPackages.GetEnumerator()) {
-        foreach ($program in $entry.Value) {
+    <# One object per program the lab needs (or the packages of -NeededBy bring) that cannot be found, with the package that brings it. #>
+    param([ValidateSet('Lab', 'Guest', 'Tests')] [string[]] $NeededBy)
+    foreach ($package in Get-LabPackage @PSBoundParameters) {
+        foreach ($program in $package.Programs) {
             if (-not (Find-LabProgram -Name $program)) {
-                [pscustomobject]@{ Program = $program; Package = $entry.Key }
+                [pscustomobject]@{ Program = $program; Package = $package.Name }
             }
         }
     }
@@ -91,5 +88,5 @@ function Get-LabUnavailableReason {
     return $null
 }
 
-Export-ModuleMember -Function Get-LabPackageName, Test-DebianPackageInstalled, Get-MissingDebianPackage, Find-LabProgram,
+Export-ModuleMember -Function Get-LabPackage, Get-LabPackageName, Test-DebianPackageInstalled, Get-MissingDebianPackage, Find-LabProgram,
     Get-MissingLabProgram, Get-LabUnavailableReason

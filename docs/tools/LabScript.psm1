@@ -22,21 +22,28 @@ function Stop-ScriptLab {
         [Parameter(Mandatory)] [string] $LabPath,
         [switch] $AfterFailure
     )
-    $problem = $null
-    try {
-        # "Nothing to stop" (LabNotRunning: the lab never started) is the one answer that is not a problem.
-        Stop-MigrationLab -Path $LabPath -Force -ErrorAction SilentlyContinue -ErrorVariable stopErrors
-        $real = @($stopErrors | Where-Object { "$($_.FullyQualifiedErrorId)" -notmatch '^LabNotRunning(,|$)' })
-        if ($real.Count) { $problem = "stopping the lab at $($LabPath): $($real[0].Exception.Message)" }
-        $left = @(Get-LabProcessLeftover -LabPath $LabPath)
-        if ($left.Count) { $problem = "processes of the lab at $LabPath are still running: $($left -join ', ')" }
-    }
-    catch {
-        if ("$($_.FullyQualifiedErrorId)" -notmatch '^LabNotRunning(,|$)') { $problem = "stopping the lab at $($LabPath): $($_.Exception.Message)" }
-    }
+    $problems = @(Stop-LabIfPresent -LabPath $LabPath)
+    $left = @(Get-LabProcessLeftover -LabPath $LabPath)
+    if ($left.Count) { $problems += "processes of the lab at $LabPath are still running: $($left -join ', ')" }
+    $problem = $problems -join '; '
     if (-not $problem) { return }
     if ($AfterFailure) { Write-Warning "The cleanup after the failure did not finish either: $problem" }
     else { throw $problem }
+}
+
+function Stop-LabIfPresent {
+    <#
+    Stops the lab at -LabPath and writes a line for each problem: none when it stopped, and none when there was no lab
+    (LabNotRunning: it never started, or only its directory is left), which is the one error that is not a problem. The
+    error is known by its id, never by its message. The one way our scripts and tests stop a lab (tests/pester/TestLab.psm1).
+    #>
+    [OutputType([string])]
+    param([Parameter(Mandatory)] [string] $LabPath)
+    try { Stop-MigrationLab -Path $LabPath -Force -ErrorAction Stop }
+    catch {
+        # 'LabNotRunning,VmMigration.Commands.StopMigrationLabCommand': the id, then where it was raised.
+        if (("$($_.FullyQualifiedErrorId)" -split ',')[0] -ne 'LabNotRunning') { "stopping the lab at $($LabPath): $($_.Exception.Message)" }
+    }
 }
 
 function Get-LabProcessLeftover {
@@ -49,4 +56,4 @@ function Get-LabProcessLeftover {
     }
 }
 
-Export-ModuleMember -Function Stop-ScriptLab, Get-LabProcessLeftover
+Export-ModuleMember -Function Stop-ScriptLab, Stop-LabIfPresent, Get-LabProcessLeftover

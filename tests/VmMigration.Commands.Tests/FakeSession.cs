@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using VmMigration.Session;
+using VmMigration.Storage;
 using VmMigration.Tests.Fakes;
 using Xunit;
 
@@ -50,7 +51,7 @@ namespace VmMigration.Commands.Tests
 
         /// <summary>The hosts whose fake holds a VM of that name, as the hypervisors themselves see it.</summary>
         public string[] HostsOf(string vmName) =>
-            HostRegistry.Default.Hosts.Where(h => Cluster[h.Uri].FindGuest(vmName) != null).Select(h => h.Name).ToArray();
+            HostRegistry.Default.Hosts.Where(h => Cluster[h.Uri.ForConnecting].FindGuest(vmName) != null).Select(h => h.Name).ToArray();
 
         public ScriptRun Run(string script) => Shell.Run(script);
 
@@ -58,6 +59,8 @@ namespace VmMigration.Commands.Tests
         {
             foreach (var host in HostRegistry.Default.Hosts)
             {
+                // The maintenance file is the process's one too: a mark left by this test would bar its host name in the next.
+                MaintenanceStore.Default.Leave(Cluster[host.Uri].HostUuid, host.Name);
                 HostRegistry.Default.Disconnect(host.Name);
             }
             HostRegistry.Default.Providers.Unregister(FakeCluster.Scheme);

@@ -6,6 +6,7 @@ BeforeAll {
     Import-Module $env:VMMIGRATION_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'LabWitness.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'TestLab.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'ChildProcess.psm1') -Force
     $script:LabPath = Get-TestLabPath evacuation
     $script:Guests = @(
         @{ Name = 'ev1'; MemoryMB = 96; WorkingSetMB = 32; DirtyRateMBps = 4 }
@@ -132,9 +133,8 @@ Invoke-HostEvacuation -HostName lab1 -JournalPath '$journal' -MaxConcurrent 1 -B
 "@
         $scriptPath = Join-Path $TestDrive "runner-$_.ps1"
         Set-Content $scriptPath $script
-        $pwshArguments = @('-NoProfile', '-NonInteractive', '-File', $scriptPath)
-        if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { $pwshArguments = @("$PSHOME/pwsh.dll") + $pwshArguments }
-        $runner = Start-Process -FilePath ([Environment]::ProcessPath) -ArgumentList $pwshArguments -PassThru `
+        $pwsh = Get-ChildPwshCommand -ScriptPath $scriptPath
+        $runner = Start-Process -FilePath $pwsh.FilePath -ArgumentList $pwsh.ArgumentList -PassThru `
             -RedirectStandardOutput (Join-Path $TestDrive "runner-$_.out") -RedirectStandardError (Join-Path $TestDrive "runner-$_.err")
         # Kill it while a move is in flight (the journal says so).
         $deadline = [DateTime]::UtcNow.AddSeconds(120)
@@ -276,10 +276,9 @@ Start-MigrationLab -HostCount 3 -Path '$LabPath' -WarningAction SilentlyContinue
 "@
             $scriptPath = Join-Path $TestDrive 'agent.ps1'
             Set-Content $scriptPath $script
-            $pwshArguments = @('-NoProfile', '-NonInteractive', '-File', $scriptPath)
-            if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { $pwshArguments = @("$PSHOME/pwsh.dll") + $pwshArguments }
+            $pwsh = Get-ChildPwshCommand -ScriptPath $scriptPath
             $stdout = Join-Path $TestDrive 'agent.out'
-            $agent = Start-Process -FilePath ([Environment]::ProcessPath) -ArgumentList $pwshArguments -PassThru -Wait `
+            $agent = Start-Process -FilePath $pwsh.FilePath -ArgumentList $pwsh.ArgumentList -PassThru -Wait `
                 -RedirectStandardOutput $stdout -RedirectStandardError (Join-Path $TestDrive 'agent.err')
             $script:AgentExitCode = $agent.ExitCode
             $script:AgentLines = @(Get-Content $stdout)

@@ -61,6 +61,31 @@ BeforeDiscovery {
             }
         }
         @{
+            TypeName = 'VmMigration.HostMaintenanceResult'
+            Columns  = 'HostName', 'Status', 'Phase', 'Moved', 'Duration', 'ErrorId'
+            Shows    = '3 out, 0 back', '42.0 s', 'MaintenanceScriptFailed'
+            New      = {
+                [VmMigration.HostMaintenanceResult]@{
+                    HostName = 'lab2'; Status = 'Failed'; Phase = 'Script'; VMsMoved = 3; VMsFailedBack = 0; DurationSec = 42
+                    ScriptOutput = [object[]]@('apt: 12 upgraded'); ScriptErrors = [string[]]@('Script: reboot refused')
+                    ErrorId = 'MaintenanceScriptFailed'; Message = 'The script of host lab2 failed: reboot refused.'; TransferredBytes = 1GB; InMaintenance = $true
+                    Moves = [Collections.Generic.List[VmMigration.MigrationResult]]@([VmMigration.MigrationResult]@{ VMName = 'web1'; Status = 'Succeeded' })
+                }
+            }
+        }
+        @{
+            TypeName = 'VmMigration.RollingMaintenanceSummary'
+            Columns  = 'Succeeded', 'Failed', 'NotStarted', 'Moves', 'Saved', 'Duration'
+            Shows    = '2/3', '5 moves, 1,280.0 MiB', '310.5 s'
+            New      = {
+                [VmMigration.RollingMaintenanceSummary]@{
+                    Hosts = 3; Succeeded = 2; Failed = 1; NotStarted = 0; Order = [string[]]@('lab1', 'lab2', 'lab3'); Moves = 7
+                    TransferredBytes = 2GB; MovedMemoryBytes = 1792MB; BaselineMoves = 12; BaselineBytes = 3GB; MovesSaved = 5; BytesSaved = 1280MB
+                    DurationSec = 310.5; JournalPath = '/var/lib/vmmigration/rolling/lab1_lab2_lab3.json'
+                }
+            }
+        }
+        @{
             TypeName = 'VmMigration.Planning.PlacementRule'
             Columns  = 'Name', 'Kind', 'VMs', 'Hosts'
             Shows    = 'web1, web2', 'lab1, lab2'

@@ -42,11 +42,42 @@ Describe 'Stop-ScriptLab' {
         { Invoke-LabScriptBody { } } | Should -Throw '*qemu-system-x86_64 (4242)*'
     }
 
+    It 'knows a lab that never started by the error id LabNotRunning, not by the message' {
+        Mock -ModuleName LabScript Stop-MigrationLab { Write-Error -ErrorId LabStopFailed -Message 'LabNotRunning? No: libvirtd did not stop.' }
+        { Invoke-LabScriptBody { } } | Should -Throw '*libvirtd did not stop*'
+
+        Mock -ModuleName LabScript Stop-MigrationLab { Write-Error -ErrorId LabNotRunning -Message 'Worded any other way.' }
+        @(Invoke-LabScriptBody { } 3>&1) | Should -BeNullOrEmpty
+    }
+
     It 'stops the lab after a body that succeeded' {
         Mock -ModuleName LabScript Stop-MigrationLab { }
 
         Invoke-LabScriptBody { }
 
         Should -Invoke -ModuleName LabScript Stop-MigrationLab -Times 1 -Exactly -ParameterFilter { $Path -eq '/var/lib/vmmigration/pester-labscript' -and $Force }
+    }
+}
+
+Describe 'Stop-TestLab, the test files'' cleanup, stops a lab as Stop-ScriptLab does' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'TestLab.psm1') -Force
+    }
+
+    It 'takes LabNotRunning for a lab that is already gone and removes its empty directory' {
+        Mock -ModuleName LabScript Stop-MigrationLab { Write-Error -ErrorId LabNotRunning -Message 'There is no lab here.' }
+        $left = New-Item -ItemType Directory (Join-Path $TestDrive 'gone-lab')
+
+        Stop-TestLab -Path $left.FullName
+
+        Test-Path $left.FullName | Should -BeFalse
+        Should -Invoke -ModuleName LabScript Stop-MigrationLab -Times 1 -Exactly -ParameterFilter { $Path -eq $left.FullName -and $Force }
+    }
+
+    It 'says which lab it could not stop, and why' {
+        Mock -ModuleName LabScript Stop-MigrationLab { throw 'libvirtd did not stop' }
+        $lab = New-Item -ItemType Directory (Join-Path $TestDrive 'stuck-lab')
+
+        { Stop-TestLab -Path $lab.FullName } | Should -Throw "The test lab's cleanup did not finish: stopping the lab at $($lab.FullName): libvirtd did not stop"
     }
 }

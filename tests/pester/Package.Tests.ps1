@@ -22,15 +22,7 @@ BeforeAll {
     $repositoryName = "VmMigrationTest-$([guid]::NewGuid().ToString('N').Substring(0, 12))"
 
     # A child PowerShell started the way this one was (pwsh, or 'dotnet pwsh.dll' for the dotnet tool).
-    function Invoke-ChildPwsh([string] $Script) {
-        $host_ = (Get-Process -Id $PID).Path
-        $arguments = @('-NoProfile', '-NonInteractive', '-Command', $Script)
-        if ([System.IO.Path]::GetFileNameWithoutExtension($host_) -eq 'dotnet') {
-            $arguments = @(Join-Path $PSHOME 'pwsh.dll') + $arguments
-        }
-        $output = & $host_ @arguments 2>&1
-        [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output | Out-String) }
-    }
+    Import-Module (Join-Path $PSScriptRoot 'ChildProcess.psm1') -Force
 
     $publish = Join-Path $PSScriptRoot '../../docs/tools/Publish-LocalPackage.ps1'
     $package = & $publish -ModuleDirectory $moduleDirectory -Repository $packageFolder
@@ -53,7 +45,7 @@ BeforeAll {
     HelpUris = @(Get-Command -Module VmMigration -CommandType Cmdlet | ForEach-Object { "`$(`$_.Name) `$(`$_.HelpUri)" })
 } | ConvertTo-Json -Compress
 "@
-    $installed = if ($probe.ExitCode -eq 0) { ($probe.Output.Trim() -split "`n")[-1] | ConvertFrom-Json } else { $null }
+    $installed = if ($probe.ExitCode -eq 0) { ($probe.StandardOutput.Trim() -split "`n")[-1] | ConvertFrom-Json } else { $null }
 
     $built = Invoke-ChildPwsh "`$m = Import-Module '$builtManifestPath' -PassThru; @(`$m.ExportedCmdlets.Keys | Sort-Object) -join ','"
 }
@@ -90,7 +82,7 @@ Describe 'The VmMigration package' {
 
     It 'exports the cmdlets the built module exports' {
         $built.ExitCode | Should -Be 0 -Because $built.Output
-        $expected = @($built.Output.Trim() -split "`n")[-1] -split ','
+        $expected = @($built.StandardOutput.Trim() -split "`n")[-1] -split ','
         @($installed.Cmdlets) | Should -Be $expected
         @($installed.Cmdlets) | Should -Contain 'Move-VMLive'
     }

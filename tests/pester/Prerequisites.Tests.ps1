@@ -29,6 +29,26 @@ Describe 'Debian package detection' {
     }
 }
 
+Describe 'One list of the lab''s packages' {
+    It 'is the list the engine shipped in the module names when a program is missing' {
+        if (-not $env:VMMIGRATION_MODULE) { throw 'Set VMMIGRATION_MODULE to the built VmMigration.psd1.' }
+        Import-Module $env:VMMIGRATION_MODULE -Force
+        # LabPackages is internal to the engine: read through reflection, as it is in the built assembly.
+        $engineList = [VmMigration.Lab.LabDefaults].Assembly.GetType('VmMigration.Lab.LabPackages', $true).GetProperty('All').GetValue($null)
+        $engine = @($engineList | ForEach-Object { "$($_.Name): $($_.Programs -join ' ') ($($_.NeededBy))" })
+
+        $build = @(Get-LabPackage | ForEach-Object { "$($_.Name): $($_.Programs -join ' ') ($($_.NeededBy))" })
+
+        $build.Count | Should -BeGreaterThan 0
+        $engine | Should -Be $build
+    }
+
+    It 'is the list the README gives' {
+        $readme = Get-Content (Join-Path $PSScriptRoot '../../README.md') -Raw
+        foreach ($package in Get-LabPackageName) { $readme | Should -Match ([regex]::Escape("``$package``")) }
+    }
+}
+
 Describe 'Programs the lab runs' {
     It 'names a program that cannot be found and the package that brings it' {
         Mock -ModuleName Prerequisites Find-LabProgram { $null } -ParameterFilter { $Name -eq 'virsh' }

@@ -9,6 +9,9 @@
 
 Set-StrictMode -Version 3.0
 
+# Stop-LabIfPresent: a lab is stopped the same way here as in the demo and the benchmarks.
+Import-Module (Join-Path $PSScriptRoot '../../docs/tools/LabScript.psm1')
+
 $script:TestRoot = '/var/lib/vmmigration'
 
 function Get-TestLabPath {
@@ -39,11 +42,7 @@ function Stop-TestLab {
     $problems = [System.Collections.Generic.List[string]]::new()
     Get-Job -ErrorAction Ignore | Remove-Job -Force -ErrorAction Ignore
     if ($Path -and (Test-Path -LiteralPath $Path)) {
-        try { Stop-MigrationLab -Path $Path -Force -ErrorAction Stop }
-        catch {
-            # A lab whose state file is gone but whose directory is left: LabNotRunning is then the true answer.
-            if ("$($_.FullyQualifiedErrorId)" -notlike 'LabNotRunning,*') { $problems.Add("stopping the lab at ${Path}: $($_.Exception.Message)") }
-        }
+        foreach ($problem in Stop-LabIfPresent -LabPath $Path) { $problems.Add($problem) }
         if ((Test-Path -LiteralPath $Path) -and -not (Get-ChildItem -LiteralPath $Path -Force)) { Remove-Item -LiteralPath $Path -Force }
     }
     foreach ($mountPoint in $Mount) {

@@ -56,6 +56,20 @@ namespace VmMigration.Commands
             Error.Add(MigrationErrorRecord.ForJob(error, target, commandType));
         }
 
+        /// <summary>
+        /// A line for the console, as an Azure DevOps agent reads logging commands there, and a job has none. The line goes
+        /// into the job's Information stream shaped exactly as Write-Host inside a job writes it (a HostInformationMessage
+        /// tagged PSHOST), so Receive-Job shows it on the receiving session's console, whatever $InformationPreference says
+        /// and even when the output objects are captured or discarded, and the agent sees it there. Output stays typed objects only.
+        /// </summary>
+        /// <param name="source">the command the record names as its source</param>
+        public void WriteHostLine(string line, string source)
+        {
+            var record = new InformationRecord(new HostInformationMessage { Message = line }, source);
+            record.Tags.Add("PSHOST");
+            Information.Add(record);
+        }
+
         public void Start()
         {
             SetJobState(JobState.Running);

@@ -47,17 +47,6 @@ namespace VmMigration.Commands
 
         public void Warning(string message) => job.Warning.Add(new WarningRecord(message));
 
-        /// <summary>
-        /// An Azure DevOps agent reads logging commands from the console, and a job has none. The line goes into the job's
-        /// Information stream shaped exactly as Write-Host inside a job writes it (a HostInformationMessage tagged PSHOST),
-        /// so Receive-Job shows it on the receiving session's console, whatever $InformationPreference says and even when
-        /// the output objects are captured or discarded, and the agent sees it there. Output stays typed objects only.
-        /// </summary>
-        private void WriteHostLine(string line)
-        {
-            var record = new InformationRecord(new HostInformationMessage { Message = line }, "Invoke-HostEvacuation");
-            record.Tags.Add("PSHOST");
-            job.Information.Add(record);
-        }
+        private void WriteHostLine(string line) => job.WriteHostLine(line, "Invoke-HostEvacuation");
     }
 }

@@ -73,6 +73,20 @@ namespace VmMigration.Commands
             }
         }
 
+        /// <summary>A -RulePath cluster rules file; one that is missing or unreadable is a bad invocation (terminating).</summary>
+        protected Planning.ClusterRules ReadRulesFile(string path)
+        {
+            try
+            {
+                return Planning.ClusterRulesFile.Read(ResolveLiteralPath(path));
+            }
+            catch (MigrationException error)
+            {
+                ThrowMigrationError(error, path);
+                throw;
+            }
+        }
+
         /// <summary>
         /// True, after a warning, when the session has no host: a command that reads the connected hosts would otherwise
         /// answer with an empty result that looks like an empty cluster.

@@ -36,7 +36,9 @@ namespace VmMigration.Commands
                 ThrowMigrationError(new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument,
                     "-Name names one host; it cannot be used with several -Uri values. Connect them one by one, or leave -Name out."));
             }
-            foreach (var uri in Uri)
+            // From here on only HostUris: they read as their display form, so nothing written below can show a password.
+            var uris = Uri.Select(uri => new HostUri(uri)).ToArray();
+            foreach (var uri in uris)
             {
                 // A URI no provider can open is a bad invocation, refused before any host is connected.
                 try
@@ -45,17 +47,25 @@ namespace VmMigration.Commands
                 }
                 catch (MigrationException error)
                 {
-                    ThrowMigrationError(error, uri);
+                    ThrowMigrationError(error, uri.Display);
                 }
+            }
+            foreach (var warning in uris.Select(uri => uri.InsecureTransportWarning).OfType<string>())
+            {
+                WriteWarning(warning);
             }
 
             var credential = Credential == null ? null : new HostCredential(Credential.UserName, Credential.GetNetworkCredential().Password);
-            var outcomes = new (MigrationHost? Host, MigrationException? Error)[Uri.Length];
-            Parallel.For(0, Uri.Length, i =>
+            foreach (var uri in uris)
+            {
+                WriteVerbose($"Connecting to {uri}{(credential == null ? "" : $" as '{credential.UserName}'")} within {TimeoutSec} s.");
+            }
+            var outcomes = new (MigrationHost? Host, MigrationException? Error)[uris.Length];
+            Parallel.For(0, uris.Length, i =>
             {
                 try
                 {
-                    var connected = Registry.Connect(Uri[i], Name, credential, TimeSpan.FromSeconds(TimeoutSec), null, CancellationToken);
+                    var connected = Registry.Connect(uris[i], Name, credential, TimeSpan.FromSeconds(TimeoutSec), null, CancellationToken);
                     outcomes[i] = (Inventory.DescribeHosts(new[] { connected }, CancellationToken).Single(), null);
                 }
                 catch (MigrationException error)
@@ -64,11 +74,11 @@ namespace VmMigration.Commands
                 }
             });
 
-            for (var i = 0; i < Uri.Length; i++)
+            for (var i = 0; i < uris.Length; i++)
             {
                 if (outcomes[i].Error != null)
                 {
-                    WriteMigrationError(outcomes[i].Error!, Uri[i]);
+                    WriteMigrationError(outcomes[i].Error!, uris[i].Display);
                 }
                 else
                 {

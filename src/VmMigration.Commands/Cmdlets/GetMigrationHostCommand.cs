@@ -19,7 +19,7 @@ namespace VmMigration.Commands
 
         protected override void ProcessRecord()
         {
-            var selected = HostSelection.Select(Registry.Hosts, Name, out var unmatched);
+            var selected = HostNameFilter.Select(Registry.Hosts, Name, out var unmatched);
             foreach (var name in unmatched)
             {
                 WriteMigrationError(new MigrationException(ErrorIds.HostNotFound, ErrorKind.ObjectNotFound,

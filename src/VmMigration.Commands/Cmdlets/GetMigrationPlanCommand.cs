@@ -18,7 +18,7 @@ namespace VmMigration.Commands
         [Parameter(Mandatory = true, Position = 0)]
         public PlanGoal Goal { get; set; }
 
-        /// <summary>The hosts to evacuate (Evacuate), or the hosts the plan may touch (Balance, Consolidate); all when empty.</summary>
+        /// <summary>The hosts to evacuate (Evacuate), the only hosts to empty (Consolidate) or to balance among (Balance); all when empty.</summary>
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
         [Alias("Name")]
         [ArgumentCompleter(typeof(HostNameCompleter))]

@@ -24,7 +24,7 @@ namespace VmMigration.Commands
 
         protected override void ProcessRecord()
         {
-            var hosts = HostSelection.Select(Registry.Hosts, HostName, out var unmatched);
+            var hosts = HostNameFilter.Select(Registry.Hosts, HostName, out var unmatched);
             foreach (var name in unmatched)
             {
                 WriteMigrationError(new MigrationException(ErrorIds.HostNotFound, ErrorKind.ObjectNotFound,

@@ -1,10 +1,8 @@
 using System;
-using System.IO;
 using System.Management.Automation;
 using System.Threading;
 using VmMigration.Errors;
 using VmMigration.Execution;
-using VmMigration.Planning;
 using VmMigration.Storage;
 
 namespace VmMigration.Commands
@@ -15,7 +13,7 @@ namespace VmMigration.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "HostEvacuation", DefaultParameterSetName = ByTimeout, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(MigrationResult), typeof(EvacuationSummary))]
-    public sealed class InvokeHostEvacuationCommand : VmMigrationCmdlet
+    public sealed class InvokeHostEvacuationCommand : DrainingCmdlet
     {
         private const string ByTimeout = "Timeout";
         private const string ByDeadline = "Deadline";
@@ -31,21 +29,8 @@ namespace VmMigration.Commands
         public MigrationPlan? Plan { get; set; }
 
         [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? RulePath { get; set; }
-
-        [Parameter]
-        [ValidateRange(1, 64)]
-        public int MaxConcurrent { get; set; } = 4;
-
-        [Parameter]
         [ValidateRange(1, 64)]
         public int MaxConcurrentPerHost { get; set; } = 2;
-
-        /// <summary>Bandwidth shared by all moves in flight; 0 means no shared budget.</summary>
-        [Parameter]
-        [ValidateRange(0, 1000000)]
-        public long BandwidthMBps { get; set; }
 
         [Parameter(ParameterSetName = ByDeadline, Mandatory = true)]
         public DateTime Deadline { get; set; }
@@ -61,15 +46,6 @@ namespace VmMigration.Commands
         [Parameter]
         public SwitchParameter AllowPostCopy { get; set; }
 
-        /// <summary>Where the journal is kept; by default in the module's state directory, named after the host.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? JournalPath { get; set; }
-
-        /// <summary>Continue a run that was killed or stopped, from its journal.</summary>
-        [Parameter]
-        public SwitchParameter Resume { get; set; }
-
         /// <summary>Start no new move after one fails.</summary>
         [Parameter]
         public SwitchParameter StopOnError { get; set; }
@@ -78,13 +54,6 @@ namespace VmMigration.Commands
         [Parameter]
         public SwitchParameter IncludeStopped { get; set; }
 
-        /// <summary>Never prompt (for pipelines and scheduled tasks); -WhatIf is still honoured.</summary>
-        [Parameter]
-        public SwitchParameter Force { get; set; }
-
-        [Parameter]
-        public SwitchParameter AsJob { get; set; }
-
         protected override void ProcessRecord()
         {
             var host = ResolveDestination(HostName);
@@ -92,14 +61,14 @@ namespace VmMigration.Commands
             {
                 HostName = host.Name,
                 Plan = Plan,
-                Rules = RulePath == null ? null : ReadRules(),
+                Rules = ReadRules(),
                 MaxConcurrent = MaxConcurrent,
                 MaxConcurrentPerHost = MaxConcurrentPerHost,
                 BandwidthMBps = BandwidthMBps,
                 Deadline = ParameterSetName == ByDeadline ? Deadline.ToUniversalTime() : DateTime.UtcNow.AddSeconds(TimeoutSec),
                 MaxDowntimeMs = MaxDowntimeMs,
                 AllowPostCopy = AllowPostCopy,
-                JournalPath = JournalPath != null ? ResolveLiteralPath(JournalPath) : DefaultJournalPath(host.Name),
+                JournalPath = JournalPath != null ? ResolveLiteralPath(JournalPath) : EvacuationJournal.DefaultPath(host.Name),
                 Resume = Resume,
                 StopOnError = StopOnError,
                 IncludeStopped = IncludeStopped,
@@ -136,21 +105,5 @@ namespace VmMigration.Commands
             WriteProgress(new ProgressRecord(HostActivityId, $"Evacuating {host.Name}", "done") { RecordType = ProgressRecordType.Completed });
             WriteObject(summary);
         }
-
-        private ClusterRules ReadRules()
-        {
-            try
-            {
-                return ClusterRulesFile.Read(ResolveLiteralPath(RulePath!));
-            }
-            catch (MigrationException error)
-            {
-                ThrowMigrationError(error, RulePath);
-                throw;
-            }
-        }
-
-        private static string DefaultJournalPath(string hostName) =>
-            Path.Combine(StateDirectory.Path, "evacuations", $"{string.Join("_", hostName.Split(Path.GetInvalidFileNameChars()))}.json");
     }
 }

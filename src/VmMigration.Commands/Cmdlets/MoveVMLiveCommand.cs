@@ -136,7 +136,7 @@ namespace VmMigration.Commands
                 {
                     continue;
                 }
-                if (ParameterSetName == ByStorage && (destination == null || string.Equals(destination.Uri, located.Host.Uri, StringComparison.Ordinal)))
+                if (ParameterSetName == ByStorage && (destination == null || destination.Uri.Equals(located.Host.Uri)))
                 {
                     SubmitStorageMove(located);
                 }

@@ -63,6 +63,16 @@ namespace VmMigration.Commands
             {
                 throw error;
             }
+            catch (AggregateException failed) when (failed.InnerException is OperationCanceledException)
+            {
+                throw new MigrationException(ErrorIds.LabNotRunning, ErrorKind.ObjectNotFound,
+                    $"Lab host '{restart.HostName}' did not come back: its lab was stopped while it was down.", restart.HostName);
+            }
+            catch (AggregateException failed)
+            {
+                throw new MigrationException(ErrorIds.LabStartFailed, ErrorKind.ResourceUnavailable,
+                    $"Lab host '{restart.HostName}' did not come back: {failed.InnerException?.Message}. Start-MigrationLab starts it again.", restart.HostName, failed.InnerException);
+            }
         }
     }
 }

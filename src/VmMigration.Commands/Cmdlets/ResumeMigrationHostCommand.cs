@@ -44,15 +44,7 @@ namespace VmMigration.Commands
 
             if (Failback && mark?.JournalPath != null && ShouldProcess($"host '{host.Name}'", "Move back the VMs its last evacuation moved away"))
             {
-                ClusterRules? rules = null;
-                try
-                {
-                    rules = RulePath == null ? null : ClusterRulesFile.Read(ResolveLiteralPath(RulePath));
-                }
-                catch (MigrationException error)
-                {
-                    ThrowMigrationError(error, RulePath);
-                }
+                var rules = RulePath == null ? null : ReadRulesFile(RulePath);
                 var pump = new PipelinePump();
                 var progress = new MigrationProgressWriter(pump, 1);
                 var failback = new HostFailback(Registry, Inventory);

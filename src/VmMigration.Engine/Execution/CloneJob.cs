@@ -46,7 +46,7 @@ namespace VmMigration.Execution
             var source = request.Source;
             var sourceHost = source.Host;
             var destination = request.Destination ?? sourceHost;
-            bool sameHost = string.Equals(destination.Uri, sourceHost.Uri, StringComparison.Ordinal);
+            bool sameHost = destination.Uri.Equals(sourceHost.Uri);
             var parent = source.Guest;
 
             Report("Checking");
@@ -123,7 +123,7 @@ namespace VmMigration.Execution
             {
                 var leftOver = CleanUp(destination, defined, created, sourceHost, parentXmlBefore, parentOverlaidDisks);
                 if (leftOver.Count == 0) throw;
-                throw new MigrationException(error.ErrorId, error.Kind, $"{error.Message} Not every volume the clone made could be removed ({string.Join("; ", leftOver)}); delete them by hand.", error.Target, error);
+                throw error.Retold($"{error.Message} Not every volume the clone made could be removed ({string.Join("; ", leftOver)}); delete them by hand.");
             }
             catch
             {

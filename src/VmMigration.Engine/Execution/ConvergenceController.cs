@@ -222,6 +222,7 @@ namespace VmMigration.Execution
 
         public static ControllerDecision RaiseDowntime(long ms, string why) => new ControllerDecision(ControllerAction.RaiseDowntime, ms, null, why);
         public static ControllerDecision SwitchToPostCopy(string why) => new ControllerDecision(ControllerAction.SwitchToPostCopy, 0, null, why);
+        /// <summary>Abort the job: the controller decides only in pre-copy, so <paramref name="message"/> says the VM keeps running on its source.</summary>
         public static ControllerDecision Abort(string errorId, string message) => new ControllerDecision(ControllerAction.Abort, 0, errorId, message);
     }
 

@@ -51,7 +51,7 @@ namespace VmMigration.Execution
             if (dependent != null)
                 throw new MigrationException(dependent.ErrorId, ErrorKind.InvalidOperation, $"The disks of VM '{name}' cannot move: {dependent.Reason} Nothing was changed.", name);
 
-            var sameHost = string.Equals(vm.Host.Uri, targetHost.Uri, StringComparison.Ordinal);
+            var sameHost = vm.Host.Uri.Equals(targetHost.Uri);
             var moves = new List<DiskMove>();
             var alreadyInPlace = new List<string>();
             var pools = new Dictionary<string, StoragePoolInfo>(StringComparer.Ordinal);
@@ -148,8 +148,8 @@ namespace VmMigration.Execution
             {
                 DeleteUnusedCopies();
                 // The call was abandoned: the host may still make that volume, and the bounded connection deletes it then.
-                throw new MigrationException(error.ErrorId, error.Kind,
-                    $"{error.Message} The volume '{asked}' may still be made there after this; if it is, it is deleted as soon as the host answers.", error.Target, error);
+                throw error.Retold(
+                    $"{error.Message} The volume '{asked}' may still be made there after this; if it is, it is deleted as soon as the host answers.");
             }
             catch (Exception error) when (error is MigrationException || error is OperationCanceledException)
             {

@@ -15,12 +15,6 @@ namespace VmMigration.Execution
     /// </summary>
     public sealed class EvacuationJournal
     {
-        private static readonly JsonSerializerOptions Json = new JsonSerializerOptions
-        {
-            WriteIndented = true,
-            Converters = { new JsonStringEnumConverter() },
-        };
-
         private readonly object gate = new object();
 
         public string HostName { get; set; } = "";
@@ -60,6 +54,13 @@ namespace VmMigration.Execution
             return journal;
         }
 
+        /// <summary>
+        /// Where a host's evacuation journal is kept unless the user says otherwise: evacuations/&lt;host&gt;.json in the state
+        /// directory, or in <paramref name="directory"/> (a rolling maintenance keeps its hosts' journals beside its own).
+        /// </summary>
+        public static string DefaultPath(string hostName, string? directory = null) =>
+            System.IO.Path.Combine(directory ?? StateDirectory.Path, "evacuations", $"{string.Join("_", hostName.Split(System.IO.Path.GetInvalidFileNameChars()))}.json");
+
         /// <summary>Sets the journal aside once its host left maintenance, so the next evacuation starts a fresh one.</summary>
         public static void Archive(string path)
         {
@@ -71,23 +72,9 @@ namespace VmMigration.Execution
 
         public static EvacuationJournal Load(string path)
         {
-            if (!File.Exists(path))
-            {
-                throw new MigrationException(ErrorIds.InvalidStateFile, ErrorKind.ObjectNotFound,
-                    $"No evacuation journal at '{path}': there is nothing to resume. Run Invoke-HostEvacuation without -Resume.", path);
-            }
-            try
-            {
-                var journal = JsonSerializer.Deserialize<EvacuationJournal>(File.ReadAllText(path), Json)
-                    ?? throw new JsonException("empty document");
-                journal.Path = path;
-                return journal;
-            }
-            catch (JsonException error)
-            {
-                throw new MigrationException(ErrorIds.InvalidStateFile, ErrorKind.InvalidData,
-                    $"The evacuation journal '{path}' cannot be read (line {(error.LineNumber ?? 0) + 1}): {error.Message}", path, error);
-            }
+            var journal = JsonStateFile.Read<EvacuationJournal>(path, "evacuation journal", "there is nothing to resume. Run Invoke-HostEvacuation without -Resume.");
+            journal.Path = path;
+            return journal;
         }
 
         public EvacuationJournalEntry? Find(string uuid)
@@ -125,7 +112,7 @@ namespace VmMigration.Execution
             }
         }
 
-        private void Save() => AtomicFile.WriteAllText(Path, JsonSerializer.Serialize(this, Json));
+        private void Save() => JsonStateFile.Write(Path, this);
     }
 
     /// <summary>One VM in an evacuation: where it was going and what became of it.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using VmMigration.Planning;
 
 namespace VmMigration.Execution
@@ -23,5 +24,7 @@ namespace VmMigration.Execution
         public bool StopOnError { get; set; }
         /// <summary>Move shut-off VMs too, cold (definition and disk volumes), placed by the planner with the running ones (see <see cref="Planning.PlanningOptions.IncludeStopped"/>).</summary>
         public bool IncludeStopped { get; set; }
+        /// <summary>Destinations the planner fills first where they have room (see <see cref="Planning.PlanningOptions.PreferredDestinations"/>).</summary>
+        public List<string>? PreferredDestinations { get; set; }
     }
 }

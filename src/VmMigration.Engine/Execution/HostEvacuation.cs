@@ -182,6 +182,7 @@ namespace VmMigration.Execution
                     BandwidthMBps = options.BandwidthMBps > 0 ? options.BandwidthMBps : 1000,
                     MaxDowntimeMs = options.MaxDowntimeMs,
                     IncludeStopped = includeStopped,
+                    PreferredDestinations = options.PreferredDestinations,
                 });
             predictedSec = plan.PredictedDurationSec;
 

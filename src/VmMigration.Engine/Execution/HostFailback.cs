@@ -40,6 +40,12 @@ namespace VmMigration.Execution
                     yield break;
                 }
                 var refusal = WhyNot(entry, host, rules, cancellationToken, out var located);
+                if (located != null && string.Equals(located.Host.Name, host.Name, StringComparison.OrdinalIgnoreCase))
+                {
+                    // Moved back by an earlier failback of this journal (one that was killed, then run again): nothing to do.
+                    yield return Skipped(entry, host.Name, null, $"VM '{entry.VMName}' already runs on '{host.Name}': an earlier failback moved it back.");
+                    continue;
+                }
                 if (refusal != null)
                 {
                     yield return Skipped(entry, host.Name, refusal.ErrorId, refusal.Message);
@@ -81,7 +87,7 @@ namespace VmMigration.Execution
         /// <summary>A VM the evacuation moved that someone moved again since: failback leaves it where it is.</summary>
         public const string VmMovedOn = "VmMovedOn";
 
-        private static MigrationResult Skipped(EvacuationJournalEntry entry, string hostName, string errorId, string why) =>
+        private static MigrationResult Skipped(EvacuationJournalEntry entry, string hostName, string? errorId, string why) =>
             UnmovedResult.Create(entry.VMName, entry.Destination, hostName, entry.Destination, MigrationStatus.Skipped, errorId, why);
     }
 }

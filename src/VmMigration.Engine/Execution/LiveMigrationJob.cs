@@ -129,7 +129,7 @@ namespace VmMigration.Execution
 
             result.Phase = MigrationPhase.PreCopy;
             var startedAt = clock.ElapsedMilliseconds;
-            var migration = DedicatedThread.Start(() => source.Connection.MigrateLive(name, request.Destination.Uri, parameters));
+            var migration = DedicatedThread.Start(() => source.Connection.MigrateLive(name, request.Destination.Uri.ForConnecting, parameters));
             JobProgress? last = null;
             MigrationException? abortReason = null;
             var lastAdvanceAt = clock.ElapsedMilliseconds;
@@ -171,8 +171,8 @@ namespace VmMigration.Execution
                 if (silence != null)
                 {
                     sourceSilent = true;
-                    abortReason = new MigrationException(silence.ErrorId, silence.Kind,
-                        $"{silence.Message} The migration of VM '{name}' was asked to abort (the request reaches '{source.Name}' as soon as it answers).", silence.Target, silence);
+                    abortReason = silence.Retold(
+                        $"{silence.Message} The migration of VM '{name}' was asked to abort (the request reaches '{source.Name}' as soon as it answers).");
                     abortDelivered = TryAbort(name);
                     continue;
                 }
@@ -189,7 +189,7 @@ namespace VmMigration.Execution
                 else if (clock.ElapsedMilliseconds - lastAdvanceAt > request.StallTimeout.TotalMilliseconds && !controller.PostCopyStarted)
                 {
                     abortReason = new MigrationException(ErrorIds.MigrationStalled, ErrorKind.OperationTimeout,
-                        $"Migration of VM '{name}' to '{request.Destination.Name}' made no progress for {request.StallTimeout.TotalSeconds:0} s (the destination may be frozen or the link down); it was aborted and the VM keeps running on '{source.Name}'.", name);
+                        $"Migration of VM '{name}' to '{request.Destination.Name}' made no progress for {request.StallTimeout.TotalSeconds:0} s (the destination may be frozen or the link down); it was aborted and the VM keeps running on '{source.Name}'.", name, saysWhereVmRuns: true);
                     abortDelivered = TryAbort(name);
                     continue;
                 }
@@ -233,7 +233,7 @@ namespace VmMigration.Execution
                 if (abortReason == null && failure.ErrorId == ErrorIds.MigrationAborted)
                 {
                     reported = new MigrationException(ErrorIds.MigrationAborted, ErrorKind.OperationStopped,
-                        $"Migration of VM '{name}' was aborted by someone else (the hypervisor job was cancelled); the VM keeps running on '{source.Name}'.", name, failure);
+                        $"Migration of VM '{name}' was aborted by someone else (the hypervisor job was cancelled); the VM keeps running on '{source.Name}'.", name, failure, saysWhereVmRuns: true);
                 }
                 Settle(result);
                 SettleDisks(result, relocation, 0);
@@ -258,8 +258,9 @@ namespace VmMigration.Execution
             SettleDisks(result, relocation, completed.DiskProcessed);
             if (result.RunningOn != request.Destination.Name)
             {
+                // Finish appends what Settle found (result.Message) after this.
                 return Finish(result, clock, MigrationStatus.Failed, new MigrationException(ErrorIds.MigrationFailed, ErrorKind.InvalidResult,
-                    $"The hypervisor reported VM '{name}' migrated, but it is not running on '{request.Destination.Name}'. {result.Message}", name));
+                    $"The hypervisor reported VM '{name}' migrated, but '{request.Destination.Name}' does not confirm it runs there.", name));
             }
             result.Phase = MigrationPhase.Completed;
             return Finish(result, clock, MigrationStatus.Succeeded, null);
@@ -278,7 +279,7 @@ namespace VmMigration.Execution
         /// </summary>
         private bool DestroyIncomingCopy(string name, MigrationResult result, long elapsed)
         {
-            var onSource = TryFind(request.VM.Host, request.VM.Guest.Uuid);
+            var onSource = TryFind(request.VM.Host, request.VM.Guest.Uuid, out _);
             if (onSource == null || onSource.State != VMState.Running)
             {
                 return false;
@@ -323,7 +324,7 @@ namespace VmMigration.Execution
                     break;
                 case ControllerAction.Abort:
                     result.Escalations.Add(new MigrationEscalation { AtMs = elapsed, Action = "Abort", Detail = decision.ErrorId! });
-                    return new MigrationException(decision.ErrorId!, ErrorKind.OperationTimeout, decision.Detail, name);
+                    return new MigrationException(decision.ErrorId!, ErrorKind.OperationTimeout, decision.Detail, name, saysWhereVmRuns: true);
             }
             return null;
         }
@@ -364,8 +365,8 @@ namespace VmMigration.Execution
             var uuid = request.VM.Guest.Uuid;
             var source = request.VM.Host;
             var destination = request.Destination;
-            var onSource = TryFind(source, uuid);
-            var onDestination = TryFind(destination, uuid);
+            var onSource = TryFind(source, uuid, out var sourceUnreachable);
+            var onDestination = TryFind(destination, uuid, out var destinationUnreachable);
 
             if (onDestination != null && onDestination.Active && onDestination.State != VMState.Paused && (onSource == null || !onSource.Active))
             {
@@ -386,13 +387,24 @@ namespace VmMigration.Execution
                     TryCleanup(() => destination.Connection.DestroyGuest(onDestination.Name), result, $"stop the incomplete copy on '{destination.Name}'");
                     TryCleanup(() => { if (destination.Connection.FindGuest(uuid) != null) destination.Connection.UndefineGuest(onDestination.Name); }, result, $"remove the incomplete copy on '{destination.Name}'");
                 }
+                else if (destinationUnreachable)
+                {
+                    // A destination whose daemon died mid-move may keep the incoming copy (paused, or defined and shut off)
+                    // when it comes back: it goes at the next call this process makes to that host.
+                    destination.WhenReachable(() => RemoveIncompleteCopy(source, destination, uuid));
+                    result.Message = (result.Message == null ? "" : result.Message + " ") +
+                        $"'{destination.Name}' could not be reached to remove an incomplete copy; it is removed when '{destination.Name}' answers again.";
+                }
                 return;
             }
 
             result.RunningOn = "";
             var where = string.Join(", ", new[] { (source.Name, onSource), (destination.Name, onDestination) }
                 .Where(x => x.Item2 != null).Select(x => $"{x.Item1}: {x.Item2!.State}"));
-            result.Message = $"VM '{result.VMName}' is not running on either host ({(where.Length > 0 ? where : "defined nowhere that answered")}). Nothing was removed; inspect both hosts before starting it again.";
+            var silent = new[] { (source.Name, sourceUnreachable), (destination.Name, destinationUnreachable) }.Where(x => x.Item2).Select(x => $"'{x.Item1}'").ToList();
+            result.Message = silent.Count > 0
+                ? $"Where VM '{result.VMName}' runs is not known: {string.Join(" and ", silent)} could not be asked ({(where.Length > 0 ? where : "not defined on the other")}). Nothing was removed; look again when {string.Join(" and ", silent)} answer{(silent.Count == 1 ? "s" : "")}, before starting it anywhere."
+                : $"VM '{result.VMName}' is not running on either host ({(where.Length > 0 ? where : "defined on neither")}). Nothing was removed; inspect both hosts before starting it again.";
         }
 
         /// <summary>
@@ -424,16 +436,42 @@ namespace VmMigration.Execution
             if (notes.Count > 0) result.Message = (result.Message == null ? "" : result.Message + " ") + string.Join("; ", notes) + ".";
         }
 
-        private GuestInfo? TryFind(ConnectedHost host, string uuid)
+        private static GuestInfo? TryFind(ConnectedHost host, string uuid, out bool unreachable)
         {
+            unreachable = false;
             try
             {
                 return host.Connection.FindGuest(uuid);
             }
-            catch (MigrationException)
+            catch (MigrationException error)
             {
+                unreachable = error.ErrorId == ErrorIds.HostUnreachable || error.ErrorId == ErrorIds.HostConnectTimeout;
                 return null;
             }
+        }
+
+        private static bool RunsOn(ConnectedHost host, string uuid)
+        {
+            var guest = TryFind(host, uuid, out _);
+            return guest != null && guest.Active && guest.State != VMState.Paused;
+        }
+
+        /// <summary>
+        /// Removes the copy a failed move left on its destination, once that host answers again, if it still is one: not
+        /// running there (paused or shut off) while the VM runs on its source or, moved on since, on another host of the
+        /// session. A copy that runs is never touched, nor one of a VM that runs nowhere else.
+        /// </summary>
+        internal static void RemoveIncompleteCopy(ConnectedHost source, ConnectedHost destination, string uuid)
+        {
+            var copy = destination.Connection.FindGuest(uuid);
+            if (copy == null || (copy.Active && copy.State != VMState.Paused)) return;
+            if (!RunsOn(source, uuid) && !(destination.Peers?.Invoke() ?? Array.Empty<ConnectedHost>())
+                    .Any(peer => !ReferenceEquals(peer, destination) && !ReferenceEquals(peer, source) && RunsOn(peer, uuid)))
+            {
+                return; // not known to run anywhere else (a later move took it on, or nothing answers): left alone
+            }
+            if (copy.Active) destination.Connection.DestroyGuest(copy.Name);
+            if (destination.Connection.FindGuest(uuid) != null) destination.Connection.UndefineGuest(copy.Name);
         }
 
         /// <summary>The source's free memory, which bounds the delta-compression cache; null when it cannot be read in time.</summary>
@@ -527,7 +565,7 @@ namespace VmMigration.Execution
             {
                 result.ErrorId = error.ErrorId;
                 var where = string.IsNullOrEmpty(result.RunningOn) ? "" : $" VM '{result.VMName}' is running on '{result.RunningOn}'.";
-                result.Message = error.Message + (result.Message != null ? " " + result.Message : "") + (error.Message.Contains("keeps running") ? "" : where);
+                result.Message = error.Message + (result.Message != null ? " " + result.Message : "") + (error.SaysWhereVmRuns ? "" : where);
             }
             return result;
         }

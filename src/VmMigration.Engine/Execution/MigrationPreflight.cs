@@ -26,7 +26,7 @@ namespace VmMigration.Execution
             var toDestination = destination.CancellableConnection(cancellationToken);
             var name = vm.Guest.Name;
 
-            if (string.Equals(source.Name, destination.Name, StringComparison.OrdinalIgnoreCase) || string.Equals(source.Uri, destination.Uri, StringComparison.Ordinal))
+            if (string.Equals(source.Name, destination.Name, StringComparison.OrdinalIgnoreCase) || source.Uri.Equals(destination.Uri))
             {
                 reasons.Add(new MigrationException(ErrorIds.DestinationIsSource, ErrorKind.InvalidArgument,
                     $"VM '{name}' already runs on '{source.Name}', the destination given. Choose another host.", name));

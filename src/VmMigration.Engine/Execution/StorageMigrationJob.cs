@@ -259,7 +259,7 @@ namespace VmMigration.Execution
                     // It runs from the original volumes now: repointing its definition would boot it next time from copies
                     // that miss everything it writes from here on.
                     throw new MigrationException(StorageErrorIds.VmStartedDuringMove, ErrorKind.InvalidOperation,
-                        $"VM '{Name}' was started while its shut-off volumes were copied; it keeps running from its original disks and the copies were removed. Move it again: a running VM's disks move live.", Name);
+                        $"VM '{Name}' was started while its shut-off volumes were copied; it keeps running from its original disks and the copies were removed. Move it again: a running VM's disks move live.", Name, saysWhereVmRuns: true);
                 }
                 var definition = Host.GetGuestDefinitionXml(Name);
                 switchSent = true;

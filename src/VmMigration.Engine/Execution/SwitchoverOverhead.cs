@@ -127,9 +127,9 @@ namespace VmMigration.Execution
             }
         }
 
-        /// <summary>How a host is known across processes: its URI without a user part, or its name when it has no URI.</summary>
+        /// <summary>How a host is known across processes: its URI as shown without a user part, or its name when it has no URI.</summary>
         internal static string Identity(ConnectedHost host) =>
-            string.IsNullOrEmpty(host.Uri) ? host.Name : UserPart.Replace(host.Uri, "$1");
+            string.IsNullOrEmpty(host.Uri.Display) ? host.Name : UserPart.Replace(host.Uri.Display, "$1");
 
         private Dictionary<string, PairOverhead> Load()
         {

@@ -24,27 +24,21 @@ namespace VmMigration.Lab
                     "The migration lab needs root (mount namespaces, libvirtd, QEMU). Run PowerShell as root, e.g. 'sudo pwsh'.");
         }
 
-        /// <summary>Full path of libvirtd; checks QEMU is there too.</summary>
+        /// <summary>Full path of libvirtd; checks QEMU and the programs that start each lab host are there too.</summary>
         public static string FindLibvirtd()
         {
-            string? libvirtd = FindProgram("libvirtd");
-            if (libvirtd == null)
-                throw NotInstalled("libvirtd", "libvirt-daemon-system (or libvirt-daemon and libvirt-daemon-driver-qemu)");
+            string libvirtd = Require("libvirtd");
             if (!File.Exists(LabDefaults.QemuEmulator))
-                throw NotInstalled(LabDefaults.QemuEmulator, "qemu-system-x86");
-            foreach (string tool in new[] { "unshare", "setsid", "mount", "hostname" })
-            {
-                if (FindProgram(tool) == null) throw NotInstalled(tool, tool == "hostname" ? "hostname" : "util-linux and mount");
-            }
-
+                throw NotInstalled(LabDefaults.QemuEmulator, Path.GetFileName(LabDefaults.QemuEmulator));
+            foreach (string tool in new[] { "unshare", "setsid", "mount", "hostname" }) Require(tool);
             return libvirtd;
         }
 
         /// <summary>Full path of qemu-io, which writes a lab disk's pattern (qemu-img comes in the same package).</summary>
         public static string FindQemuIo()
         {
-            if (FindProgram("qemu-img") == null) throw NotInstalled("qemu-img", "qemu-utils");
-            return FindProgram("qemu-io") ?? throw NotInstalled("qemu-io", "qemu-utils");
+            Require("qemu-img");
+            return Require("qemu-io");
         }
 
         /// <summary>
@@ -63,7 +57,7 @@ namespace VmMigration.Lab
         {
             if (File.Exists(database) && Array.Exists(File.ReadAllLines(database), line => line.StartsWith(name + ":", StringComparison.Ordinal)))
                 return;
-            string program = FindProgram(tool) ?? throw NotInstalled(tool, "passwd");
+            string program = Require(tool);
             using (var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(program, arguments)
             {
                 UseShellExecute = false,
@@ -104,9 +98,15 @@ namespace VmMigration.Lab
             return null;
         }
 
-        private static MigrationException NotInstalled(string what, string debianPackages) =>
+        private static string Require(string program) => FindProgram(program) ?? throw NotInstalled(program, program);
+
+        /// <summary>
+        /// <paramref name="what"/> (the program, or its full path) is missing: the fix is to install every package the lab
+        /// needs, which the message names from <see cref="LabPackages"/>, the list build.ps1 installs.
+        /// </summary>
+        internal static MigrationException NotInstalled(string what, string program) =>
             new MigrationException(ErrorIds.LibvirtNotInstalled, ErrorKind.NotInstalled,
-                what + " was not found. On Debian or Ubuntu install it with: apt-get install " + debianPackages +
-                " (the lab needs libvirt-daemon-system, qemu-system-x86 and util-linux).");
+                what + " was not found; it comes with the package " + LabPackages.Bringing(program) +
+                ". On Debian or Ubuntu install what the lab needs with: apt-get install " + string.Join(" ", LabPackages.ForLab) + ".");
     }
 }

@@ -41,7 +41,7 @@ namespace VmMigration.Lab
             KnownPaths[info.Path] = 0;
             foreach (var host in info.Hosts)
             {
-                var connected = registry.Connect(host.Uri, host.Name, null, ConnectTimeout, host.MigrationAddress, cancellationToken);
+                var connected = registry.Connect(new HostUri(host.Uri), host.Name, null, ConnectTimeout, host.MigrationAddress, cancellationToken);
                 connected.Connection.EnsureStoragePool(LabStoragePool.Xml(new LabHostPaths(info.Path, host.Index)));
             }
         }
@@ -87,7 +87,7 @@ namespace VmMigration.Lab
             var info = lab.Get(path);
             if (info != null)
             {
-                foreach (var host in registry.Hosts.Where(h => info.Hosts.Any(l => l.Uri == h.Uri)))
+                foreach (var host in registry.Hosts.Where(h => info.Hosts.Any(l => h.Uri.Equals(new HostUri(l.Uri)))))
                 {
                     registry.Disconnect(host.Name);
                 }
@@ -102,7 +102,7 @@ namespace VmMigration.Lab
             foreach (var path in KnownPaths.Keys.Concat(new[] { LabDefaults.Path }).Distinct())
             {
                 var info = lab.Get(path);
-                var labHost = info?.Hosts.FirstOrDefault(h => h.Uri == host.Uri);
+                var labHost = info?.Hosts.FirstOrDefault(h => host.Uri.Equals(new HostUri(h.Uri)));
                 if (labHost != null)
                 {
                     return (info!, labHost);

@@ -8,6 +8,8 @@ namespace VmMigration.Planning
     /// Balance: greedy best-improvement. Each round looks at the few most loaded hosts as sources and the least loaded
     /// as destinations, takes the single move that lowers the load score most, and stops at the target score, at
     /// MaxMoves, or when no candidate move helps enough. A VM moves at most once, so nothing bounces.
+    /// With host names (-HostName) only those hosts are balanced: a host outside them gives no VM and takes none, and its
+    /// load is not in the score.
     /// </summary>
     internal static class BalanceGoal
     {
@@ -16,20 +18,26 @@ namespace VmMigration.Planning
 
         public static GoalResult Plan(PlacementModel model, CapacityLedger ledger, PlanningOptions options)
         {
-            var result = PlanMoves(model, ledger, options);
-            // The hosts balanced are the ones the load spread is measured over: in service, in the model's (ordinal) order.
+            var named = options.HostNames.Count > 0 ? model.NamedHosts(options.HostNames) : null;
+            var balanced = new bool[model.HostCount];
+            for (int h = 0; h < model.HostCount; h++) balanced[h] = model.InService[h] && (named == null || named[h]);
+            var result = PlanMoves(model, ledger, options, balanced, named);
+            // The hosts balanced are the ones the load spread is measured over: in service (and named, when hosts are
+            // named), in the model's (ordinal) order.
             for (int h = 0; h < model.HostCount; h++)
             {
-                if (model.InService[h]) result.Hosts.Add(model.HostNames[h]);
+                if (balanced[h]) result.Hosts.Add(model.HostNames[h]);
             }
             return result;
         }
 
-        private static GoalResult PlanMoves(PlacementModel model, CapacityLedger ledger, PlanningOptions options)
+        /// <param name="balanced">The hosts that give and take VMs and whose load is scored.</param>
+        /// <param name="named">The hosts whose VMs may move at all; null when no host was named (any may).</param>
+        private static GoalResult PlanMoves(PlacementModel model, CapacityLedger ledger, PlanningOptions options, bool[] balanced, bool[]? named)
         {
             var initialMemory = (long[])ledger.UsedMemoryMB.Clone();
             var initialCpu = (double[])ledger.UsedCpu.Clone();
-            var score = new LoadScore(model, ledger, (bool[])model.InService.Clone());
+            var score = new LoadScore(model, ledger, (bool[])balanced.Clone());
             var result = new GoalResult { ScoreBefore = score.Value };
             var sources = new int[SourceCandidates];
             var destinations = new int[DestinationCandidates];
@@ -40,8 +48,8 @@ namespace VmMigration.Planning
                 double meanCpu = score.MeanCpu, meanMemory = score.MeanMemory;
                 Func<int, double> excess = h =>
                     score.CpuLoad(h, ledger.UsedCpu[h]) - meanCpu + score.MemoryLoad(h, ledger.UsedMemoryMB[h]) - meanMemory;
-                int sourceCount = HostSelection.Top(model.HostCount, SourceCandidates, h => model.InService[h] && excess(h) > 0, excess, sources, keyBuffer);
-                int destinationCount = HostSelection.Top(model.HostCount, DestinationCandidates, h => model.InService[h], h => -excess(h), destinations, keyBuffer);
+                int sourceCount = TopHosts.Find(model.HostCount, SourceCandidates, h => balanced[h] && excess(h) > 0, excess, sources, keyBuffer);
+                int destinationCount = TopHosts.Find(model.HostCount, DestinationCandidates, h => balanced[h], h => -excess(h), destinations, keyBuffer);
 
                 double current = score.Value, best = current - options.MinScoreImprovement;
                 int bestUnit = -1, bestFrom = -1, bestTo = -1;
@@ -73,7 +81,7 @@ namespace VmMigration.Planning
                 result.Add(new PlannedMove(bestUnit, bestFrom, bestTo, PlanReasonCodes.Balance, text), model);
             }
 
-            var improved = BalanceImprover.Improve(model, ledger, options, initialMemory, initialCpu, result.Moves);
+            var improved = BalanceImprover.Improve(model, ledger, options, initialMemory, initialCpu, result.Moves, (bool[])balanced.Clone(), named);
             if (improved == null)
             {
                 result.ScoreAfter = score.Value;
@@ -82,7 +90,7 @@ namespace VmMigration.Planning
             // Replay the improved moves from today's placement, in their valid order, so each reason tells its own step.
             for (int i = result.Moves.Count - 1; i >= 0; i--) ledger.Undo(result.Moves[i].Unit, result.Moves[i].From);
             var replayed = new GoalResult { ScoreBefore = result.ScoreBefore };
-            score = new LoadScore(model, ledger, (bool[])model.InService.Clone());
+            score = new LoadScore(model, ledger, (bool[])balanced.Clone());
             var finalHost = new Dictionary<int, int>();
             foreach (var (unit, to) in improved) finalHost[unit] = to;
             foreach (var (unit, to) in improved)

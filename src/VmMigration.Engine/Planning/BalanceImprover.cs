@@ -25,7 +25,10 @@ namespace VmMigration.Planning
         private readonly int[] at;
         private readonly double[] cpu;
         private readonly long[] memory;
+        /// <summary>The hosts balanced: they give and take units, and their load is scored.</summary>
         private readonly bool[] scored;
+        /// <summary>The hosts whose units may move at all; null when any may (no host was named).</summary>
+        private readonly bool[]? movableFrom;
         private readonly int count;
         private double sumC, sumSqC, sumM, sumSqM;
         private int steps;
@@ -41,7 +44,8 @@ namespace VmMigration.Planning
         private readonly int[] seqAt;
         private readonly bool[] parked;
 
-        private BalanceImprover(PlacementModel model, CapacityLedger ledger, PlanningOptions options, long[] initialMemory, double[] initialCpu, IReadOnlyList<PlannedMove> moves)
+        private BalanceImprover(PlacementModel model, CapacityLedger ledger, PlanningOptions options, long[] initialMemory, double[] initialCpu, IReadOnlyList<PlannedMove> moves,
+            bool[] balanced, bool[]? movableFrom)
         {
             this.model = model;
             this.options = options;
@@ -51,7 +55,8 @@ namespace VmMigration.Planning
             at = (int[])ledger.UnitHost.Clone();
             cpu = (double[])ledger.UsedCpu.Clone();
             memory = (long[])ledger.UsedMemoryMB.Clone();
-            scored = model.InService;
+            scored = balanced;
+            this.movableFrom = movableFrom;
             hostUnits = new List<int>[model.HostCount];
             for (int h = 0; h < model.HostCount; h++) hostUnits[h] = new List<int>();
             for (int u = 0; u < model.UnitCount; u++) if (at[u] >= 0) hostUnits[at[u]].Add(u);
@@ -87,9 +92,9 @@ namespace VmMigration.Planning
         /// or null when nothing improved (the greedy's own order stands).
         /// </summary>
         public static List<(int Unit, int To)>? Improve(PlacementModel model, CapacityLedger ledger, PlanningOptions options,
-            long[] initialMemory, double[] initialCpu, IReadOnlyList<PlannedMove> moves)
+            long[] initialMemory, double[] initialCpu, IReadOnlyList<PlannedMove> moves, bool[] balanced, bool[]? movableFrom)
         {
-            var search = new BalanceImprover(model, ledger, options, initialMemory, initialCpu, moves);
+            var search = new BalanceImprover(model, ledger, options, initialMemory, initialCpu, moves, balanced, movableFrom);
             return search.Run() ? search.Sequence() : null;
         }
 
@@ -149,7 +154,8 @@ namespace VmMigration.Planning
         }
 
         private bool MayGo(int unit, int to) =>
-            origin[unit] >= 0 && to != at[unit] && model.InService[to] && model.IsAllowed(unit, to) && model.PreferenceAllows(unit, origin[unit], to);
+            origin[unit] >= 0 && (movableFrom == null || movableFrom[origin[unit]]) && to != at[unit] && scored[to] && model.IsAllowed(unit, to)
+            && model.PreferenceAllows(unit, origin[unit], to);
 
         private bool Conflicts(int unit, int host, int leaving, int arriving)
         {
@@ -397,8 +403,8 @@ namespace VmMigration.Planning
             for (int iteration = 0; iteration < maxIterations && evaluations < maxEvaluations; iteration++)
             {
                 if (Value <= options.TargetScore && steps == 0) break;
-                int ns = HostSelection.Top(hosts, sourceCount, h => scored[h], Excess, sources, keys);
-                int nd = HostSelection.Top(hosts, destinationCount, h => scored[h], h => -Excess(h), destinations, keys);
+                int ns = TopHosts.Find(hosts, sourceCount, h => scored[h], Excess, sources, keys);
+                int nd = TopHosts.Find(hosts, destinationCount, h => scored[h], h => -Excess(h), destinations, keys);
                 double current = Value;
                 bool reduceOnly = current <= options.TargetScore;
                 // Improving: strictly better by MinScoreImprovement, or as good with fewer moves. At the target already:
@@ -463,7 +469,7 @@ namespace VmMigration.Planning
                     // Chains: a loaded host's unit takes the place of a light host's unit, which goes to a host with room.
                     // On a full cluster neither half of the swap fits first; this pair runs in the order that fits
                     // (the one leaving the light host first), each unit moving once.
-                    int nr = HostSelection.Top(hosts, roomyCount, h => scored[h], Room, roomy, keys);
+                    int nr = TopHosts.Find(hosts, roomyCount, h => scored[h], Room, roomy, keys);
                     for (int i = 0; i < ns && i < chainSources; i++)
                     {
                         int a = sources[i];
@@ -490,7 +496,7 @@ namespace VmMigration.Planning
                     // to a host with room, a light host's unit takes its place, and a unit of the roomy host takes
                     // that one's. Pruned to those whose moves fit in turn; every unit looked at counts as effort.
                     buffered = 0;
-                    int nr = HostSelection.Top(hosts, Math.Min(roomyCount, 3), h => scored[h], Room, roomy, keys);
+                    int nr = TopHosts.Find(hosts, Math.Min(roomyCount, 3), h => scored[h], Room, roomy, keys);
                     for (int i = 0; i < ns && i < 2; i++)
                         for (int j = 0; j < nd && j < 3; j++)
                             for (int r = 0; r < nr && evaluations < maxEvaluations; r++)

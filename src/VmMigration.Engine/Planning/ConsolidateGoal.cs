@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using VmMigration.Errors;
 
 namespace VmMigration.Planning
 {
@@ -15,21 +14,9 @@ namespace VmMigration.Planning
     {
         public static GoalResult Plan(PlacementModel model, CapacityLedger ledger, PlanningOptions options)
         {
+            var named = options.HostNames.Count > 0 ? model.NamedHosts(options.HostNames) : null;
             var drainable = new bool[model.HostCount];
-            if (options.HostNames.Count > 0)
-            {
-                foreach (var name in options.HostNames)
-                {
-                    if (!model.HostIndex.TryGetValue(name, out var h))
-                        throw new MigrationException(ErrorIds.HostNotFound, ErrorKind.ObjectNotFound,
-                            $"Host '{name}' is not in the inventory. Check the name with Get-MigrationHost.", name);
-                    drainable[h] = model.InService[h];
-                }
-            }
-            else
-            {
-                for (int h = 0; h < model.HostCount; h++) drainable[h] = model.InService[h];
-            }
+            for (int h = 0; h < model.HostCount; h++) drainable[h] = model.InService[h] && (named == null || named[h]);
 
             var initialMemory = (long[])ledger.UsedMemoryMB.Clone();
             var initialCpu = (double[])ledger.UsedCpu.Clone();

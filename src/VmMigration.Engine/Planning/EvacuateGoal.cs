@@ -16,14 +16,7 @@ namespace VmMigration.Planning
     {
         public static GoalResult Plan(PlacementModel model, CapacityLedger ledger, PlanningOptions options)
         {
-            var evacuated = new bool[model.HostCount];
-            foreach (var name in options.HostNames)
-            {
-                if (!model.HostIndex.TryGetValue(name, out var h))
-                    throw new MigrationException(ErrorIds.HostNotFound, ErrorKind.ObjectNotFound,
-                        $"Host '{name}' is not in the inventory. Check the name with Get-MigrationHost.", name);
-                evacuated[h] = true;
-            }
+            var evacuated = model.NamedHosts(options.HostNames);
             if (options.HostNames.Count == 0)
                 throw new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument, "Evacuate needs at least one host name (-HostName).");
             var remaining = Enumerable.Range(0, model.HostCount).Where(h => model.InService[h] && !evacuated[h]).ToArray();
@@ -85,13 +78,7 @@ namespace VmMigration.Planning
                     Unplace(model, result, unit, PlanReasonCodes.MaxMovesReached, $"The plan reached MaxMoves ({options.MaxMoves}) before this VM; raise -MaxMoves.");
                     continue;
                 }
-                int to = BestDestination(model, ledger, score, remaining, unit, from, preferredOnly: model.UnitPreferredHosts[unit] != null);
-                bool preferredMissed = false;
-                if (to < 0 && model.UnitPreferredHosts[unit] != null)
-                {
-                    to = BestDestination(model, ledger, score, remaining, unit, from, preferredOnly: false);
-                    preferredMissed = to >= 0;
-                }
+                int to = ChooseDestination(model, ledger, score, remaining, unit, from, out bool preferredMissed);
                 if (to < 0)
                 {
                     var code = WhyNoDestination(model, ledger, remaining, unit, out var why, out bool roomCouldHelp);
@@ -130,6 +117,7 @@ namespace VmMigration.Planning
                         "Evacuating {0}: {1} goes to {2}, the allowed destination that keeps the remaining hosts' load most even (spread {3:0.0000} after the plan).",
                         model.HostNames[p.From], model.UnitDescription(p.Unit), model.HostNames[p.To], score.Value);
                 if (p.PreferredMissed) text += $" None of its preferred hosts (rule '{model.UnitPreferredRule[p.Unit]}') had room.";
+                if (model.PreferredDestination[p.To]) text += $" {model.HostNames[p.To]} is one of the destinations preferred for this plan, so the VM need not move again.";
                 result.Add(new PlannedMove(p.Unit, p.From, p.To, PlanReasonCodes.Evacuate, text), model);
             }
             result.ScoreAfter = score.Value;
@@ -267,7 +255,7 @@ namespace VmMigration.Planning
                     ledger.Undo(p.Unit, p.From);
                     double stay = score.IfMoved(ledger, p.From, p.To, cpu, memory);
                     bool preferredOnly = model.IsPreferred(p.Unit, p.To);
-                    int best = BestDestination(model, ledger, score, remaining, p.Unit, p.From, preferredOnly);
+                    int best = BestDestination(model, ledger, score, remaining, p.Unit, p.From, preferredOnly, favouredOnly: model.PreferredDestination[p.To]);
                     if (best >= 0 && best != p.To && score.IfMoved(ledger, p.From, best, cpu, memory) < stay - 1e-12)
                     {
                         p.To = best;
@@ -333,6 +321,7 @@ namespace VmMigration.Planning
             int to = q.To;
             if (!model.IsAllowed(p.Unit, to)) return false;
             if (model.IsPreferred(p.Unit, p.To) && !model.IsPreferred(p.Unit, to)) return false;
+            if (model.PreferredDestination[p.To] && !model.PreferredDestination[to]) return false;
             foreach (int other in model.UnitConflicts[p.Unit])
             {
                 if (other == q.Unit) continue;
@@ -350,13 +339,37 @@ namespace VmMigration.Planning
             (dm <= 0 || ledger.UsedMemoryMB[host] + dm <= model.UsableMemoryMB[host]) &&
             (dc <= 0 || ledger.UsedCpu[host] + dc <= model.UsableCpu[host] + Usable.CpuTolerance);
 
-        private static int BestDestination(PlacementModel model, CapacityLedger ledger, LoadScore score, int[] remaining, int unit, int from, bool preferredOnly)
+        /// <summary>
+        /// The destination of one unit, by tiers: its ShouldRunOn hosts before the others and, within each, the plan's
+        /// preferred destinations before the rest; the most even spread within the first tier that has room.
+        /// </summary>
+        private static int ChooseDestination(PlacementModel model, CapacityLedger ledger, LoadScore score, int[] remaining, int unit, int from, out bool preferredMissed)
+        {
+            bool hasPreferred = model.UnitPreferredHosts[unit] != null;
+            foreach (bool preferredOnly in hasPreferred ? new[] { true, false } : new[] { false })
+            {
+                foreach (bool favouredOnly in model.HasPreferredDestinations ? new[] { true, false } : new[] { false })
+                {
+                    int to = BestDestination(model, ledger, score, remaining, unit, from, preferredOnly, favouredOnly);
+                    if (to >= 0)
+                    {
+                        preferredMissed = hasPreferred && !preferredOnly;
+                        return to;
+                    }
+                }
+            }
+            preferredMissed = false;
+            return -1;
+        }
+
+        private static int BestDestination(PlacementModel model, CapacityLedger ledger, LoadScore score, int[] remaining, int unit, int from, bool preferredOnly, bool favouredOnly = false)
         {
             int best = -1;
             double bestScore = double.MaxValue;
             foreach (int to in remaining)
             {
                 if (preferredOnly && !model.IsPreferred(unit, to)) continue;
+                if (favouredOnly && !model.PreferredDestination[to]) continue;
                 if (!ledger.CanMove(unit, to)) continue;
                 double after = score.IfMoved(ledger, from, to, model.UnitCpu[unit], model.UnitMemoryMB[unit]);
                 if (after < bestScore) { bestScore = after; best = to; }

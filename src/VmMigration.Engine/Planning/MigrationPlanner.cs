@@ -116,6 +116,8 @@ namespace VmMigration.Planning
             Require(options.AssumedDirtyRateMBps >= 0, nameof(options.AssumedDirtyRateMBps), "must not be negative.");
             Require(options.HostNames != null, nameof(options.HostNames), "must not be null.");
             Require(!options.IncludeStopped || options.Goal == PlanGoal.Evacuate, nameof(options.IncludeStopped), "applies to the Evacuate goal only: stopped VMs move cold only when their host is drained.");
+            Require(options.PreferredDestinations == null || options.PreferredDestinations.Count == 0 || options.Goal == PlanGoal.Evacuate,
+                nameof(options.PreferredDestinations), "applies to the Evacuate goal only.");
         }
     }
 }

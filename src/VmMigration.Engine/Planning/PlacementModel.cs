@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using VmMigration.Errors;
 
 namespace VmMigration.Planning
 {
@@ -42,6 +43,9 @@ namespace VmMigration.Planning
         /// <summary>Null when no ShouldRunOn applies.</summary>
         public readonly bool[]?[] UnitPreferredHosts;
         public readonly string?[] UnitPreferredRule;
+        /// <summary>The hosts <see cref="PlanningOptions.PreferredDestinations"/> names: filled first by Evacuate.</summary>
+        public readonly bool[] PreferredDestination;
+        public readonly bool HasPreferredDestinations;
 
         public PlacementModel(ClusterInventory sortedInventory, ClusterRules rules, PlanningOptions options)
         {
@@ -172,6 +176,22 @@ namespace VmMigration.Planning
             }
             UnitConflicts = conflicts.Select(c => c == null ? Array.Empty<int>() : c.Keys.ToArray()).ToArray();
             UnitConflictRules = conflicts.Select(c => c == null ? Array.Empty<string>() : c.Values.ToArray()).ToArray();
+            PreferredDestination = HostMask(options.PreferredDestinations ?? Enumerable.Empty<string>());
+            HasPreferredDestinations = PreferredDestination.Any(p => p);
+        }
+
+        /// <summary>The hosts a goal was given by name (-HostName), as a mask; a name not in the inventory is HostNotFound.</summary>
+        public bool[] NamedHosts(IEnumerable<string> names)
+        {
+            var named = new bool[HostCount];
+            foreach (var name in names)
+            {
+                if (!HostIndex.TryGetValue(name, out var h))
+                    throw new MigrationException(ErrorIds.HostNotFound, ErrorKind.ObjectNotFound,
+                        $"Host '{name}' is not in the inventory. Check the name with Get-MigrationHost.", name);
+                named[h] = true;
+            }
+            return named;
         }
 
         public bool IsAllowed(int unit, int host) => UnitAllowedHosts[unit]?[host] ?? true;

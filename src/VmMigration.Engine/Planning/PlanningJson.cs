@@ -66,7 +66,7 @@ namespace VmMigration.Planning
             }
             catch (MigrationException e)
             {
-                throw new MigrationException(e.ErrorId, e.Kind, $"In '{path}': {e.Message}", e.Target, e);
+                throw e.Retold($"In '{path}': {e.Message}");
             }
             return value;
         }

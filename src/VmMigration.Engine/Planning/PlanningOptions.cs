@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text.Json.Serialization;
 using System.Globalization;
+using System.Linq;
 
 namespace VmMigration.Planning
 {
@@ -10,7 +11,10 @@ namespace VmMigration.Planning
     {
         [JsonRequired]
         public PlanGoal Goal { get; set; } = PlanGoal.Balance;
-        /// <summary>Hosts to evacuate (Evacuate); for Consolidate, when given, only these hosts may be emptied.</summary>
+        /// <summary>
+        /// Hosts to evacuate (Evacuate); when given, the only hosts that may be emptied (Consolidate) or the only hosts
+        /// balanced, which alone give and take VMs (Balance).
+        /// </summary>
         [JsonRequired]
         public List<string> HostNames { get; set; } = new List<string>();
         /// <summary>Upper bound on steps; the planner stops early rather than exceed it.</summary>
@@ -56,6 +60,14 @@ namespace VmMigration.Planning
         /// </summary>
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
         public bool MoveOnlyEvacuatedVMs { get; set; }
+        /// <summary>
+        /// Evacuate only: destinations to fill first. A VM goes to one of these hosts when one may take it (after its own
+        /// ShouldRunOn hosts, which still come first), and to another host only when none can. A rolling maintenance names
+        /// the hosts it has already done, so a VM drained from a host not yet done need not move again. Left out of the
+        /// file when empty.
+        /// </summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public List<string>? PreferredDestinations { get; set; }
         /// <summary>Overrides the plan's CreatedAt; by default it is the inventory's snapshot time, which keeps plans deterministic.</summary>
         public DateTime? CreatedAt { get; set; }
 
@@ -66,6 +78,7 @@ namespace VmMigration.Planning
             AssumedCpuUsagePercent = AssumedCpuUsagePercent, AssumedDirtyRateMBps = AssumedDirtyRateMBps, MaxMigrationsPerHostPerWave = MaxMigrationsPerHostPerWave,
             BandwidthMBps = BandwidthMBps, MaxDowntimeMs = MaxDowntimeMs, IncludeStopped = IncludeStopped,
             AllowStaging = AllowStaging, MoveOnlyEvacuatedVMs = MoveOnlyEvacuatedVMs,
+            PreferredDestinations = PreferredDestinations?.ToList(),
         };
 
         /// <summary>The options as Get-MigrationPlan's parameters name them, for a plan shown with Format-List.</summary>

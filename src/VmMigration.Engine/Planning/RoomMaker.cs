@@ -379,7 +379,7 @@ namespace VmMigration.Planning
             long memory = model.UnitMemoryMB[unit];
             double cpu = model.UnitCpu[unit];
             hosts = hostBuffer;
-            return HostSelection.Top(model.HostCount, k,
+            return TopHosts.Find(model.HostCount, k,
                 h => isDestination[h] && h != from && !onPath[h] && CanGo(unit, from, h, note: true) && ledger.FitsEmpty(unit, h),
                 h =>
                 {

@@ -10,6 +10,7 @@ namespace VmMigration.Providers
     /// </summary>
     public interface IHostConnection : IDisposable
     {
+        /// <summary>The host's URI as it may be shown: secrets masked (<see cref="HostUri.Display"/>).</summary>
         string Uri { get; }
 
         /// <summary>False once the connection was closed or the peer was found dead.</summary>

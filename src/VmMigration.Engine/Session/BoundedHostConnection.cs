@@ -56,6 +56,8 @@ namespace VmMigration.Session
     /// A Cleanup that cannot be sent because the host has not answered an earlier call is queued and sent when it answers.
     /// A connection that died (the host rebooted; keepalive closed it while the host was frozen) is opened again by the next
     /// call, inside that call and its limit (<see cref="HostLink"/>).
+    /// Every error of a call leaves with the connection's secrets masked (<see cref="SecretRedaction"/>): the gate's calls
+    /// in the gate, MigrateLive here (with the destination's too); Uri is the shown form.
     /// </remarks>
     public sealed class BoundedHostConnection : IHostConnection
     {
@@ -105,7 +107,7 @@ namespace VmMigration.Session
         private void Cleanup(string what, Action call, TimeSpan extra = default) =>
             gate.Run(what, HostCallKind.Cleanup, extra, CancellationToken.None, () => { call(); return true; });
 
-        string IHostConnection.Uri => link.Current.Uri;
+        string IHostConnection.Uri => HostUri.Redact(link.Current.Uri);
 
         bool IHostConnection.IsAlive => link.Current.IsAlive;
 
@@ -132,7 +134,8 @@ namespace VmMigration.Session
         {
             gate.EnsureAnswering($"the migration of VM '{name}'");
             var connection = Read($"a connection for the migration of VM '{name}'", () => Live);
-            return connection.MigrateLive(name, destinationUri, parameters);
+            // What the source says about the destination may name the destination's URI as it was given.
+            return gate.Redaction.And(SecretRedaction.For(new HostUri(destinationUri))).Run(() => connection.MigrateLive(name, destinationUri, parameters));
         }
 
         JobProgress? IHostConnection.GetJobProgress(string name) => Read($"the job state of VM '{name}'", () => Live.GetJobProgress(name));

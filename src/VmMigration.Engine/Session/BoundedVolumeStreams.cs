@@ -15,59 +15,71 @@ namespace VmMigration.Session
         public sealed class Reader : IVolumeReader
         {
             private readonly IVolumeReader inner;
-            private readonly HostCallGate gate;
-            private readonly string path;
+            private readonly StreamCalls calls;
 
             public Reader(IVolumeReader inner, HostCallGate gate, string path)
             {
                 this.inner = inner;
-                this.gate = gate;
-                this.path = path;
+                calls = new StreamCalls(gate, $"the download of the volume '{path}'");
             }
 
-            public VolumeChunk Read(byte[] buffer) =>
-                gate.Run($"the download of the volume '{path}'", HostCallKind.Change, TimeSpan.Zero, CancellationToken.None, () => inner.Read(buffer));
+            public VolumeChunk Read(byte[] buffer) => calls.Transfer(() => inner.Read(buffer));
 
-            public void Complete() =>
-                gate.Run($"the end of the download of the volume '{path}'", HostCallKind.Change, TimeSpan.Zero, CancellationToken.None, () => { inner.Complete(); return true; });
+            public void Complete() => calls.End(inner.Complete);
 
-            public void Dispose() => Abort(gate, $"the end of the download of the volume '{path}'", inner);
+            public void Dispose() => calls.Abort(inner);
         }
 
         public sealed class Writer : IVolumeWriter
         {
             private readonly IVolumeWriter inner;
-            private readonly HostCallGate gate;
-            private readonly string path;
+            private readonly StreamCalls calls;
 
             public Writer(IVolumeWriter inner, HostCallGate gate, string path)
             {
                 this.inner = inner;
-                this.gate = gate;
-                this.path = path;
+                calls = new StreamCalls(gate, $"the upload into the volume '{path}'");
             }
 
-            public void Write(byte[] buffer, int count) =>
-                gate.Run($"the upload into the volume '{path}'", HostCallKind.Change, TimeSpan.Zero, CancellationToken.None, () => { inner.Write(buffer, count); return true; });
+            public void Write(byte[] buffer, int count) => calls.Transfer(() => inner.Write(buffer, count));
 
-            public void WriteHole(long length) =>
-                gate.Run($"the upload into the volume '{path}'", HostCallKind.Change, TimeSpan.Zero, CancellationToken.None, () => { inner.WriteHole(length); return true; });
+            public void WriteHole(long length) => calls.Transfer(() => inner.WriteHole(length));
 
-            public void Complete() =>
-                gate.Run($"the end of the upload into the volume '{path}'", HostCallKind.Change, TimeSpan.Zero, CancellationToken.None, () => { inner.Complete(); return true; });
+            public void Complete() => calls.End(inner.Complete);
 
-            public void Dispose() => Abort(gate, $"the end of the upload into the volume '{path}'", inner);
+            public void Dispose() => calls.Abort(inner);
         }
 
-        /// <summary>Disposing runs while a failure unwinds: it must not replace that failure, so a host that does not answer is left to the gate.</summary>
-        private static void Abort(HostCallGate gate, string what, IDisposable stream)
+        /// <summary>The gate's calls for one stream, named "&lt;transfer&gt;" and "the end of &lt;transfer&gt;" in what a host that does not answer says.</summary>
+        private sealed class StreamCalls
         {
-            try
+            private readonly HostCallGate gate;
+            private readonly string transfer;
+            private readonly string end;
+
+            public StreamCalls(HostCallGate gate, string transfer)
             {
-                gate.Run(what, HostCallKind.Cleanup, TimeSpan.Zero, CancellationToken.None, () => { stream.Dispose(); return true; });
+                this.gate = gate;
+                this.transfer = transfer;
+                end = "the end of " + transfer;
             }
-            catch (MigrationException)
+
+            public T Transfer<T>(Func<T> call) => gate.Run(transfer, HostCallKind.Change, TimeSpan.Zero, CancellationToken.None, call);
+
+            public void Transfer(Action call) => Transfer(() => { call(); return true; });
+
+            public void End(Action complete) => gate.Run(end, HostCallKind.Change, TimeSpan.Zero, CancellationToken.None, () => { complete(); return true; });
+
+            /// <summary>Disposing runs while a failure unwinds: it must not replace that failure, so a host that does not answer is left to the gate.</summary>
+            public void Abort(IDisposable stream)
             {
+                try
+                {
+                    gate.Run(end, HostCallKind.Cleanup, TimeSpan.Zero, CancellationToken.None, () => { stream.Dispose(); return true; });
+                }
+                catch (MigrationException)
+                {
+                }
             }
         }
     }

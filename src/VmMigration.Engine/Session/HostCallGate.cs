@@ -34,19 +34,30 @@ namespace VmMigration.Session
     {
         private readonly object sync = new object();
         private readonly Queue<Action> queuedCleanups = new Queue<Action>();
+        private readonly Queue<Action> whenReachable = new Queue<Action>();
+        private bool sendingWhenReachable;
         private readonly Func<TimeSpan> callLimit;
         private int unanswered;
         private string? oldestUnanswered;
         private TimeSpan oldestLimit;
 
-        public HostCallGate(string hostName, Func<TimeSpan> callLimit)
+        public HostCallGate(string hostName, Func<TimeSpan> callLimit) : this(hostName, callLimit, SecretRedaction.None)
+        {
+        }
+
+        /// <param name="redaction">the secrets of the host's connection, taken out of every error its calls throw</param>
+        internal HostCallGate(string hostName, Func<TimeSpan> callLimit, SecretRedaction redaction)
         {
             HostName = hostName;
             this.callLimit = callLimit;
+            Redaction = redaction;
         }
 
         /// <summary>The host as errors name it.</summary>
         public string HostName { get; }
+
+        /// <summary>What the errors of this host's calls are passed through before they reach the caller.</summary>
+        internal SecretRedaction Redaction { get; }
 
         /// <summary>How long a call of the standard limit may take now (the registry's CallTimeout).</summary>
         public TimeSpan CallLimit => callLimit();
@@ -63,10 +74,57 @@ namespace VmMigration.Session
             }
         }
 
+        /// <summary>
+        /// Keeps <paramref name="cleanup"/> for when the host can be reached again: it runs, on its own calls (each bounded),
+        /// before the next call to this host that the process makes, and stays queued while the host is still unreachable.
+        /// For what a job could not take back on a host that was down (its daemon dead, its connection lost).
+        /// </summary>
+        public void WhenReachable(Action cleanup)
+        {
+            lock (sync)
+            {
+                whenReachable.Enqueue(cleanup);
+            }
+        }
+
+        /// <summary>The clean-ups kept for a host that was unreachable, in order; the first that finds it still unreachable stops the rest.</summary>
+        private void SendWhenReachable()
+        {
+            while (true)
+            {
+                Action next;
+                lock (sync)
+                {
+                    if (sendingWhenReachable || unanswered > 0 || whenReachable.Count == 0) return;
+                    sendingWhenReachable = true;
+                    next = whenReachable.Peek();
+                }
+                try
+                {
+                    next();
+                }
+                catch (MigrationException error) when (error.ErrorId == ErrorIds.HostUnreachable || error.ErrorId == ErrorIds.HostConnectTimeout)
+                {
+                    lock (sync) sendingWhenReachable = false;
+                    return; // still not reachable: kept for the next call
+                }
+                catch (Exception)
+                {
+                    // It failed for another reason: the host's answer stands, and the clean-up is not retried.
+                }
+                lock (sync)
+                {
+                    sendingWhenReachable = false;
+                    if (whenReachable.Count > 0 && ReferenceEquals(whenReachable.Peek(), next)) whenReachable.Dequeue();
+                }
+            }
+        }
+
         /// <param name="extraAllowance">added to the standard limit: how long the call itself says it may block (a period, a timeout)</param>
         /// <param name="undoWhenLate">for a change: takes it back on the host when it completes after it was reported as not answered</param>
         public T Run<T>(string what, HostCallKind kind, TimeSpan extraAllowance, CancellationToken cancellationToken, Func<T> call, Action<T>? undoWhenLate = null)
         {
+            SendWhenReachable();
             lock (sync)
             {
                 if (unanswered > 0)
@@ -94,7 +152,7 @@ namespace VmMigration.Session
             }
             catch (AggregateException aggregate) when (aggregate.InnerExceptions.Count == 1)
             {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(aggregate.InnerException!).Throw();
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(Redaction.Redact(aggregate.InnerException!)).Throw();
                 throw;
             }
             if (answered) return task.Result;

@@ -17,6 +17,8 @@ namespace VmMigration.Session
         private static readonly Lazy<HostRegistry> DefaultRegistry = new Lazy<HostRegistry>(() => new HostRegistry(HypervisorProviders.Standard()));
         private readonly object gate = new object();
         private readonly Dictionary<string, ConnectedHost> hosts = new Dictionary<string, ConnectedHost>(StringComparer.OrdinalIgnoreCase);
+        // How each host was reached, so that a connection that died (the host rebooted, its daemon restarted) can be opened
+        // again the same way. In memory only: a credential is never written anywhere.
 
         public HostRegistry(HypervisorProviders providers)
         {
@@ -38,44 +40,56 @@ namespace VmMigration.Session
 
         /// <summary>
         /// Connects to one host and registers it. Connecting again to the same URI under the same name returns the
-        /// existing connection; a name already taken by another URI is refused.
+        /// existing connection; a name already taken by another URI is refused. The display form of a connected host's URI
+        /// (a MigrationHost piped back into Connect-MigrationHost) stands for the URI it was connected with.
         /// </summary>
-        public ConnectedHost Connect(string uri, string? name, HostCredential? credential, TimeSpan timeout, string? migrationAddress, CancellationToken cancellationToken)
+        public ConnectedHost Connect(HostUri uri, string? name, HostCredential? credential, TimeSpan timeout, string? migrationAddress, CancellationToken cancellationToken)
         {
-            if (string.IsNullOrWhiteSpace(uri))
+            if (string.IsNullOrWhiteSpace(uri.ForConnecting))
             {
                 throw new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument, "The host URI is empty. Give a libvirt URI such as qemu+ssh://host/system.");
             }
 
+            ConnectedHost? existing;
             lock (gate)
             {
-                var existing = hosts.Values.FirstOrDefault(h => string.Equals(h.Uri, uri, StringComparison.Ordinal)
+                uri = hosts.Values.Select(h => h.Uri).FirstOrDefault(u => u.Secrets.Count > 0 && string.Equals(u.Display, uri.ForConnecting, StringComparison.Ordinal)) ?? uri;
+                existing = hosts.Values.FirstOrDefault(h => h.Uri.Equals(uri)
                     && (name == null || string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase)));
                 if (existing != null && existing.Connection.IsAlive)
                 {
                     return existing;
                 }
             }
+            if (existing != null && name != null)
+            {
+                // The same host again, its connection dead: opened anew inside the host's first call, which also sends
+                // what was kept for when it answers again (a new ConnectedHost would drop that).
+                existing.CancellableConnection(cancellationToken).GetHostFacts();
+                return existing;
+            }
 
             var provider = Providers.For(uri);
+            var opened = SecretRedaction.For(uri, credential).Run(() => provider.Connect(uri.ForConnecting, credential, timeout, cancellationToken));
             // Until it is named, its errors name it by its URI.
-            var unnamed = new ConnectedHost(string.IsNullOrEmpty(name) ? uri : name!, uri, provider.Name, provider.Connect(uri, credential, timeout, cancellationToken), migrationAddress, () => CallTimeout,
-                () => provider.Connect(uri, credential, CallTimeout, CancellationToken.None));
+            var unnamed = new ConnectedHost(string.IsNullOrEmpty(name) ? uri.Display : name!, uri, provider.Name, opened, migrationAddress, () => CallTimeout, credential,
+                () => provider.Connect(uri.ForConnecting, credential, CallTimeout, CancellationToken.None));
             try
             {
                 var host = !string.IsNullOrEmpty(name) ? unnamed
-                    : new ConnectedHost(unnamed.CancellableConnection(cancellationToken).GetHostFacts().Hostname, uri, provider.Name, unnamed.Connection, migrationAddress, () => CallTimeout);
+                    : new ConnectedHost(unnamed.CancellableConnection(cancellationToken).GetHostFacts().Hostname, uri, provider.Name, unnamed.Connection, migrationAddress, () => CallTimeout, credential);
                 lock (gate)
                 {
                     if (hosts.TryGetValue(host.Name, out var taken))
                     {
-                        if (!string.Equals(taken.Uri, uri, StringComparison.Ordinal) && taken.Connection.IsAlive)
+                        if (!taken.Uri.Equals(uri) && taken.Connection.IsAlive)
                         {
                             throw new MigrationException(ErrorIds.HostAlreadyConnected, ErrorKind.ResourceExists,
                                 $"A host named '{host.Name}' is already connected at {taken.Uri}. Disconnect it first, or give this one another -Name.", host.Name);
                         }
                         taken.Connection.Dispose();
                     }
+                    host.Peers = () => Hosts;
                     hosts[host.Name] = host;
                 }
                 return host;
@@ -99,6 +113,16 @@ namespace VmMigration.Session
             throw new MigrationException(ErrorIds.HostNotFound, ErrorKind.ObjectNotFound,
                 $"No connected host is named '{name}'. Connected: {DescribeNames()}. Connect it with Connect-MigrationHost.", name);
         }
+
+        /// <summary>The connected host of that name, or null when none is.</summary>
+        public ConnectedHost? Find(string name)
+        {
+            lock (gate)
+            {
+                return hosts.TryGetValue(name, out var host) ? host : null;
+            }
+        }
+
 
         public bool Disconnect(string name)
         {
@@ -151,6 +175,7 @@ namespace VmMigration.Session
             }
         }
     }
+
 
     /// <summary>The answer of one host to a call made on many; Error is set when that host failed or timed out.</summary>
     public sealed class HostCallResult<T>

@@ -61,9 +61,9 @@ namespace VmMigration.Session
         }
 
         /// <summary>The provider that opens <paramref name="uri"/>; a bad invocation (MigrationException) when none can.</summary>
-        public IHypervisorProvider For(string uri)
+        public IHypervisorProvider For(HostUri uri)
         {
-            var scheme = SchemeOf(uri);
+            var scheme = SchemeOf(uri.ForConnecting);
             var family = scheme?.Split('+')[0];
             Registration? registration = null;
             lock (gate)
@@ -77,12 +77,12 @@ namespace VmMigration.Session
             {
                 var why = scheme == null ? "has no URI scheme" : $"has the scheme '{scheme}', which no provider handles";
                 throw new MigrationException(ErrorIds.UnknownUriScheme, ErrorKind.InvalidArgument,
-                    $"The host URI '{uri}' {why}. Known schemes: {DescribeKnown()}.", uri);
+                    $"The host URI '{uri}' {why}. Known schemes: {DescribeKnown()}.", uri.Display);
             }
             if (registration.Provider == null)
             {
                 throw new MigrationException(ErrorIds.HypervisorProviderUnavailable, ErrorKind.NotImplemented,
-                    $"Cannot connect '{uri}': {registration.WhyUnavailable}.", uri);
+                    $"Cannot connect '{uri}': {registration.WhyUnavailable}.", uri.Display);
             }
             return registration.Provider.Value;
         }

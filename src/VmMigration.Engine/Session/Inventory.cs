@@ -119,7 +119,7 @@ namespace VmMigration.Session
         private static MigrationHost Describe(ConnectedHost host, HostFacts facts, IReadOnlyList<GuestInfo> guests) => new MigrationHost
         {
             Name = host.Name,
-            Uri = host.Uri,
+            Uri = host.Uri.Display,
             Provider = host.Provider,
             State = HostState.Connected,
             CpuCount = facts.CpuCount,
@@ -137,7 +137,7 @@ namespace VmMigration.Session
         private static MigrationHost DescribeUnreachable(ConnectedHost host, MigrationException error) => new MigrationHost
         {
             Name = host.Name,
-            Uri = host.Uri,
+            Uri = host.Uri.Display,
             Provider = host.Provider,
             State = HostState.Unreachable,
             MigrationAddress = host.MigrationAddress,

@@ -76,7 +76,47 @@ namespace VmMigration.Commands.Tests.Cmdlets
             var error = Assert.Single(run.Errors);
             Assert.Equal("HostAlreadyConnected,VmMigration.Commands.ConnectMigrationHostCommand", error.FullyQualifiedErrorId);
             Assert.Contains("fake://host1", error.Exception.Message);
-            Assert.Equal("fake://host1", HostRegistry.Default.Resolve("host1").Uri);
+            Assert.Equal("fake://host1", HostRegistry.Default.Resolve("host1").Uri.Display);
+        }
+
+        [Fact]
+        public void A_tcp_uri_is_warned_about_naming_ssh_and_tls_instead_and_showing_no_password()
+        {
+            // Nothing listens on port 1 of the loopback: the warning is written, then the connect fails at once.
+            var run = session.Run("Connect-MigrationHost -Uri 'qemu+tcp://ops:S3cret-pw@127.0.0.1:1/system' -TimeoutSec 2");
+
+            Assert.Equal(new[]
+            {
+                "qemu+tcp://ops:***@127.0.0.1:1/system uses libvirt's tcp transport, which is not encrypted and, unless the host's libvirtd requires SASL, " +
+                "not authenticated: anyone who can reach its port can control the hypervisor, as root through /system. Connect with qemu+ssh:// or qemu+tls:// instead.",
+            }, run.Warnings);
+            Assert.Equal("qemu+tcp://ops:***@127.0.0.1:1/system", Assert.Single(run.Errors).TargetObject);
+        }
+
+        [Fact]
+        public void A_uri_of_another_transport_is_not_warned_about()
+        {
+            session.AddHost("host1");
+
+            var run = session.Run("Connect-MigrationHost -Uri 'fake://host1'");
+
+            Assert.Empty(run.Errors);
+            Assert.Empty(run.Warnings);
+        }
+
+        [Fact]
+        public void A_host_written_with_a_password_shows_its_uri_masked_and_piped_back_in_is_the_same_host()
+        {
+            session.Cluster.AddHost("fake://ops:S3cret-pw@host1/system", "host1");
+            var connected = Assert.Single(session.Run("Connect-MigrationHost -Uri 'fake://ops:S3cret-pw@host1/system'").Objects<MigrationHost>());
+
+            var run = session.Run("Get-MigrationHost | Connect-MigrationHost");
+
+            Assert.Equal("fake://ops:***@host1/system", connected.Uri);
+            Assert.Empty(run.Errors);
+            var again = Assert.Single(run.Objects<MigrationHost>());
+            Assert.Equal(("host1", "fake://ops:***@host1/system"), (again.Name, again.Uri));
+            Assert.Equal("fake://ops:S3cret-pw@host1/system", HostRegistry.Default.Resolve("host1").Uri.ForConnecting);
         }
 
         [Fact]

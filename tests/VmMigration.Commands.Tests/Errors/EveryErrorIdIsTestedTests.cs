@@ -6,6 +6,7 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using VmMigration.Errors;
 using VmMigration.Planning;
+using VmMigration.Tests;
 using Xunit;
 
 namespace VmMigration.Commands.Tests.Errors
@@ -32,27 +33,13 @@ namespace VmMigration.Commands.Tests.Errors
                 .Select(c => (c.Type.Name, c.Value))
                 .Distinct();
 
-
-        /// <summary>The repository's root: the nearest folder above the test binaries that holds VmMigration.sln.</summary>
-        private static DirectoryInfo RepositoryRoot()
-        {
-            for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder != null; folder = folder.Parent)
-            {
-                if (File.Exists(Path.Combine(folder.FullName, "VmMigration.sln")))
-                {
-                    return folder;
-                }
-            }
-            throw new InvalidOperationException($"No VmMigration.sln above {AppContext.BaseDirectory}: the tests must run from a build of the repository.");
-        }
-
         /// <summary>
         /// The text of every test: C# under tests/ (not the shared fakes, which raise ids rather than assert them, not
         /// build output, not this file, which names ids as examples) and the Pester tests.
         /// </summary>
         private static string AllTestSources()
         {
-            var tests = Path.Combine(RepositoryRoot().FullName, "tests");
+            var tests = Path.Combine(RepositoryFolder.Root().FullName, "tests");
             var support = Path.Combine(tests, "VmMigration.TestSupport") + Path.DirectorySeparatorChar;
             var sources = Directory.EnumerateFiles(tests, "*.cs", SearchOption.AllDirectories)
                 .Where(path => !path.StartsWith(support, StringComparison.Ordinal))

@@ -18,7 +18,7 @@ namespace VmMigration.Tests.Execution
         public BandwidthSharesTests()
         {
             host = new FakeCluster().AddHost("fake://a", "a");
-            source = new ConnectedHost("a", "fake://a", "Fake", host, null);
+            source = new ConnectedHost("a", new HostUri("fake://a"), "Fake", host, null);
         }
 
         private List<string> BandwidthCalls() => host.Calls.Where(c => c.StartsWith("Bandwidth")).ToList();

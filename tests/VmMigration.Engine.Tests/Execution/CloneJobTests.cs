@@ -24,8 +24,8 @@ namespace VmMigration.Tests.Execution
         {
             a = cluster.AddHost("fake://a", "a");
             b = cluster.AddHost("fake://b", "b");
-            hostA = new ConnectedHost("a", "fake://a", "Fake", a, null);
-            hostB = new ConnectedHost("b", "fake://b", "Fake", b, null);
+            hostA = new ConnectedHost("a", new HostUri("fake://a"), "Fake", a, null);
+            hostB = new ConnectedHost("b", new HostUri("fake://b"), "Fake", b, null);
             a.AddPool("lab", 1024 * MiB);
             b.AddPool("lab", 1024 * MiB);
             sourceDisk = a.AddVolume("lab", "web1.qcow2", 64 * MiB, 20 * MiB);

@@ -30,7 +30,7 @@ namespace VmMigration.Tests.Execution
             registry = new HostRegistry(cluster.RegisterIn(new HypervisorProviders()));
             foreach (var name in new[] { "lab1", "lab2", "lab3" })
             {
-                registry.Connect("fake://" + name, name, null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
+                registry.Connect(new HostUri("fake://" + name), name, null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
             }
             maintenance = new MaintenanceStore(Path.Combine(directory, "maintenance.json"));
         }

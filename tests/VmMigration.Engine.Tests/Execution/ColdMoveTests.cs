@@ -24,8 +24,8 @@ namespace VmMigration.Tests.Execution
         {
             sourceHost = cluster.AddHost("fake://a", "a");
             destinationHost = cluster.AddHost("fake://b", "b");
-            source = new ConnectedHost("a", "fake://a", "Fake", sourceHost, null);
-            destination = new ConnectedHost("b", "fake://b", "Fake", destinationHost, null);
+            source = new ConnectedHost("a", new HostUri("fake://a"), "Fake", sourceHost, null);
+            destination = new ConnectedHost("b", new HostUri("fake://b"), "Fake", destinationHost, null);
             sourceHost.AddPool("lab", 1024 * MiB);
             // The destination's pool of the same name lives in another directory, as on real hosts.
             destinationHost.AddPool("lab", 1024 * MiB).TargetPath = "/srv/b/lab";

@@ -38,7 +38,7 @@ namespace VmMigration.Tests.Execution
             registry = new HostRegistry(cluster.RegisterIn(new HypervisorProviders())) { CallTimeout = Limit };
             foreach (var name in new[] { "a", "b", "c" })
             {
-                registry.Connect("fake://" + name, name, null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
+                registry.Connect(new HostUri("fake://" + name), name, null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
             }
             a.AddPool("lab", 1024 * MiB);
             a.AddPool("fast", 1024 * MiB);

@@ -26,8 +26,8 @@ namespace VmMigration.Tests.Execution
             a = cluster.AddHost("fake://a", "a");
             cluster.AddHost("fake://b", "b");
             registry = new HostRegistry(cluster.RegisterIn(new HypervisorProviders()));
-            registry.Connect("fake://a", "a", null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
-            registry.Connect("fake://b", "b", null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
+            registry.Connect(new HostUri("fake://a"), "a", null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
+            registry.Connect(new HostUri("fake://b"), "b", null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
             maintenance = new MaintenanceStore(Path.Combine(directory, "maintenance.json"));
             a.AddGuest("web1");
         }
@@ -217,7 +217,7 @@ namespace VmMigration.Tests.Execution
             var b = cluster["fake://b"];
             // The fake's free memory is a fixed number its guests do not change: enough for big once room is made.
             var c = cluster.AddHost("fake://c", "c", freeMemoryMB: 10240);
-            registry.Connect("fake://c", "c", null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
+            registry.Connect(new HostUri("fake://c"), "c", null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
             var big = a.AddGuest("big", memoryMB: 10240);
             b.AddGuest("x", memoryMB: 8192);
             c.AddGuest("y", memoryMB: 4096);

@@ -26,8 +26,8 @@ namespace VmMigration.Tests.Execution
             a = cluster.AddHost("fake://a", "a");
             b = cluster.AddHost("fake://b", "b");
             registry = new HostRegistry(cluster.RegisterIn(new HypervisorProviders()));
-            registry.Connect("fake://a", "a", null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
-            registry.Connect("fake://b", "b", null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
+            registry.Connect(new HostUri("fake://a"), "a", null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
+            registry.Connect(new HostUri("fake://b"), "b", null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
             maintenance = new MaintenanceStore(Path.Combine(directory, "maintenance.json"));
             inventory = new Inventory(registry, maintenance);
         }
@@ -60,7 +60,7 @@ namespace VmMigration.Tests.Execution
             Assert.NotNull(b.FindGuest(moved.Uuid));
             // Someone moves web1 on from b to a new host c during the maintenance.
             var c = cluster.AddHost("fake://c", "c");
-            var hostC = registry.Connect("fake://c", "c", null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
+            var hostC = registry.Connect(new HostUri("fake://c"), "c", null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
             var onward = new LiveMigrationJob(new LiveMigrationRequest(inventory.Locate(moved.Uuid, "b", CancellationToken.None), hostC), null, TimeSpan.FromMilliseconds(10))
                 .Run(CancellationToken.None);
             Assert.Equal(MigrationStatus.Succeeded, onward.Status);
@@ -90,7 +90,7 @@ namespace VmMigration.Tests.Execution
         {
             // The journal of an evacuation of a that moved web1 off a and, to make room, y from c to b.
             var c = cluster.AddHost("fake://c", "c");
-            registry.Connect("fake://c", "c", null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
+            registry.Connect(new HostUri("fake://c"), "c", null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
             var web1 = b.AddGuest("web1");
             var y = b.AddGuest("y");
             var journalPath = Path.Combine(directory, "a.json");
@@ -106,6 +106,30 @@ namespace VmMigration.Tests.Execution
             Assert.NotNull(a.FindGuest(web1.Uuid));
             Assert.NotNull(b.FindGuest(y.Uuid));
             Assert.Null(a.FindGuest(y.Uuid));
+        }
+
+        [Fact]
+        public void Failing_back_again_skips_the_vms_already_back_without_an_error_and_moves_nothing()
+        {
+            var web1 = a.AddGuest("web1");
+            a.AddGuest("web2");
+            var journalPath = EvacuateAndLeaveMaintenance();
+            var failback = new HostFailback(registry, inventory);
+            Assert.All(failback.Run(registry.Resolve("a"), journalPath, null, null, CancellationToken.None).ToList(), r => Assert.Equal(MigrationStatus.Succeeded, r.Status));
+            var migrations = 0;
+            b.OnStep = step => { if (step == "Migrate") Interlocked.Increment(ref migrations); };
+
+            var again = failback.Run(registry.Resolve("a"), journalPath, null, null, CancellationToken.None).ToList();
+
+            Assert.Equal(2, again.Count);
+            Assert.All(again, r =>
+            {
+                Assert.Equal(MigrationStatus.Skipped, r.Status);
+                Assert.Null(r.ErrorId);
+                Assert.Contains("already runs on 'a'", r.Message);
+            });
+            Assert.Equal(0, Volatile.Read(ref migrations));
+            Assert.NotNull(a.FindGuest(web1.Uuid));
         }
 
         private sealed class NullObserver : IEvacuationObserver

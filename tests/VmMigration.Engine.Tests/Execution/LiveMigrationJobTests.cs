@@ -23,8 +23,8 @@ namespace VmMigration.Tests.Execution
         {
             sourceHost = cluster.AddHost("fake://a", "a");
             destinationHost = cluster.AddHost("fake://b", "b");
-            source = new ConnectedHost("a", "fake://a", "Fake", sourceHost, null);
-            destination = new ConnectedHost("b", "fake://b", "Fake", destinationHost, "tcp://127.0.0.1");
+            source = new ConnectedHost("a", new HostUri("fake://a"), "Fake", sourceHost, null);
+            destination = new ConnectedHost("b", new HostUri("fake://b"), "Fake", destinationHost, "tcp://127.0.0.1");
         }
 
         private static JobProgress Sample(int iteration, long remaining, long processed, long bps = 100L << 20, long dirty = 0, int throttle = 0) => new JobProgress
@@ -78,6 +78,76 @@ namespace VmMigration.Tests.Execution
         }
 
         [Fact]
+        public void A_copy_left_on_a_destination_whose_daemon_died_goes_at_the_first_call_once_it_answers_again()
+        {
+            var daemonBack = false;
+            cluster.OnConnect = (uri, _) =>
+            {
+                if (uri == "fake://b" && !daemonBack) throw new MigrationException(ErrorIds.HostUnreachable, ErrorKind.ConnectionError, "Connection refused", uri);
+            };
+            var reopening = new ConnectedHost("b", new HostUri("fake://b"), "Fake", destinationHost, "tcp://127.0.0.1",
+                reopen: () => cluster.Connect("fake://b", null, TimeSpan.FromSeconds(1), CancellationToken.None));
+            var guest = sourceHost.AddGuest("web1");
+            sourceHost.Samples.Add(Sample(1, 300L << 20, 200L << 20));
+            sourceHost.Outcome = FakeOutcome.DestinationDies;
+            sourceHost.DestinationDaemonDies = true;
+
+            var result = Run(guest, to: reopening);
+
+            Assert.Equal(MigrationStatus.Failed, result.Status);
+            Assert.Equal("a", result.RunningOn);
+            Assert.Equal(VMState.Paused, destinationHost.Guest("web1")!.State);
+            Assert.Contains("it is removed when 'b' answers again", result.Message);
+            Assert.Throws<MigrationException>(() => reopening.Connection.ListGuests());
+            Assert.NotNull(destinationHost.Guest("web1"));
+
+            daemonBack = true;
+            Assert.Empty(reopening.Connection.ListGuests());
+            Assert.Null(destinationHost.Guest("web1"));
+            Assert.Equal(VMState.Running, sourceHost.FindGuest("web1")!.State);
+        }
+
+        [Fact]
+        public void A_destination_whose_daemon_dies_right_after_the_switch_is_named_as_unknown_not_as_not_running()
+        {
+            var guest = sourceHost.AddGuest("web1");
+            sourceHost.Samples.Add(Sample(1, 300L << 20, 200L << 20));
+            sourceHost.Outcome = FakeOutcome.DestinationDiesAfterSwitch;
+
+            var result = Run(guest);
+
+            Assert.Equal(MigrationStatus.Failed, result.Status);
+            Assert.Equal("", result.RunningOn);
+            Assert.Equal(VMState.Running, destinationHost.Guest("web1")!.State);
+            Assert.Contains("'b' does not confirm it runs there", result.Message);
+            Assert.Contains("Where VM 'web1' runs is not known: 'b' could not be asked", result.Message);
+            Assert.DoesNotContain("is not running on either host", result.Message);
+            Assert.Single(System.Text.RegularExpressions.Regex.Matches(result.Message!, "Nothing was removed"));
+        }
+
+        [Fact]
+        public void An_incomplete_copy_goes_when_the_vm_moved_on_to_another_host_and_stays_when_it_runs_nowhere_else()
+        {
+            var registry = new HostRegistry(cluster.RegisterIn(new HypervisorProviders()));
+            var third = cluster.AddHost("fake://c", "c");
+            foreach (var name in new[] { "a", "b", "c" }) registry.Connect(new HostUri($"fake://{name}"), name, null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
+            var vm = third.AddGuest("web1");
+            destinationHost.Put(new GuestInfo { Name = "web1", Uuid = vm.Uuid, State = VMState.Paused, MemoryMB = 256, Persistent = false });
+
+            LiveMigrationJob.RemoveIncompleteCopy(registry.Resolve("a"), registry.Resolve("b"), vm.Uuid);
+
+            Assert.Null(destinationHost.Guest("web1"));
+            Assert.Equal(VMState.Running, third.Guest("web1")!.State);
+
+            third.UndefineGuest("web1");
+            destinationHost.Put(new GuestInfo { Name = "web1", Uuid = vm.Uuid, State = VMState.Paused, MemoryMB = 256, Persistent = false });
+
+            LiveMigrationJob.RemoveIncompleteCopy(registry.Resolve("a"), registry.Resolve("b"), vm.Uuid);
+
+            Assert.NotNull(destinationHost.Guest("web1"));
+        }
+
+        [Fact]
         public void A_stalled_transfer_is_aborted_by_the_watchdog()
         {
             var guest = sourceHost.AddGuest("web1");
@@ -91,6 +161,26 @@ namespace VmMigration.Tests.Execution
             Assert.Contains("Abort web1", sourceHost.Calls);
             Assert.Equal("a", result.RunningOn);
             Assert.Equal(VMState.Running, sourceHost.FindGuest("web1")!.State);
+            Assert.Contains("the VM keeps running on 'a'.", result.Message);
+            Assert.DoesNotContain("is running on", result.Message);
+        }
+
+        [Theory]
+        // Whether the failure already says where the VM runs is a fact it carries, not something read in its words.
+        [InlineData(false, "operation failed: job 'migration out' failed: the peer keeps running its own job", true)]
+        [InlineData(true, "operation failed: job 'migration out' failed; the guest stays on its source", false)]
+        public void The_result_says_where_the_vm_runs_unless_the_failure_already_says_it(bool saysWhereVmRuns, string failure, bool sentenceAdded)
+        {
+            var guest = sourceHost.AddGuest("web1");
+            sourceHost.Samples.Add(Sample(1, 300L << 20, 200L << 20));
+            sourceHost.Outcome = FakeOutcome.DestinationDies;
+            sourceHost.DestinationDeathError = new MigrationException(ErrorIds.MigrationFailed, ErrorKind.InvalidOperation, failure, "web1", saysWhereVmRuns: saysWhereVmRuns);
+
+            var result = Run(guest);
+
+            Assert.Equal(MigrationStatus.Failed, result.Status);
+            Assert.Equal("a", result.RunningOn);
+            Assert.Equal(sentenceAdded ? failure + " VM 'web1' is running on 'a'." : failure, result.Message);
         }
 
         [Theory]
@@ -110,6 +200,7 @@ namespace VmMigration.Tests.Execution
             Assert.Equal(MigrationStatus.Aborted, result.Status);
             Assert.Equal(ErrorIds.MigrationNotConverging, result.ErrorId);
             Assert.Contains(advice, result.Message);
+            Assert.DoesNotContain("is running on", result.Message);
             Assert.Equal("a", result.RunningOn);
             Assert.Equal(VMState.Running, sourceHost.FindGuest("busy")!.State);
         }

@@ -26,8 +26,8 @@ namespace VmMigration.Tests.Execution
         {
             a = cluster.AddHost("fake://a", "a");
             b = cluster.AddHost("fake://b", "b");
-            hostA = new ConnectedHost("a", "fake://a", "Fake", a, null);
-            hostB = new ConnectedHost("b", "fake://b", "Fake", b, null);
+            hostA = new ConnectedHost("a", new HostUri("fake://a"), "Fake", a, null);
+            hostB = new ConnectedHost("b", new HostUri("fake://b"), "Fake", b, null);
             a.AddPool("lab", 1024 * MiB);
             b.AddPool("fast", 1024 * MiB);
             disk = a.AddVolume("lab", "web1.qcow2", 64 * MiB, 20 * MiB);
@@ -150,7 +150,7 @@ namespace VmMigration.Tests.Execution
         {
             AddDataDisk();
             b.OnStep = call => { if (call == "CreateVolume" && b.Volumes.Count == 1) Thread.Sleep(1500); };
-            var slowB = new ConnectedHost("b", "fake://b", "Fake", b, null, () => TimeSpan.FromMilliseconds(500));
+            var slowB = new ConnectedHost("b", new HostUri("fake://b"), "Fake", b, null, () => TimeSpan.FromMilliseconds(500));
             var request = new LiveMigrationRequest(new LocatedVM(hostA, vm), slowB)
                 { DestinationStoragePool = "fast", Timeout = TimeSpan.FromSeconds(5), StallTimeout = TimeSpan.FromSeconds(5), MeasureDirtyRate = false };
 

@@ -21,7 +21,7 @@ namespace VmMigration.Tests.Execution
         public StorageMigrationJobTests()
         {
             a = cluster.AddHost("fake://a", "a");
-            hostA = new ConnectedHost("a", "fake://a", "Fake", a, null);
+            hostA = new ConnectedHost("a", new HostUri("fake://a"), "Fake", a, null);
             a.AddPool("lab", 1024 * MiB);
             a.AddPool("fast", 1024 * MiB);
             disk = a.AddVolume("lab", "web1.qcow2", 64 * MiB, 20 * MiB);

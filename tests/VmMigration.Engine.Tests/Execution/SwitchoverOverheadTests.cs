@@ -25,7 +25,7 @@ namespace VmMigration.Tests.Execution
         }
 
         // The overhead logic never touches the connection; only the name and the URI identify a host.
-        private static ConnectedHost Host(string name, string uri) => new ConnectedHost(name, uri, "Libvirt", null!, null);
+        private static ConnectedHost Host(string name, string uri) => new ConnectedHost(name, new HostUri(uri), "Libvirt", null!, null);
 
         [Fact]
         public void The_overhead_a_host_pair_adds_is_taken_off_the_next_limit_and_never_below_the_minimum()

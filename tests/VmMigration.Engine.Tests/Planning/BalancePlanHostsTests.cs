@@ -1,5 +1,7 @@
 using System;
+using System.Linq;
 using System.Threading;
+using VmMigration.Errors;
 using VmMigration.Planning;
 using VmMigration.Session;
 using VmMigration.Tests.Fakes;
@@ -7,7 +9,10 @@ using Xunit;
 
 namespace VmMigration.Tests.Planning
 {
-    /// <summary>A Balance plan names the hosts it balanced in Hosts, as an Evacuate plan names the hosts it drains.</summary>
+    /// <summary>
+    /// A Balance plan names the hosts it balanced in Hosts, as an Evacuate plan names the hosts it drains; with -HostName
+    /// it balances only those.
+    /// </summary>
     public class BalancePlanHostsTests
     {
         [Fact]
@@ -18,7 +23,7 @@ namespace VmMigration.Tests.Planning
             foreach (var name in new[] { "lab3", "lab1", "lab2" })
             {
                 cluster.AddHost($"fake://{name}", name);
-                registry.Connect($"fake://{name}", name, null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
+                registry.Connect(new HostUri($"fake://{name}"), name, null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
             }
             cluster["fake://lab1"].AddGuest("web1");
             cluster["fake://lab1"].AddGuest("web2");
@@ -39,6 +44,38 @@ namespace VmMigration.Tests.Planning
             var plan = MigrationPlanner.Plan(inventory, rules, new PlanningOptions { Goal = PlanGoal.Balance });
 
             Assert.Equal(new[] { "h1", "h3" }, plan.Hosts);
+        }
+
+        [Fact]
+        public void With_host_names_only_those_hosts_give_and_take_vms()
+        {
+            // h1 and h4 are loaded, h2 and h3 empty: balanced as a whole, h4's VMs would go to h3 as h1's go to h2.
+            var cluster = new ClusterBuilder().Host("h1").Host("h2").Host("h3").Host("h4");
+            for (int i = 0; i < 6; i++) cluster.VM($"a{i}", "h1", memoryMB: 6144).VM($"b{i}", "h4", memoryMB: 6144);
+            var inventory = cluster.Build();
+            var whole = MigrationPlanner.Plan(inventory, null, new PlanningOptions { Goal = PlanGoal.Balance });
+            Assert.Contains(whole.Steps, s => s.Source == "h4" || s.Destination == "h3");
+
+            var plan = MigrationPlanner.Plan(inventory, null, new PlanningOptions { Goal = PlanGoal.Balance, HostNames = { "h2", "h1" } });
+
+            Assert.NotEmpty(plan.Steps);
+            Assert.All(plan.Steps, s => Assert.Equal(("h1", "h2"), (s.Source, s.Destination)));
+            Assert.Equal(new[] { "h1", "h2" }, plan.Hosts);
+            Assert.True(plan.ScoreAfter < plan.ScoreBefore, $"{plan.ScoreBefore} -> {plan.ScoreAfter}");
+            Assert.Equal(3, PlanAssert.FinalHosts(inventory, plan).Values.Count(h => h == "h2"));
+            PlanAssert.NoViolations(inventory, null, plan);
+        }
+
+        [Fact]
+        public void A_host_name_that_is_not_in_the_inventory_is_HostNotFound()
+        {
+            var inventory = new ClusterBuilder().Host("h1").Host("h2").VM("a", "h1").Build();
+
+            var error = Assert.Throws<MigrationException>(() =>
+                MigrationPlanner.Plan(inventory, null, new PlanningOptions { Goal = PlanGoal.Balance, HostNames = { "h1", "h9" } }));
+
+            Assert.Equal(ErrorIds.HostNotFound, error.ErrorId);
+            Assert.Equal("h9", error.Target);
         }
     }
 }

@@ -109,5 +109,47 @@ namespace VmMigration.Tests.Planning
             Assert.Equal("a0", Assert.Single(plan.Unplaced).VMName);
             PlanAssert.NoViolations(inventory, rules, plan);
         }
+        /// <summary>h1 carries 48 GB to evacuate; h2 has room for 24 GB of it, h3 (larger, empty) for all of it.</summary>
+        private static ClusterInventory H2WithRoomFor24GB() => new ClusterBuilder().Host("h1").Host("h2", memoryMB: 32768).Host("h3")
+            .VM("a0", "h1", memoryMB: 16384).VM("a1", "h1", memoryMB: 16384).VM("a2", "h1", memoryMB: 8192).VM("a3", "h1", memoryMB: 8192)
+            .VM("b0", "h2", memoryMB: 8192).Build();
+
+        [Fact]
+        public void Preferred_destinations_take_every_VM_they_have_room_for_and_the_rest_go_elsewhere()
+        {
+            // The even spread alone would give the emptier h3 more (see the test below).
+            var inventory = H2WithRoomFor24GB();
+            var options = Evacuate("h1");
+            options.PreferredDestinations = new System.Collections.Generic.List<string> { "h2" };
+
+            var plan = MigrationPlanner.Plan(inventory, null, options);
+
+            Assert.Empty(plan.Unplaced);
+            long MovedTo(string host) => plan.Steps.Where(s => s.Destination == host).Sum(s => s.MemoryMB);
+            Assert.Equal(24576, MovedTo("h2"));   // all it can take within its memory: 8 GB of its own + 24 GB
+            Assert.Equal(24576, MovedTo("h3"));
+            Assert.All(plan.Steps.Where(s => s.Destination == "h2"), s => Assert.Contains("preferred for this plan", s.Reason.Text));
+            Assert.Equal(plan.Options!.PreferredDestinations, options.PreferredDestinations);
+            PlanAssert.NoViolations(inventory, null, plan);
+        }
+
+        [Fact]
+        public void Without_preferred_destinations_the_same_cluster_spreads_evenly()
+        {
+            var inventory = H2WithRoomFor24GB();
+
+            var plan = MigrationPlanner.Plan(inventory, null, Evacuate("h1"));
+
+            Assert.True(plan.Steps.Where(s => s.Destination == "h3").Sum(s => s.MemoryMB) > 24576);
+            Assert.DoesNotContain(plan.Steps, s => s.Reason.Text.Contains("preferred for this plan"));
+        }
+
+        [Fact]
+        public void Preferred_destinations_are_for_the_Evacuate_goal_only()
+        {
+            var options = new PlanningOptions { Goal = PlanGoal.Balance, PreferredDestinations = new System.Collections.Generic.List<string> { "h2" } };
+            var error = PlanAssert.Throws(ErrorIds.InvalidArgument, () => MigrationPlanner.Plan(ThreeHosts().Build(), null, options));
+            Assert.Contains("PreferredDestinations", error.Message);
+        }
     }
 }

@@ -72,6 +72,23 @@ namespace VmMigration.Tests.Planning
         }
 
         [Fact]
+        public void Balance_of_named_hosts_moves_vms_only_among_them()
+        {
+            Gen.Int[0, int.MaxValue].Sample(seed =>
+            {
+                var (inventory, rules, options) = RandomCluster.Create(seed);
+                var random = new System.Random(seed);
+                options.Goal = PlanGoal.Balance;
+                options.HostNames = inventory.Hosts.Select(h => h.Name).Where(_ => random.Next(2) == 0).DefaultIfEmpty(inventory.Hosts[0].Name).ToList();
+                var plan = PlanOrRefusal(inventory, rules, options);
+                if (plan == null) return;
+                Assert.All(plan.Steps, s => Assert.True(options.HostNames.Contains(s.Source) && options.HostNames.Contains(s.Destination),
+                    $"seed {seed}: {s.VMName} {s.Source} -> {s.Destination} outside {string.Join(", ", options.HostNames)}"));
+                Assert.All(plan.Hosts, h => Assert.Contains(h, options.HostNames));
+            }, iter: 500);
+        }
+
+        [Fact]
         public void Consolidation_leaves_the_hosts_it_names_empty()
         {
             Gen.Int[0, int.MaxValue].Sample(seed =>

@@ -75,7 +75,7 @@ namespace VmMigration.Tests.Planning
                 TargetScore = random.Next(2) == 0 ? 0 : 0.05,
             };
             if (goal == PlanGoal.Evacuate) options.HostNames = hosts.Select(h => h.Name).Where(_ => random.Next(3) == 0).DefaultIfEmpty(hosts[0].Name).ToList();
-            if (goal == PlanGoal.Consolidate && random.Next(3) == 0) options.HostNames = PickHosts();
+            if (goal != PlanGoal.Evacuate && random.Next(3) == 0) options.HostNames = PickHosts();
             return (builder.Build(), rules, options);
         }
     }

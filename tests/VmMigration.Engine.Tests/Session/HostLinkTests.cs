@@ -17,7 +17,7 @@ namespace VmMigration.Tests.Session
         {
             registry = new HostRegistry(cluster.RegisterIn(new HypervisorProviders()));
             cluster.AddHost("fake://a", "a").AddGuest("vm1");
-            registry.Connect("fake://a", "a", null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
+            registry.Connect(new HostUri("fake://a"), "a", null, TimeSpan.FromSeconds(5), null, CancellationToken.None);
         }
 
         [Fact]

@@ -16,7 +16,7 @@ namespace VmMigration.Tests.Session
         [InlineData("qemu+tcp://10.0.0.12/system")]
         [InlineData("QEMU+TLS://kvm02/system")]
         public void Every_qemu_uri_is_opened_by_libvirt(string uri) =>
-            Assert.IsType<LibvirtProvider>(HypervisorProviders.Standard().For(uri));
+            Assert.IsType<LibvirtProvider>(HypervisorProviders.Standard().For(new HostUri(uri)));
 
         [Fact]
         public void A_registered_provider_opens_the_uris_of_its_scheme_and_nothing_else()
@@ -24,9 +24,9 @@ namespace VmMigration.Tests.Session
             var cluster = new FakeCluster();
             var providers = cluster.RegisterIn(HypervisorProviders.Standard());
 
-            Assert.Same(cluster, providers.For("fake://host1"));
-            Assert.IsType<LibvirtProvider>(providers.For("qemu:///system"));
-            Assert.Equal(ErrorIds.UnknownUriScheme, Assert.Throws<MigrationException>(() => new HypervisorProviders().For("fake://host1")).ErrorId);
+            Assert.Same(cluster, providers.For(new HostUri("fake://host1")));
+            Assert.IsType<LibvirtProvider>(providers.For(new HostUri("qemu:///system")));
+            Assert.Equal(ErrorIds.UnknownUriScheme, Assert.Throws<MigrationException>(() => new HypervisorProviders().For(new HostUri("fake://host1"))).ErrorId);
         }
     }
 }

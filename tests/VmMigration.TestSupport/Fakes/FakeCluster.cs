@@ -32,8 +32,19 @@ namespace VmMigration.Tests.Fakes
 
         public FakeHost this[string uri] => hosts[uri];
 
+        /// <summary>The host a connected host's URI names, password and all.</summary>
+        public FakeHost this[HostUri uri] => hosts[uri.ForConnecting];
+
+        /// <summary>The credential of the latest connect, as the provider received it.</summary>
+        public HostCredential? LastCredential { get; private set; }
+
+        /// <summary>Runs at each connect with the URI and credential as given (e.g. to fail the way a provider would).</summary>
+        public Action<string, HostCredential?>? OnConnect { get; set; }
+
         public IHostConnection Connect(string uri, HostCredential? credential, TimeSpan timeout, CancellationToken cancellationToken)
         {
+            LastCredential = credential;
+            OnConnect?.Invoke(uri, credential);
             if (!hosts.TryGetValue(uri, out var host))
             {
                 throw new MigrationException(ErrorIds.HostUnreachable, ErrorKind.ConnectionError, $"Cannot reach '{uri}'.", uri);
@@ -42,7 +53,11 @@ namespace VmMigration.Tests.Fakes
             {
                 throw new MigrationException(ErrorIds.HostConnectTimeout, ErrorKind.OperationTimeout, $"'{uri}' did not answer.", uri);
             }
-            host.Opened();
+            if (host.IsDown)
+            {
+                throw new MigrationException(ErrorIds.HostUnreachable, ErrorKind.ConnectionError, $"Cannot reach '{uri}': Connection refused.", uri);
+            }
+            host.Connected(credential);
             return host;
         }
     }
@@ -53,6 +68,8 @@ namespace VmMigration.Tests.Fakes
         Succeed,
         /// <summary>The destination dies mid-transfer: the call fails and a paused incoming copy is left on the destination.</summary>
         DestinationDies,
+        /// <summary>The migration completes (the VM runs on the destination), then the destination's daemon dies before anyone asks it.</summary>
+        DestinationDiesAfterSwitch,
         /// <summary>Transfer stops advancing until someone aborts the job.</summary>
         Stall,
         /// <summary>Keeps iterating (samples repeat the last one) until aborted or switched to post-copy.</summary>
@@ -81,27 +98,76 @@ namespace VmMigration.Tests.Fakes
         public string HostUuid { get; set; } = Guid.NewGuid().ToString();
         public long FreeMemoryMB { get; set; }
         public TimeSpan ConnectDelay { get; set; }
-        public bool IsAlive => alive;
+        public bool IsAlive => !connectionClosed;
+        public int CpuCount { get; set; } = 4;
+        public long MemoryMB { get; set; } = 16384;
+        public string HypervisorVersion { get; set; } = "8.2.0";
 
-        private volatile bool alive = true;
+        private volatile bool down;
+        private volatile bool connectionClosed;
+
+        /// <summary>Down (see <see cref="GoDown"/>): every call fails and a new connection is refused.</summary>
+        public bool IsDown => down;
+
+        /// <summary>
+        /// What a reboot does to the host: every guest still running dies (a persistent one stays defined, shut off; a
+        /// transient one is gone), its daemon stops (every call fails, a new connection is refused) and the connections
+        /// opened before are closed for good, even once it is back.
+        /// </summary>
+        public void GoDown()
+        {
+            down = true;
+            connectionClosed = true;
+            foreach (var guest in guests.Values.Where(g => g.Active).ToList())
+            {
+                if (guest.Persistent)
+                {
+                    guest.State = VMState.ShutOff;
+                }
+                else
+                {
+                    guests.TryRemove(guest.Name, out _);
+                }
+            }
+        }
+
+        /// <summary>Its daemon answers again: a new connection works; one opened before it went down stays closed.</summary>
+        public void ComeBack() => down = false;
+
+        /// <summary>A reboot: down now, back after <paramref name="downFor"/>.</summary>
+        public void Reboot(TimeSpan downFor)
+        {
+            GoDown();
+            System.Threading.Tasks.Task.Delay(downFor).ContinueWith(_ => ComeBack(), System.Threading.Tasks.TaskScheduler.Default);
+        }
+
+        /// <summary>A connection was opened (by <see cref="FakeCluster.Connect"/>): it works until the next reboot.</summary>
+        internal void Connected(HostCredential? credential)
+        {
+            Connections++;
+            LastCredential = credential;
+            connectionClosed = false;
+        }
+
+        /// <summary>The credential the last connection was opened with.</summary>
+        public HostCredential? LastCredential { get; private set; }
 
         /// <summary>How many times a connection to this host was opened.</summary>
         public int Connections { get; private set; }
 
         /// <summary>The open connection dies (as when libvirt's keepalive closes it): calls fail until a connection is opened again.</summary>
-        public void DropConnection() => alive = false;
-
-        internal void Opened()
-        {
-            Connections++;
-            alive = true;
-        }
+        public void DropConnection() => connectionClosed = true;
 
         // Script for the next migration started from this host.
         public List<JobProgress> Samples { get; } = new List<JobProgress>();
         public FakeOutcome Outcome { get; set; } = FakeOutcome.Succeed;
+        /// <summary>What the migration call throws when the destination dies; a connection reset, as libvirt says it, when null.</summary>
+        public MigrationException? DestinationDeathError { get; set; }
         public TimeSpan SampleInterval { get; set; } = TimeSpan.FromMilliseconds(5);
         public LiveMigrationParameters? LastParameters { get; private set; }
+
+        /// <summary>With <see cref="FakeOutcome.DestinationDies"/>: the destination's daemon dies too, taking its connection with it.</summary>
+        public bool DestinationDaemonDies { get; set; }
         public List<string> Calls { get; } = new List<string>();
         public double? DirtyRate { get; set; }
 
@@ -114,7 +180,10 @@ namespace VmMigration.Tests.Fakes
 
         public void Put(GuestInfo guest) => guests[guest.Name] = guest;
 
-        public string LibvirtVersion { get; set; } = "";
+        /// <summary>Every guest defined on the host, as a test's witness sees them: whether or not the host answers.</summary>
+        public IReadOnlyList<GuestInfo> AllGuests => guests.Values.OrderBy(g => g.Name).ToList();
+
+        public string LibvirtVersion { get; set; } = "10.0.0";
 
         private readonly ManualResetEventSlim thawed = new ManualResetEventSlim(true);
 
@@ -128,14 +197,22 @@ namespace VmMigration.Tests.Fakes
 
         private string? FrozenAt { get; set; }
 
-        /// <summary>A host answers only while it is not frozen.</summary>
+        /// <summary>A host answers only while it is not frozen, and only on a connection opened since it last came up.</summary>
         private void Answer()
         {
             thawed.Wait();
-            if (!alive) throw new MigrationException(ErrorIds.HostUnreachable, ErrorKind.ConnectionError, $"The connection to '{Uri}' is closed.", Uri);
+            if (down || connectionClosed)
+            {
+                throw new MigrationException(ErrorIds.HostUnreachable, ErrorKind.ConnectionError,
+                    down ? $"Cannot reach '{Uri}': the host is down." : $"The connection to '{Uri}' is closed: its daemon restarted.", Uri);
+            }
         }
 
-        public HostFacts GetHostFacts() => Answered(() => new HostFacts { Hostname = Hostname, HostUuid = HostUuid, CpuCount = 4, MemoryMB = 16384, FreeMemoryMB = FreeMemoryMB, LibvirtVersion = LibvirtVersion });
+        public HostFacts GetHostFacts() => Answered(() => new HostFacts
+        {
+            Hostname = Hostname, HostUuid = HostUuid, CpuCount = CpuCount, MemoryMB = MemoryMB, FreeMemoryMB = FreeMemoryMB,
+            LibvirtVersion = LibvirtVersion, HypervisorVersion = HypervisorVersion,
+        });
 
         private T Answered<T>(Func<T> call)
         {
@@ -144,6 +221,9 @@ namespace VmMigration.Tests.Fakes
         }
 
         public IReadOnlyList<GuestInfo> ListGuests() => Answered(() => guests.Values.OrderBy(g => g.Name).ToList());
+
+        /// <summary>What the host holds, seen from the test (no call: answers even while frozen or disconnected).</summary>
+        public GuestInfo? Guest(string name) => guests.TryGetValue(name, out var guest) ? guest : null;
 
         public GuestInfo? FindGuest(string nameOrUuid)
         {
@@ -205,9 +285,10 @@ namespace VmMigration.Tests.Fakes
                         if (Outcome == FakeOutcome.DestinationDies)
                         {
                             destination.Put(new GuestInfo { Name = guest.Name, Uuid = guest.Uuid, State = VMState.Paused, MemoryMB = guest.MemoryMB, Persistent = false });
-                            throw new MigrationException(ErrorIds.MigrationFailed, ErrorKind.InvalidOperation, "operation failed: job 'migration out' failed: Unable to write to socket: Connection reset by peer", name);
+                            if (DestinationDaemonDies) destination.DropConnection();
+                            throw DestinationDeathError ?? new MigrationException(ErrorIds.MigrationFailed, ErrorKind.InvalidOperation, "operation failed: job 'migration out' failed: Unable to write to socket: Connection reset by peer", name);
                         }
-                        if (Outcome == FakeOutcome.Succeed || postCopyRequested)
+                        if (Outcome == FakeOutcome.Succeed || Outcome == FakeOutcome.DestinationDiesAfterSwitch || postCopyRequested)
                         {
                             break;
                         }
@@ -220,6 +301,7 @@ namespace VmMigration.Tests.Fakes
 
                 guests.TryRemove(guest.Name, out _);
                 destination.Put(new GuestInfo { Name = guest.Name, Uuid = guest.Uuid, State = VMState.Running, MemoryMB = guest.MemoryMB, VCpuCount = guest.VCpuCount, Persistent = true });
+                if (Outcome == FakeOutcome.DestinationDiesAfterSwitch) destination.DropConnection();
                 var final = currentJob ?? new JobProgress();
                 return new JobProgress { Kind = JobKind.Completed, DowntimeMs = 12, DataProcessed = final.DataProcessed + 1000, MemoryIteration = final.MemoryIteration, AutoConvergeThrottlePercent = final.AutoConvergeThrottlePercent };
             }

@@ -43,7 +43,7 @@ namespace VmMigration.Providers.Libvirt
             {
                 var error = LibvirtError.CaptureLast();
                 root.Free();
-                throw LibvirtErrorMapper.Map(error, LibvirtOperationContext.Host, "subscribe to the job-completed events of", UriRedaction.Redact(hostUri), hostUri, where: "");
+                throw LibvirtErrorMapper.Map(error, LibvirtOperationContext.Host, "subscribe to the job-completed events of", HostUri.Redact(hostUri), hostUri, where: "");
             }
             subscription.callbackId = id;
             return subscription;

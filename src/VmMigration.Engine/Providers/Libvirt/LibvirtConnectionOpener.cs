@@ -34,7 +34,7 @@ namespace VmMigration.Providers.Libvirt
         public static ConnectionHandle Open(string uri, HostCredential? credential, TimeSpan timeout, CancellationToken cancellationToken)
         {
             var opener = new LibvirtConnectionOpener(uri, credential);
-            var worker = new Thread(opener.OpenOnWorker) { IsBackground = true, Name = "libvirt connect " + UriRedaction.Redact(uri) };
+            var worker = new Thread(opener.OpenOnWorker) { IsBackground = true, Name = "libvirt connect " + HostUri.Redact(uri) };
             worker.Start();
 
             var waitFor = timeout < TimeSpan.Zero || timeout > TimeSpan.FromMilliseconds(int.MaxValue) ? Timeout.InfiniteTimeSpan : timeout;
@@ -48,9 +48,9 @@ namespace VmMigration.Providers.Libvirt
             }
             cancellationToken.ThrowIfCancellationRequested();
             throw new MigrationException(ErrorIds.HostConnectTimeout, ErrorKind.OperationTimeout,
-                $"Connecting to {UriRedaction.Redact(uri)} did not complete within {timeout.TotalSeconds:0.###} s. " +
+                $"Connecting to {HostUri.Redact(uri)} did not complete within {timeout.TotalSeconds:0.###} s. " +
                 "Check that the host is up and that libvirtd answers at that address, or give a longer timeout.",
-                UriRedaction.Redact(uri));
+                HostUri.Redact(uri));
         }
 
         private void OpenOnWorker()
@@ -65,7 +65,7 @@ namespace VmMigration.Providers.Libvirt
                     handle.Dispose();
                     handle = null;
                     // Captured here: libvirt keeps the error on this worker thread only.
-                    error = LibvirtErrorMapper.Map(LibvirtError.CaptureLast(), LibvirtOperationContext.Connect, "connect to", UriRedaction.Redact(uri), uri, where: "");
+                    error = LibvirtErrorMapper.Map(LibvirtError.CaptureLast(), LibvirtOperationContext.Connect, "connect to", HostUri.Redact(uri), uri, where: "");
                 }
             }
             catch (Exception e)

@@ -18,26 +18,26 @@ namespace VmMigration.Providers.Libvirt
             string? where = null, bool connectionLost = false)
         {
             var (id, kind, advice) = connectionLost ? ConnectionLostIn(context) : Classify(error.Code, error.Domain, context);
-            var place = where ?? "on " + UriRedaction.Redact(hostUri);
-            var message = $"Could not {action} '{target}'{(place.Length == 0 ? "" : " " + place)}: {error.Message.TrimEnd('.')}.{advice}";
-            return new LibvirtException(id, kind, message, target, error.Code, error.Domain, error.Message);
+            var place = where ?? "on " + HostUri.Redact(hostUri);
+            var message = $"Could not {action} '{target}'{(place.Length == 0 ? "" : " " + place)}: {error.Message.TrimEnd('.')}.{advice.Text}";
+            return new LibvirtException(id, kind, message, target, error.Code, error.Domain, error.Message, saysWhereVmRuns: advice.SaysWhereVmRuns);
         }
 
-        private static readonly (string, ErrorKind, string) ConnectionLost =
+        private static readonly (string, ErrorKind, Advice) ConnectionLost =
             (ErrorIds.HostUnreachable, ErrorKind.ConnectionError, " The connection to the host failed; reconnect with Connect-MigrationHost.");
 
-        internal static (string Id, ErrorKind Kind, string Advice) ConnectionLostIn(LibvirtOperationContext context)
+        internal static (string Id, ErrorKind Kind, Advice Advice) ConnectionLostIn(LibvirtOperationContext context)
             => context == LibvirtOperationContext.Migration
                 ? (ErrorIds.HostUnreachable, ErrorKind.ConnectionError,
                     " The connection to the source host was lost; a peer-to-peer migration may still be running there. Reconnect and check the VM's job.")
                 : ConnectionLost;
 
-        internal static (string Id, ErrorKind Kind, string Advice) Classify(int code, int errorDomain, LibvirtOperationContext context)
+        internal static (string Id, ErrorKind Kind, Advice Advice) Classify(int code, int errorDomain, LibvirtOperationContext context)
         {
             switch (code)
             {
                 case LibvirtConstants.ErrOperationAborted:
-                    return (ErrorIds.MigrationAborted, ErrorKind.OperationStopped, " The job was cancelled; the VM keeps running where it was.");
+                    return (ErrorIds.MigrationAborted, ErrorKind.OperationStopped, Advice.WhereVmRuns(" The job was cancelled; the VM keeps running where it was."));
                 case LibvirtConstants.ErrAuthFailed:
                 case LibvirtConstants.ErrAuthCancelled:
                 case LibvirtConstants.ErrAuthUnavailable:
@@ -67,7 +67,7 @@ namespace VmMigration.Providers.Libvirt
             {
                 return code == LibvirtConstants.ErrCpuIncompatible
                     ? (ErrorIds.CpuIncompatible, ErrorKind.InvalidOperation, " The destination's CPU cannot run this VM's CPU model.")
-                    : (ErrorIds.MigrationFailed, ErrorKind.InvalidOperation, " The VM keeps running on the source unless the message says otherwise.");
+                    : (ErrorIds.MigrationFailed, ErrorKind.InvalidOperation, Advice.WhereVmRuns(" The VM keeps running on the source unless the message says otherwise."));
             }
 
             switch (code)
@@ -102,6 +102,25 @@ namespace VmMigration.Providers.Libvirt
                 default:
                     return (ErrorIds.LibvirtError, ErrorKind.NotSpecified, "");
             }
+        }
+
+        /// <summary>The sentence that ends the message, and whether it says where the VM runs.</summary>
+        internal readonly struct Advice
+        {
+            private Advice(string text, bool saysWhereVmRuns)
+            {
+                Text = text;
+                SaysWhereVmRuns = saysWhereVmRuns;
+            }
+
+            public string Text { get; }
+
+            public bool SaysWhereVmRuns { get; }
+
+            /// <summary>Advice that tells where the VM is left running.</summary>
+            public static Advice WhereVmRuns(string text) => new Advice(text, true);
+
+            public static implicit operator Advice(string text) => new Advice(text, false);
         }
     }
 }

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using VmMigration.Errors;
 
 namespace VmMigration.Providers.Libvirt
@@ -7,8 +9,8 @@ namespace VmMigration.Providers.Libvirt
     public sealed class LibvirtException : MigrationException
     {
         public LibvirtException(string errorId, ErrorKind kind, string message, string? target,
-            int libvirtCode, int libvirtDomain, string libvirtMessage, Exception? inner = null)
-            : base(errorId, kind, message, target, inner)
+            int libvirtCode, int libvirtDomain, string libvirtMessage, Exception? inner = null, bool saysWhereVmRuns = false)
+            : base(errorId, kind, message, target, inner, saysWhereVmRuns)
         {
             LibvirtCode = libvirtCode;
             LibvirtDomain = libvirtDomain;
@@ -22,5 +24,10 @@ namespace VmMigration.Providers.Libvirt
         public int LibvirtDomain { get; }
 
         public string LibvirtMessage { get; }
+
+        internal override IEnumerable<string?> Texts => base.Texts.Concat(new[] { LibvirtMessage });
+
+        internal override MigrationException Redacted(Func<string, string> redact, Exception? inner) =>
+            new LibvirtException(ErrorId, Kind, redact(Message), Target == null ? null : redact(Target), LibvirtCode, LibvirtDomain, redact(LibvirtMessage), inner, SaysWhereVmRuns);
     }
 }

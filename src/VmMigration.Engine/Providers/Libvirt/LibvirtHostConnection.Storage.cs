@@ -27,7 +27,7 @@ namespace VmMigration.Providers.Libvirt
                 // virDomainDefineXML would silently replace it.
                 if (existing != null)
                     throw new MigrationException(ErrorIds.VmExistsOnDestination, ErrorKind.ResourceExists,
-                        $"A guest named '{name}' already exists on {DisplayUri}; remove it or choose another name.", name);
+                        $"A guest named '{name}' already exists on {Uri}; remove it or choose another name.", name);
             }
             using var domain = LibvirtNative.virDomainDefineXML(connection, domainXml);
             if (domain.IsInvalid) throw GuestFailure(LibvirtOperationContext.Guest, "define guest", name);
@@ -246,7 +246,7 @@ namespace VmMigration.Providers.Libvirt
 
         private StorageVolumeHandle LookUpVolume(string path)
             => TryLookUpVolume(path) ?? throw new MigrationException(CloneErrorIds.DiskNotInStoragePool, ErrorKind.ObjectNotFound,
-                $"No storage pool on {DisplayUri} has a volume at '{path}'. Put the disk in a pool (virsh pool-define-as ... dir) and refresh it.", path);
+                $"No storage pool on {Uri} has a volume at '{path}'. Put the disk in a pool (virsh pool-define-as ... dir) and refresh it.", path);
 
         private StorageVolumeHandle? TryLookUpVolume(string path)
         {

@@ -32,7 +32,7 @@ namespace VmMigration.Providers.Libvirt
         /// <param name="openCallConnection">opens another connection to the same host, for a call that blocks for long</param>
         internal LibvirtHostConnection(string uri, ConnectionHandle connection, Func<ConnectionHandle> openCallConnection)
         {
-            Uri = uri;
+            Uri = HostUri.Redact(uri);
             this.connection = connection;
             this.openCallConnection = openCallConnection;
             KeepAlive(connection);
@@ -45,9 +45,8 @@ namespace VmMigration.Providers.Libvirt
                 LibvirtNative.virResetLastError();
         }
 
+        /// <summary>The host's URI as shown (secrets masked): this connection never needs it as written.</summary>
         public string Uri { get; }
-
-        private string DisplayUri => UriRedaction.Redact(Uri);
 
         public bool IsAlive
         {
@@ -152,7 +151,7 @@ namespace VmMigration.Providers.Libvirt
             {
                 if (existing != null)
                     throw new MigrationException(ErrorIds.VmExistsOnDestination, ErrorKind.ResourceExists,
-                        $"A guest named '{name}' already exists on {DisplayUri}; remove it or choose another name.", name);
+                        $"A guest named '{name}' already exists on {Uri}; remove it or choose another name.", name);
             }
             using var domain = LibvirtNative.virDomainDefineXML(connection, domainXml);
             if (domain.IsInvalid) throw GuestFailure(LibvirtOperationContext.Guest, "define guest", name);
@@ -275,7 +274,7 @@ namespace VmMigration.Providers.Libvirt
                 {
                     var error = LibvirtError.CaptureLast();
                     throw Failure(error, LibvirtOperationContext.Migration, "live-migrate guest", name,
-                        $"from {DisplayUri} to {UriRedaction.Redact(destinationUri)}");
+                        $"from {Uri} to {HostUri.Redact(destinationUri)}");
                 }
             }
 
@@ -308,7 +307,7 @@ namespace VmMigration.Providers.Libvirt
             var running = ReadJobProgress(domain, name);
             if (running == null) return;
             throw new MigrationException(ErrorIds.MigrationInProgress, ErrorKind.ResourceBusy,
-                $"Guest '{name}' on {DisplayUri} already has a job running ({running.ElapsedMs / 1000} s so far, iteration {running.MemoryIteration}). " +
+                $"Guest '{name}' on {Uri} already has a job running ({running.ElapsedMs / 1000} s so far, iteration {running.MemoryIteration}). " +
                 "Wait for it to end or abort it before starting another migration.", name);
         }
 
@@ -466,7 +465,7 @@ namespace VmMigration.Providers.Libvirt
         {
             ThrowIfDisposed();
             return TryLookUp(nameOrUuid) ?? throw new MigrationException(ErrorIds.VmNotFound, ErrorKind.ObjectNotFound,
-                $"No guest named or with UUID '{nameOrUuid}' exists on {DisplayUri}. Check the name with Get-MigrationVM.", nameOrUuid);
+                $"No guest named or with UUID '{nameOrUuid}' exists on {Uri}. Check the name with Get-MigrationVM.", nameOrUuid);
         }
 
         /// <summary>By name first, then by UUID; null only when libvirt says there is no such domain.</summary>
@@ -529,7 +528,7 @@ namespace VmMigration.Providers.Libvirt
         }
 
         private LibvirtException HostFailure(string action)
-            => Failure(LibvirtError.CaptureLast(), LibvirtOperationContext.Host, action, DisplayUri, where: "");
+            => Failure(LibvirtError.CaptureLast(), LibvirtOperationContext.Host, action, Uri, where: "");
 
         private LibvirtException GuestFailure(LibvirtOperationContext context, string action, string name)
             => Failure(LibvirtError.CaptureLast(), context, action, name);
@@ -547,7 +546,7 @@ namespace VmMigration.Providers.Libvirt
 
         private void ThrowIfDisposed()
         {
-            if (Volatile.Read(ref disposed) != 0) throw new ObjectDisposedException(nameof(LibvirtHostConnection), $"The connection to {DisplayUri} was closed.");
+            if (Volatile.Read(ref disposed) != 0) throw new ObjectDisposedException(nameof(LibvirtHostConnection), $"The connection to {Uri} was closed.");
         }
     }
 }

@@ -7,7 +7,7 @@ using VmMigration.Session;
 namespace VmMigration.Commands
 {
     /// <summary>Selects connected hosts by names or wildcard patterns; a plain name that matches nothing is reported.</summary>
-    internal static class HostSelection
+    internal static class HostNameFilter
     {
         public static IReadOnlyList<ConnectedHost> Select(IReadOnlyList<ConnectedHost> hosts, IEnumerable<string>? patterns, out IReadOnlyList<string> unmatched)
         {

@@ -6,9 +6,10 @@ namespace VmMigration.Planning
     /// The k hosts with the highest key, found in one pass with a small insertion-sorted buffer; cheaper than sorting
     /// a thousand hosts for every move. Ties go to the lower host index so the choice is deterministic.
     /// </summary>
-    internal static class HostSelection
+    internal static class TopHosts
     {
-        public static int Top(int hostCount, int k, Func<int, bool> eligible, Func<int, double> key, int[] result, double[] keys)
+        /// <summary>Fills <paramref name="result"/> with the eligible hosts of highest key, highest first (their keys in <paramref name="keys"/>); returns how many, at most k.</summary>
+        public static int Find(int hostCount, int k, Func<int, bool> eligible, Func<int, double> key, int[] result, double[] keys)
         {
             int found = 0;
             for (int h = 0; h < hostCount; h++)

@@ -1,0 +1,44 @@
+using System.Management.Automation;
+using VmMigration.Planning;
+
+namespace VmMigration.Commands
+{
+    /// <summary>
+    /// What the cmdlets that drain hosts share, with the same meaning in each: the evacuation engine's limits, the rules
+    /// the moves respect, the journal and -Resume, -Force and -AsJob.
+    /// </summary>
+    public abstract class DrainingCmdlet : VmMigrationCmdlet
+    {
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? RulePath { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int MaxConcurrent { get; set; } = 4;
+
+        /// <summary>Bandwidth shared by all moves in flight; 0 means no shared budget.</summary>
+        [Parameter]
+        [ValidateRange(0, 1000000)]
+        public long BandwidthMBps { get; set; }
+
+        /// <summary>Where the journal is kept; by default in the module's state directory.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? JournalPath { get; set; }
+
+        /// <summary>Continue a run that was killed or stopped, from its journal.</summary>
+        [Parameter]
+        public SwitchParameter Resume { get; set; }
+
+        /// <summary>Never prompt (for pipelines and scheduled tasks); -WhatIf is still honoured.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        [Parameter]
+        public SwitchParameter AsJob { get; set; }
+
+        /// <summary>The rules of -RulePath, or none; a missing or unreadable file is a bad invocation (terminating).</summary>
+        protected ClusterRules? ReadRules() => RulePath == null ? null : ReadRulesFile(RulePath);
+    }
+}
