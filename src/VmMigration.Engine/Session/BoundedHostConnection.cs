@@ -30,8 +30,9 @@ namespace VmMigration.Session
     /// DefineGuest                Change   standard                            undefined again (the caller was told it failed)
     /// DefineAndStartGuest        Change   standard                            destroyed and undefined again
     /// StartGuest                 Change   standard                            destroyed again
-    /// UndefineGuest, DestroyGuest Change  standard                            kept: what the caller asked for; a caller that
+    /// UndefineGuest              Change   standard                            kept: what the caller asked for; a caller that
     ///                                                                         acts on its failure must not assume it did not happen
+    /// DestroyGuest               Change   standard + <see cref="KillEscalation"/>  kept, as UndefineGuest
     /// UpdateGuestDefinition      Change   standard                            kept: callers read the definition to learn which
     ///                                                                         files it names (the storage move does)
     /// StartPostCopy, SetMigrationMaxDowntime, SetMigrationBandwidth
@@ -63,6 +64,13 @@ namespace VmMigration.Session
     {
         /// <summary>The slowest a host is expected to copy a volume into another of its pools.</summary>
         public const long MinimumCopyRateBytesPerSecond = 10L << 20;
+
+        /// <summary>
+        /// How long libvirt itself may take to power a guest off before it answers: SIGTERM, up to 10 s for QEMU to exit,
+        /// then SIGKILL and up to 5 s more (a QEMU stuck receiving a migration ignores SIGTERM). Added to the standard limit,
+        /// so a power-off that libvirt completes is not reported as unanswered.
+        /// </summary>
+        public static readonly TimeSpan KillEscalation = TimeSpan.FromSeconds(15);
 
         /// <summary>Merging overlays that landed late: only what the guest wrote meanwhile; generous for a busy guest.</summary>
         private static readonly TimeSpan LateOverlayMergeTimeout = TimeSpan.FromMinutes(10);
@@ -121,7 +129,7 @@ namespace VmMigration.Session
             Change($"the definition of VM '{DomainName(domainXml)}'", () => Live.DefineAndStartGuest(domainXml),
                 late => { Live.DestroyGuest(late.Name); Live.UndefineGuest(late.Name); });
 
-        void IHostConnection.DestroyGuest(string name) => Change($"the power-off of VM '{name}'", () => Live.DestroyGuest(name));
+        void IHostConnection.DestroyGuest(string name) => Change($"the power-off of VM '{name}'", () => { Live.DestroyGuest(name); return true; }, extra: KillEscalation);
 
         void IHostConnection.UndefineGuest(string name) => Change($"the removal of VM '{name}'", () => Live.UndefineGuest(name));
 

@@ -36,6 +36,10 @@ namespace VmMigration.Session
         private readonly Queue<Action> queuedCleanups = new Queue<Action>();
         private readonly Queue<Action> whenReachable = new Queue<Action>();
         private bool sendingWhenReachable;
+        /// <summary>How many times the clean-up at the head of <see cref="whenReachable"/> reached the host and went unanswered.</summary>
+        private int headOverruns;
+        /// <summary>Calls that overran their limit, ever: tells a kept clean-up that failed by not answering from one that was not sent.</summary>
+        private int overruns;
         private readonly Func<TimeSpan> callLimit;
         private int unanswered;
         private string? oldestUnanswered;
@@ -87,17 +91,25 @@ namespace VmMigration.Session
             }
         }
 
+        /// <summary>
+        /// A kept clean-up that reached the host and went unanswered this many times is given up: each try costs the call
+        /// it runs before a whole limit (and fails it), so a clean-up the host cannot complete must not cost every call.
+        /// </summary>
+        public const int MaxKeptCleanupOverruns = 2;
+
         /// <summary>The clean-ups kept for a host that was unreachable, in order; the first that finds it still unreachable stops the rest.</summary>
         private void SendWhenReachable()
         {
             while (true)
             {
                 Action next;
+                int overrunsBefore;
                 lock (sync)
                 {
                     if (sendingWhenReachable || unanswered > 0 || whenReachable.Count == 0) return;
                     sendingWhenReachable = true;
                     next = whenReachable.Peek();
+                    overrunsBefore = overruns;
                 }
                 try
                 {
@@ -105,8 +117,18 @@ namespace VmMigration.Session
                 }
                 catch (MigrationException error) when (error.ErrorId == ErrorIds.HostUnreachable || error.ErrorId == ErrorIds.HostConnectTimeout)
                 {
-                    lock (sync) sendingWhenReachable = false;
-                    return; // still not reachable: kept for the next call
+                    lock (sync)
+                    {
+                        sendingWhenReachable = false;
+                        // It reached the host and was not answered in time (rather than finding the host down): its late
+                        // answer stands when it comes, and after MaxKeptCleanupOverruns such tries it is not sent again.
+                        if (DidNotAnswer(error) && overruns > overrunsBefore && ++headOverruns >= MaxKeptCleanupOverruns && whenReachable.Count > 0 && ReferenceEquals(whenReachable.Peek(), next))
+                        {
+                            whenReachable.Dequeue();
+                            headOverruns = 0;
+                        }
+                    }
+                    return; // still not reachable, or not answering: kept for the next call
                 }
                 catch (Exception)
                 {
@@ -116,6 +138,7 @@ namespace VmMigration.Session
                 {
                     sendingWhenReachable = false;
                     if (whenReachable.Count > 0 && ReferenceEquals(whenReachable.Peek(), next)) whenReachable.Dequeue();
+                    headOverruns = 0;
                 }
             }
         }
@@ -159,6 +182,7 @@ namespace VmMigration.Session
 
             lock (sync)
             {
+                overruns++;
                 if (unanswered++ == 0)
                 {
                     oldestUnanswered = what;

@@ -237,6 +237,7 @@ namespace VmMigration.Tests.Fakes
         {
             Answer();
             Calls.Add("Destroy " + name);
+            Reached("Destroy", name);
             if (guests.TryGetValue(name, out var g))
             {
                 g.State = VMState.ShutOff;
