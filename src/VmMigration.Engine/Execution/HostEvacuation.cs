@@ -21,7 +21,6 @@ namespace VmMigration.Execution
     {
         public const string DeadlineWouldBeMissed = "DeadlineWouldBeMissed";
         public const string StoppedOnError = "StoppedOnError";
-        private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
         private readonly HostRegistry registry;
         private readonly Inventory inventory;
@@ -235,7 +234,7 @@ namespace VmMigration.Execution
                 step.MeasuredDirtyRateMBps = measured.TryGetValue(step.Guest.Uuid, out var rate) ? rate : null;
             }
             // Longest first: with moves sharing the link, starting the long ones early finishes the whole drain soonest.
-            return steps.OrderByDescending(s => s.PredictedSec(options)).ThenBy(s => s.Step.Order).ToList();
+            return steps.OrderByDescending(s => s.PredictedSec(options.BandwidthMBps, options.MaxDowntimeMs)).ThenBy(s => s.Step.Order).ToList();
         }
 
         /// <summary>The plan's make-room steps in order, each with its guest found on its source host and journaled as pending.</summary>
@@ -290,87 +289,35 @@ namespace VmMigration.Execution
         /// <summary>Runs the steps under the governor. Returns true when a destination failed and the rest must be re-planned.</summary>
         private bool Execute(List<PlannedStep> queue, EvacuationJournal journal, IEvacuationObserver observer, CancellationToken cancellationToken, out bool stopped)
         {
-            var governor = new MigrationGovernor(options.MaxConcurrent, options.MaxConcurrentPerHost, options.BandwidthMBps);
-            var bandwidth = new BandwidthShares();
-            // When each move started, until it is seen transferring: how long preparing takes is what the pipeline overlaps.
-            var startedAt = new Dictionary<GovernedMove, DateTime>();
-            var running = new Dictionary<Task<MigrationResult>, (PlannedStep Step, GovernedMove Move, ConnectedHost Source)>();
             var destinationFailed = false;
-            stopped = false;
-
-            while (queue.Count > 0 || running.Count > 0)
+            var stoppedOnError = false;
+            var hooks = new GovernedExecution.Hooks<PlannedStep>
             {
-                var mayStart = !cancellationToken.IsCancellationRequested && !stopped && !destinationFailed;
-                foreach (var step in mayStart ? queue.ToList() : new List<PlannedStep>())
+                Skip = step => failedDestinations.Contains(step.Step.Destination),
+                Admit = (step, transferShare) =>
                 {
-                    if (failedDestinations.Contains(step.Step.Destination))
-                    {
-                        continue;
-                    }
-                    var move = new GovernedMove(step.Guest.Name, step.Step.Source, step.Step.Destination, step.DirtyRateMBps, step.Guest.MemoryMB << 20);
-                    if (!governor.CanStart(move))
-                    {
-                        continue;
-                    }
-                    queue.Remove(step);
-                    var share = governor.Shares(move)[move];
-                    var transferShare = governor.TransferShareFor(move);
                     var timeout = options.MoveTimeout;
                     if (options.Deadline.HasValue)
                     {
                         var left = options.Deadline.Value - DateTime.UtcNow;
-                        var needed = step.PredictedSec(options, transferShare);
+                        var needed = step.PredictedSec(options.BandwidthMBps, options.MaxDowntimeMs, transferShare);
                         if (needed > left.TotalSeconds)
                         {
                             Report(observer, journal, Outcome(step.Guest.Name, step.Step.Source, step.Step.Destination, MigrationStatus.Skipped, DeadlineWouldBeMissed,
                                 $"Not started: the move of '{step.Guest.Name}' is predicted to take {needed:0} s and {Math.Max(0, left.TotalSeconds):0} s are left before the deadline."), step.Guest.Uuid, EvacuationStepState.NotStarted);
-                            continue;
+                            return null;
                         }
                         timeout = left < timeout ? left : timeout;
                     }
-                    governor.Started(move);
+                    return timeout;
+                },
+                Started = step =>
+                {
                     Interlocked.Increment(ref movesStarted);
                     journal.Record(step.Entry.With(EvacuationStepState.InFlight));
-                    var source = registry.Resolve(step.Step.Source);
-                    var request = new LiveMigrationRequest(new LocatedVM(source, step.Guest), registry.Resolve(step.Step.Destination))
-                    {
-                        BandwidthMBps = share,
-                        TransferBandwidthMBps = transferShare,
-                        MaxDowntimeMs = options.MaxDowntimeMs,
-                        AllowPostCopy = options.AllowPostCopy,
-                        Timeout = timeout,
-                        KnownDirtyRateMBps = step.MeasuredDirtyRateMBps,
-                    };
-                    bandwidth.Started(move, source, share);
-                    startedAt[move] = DateTime.UtcNow;
-                    var progress = new ForwardingProgress(observer, move);
-                    running[DedicatedThread.Start(() => new LiveMigrationJob(request, progress, PollInterval).Run(cancellationToken))] = (step, move, source);
-                }
-
-                if (running.Count == 0)
+                },
+                Finished = (step, result) =>
                 {
-                    if (queue.Count > 0 && (cancellationToken.IsCancellationRequested || stopped || destinationFailed || queue.All(s => failedDestinations.Contains(s.Step.Destination))))
-                    {
-                        break;
-                    }
-                    continue;
-                }
-
-                foreach (var move in governor.InFlight.Where(m => m.Transferring && startedAt.ContainsKey(m)).ToList())
-                {
-                    governor.ObservePrepare(DateTime.UtcNow - startedAt[move]);
-                    startedAt.Remove(move);
-                }
-                bandwidth.Apply(governor.Shares());
-                var finished = Task.WhenAny(running.Keys).Wait(PollInterval) ? running.Keys.Where(t => t.IsCompleted).ToList() : new List<Task<MigrationResult>>();
-                foreach (var task in finished)
-                {
-                    var (step, move, _) = running[task];
-                    running.Remove(task);
-                    governor.Finished(move);
-                    bandwidth.Finished(move);
-                    startedAt.Remove(move);
-                    var result = task.Result;
                     var state = result.Status == MigrationStatus.Succeeded ? EvacuationStepState.Succeeded : EvacuationStepState.Failed;
                     Report(observer, journal, result, step.Guest.Uuid, state);
                     if (result.Status != MigrationStatus.Succeeded && !string.Equals(result.RunningOn, step.Step.Destination, StringComparison.OrdinalIgnoreCase))
@@ -383,11 +330,15 @@ namespace VmMigration.Execution
                         }
                         else if (options.StopOnError)
                         {
-                            stopped = true;
+                            stoppedOnError = true;
                         }
                     }
-                }
-            }
+                    return destinationFailed || stoppedOnError;
+                },
+            };
+            new GovernedExecution(registry, options.MaxConcurrent, options.MaxConcurrentPerHost, options.BandwidthMBps, options.MaxDowntimeMs, options.AllowPostCopy)
+                .Run(queue, hooks, observer, cancellationToken);
+            stopped = stoppedOnError;
             return destinationFailed && !cancellationToken.IsCancellationRequested && !stopped;
         }
 
@@ -547,47 +498,14 @@ namespace VmMigration.Execution
         private static MigrationResult Outcome(string vm, string source, string destination, MigrationStatus status, string? errorId, string message) =>
             UnmovedResult.Create(vm, source, destination, status == MigrationStatus.Succeeded ? destination : source, status, errorId, message);
 
-        private sealed class PlannedStep
+        private sealed class PlannedStep : GovernedStep
         {
-            public PlannedStep(MigrationPlanStep step, GuestInfo guest, EvacuationJournalEntry entry)
+            public PlannedStep(MigrationPlanStep step, GuestInfo guest, EvacuationJournalEntry entry) : base(step, guest)
             {
-                Step = step;
-                Guest = guest;
                 Entry = entry;
             }
 
-            public MigrationPlanStep Step { get; }
-            public GuestInfo Guest { get; }
             public EvacuationJournalEntry Entry { get; }
-            public double? MeasuredDirtyRateMBps { get; set; }
-            public double DirtyRateMBps => MeasuredDirtyRateMBps ?? 0;
-
-            public double PredictedSec(EvacuationOptions options, long shareMBps = 0)
-            {
-                var bandwidth = shareMBps > 0 ? shareMBps : options.BandwidthMBps > 0 ? options.BandwidthMBps : 1000;
-                return new ConvergenceModel(bandwidth, options.MaxDowntimeMs).Predict(Guest.MemoryMB, DirtyRateMBps).DurationSec;
-            }
-        }
-
-        private sealed class ForwardingProgress : IProgress<MigrationProgress>
-        {
-            private readonly IEvacuationObserver observer;
-            private readonly GovernedMove move;
-
-            public ForwardingProgress(IEvacuationObserver observer, GovernedMove move)
-            {
-                this.observer = observer;
-                this.move = move;
-            }
-
-            public void Report(MigrationProgress value)
-            {
-                if (value.Phase == MigrationPhase.PreCopy && !value.Completed)
-                {
-                    move.Progressed(value.TransferredBytes, value.RemainingBytes);
-                }
-                observer.MoveProgress(value);
-            }
         }
     }
 }

@@ -29,6 +29,8 @@ namespace VmMigration.Planning
         private readonly bool[] scored;
         /// <summary>The hosts whose units may move at all; null when any may (no host was named).</summary>
         private readonly bool[]? movableFrom;
+        /// <summary>Units that stay where they are (cooling down after a balance run); null when none.</summary>
+        private readonly bool[]? held;
         private readonly int count;
         private double sumC, sumSqC, sumM, sumSqM;
         private int steps;
@@ -45,8 +47,9 @@ namespace VmMigration.Planning
         private readonly bool[] parked;
 
         private BalanceImprover(PlacementModel model, CapacityLedger ledger, PlanningOptions options, long[] initialMemory, double[] initialCpu, IReadOnlyList<PlannedMove> moves,
-            bool[] balanced, bool[]? movableFrom)
+            bool[] balanced, bool[]? movableFrom, bool[]? held)
         {
+            this.held = held;
             this.model = model;
             this.options = options;
             this.initialMemory = initialMemory;
@@ -92,9 +95,9 @@ namespace VmMigration.Planning
         /// or null when nothing improved (the greedy's own order stands).
         /// </summary>
         public static List<(int Unit, int To)>? Improve(PlacementModel model, CapacityLedger ledger, PlanningOptions options,
-            long[] initialMemory, double[] initialCpu, IReadOnlyList<PlannedMove> moves, bool[] balanced, bool[]? movableFrom)
+            long[] initialMemory, double[] initialCpu, IReadOnlyList<PlannedMove> moves, bool[] balanced, bool[]? movableFrom, bool[]? held = null)
         {
-            var search = new BalanceImprover(model, ledger, options, initialMemory, initialCpu, moves, balanced, movableFrom);
+            var search = new BalanceImprover(model, ledger, options, initialMemory, initialCpu, moves, balanced, movableFrom, held);
             return search.Run() ? search.Sequence() : null;
         }
 
@@ -154,7 +157,7 @@ namespace VmMigration.Planning
         }
 
         private bool MayGo(int unit, int to) =>
-            origin[unit] >= 0 && (movableFrom == null || movableFrom[origin[unit]]) && to != at[unit] && scored[to] && model.IsAllowed(unit, to)
+            origin[unit] >= 0 && (held == null || !held[unit]) && (movableFrom == null || movableFrom[origin[unit]]) && to != at[unit] && scored[to] && model.IsAllowed(unit, to)
             && model.PreferenceAllows(unit, origin[unit], to);
 
         private bool Conflicts(int unit, int host, int leaving, int arriving)

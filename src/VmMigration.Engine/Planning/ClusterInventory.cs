@@ -19,6 +19,9 @@ namespace VmMigration.Planning
         public List<InventoryHost> Hosts { get; set; } = new List<InventoryHost>();
         [JsonRequired]
         public List<InventoryVM> VMs { get; set; } = new List<InventoryVM>();
+        /// <summary>How long the VMs' CPU use was measured over, when it was measured from the hosts. Left out of the file when empty.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public double? SampleSeconds { get; set; }
 
         /// <summary>
         /// An inventory from what the session's connections report. CPU use and dirty rates are unknown at this level
@@ -91,6 +94,8 @@ namespace VmMigration.Planning
                 if (vm.MemoryMB <= 0) throw Invalid(at + ".MemoryMB", $"must be positive (VM '{vm.Name}').");
                 if (vm.CpuUsagePercent is double cpu && (cpu < 0 || cpu > 100 || double.IsNaN(cpu)))
                     throw Invalid(at + ".CpuUsagePercent", $"must be between 0 and 100 (VM '{vm.Name}').");
+                if (vm.InstantCpuUsagePercent is double instant && (instant < 0 || instant > 100 || double.IsNaN(instant)))
+                    throw Invalid(at + ".InstantCpuUsagePercent", $"must be between 0 and 100 (VM '{vm.Name}').");
                 if (vm.DirtyRateMBps is double rate && (rate < 0 || double.IsNaN(rate)))
                     throw Invalid(at + ".DirtyRateMBps", $"must not be negative (VM '{vm.Name}').");
             }
@@ -101,6 +106,7 @@ namespace VmMigration.Planning
         internal ClusterInventory SortedCopy(bool withStopped = false) => new ClusterInventory
         {
             SnapshotTime = SnapshotTime,
+            SampleSeconds = SampleSeconds,
             Hosts = Hosts.OrderBy(h => h.Name, StringComparer.Ordinal).ToList(),
             VMs = VMs.Where(v => withStopped || !v.Stopped).OrderBy(v => v.Name, StringComparer.Ordinal).ToList(),
         };

@@ -18,5 +18,7 @@ namespace VmMigration.Planning
         public List<string> Hosts { get; } = new List<string>();
         public double ScoreBefore { get; set; }
         public double ScoreAfter { get; set; }
+        /// <summary>Balance: what the goal saw and decided beyond its moves.</summary>
+        public BalanceAssessment? Balance { get; set; }
     }
 }

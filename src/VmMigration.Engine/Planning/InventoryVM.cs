@@ -1,3 +1,4 @@
+using System;
 using System.Text.Json.Serialization;
 
 namespace VmMigration.Planning
@@ -16,6 +17,21 @@ namespace VmMigration.Planning
         public long MemoryMB { get; set; }
         /// <summary>CPU use as a percentage of the VM's own vCPUs; empty when not sampled (see <see cref="PlanningOptions.AssumedCpuUsagePercent"/>).</summary>
         public double? CpuUsagePercent { get; set; }
+        /// <summary>
+        /// The latest window's CPU use, when <see cref="CpuUsagePercent"/> is that window smoothed with the earlier ones
+        /// (<see cref="LoadSmoothing"/>); the plan shows both. Left out of the file when empty.
+        /// </summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public double? InstantCpuUsagePercent { get; set; }
+        /// <summary>How many windows <see cref="CpuUsagePercent"/> was smoothed over. Left out of the file when empty.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public int? CpuUsageWindows { get; set; }
+        /// <summary>
+        /// When a balance run last moved the VM (UTC), as recorded with the VM on its host; Balance leaves it where it is until
+        /// <see cref="PlanningOptions.CooldownMinutes"/> after that. Left out of the file when empty.
+        /// </summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public DateTime? LastBalancedAt { get; set; }
         /// <summary>Memory the guest dirties per second; empty when not sampled.</summary>
         public double? DirtyRateMBps { get; set; }
         /// <summary>

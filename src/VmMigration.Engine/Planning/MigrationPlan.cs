@@ -47,6 +47,9 @@ namespace VmMigration
         /// <summary>Sum over waves of the longest step in each wave.</summary>
         [JsonRequired]
         public double PredictedDurationSec { get; set; }
+        /// <summary>Balance: the figures the plan was made from and why it moves what it moves; null for other goals. Left out of the file when null.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public BalanceAssessment? Balance { get; set; }
 
         public override string ToString() => $"{Goal}: {Steps.Count} steps in {WaveCount} waves, score {ScoreBefore:0.###} -> {ScoreAfter:0.###}";
     }
@@ -89,6 +92,11 @@ namespace VmMigration
         /// <summary>False when the sampled dirty rate outruns the bandwidth: the move needs throttling or post-copy to finish. Always true for a cold move.</summary>
         [JsonRequired]
         public bool PredictedToConverge { get; set; } = true;
+        /// <summary>A Balance step with cost-benefit (-MinImprovement): its gain and cost in core-seconds (<see cref="Planning.MoveWorth"/>). Left out of the file when empty.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public double? PredictedGainCoreSec { get; set; }
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public double? PredictedCostCoreSec { get; set; }
 
         public override string ToString() => $"{Order}: {VMName} {Source} -> {Destination}{(Kind == PlanStepKind.ColdMove ? " (cold)" : "")}";
     }

@@ -31,7 +31,7 @@ namespace VmMigration.Planning
             GoalResult result;
             switch (options.Goal)
             {
-                case PlanGoal.Balance: result = BalanceGoal.Plan(model, ledger, options); break;
+                case PlanGoal.Balance: result = BalanceGoal.Plan(model, ledger, options, sorted.SnapshotTime); break;
                 case PlanGoal.Evacuate: result = EvacuateGoal.Plan(model, ledger, options); break;
                 case PlanGoal.Consolidate: result = ConsolidateGoal.Plan(model, ledger, options); break;
                 default: throw new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument, $"Unknown goal '{options.Goal}'.");
@@ -78,6 +78,11 @@ namespace VmMigration.Planning
                             text += $" Pre-copy alone is not expected to converge (dirty rate {vm.DirtyRateMBps ?? options.AssumedDirtyRateMBps} MB/s vs {options.BandwidthMBps} MB/s): expect throttling or post-copy.";
                     }
                     step.Reason = new PlanReason { Code = move.Code, Text = text };
+                    if (move.Worth != null)
+                    {
+                        step.PredictedGainCoreSec = Math.Round(move.Worth.GainCoreSec, 1);
+                        step.PredictedCostCoreSec = Math.Round(move.Worth.CostCoreSec, 1);
+                    }
                     steps.Add((wave, sequence++, step));
                 }
             }
@@ -98,6 +103,7 @@ namespace VmMigration.Planning
                 ScoreAfter = Math.Round(result.ScoreAfter, 6),
                 WaveCount = scheduler.WaveCount,
                 PredictedDurationSec = Math.Round(duration, 3),
+                Balance = result.Balance,
             };
         }
 
@@ -114,6 +120,11 @@ namespace VmMigration.Planning
             Require(options.MaxMigrationsPerHostPerWave >= 1, nameof(options.MaxMigrationsPerHostPerWave), "must be at least 1.");
             Require(options.AssumedCpuUsagePercent >= 0 && options.AssumedCpuUsagePercent <= 100, nameof(options.AssumedCpuUsagePercent), "must be between 0 and 100.");
             Require(options.AssumedDirtyRateMBps >= 0, nameof(options.AssumedDirtyRateMBps), "must not be negative.");
+            Require(options.Threshold >= 0 && options.Threshold <= 1, nameof(options.Threshold), "must be between 0 and 1.");
+            Require(options.MinImprovement >= 0, nameof(options.MinImprovement), "must not be negative.");
+            Require(options.CooldownMinutes >= 0, nameof(options.CooldownMinutes), "must not be negative.");
+            Require(options.MinImprovement == 0 || options.CooldownMinutes > 0, nameof(options.MinImprovement),
+                "needs a cooldown: a move's gain is what it brings while it stands, at least -CooldownMinutes; with a cooldown of 0 no move could pay.");
             Require(options.HostNames != null, nameof(options.HostNames), "must not be null.");
             Require(!options.IncludeStopped || options.Goal == PlanGoal.Evacuate, nameof(options.IncludeStopped), "applies to the Evacuate goal only: stopped VMs move cold only when their host is drained.");
             Require(options.PreferredDestinations == null || options.PreferredDestinations.Count == 0 || options.Goal == PlanGoal.Evacuate,

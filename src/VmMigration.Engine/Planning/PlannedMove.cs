@@ -17,6 +17,8 @@ namespace VmMigration.Planning
         public int To { get; }
         public string Code { get; }
         public string Text { get; }
+        /// <summary>Set when the move passed the cost-benefit check.</summary>
+        public MoveWorth? Worth { get; set; }
     }
 
     /// <summary>Codes of step reasons and of unplaced VMs that are not errors. Stable: scripts match on them.</summary>
@@ -29,5 +31,9 @@ namespace VmMigration.Planning
         public const string MakeRoom = "MakeRoom";
         /// <summary>The VM would have been moved but the plan reached MaxMoves.</summary>
         public const string MaxMovesReached = "MaxMovesReached";
+        /// <summary>Balance left the VM where it is: a balance run moved it less than the cooldown ago.</summary>
+        public const string CoolingDown = "CoolingDown";
+        /// <summary>Balance refused the move: its gain, held for the cooldown, does not pay for its cost by -MinImprovement.</summary>
+        public const string GainDoesNotPay = "GainDoesNotPay";
     }
 }

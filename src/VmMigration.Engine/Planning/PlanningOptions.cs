@@ -26,6 +26,25 @@ namespace VmMigration.Planning
         /// <summary>A Balance move must lower the score by at least this much, so tiny VMs are not shuffled for nothing.</summary>
         [JsonRequired]
         public double MinScoreImprovement { get; set; } = 1e-7;
+        /// <summary>
+        /// Balance only: at or below this load spread (smoothed) the plan is empty and says the cluster is balanced within
+        /// it; above it, Balance plans down to <see cref="TargetScore"/> (or to this, when lower). Keeping it above
+        /// TargetScore is the hysteresis that keeps a balanced cluster still. 0: no threshold. Left out of the file when 0.
+        /// </summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+        public double Threshold { get; set; }
+        /// <summary>
+        /// Balance only: a move is planned only when its gain, held for <see cref="CooldownMinutes"/>, is at least this many
+        /// times its cost (both in core-seconds, see <see cref="MoveWorth"/>). 0: no cost-benefit check. Left out of the file when 0.
+        /// </summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+        public double MinImprovement { get; set; }
+        /// <summary>
+        /// Balance only: a VM a balance run moved less than this long before the inventory's snapshot stays where it is
+        /// (<see cref="InventoryVM.LastBalancedAt"/>), and the time a move's gain is held for in its cost-benefit.
+        /// </summary>
+        public int CooldownMinutes { get; set; } = DefaultCooldownMinutes;
+        public const int DefaultCooldownMinutes = 60;
         /// <summary>CPU use assumed for VMs never sampled: 100 % counts every vCPU fully, the safe side for capacity.</summary>
         [JsonRequired]
         public double AssumedCpuUsagePercent { get; set; } = 100;
@@ -78,13 +97,15 @@ namespace VmMigration.Planning
             AssumedCpuUsagePercent = AssumedCpuUsagePercent, AssumedDirtyRateMBps = AssumedDirtyRateMBps, MaxMigrationsPerHostPerWave = MaxMigrationsPerHostPerWave,
             BandwidthMBps = BandwidthMBps, MaxDowntimeMs = MaxDowntimeMs, IncludeStopped = IncludeStopped,
             AllowStaging = AllowStaging, MoveOnlyEvacuatedVMs = MoveOnlyEvacuatedVMs,
+            Threshold = Threshold, MinImprovement = MinImprovement, CooldownMinutes = CooldownMinutes,
             PreferredDestinations = PreferredDestinations?.ToList(),
         };
 
         /// <summary>The options as Get-MigrationPlan's parameters name them, for a plan shown with Format-List.</summary>
         public override string ToString() => string.Format(CultureInfo.InvariantCulture,
-            "{0}{1}, MaxMoves {2}, TargetScore {3}, BandwidthMBps {4}, MaxDowntimeMs {5}",
+            "{0}{1}, MaxMoves {2}, TargetScore {3}, BandwidthMBps {4}, MaxDowntimeMs {5}{6}",
             Goal, HostNames.Count == 0 ? "" : " of " + string.Join(", ", HostNames), MaxMoves == int.MaxValue ? "any" : MaxMoves.ToString(CultureInfo.InvariantCulture),
-            TargetScore, BandwidthMBps, MaxDowntimeMs);
+            TargetScore, BandwidthMBps, MaxDowntimeMs,
+            Goal != PlanGoal.Balance ? "" : string.Format(CultureInfo.InvariantCulture, ", Threshold {0}, MinImprovement {1}, CooldownMinutes {2}", Threshold, MinImprovement, CooldownMinutes));
     }
 }

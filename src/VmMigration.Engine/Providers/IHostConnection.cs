@@ -136,5 +136,14 @@ namespace VmMigration.Providers
 
         /// <summary>Bytes the guest has written to that disk since it started (for its write rate).</summary>
         long GetDiskWrittenBytes(string name, string diskTarget);
+
+        /// <summary>When a balance run last moved the guest, as recorded with the guest itself; null when none is recorded.</summary>
+        BalanceRecord? GetBalanceRecord(string name);
+
+        /// <summary>
+        /// Records a balancing move with the guest, in its live definition (which a live migration carries along) and in its
+        /// persistent one (which survives a restart), replacing an earlier record.
+        /// </summary>
+        void SetBalanceRecord(string name, BalanceRecord record);
     }
 }

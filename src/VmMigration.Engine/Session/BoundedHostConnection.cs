@@ -23,7 +23,8 @@ namespace VmMigration.Session
     /// Uri, IsAlive               -        none: answered locally, no call     -   (of the connection as it is now)
     /// GetHostFacts, ListGuests,  Read     standard                            nothing to undo
     ///  FindGuest, GetGuestXml, GetGuestDefinitionXml, ReadGuestMemory, GetJobProgress, CheckGuestCpu,
-    ///  FindStoragePool, ListStoragePoolNames, FindStorageVolume, GetDiskCopyProgress, GetDiskWrittenBytes
+    ///  FindStoragePool, ListStoragePoolNames, FindStorageVolume, GetDiskCopyProgress, GetDiskWrittenBytes,
+    ///  GetBalanceRecord
     /// MeasureDirtyRateMBps       Read     standard + its period               nothing to undo
     /// MigrateLive                Change   none of its own: blocks for the whole migration, bounded by the job's deadline
     ///                                     and AbortJob (and libvirt's keepalive); refused while the host has not answered
@@ -39,6 +40,9 @@ namespace VmMigration.Session
     ///                            Change   standard                            kept: they act on the job that runs, if any
     /// AbortJob                   Cleanup  standard                            kept (queued when unanswered: no job can start
     ///                                                                         on that host before it)
+    /// SetBalanceRecord           Change   standard                            kept: a record is only ever replaced by a
+    ///                                                                         newer one, and an extra one only holds the VM
+    ///                                                                         back from balancing a little longer
     /// CreateDiskOverlays         Change   standard                            merged back (the guest must not stay on them)
     /// MergeDiskOverlays          Cleanup  standard + its timeout              -
     /// EnsureStoragePool          Change   standard                            kept (idempotent: takes an existing pool)
@@ -227,6 +231,11 @@ namespace VmMigration.Session
 
         long IHostConnection.GetDiskWrittenBytes(string name, string diskTarget) =>
             Read($"the writes to disk {diskTarget} of VM '{name}'", () => Live.GetDiskWrittenBytes(name, diskTarget));
+
+        BalanceRecord? IHostConnection.GetBalanceRecord(string name) => Read($"the balance record of VM '{name}'", () => Live.GetBalanceRecord(name));
+
+        void IHostConnection.SetBalanceRecord(string name, BalanceRecord record) =>
+            Change($"the balance record of VM '{name}'", () => Live.SetBalanceRecord(name, record));
 
         void IDisposable.Dispose()
         {

@@ -15,17 +15,21 @@ namespace VmMigration.Session
     public static class LiveInventory
     {
         /// <param name="includeStopped">list shut-off VMs too, as <see cref="InventoryVM.Stopped"/>, for a plan that moves them cold</param>
-        public static ClusterInventory Capture(Inventory inventory, IReadOnlyList<ConnectedHost> hosts, bool includeStopped, CancellationToken cancellationToken, out IReadOnlyList<MigrationException> failures)
+        /// <param name="cpuSampleWindow">how long CPU use is measured over; <see cref="CpuSampleInterval"/> when null</param>
+        /// <param name="clock">the time the window is measured by; the system's when null</param>
+        public static ClusterInventory Capture(Inventory inventory, IReadOnlyList<ConnectedHost> hosts, bool includeStopped, CancellationToken cancellationToken, out IReadOnlyList<MigrationException> failures,
+            TimeSpan? cpuSampleWindow = null, Clock? clock = null)
         {
-            var clock = System.Diagnostics.Stopwatch.StartNew();
+            clock ??= Clock.System;
             var described = inventory.DescribeHosts(hosts, cancellationToken);
             var reachable = hosts.Where(h => described.Any(d => d.Name == h.Name && d.State != HostState.Unreachable)).ToList();
             var before = inventory.ListVMs(reachable, cancellationToken, out _);
-            var beforeAt = clock.Elapsed;
-            // CPU use is measured, not assumed: two readings of each guest's CPU time over a short interval.
-            cancellationToken.WaitHandle.WaitOne(CpuSampleInterval);
+            var beforeAt = clock.UtcNow;
+            // CPU use is measured, not assumed: two readings of each guest's CPU time over a window.
+            clock.Wait(cpuSampleWindow ?? CpuSampleInterval, cancellationToken);
             var vms = inventory.ListVMs(reachable, cancellationToken, out var listFailures);
-            var usage = CpuUsage(before, vms, clock.Elapsed - beforeAt);
+            var afterAt = clock.UtcNow;
+            var usage = CpuUsage(before, vms, afterAt - beforeAt);
             var problems = described.Where(d => d.State == HostState.Unreachable)
                 .Select(d => new MigrationException(ErrorIds.HostUnreachable, ErrorKind.ConnectionError, d.Message ?? $"Host '{d.Name}' did not answer.", d.Name))
                 .Concat(listFailures).ToList();
@@ -47,7 +51,9 @@ namespace VmMigration.Session
             var stopped = !includeStopped ? null : vms.Where(vm => !GuestInfo.IsActive(vm.State) && !activeNames.Contains(vm.Name))
                 .GroupBy(vm => vm.Name, StringComparer.Ordinal)
                 .Select(copies => copies.OrderBy(vm => vm.HostName, StringComparer.Ordinal).First());
-            return ClusterInventory.FromSession(described, owned, DateTime.UtcNow, usage, stopped);
+            var captured = ClusterInventory.FromSession(described, owned, afterAt, usage, stopped);
+            captured.SampleSeconds = (afterAt - beforeAt).TotalSeconds;
+            return captured;
         }
 
         /// <summary>How long CPU use is sampled over when the inventory is captured.</summary>

@@ -20,6 +20,31 @@ namespace VmMigration.Tests.Fakes
 
         public string Name => "Fake";
 
+        /// <summary>
+        /// The time guests' CPU time follows; null leaves CPU time as the tests put it. With a clock, a guest uses CPU at
+        /// its <see cref="SetCpuUsage"/> percentage (of its vCPUs) whatever host it runs on, as it moves.
+        /// </summary>
+        public Func<DateTime>? Clock { get; set; }
+
+        private readonly ConcurrentDictionary<string, (DateTime At, double CpuNs, double Percent)> cpu = new ConcurrentDictionary<string, (DateTime, double, double)>();
+
+        /// <summary>From now on (by <see cref="Clock"/>) the guest of that name uses this share of its vCPUs.</summary>
+        public void SetCpuUsage(string vmName, double percent, int vcpus = 1)
+        {
+            var used = CpuTimeNs(vmName, vcpus);
+            cpu[vmName] = (Clock!(), used, percent);
+        }
+
+        /// <summary>The CPU time the guest of that name has used by now (the clock's now).</summary>
+        internal long CpuTimeNs(string vmName, int vcpus)
+        {
+            var now = Clock!();
+            var known = cpu.TryGetValue(vmName, out var c) ? c : (now, 0.0, 0.0);
+            var used = known.Item2 + (now - known.Item1).TotalMilliseconds * 1e6 * vcpus * known.Item3 / 100;
+            cpu[vmName] = (now, used, known.Item3);
+            return (long)used;
+        }
+
         /// <summary>Makes this cluster the provider of fake:// URIs in <paramref name="providers"/> (replacing another cluster).</summary>
         public HypervisorProviders RegisterIn(HypervisorProviders providers) => providers.Register(Scheme, "in-memory test hosts", () => this);
 
@@ -220,7 +245,31 @@ namespace VmMigration.Tests.Fakes
             return call();
         }
 
-        public IReadOnlyList<GuestInfo> ListGuests() => Answered(() => guests.Values.OrderBy(g => g.Name).ToList());
+        public IReadOnlyList<GuestInfo> ListGuests() => Answered(() =>
+        {
+            if (cluster.Clock != null)
+            {
+                foreach (var guest in guests.Values.Where(g => g.Active)) guest.CpuTimeNs = cluster.CpuTimeNs(guest.Name, guest.VCpuCount);
+            }
+            return guests.Values.OrderBy(g => g.Name).ToList();
+        });
+
+        /// <summary>Balance records by guest name, as libvirt keeps them in each domain's metadata; a migration takes its guest's along.</summary>
+        public ConcurrentDictionary<string, BalanceRecord> BalanceRecords { get; } = new ConcurrentDictionary<string, BalanceRecord>();
+
+        public BalanceRecord? GetBalanceRecord(string name)
+        {
+            Answer();
+            if (!guests.ContainsKey(name)) throw new MigrationException(ErrorIds.VmNotFound, ErrorKind.ObjectNotFound, "no such guest", name);
+            return BalanceRecords.TryGetValue(name, out var record) ? record : null;
+        }
+
+        public void SetBalanceRecord(string name, BalanceRecord record)
+        {
+            Step("SetBalanceRecord", name);
+            if (!guests.ContainsKey(name)) throw new MigrationException(ErrorIds.VmNotFound, ErrorKind.ObjectNotFound, "no such guest", name);
+            BalanceRecords[name] = record;
+        }
 
         /// <summary>What the host holds, seen from the test (no call: answers even while frozen or disconnected).</summary>
         public GuestInfo? Guest(string name) => guests.TryGetValue(name, out var guest) ? guest : null;
@@ -302,6 +351,8 @@ namespace VmMigration.Tests.Fakes
 
                 guests.TryRemove(guest.Name, out _);
                 destination.Put(new GuestInfo { Name = guest.Name, Uuid = guest.Uuid, State = VMState.Running, MemoryMB = guest.MemoryMB, VCpuCount = guest.VCpuCount, Persistent = true });
+                // The metadata is part of the live definition the migration carries.
+                if (BalanceRecords.TryRemove(guest.Name, out var record)) destination.BalanceRecords[guest.Name] = record;
                 if (Outcome == FakeOutcome.DestinationDiesAfterSwitch) destination.DropConnection();
                 var final = currentJob ?? new JobProgress();
                 return new JobProgress { Kind = JobKind.Completed, DowntimeMs = 12, DataProcessed = final.DataProcessed + 1000, MemoryIteration = final.MemoryIteration, AutoConvergeThrottlePercent = final.AutoConvergeThrottlePercent };

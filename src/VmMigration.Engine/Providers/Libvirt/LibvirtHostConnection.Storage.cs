@@ -48,15 +48,6 @@ namespace VmMigration.Providers.Libvirt
             if (LibvirtNative.virDomainCreate(domain) < 0) throw GuestFailure(LibvirtOperationContext.Guest, "start guest", name);
         }
 
-        private string? ReadLineageMetadata(DomainHandle domain, string name)
-        {
-            var pointer = LibvirtNative.virDomainGetMetadata(domain, LibvirtConstants.DomainMetadataElement, CloneLineage.NamespaceUri, 0);
-            if (pointer != IntPtr.Zero) return NativeStrings.ReadAndFree(pointer);
-            var error = LibvirtError.CaptureLast();
-            if (error.Code == LibvirtConstants.ErrNoDomainMetadata) return null;
-            throw Failure(error, LibvirtOperationContext.Guest, "read the clone metadata of guest", name);
-        }
-
         public StoragePoolInfo? FindStoragePool(string name)
         {
             ThrowIfDisposed();

@@ -111,6 +111,9 @@ namespace VmMigration.Providers.Libvirt.Native
         public const int BlockJobTypeCopy = 2;
         public const string BlockCopyParamBandwidth = "bandwidth";
         public const int DomainMetadataElement = 2;
+        /// <summary>virDomainModificationImpact: the running domain's live definition, and the persistent one.</summary>
+        public const uint DomainAffectLive = 1u << 0;
+        public const uint DomainAffectConfig = 1u << 1;
 
         // Storage
         public const uint StoragePoolBuildNoOverwrite = 1u << 2;

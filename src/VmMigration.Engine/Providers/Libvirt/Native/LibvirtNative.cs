@@ -113,6 +113,10 @@ namespace VmMigration.Providers.Libvirt.Native
         internal static extern int virDomainBlockStats(DomainHandle domain, [MarshalAs(Utf8)] string disk, out BlockStatsNativeInfo stats, UIntPtr size);
         [DllImport(Library)]
         internal static extern IntPtr virDomainGetMetadata(DomainHandle domain, int type, [MarshalAs(Utf8)] string uri, uint flags);
+        [DllImport(Library)]
+        internal static extern int virDomainSetMetadata(DomainHandle domain, int type, [MarshalAs(Utf8)] string metadata,
+            [MarshalAs(Utf8)] string key, [MarshalAs(Utf8)] string uri, uint flags);
+        [DllImport(Library)] internal static extern int virDomainIsActive(DomainHandle domain);
 
         // Storage pools and volumes
         [DllImport(Library)]
