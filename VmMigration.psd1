@@ -30,6 +30,7 @@
         'New-MigrationRule'
         'Remove-MigrationRule'
         'Invoke-HostEvacuation'
+        'Invoke-ClusterBalance'
         'Resume-MigrationHost'
         'Invoke-RollingMaintenance'
         'Start-MigrationLab'

@@ -61,6 +61,18 @@ BeforeDiscovery {
             }
         }
         @{
+            TypeName = 'VmMigration.ClusterBalanceSummary'
+            Columns  = 'Spread', 'Threshold', 'Moved', 'Failed', 'CoolingDown', 'Message'
+            Shows    = '0.142 -> 0.048', '0.100', 'above the threshold'
+            New      = {
+                [VmMigration.ClusterBalanceSummary]@{
+                    Hosts = [Collections.Generic.List[string]]@('lab1', 'lab2'); ScoreBefore = 0.142; InstantScore = 0.15; ScoreAfter = 0.048
+                    Threshold = 0.1; Planned = 2; Moved = 2; CoolingDown = 1; DurationSec = 12.5
+                    Message = 'The load spread 0.142 (smoothed; 0.150 this window) is above the threshold 0.100: 2 move(s) bring it to 0.048 (target 0.050).'
+                }
+            }
+        }
+        @{
             TypeName = 'VmMigration.HostMaintenanceResult'
             Columns  = 'HostName', 'Status', 'Phase', 'Moved', 'Duration', 'ErrorId'
             Shows    = '3 out, 0 back', '42.0 s', 'MaintenanceScriptFailed'

@@ -11,14 +11,17 @@ namespace VmMigration.Commands
         private readonly int hostActivityId;
         private readonly string hostName;
         private readonly bool azureDevOps;
+        /// <summary>What the parent progress record calls the run ("Evacuating lab1", "Balancing lab1, lab2").</summary>
+        private readonly string activity;
         private readonly ConcurrentDictionary<string, int> activityIds = new ConcurrentDictionary<string, int>();
 
-        public JobEvacuationObserver(EngineJob job, int hostActivityId, string hostName, bool azureDevOps)
+        public JobEvacuationObserver(EngineJob job, int hostActivityId, string hostName, bool azureDevOps, string? activity = null)
         {
             this.job = job;
             this.hostActivityId = hostActivityId;
             this.hostName = hostName;
             this.azureDevOps = azureDevOps;
+            this.activity = activity ?? $"Evacuating {hostName}";
         }
 
         public void MoveProgress(MigrationProgress progress)
@@ -38,10 +41,10 @@ namespace VmMigration.Commands
         public void HostProgress(int done, int total)
         {
             var percent = total == 0 ? 100 : done * 100 / total;
-            job.Progress.Add(new ProgressRecord(hostActivityId, $"Evacuating {hostName}", $"{done} of {total} VMs moved") { PercentComplete = percent });
+            job.Progress.Add(new ProgressRecord(hostActivityId, activity, $"{done} of {total} VMs moved") { PercentComplete = percent });
             if (azureDevOps)
             {
-                WriteHostLine(AzureDevOps.SetProgress(percent, $"Evacuating {hostName}"));
+                WriteHostLine(AzureDevOps.SetProgress(percent, activity));
             }
         }
 

@@ -15,15 +15,18 @@ namespace VmMigration.Commands
         private readonly int hostActivityId;
         private readonly string hostName;
         private readonly bool azureDevOps;
+        /// <summary>What the parent progress record calls the run ("Evacuating lab1", "Balancing lab1, lab2").</summary>
+        private readonly string activity;
         private readonly ConcurrentDictionary<string, MigrationProgressWriter> moves = new ConcurrentDictionary<string, MigrationProgressWriter>();
         private int nextActivityId;
 
-        public PipelineEvacuationObserver(PipelinePump pump, int hostActivityId, string hostName, bool azureDevOps)
+        public PipelineEvacuationObserver(PipelinePump pump, int hostActivityId, string hostName, bool azureDevOps, string? activity = null)
         {
             this.pump = pump;
             this.hostActivityId = hostActivityId;
             this.hostName = hostName;
             this.azureDevOps = azureDevOps;
+            this.activity = activity ?? $"Evacuating {hostName}";
             nextActivityId = hostActivityId;
         }
 
@@ -49,10 +52,10 @@ namespace VmMigration.Commands
             var percent = total == 0 ? 100 : done * 100 / total;
             pump.Post(cmdlet =>
             {
-                cmdlet.WriteProgress(new ProgressRecord(hostActivityId, $"Evacuating {hostName}", $"{done} of {total} VMs moved") { PercentComplete = percent });
+                cmdlet.WriteProgress(new ProgressRecord(hostActivityId, activity, $"{done} of {total} VMs moved") { PercentComplete = percent });
                 if (azureDevOps)
                 {
-                    cmdlet.Host.UI.WriteLine(AzureDevOps.SetProgress(percent, $"Evacuating {hostName}"));
+                    cmdlet.Host.UI.WriteLine(AzureDevOps.SetProgress(percent, activity));
                 }
             });
         }

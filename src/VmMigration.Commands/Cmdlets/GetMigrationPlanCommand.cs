@@ -52,6 +52,26 @@ namespace VmMigration.Commands
         [ValidateRange(0.0, 1.0)]
         public double TargetScore { get; set; } = 0.05;
 
+        /// <summary>Balance: at or below this load spread (smoothed) the plan is empty and says so; 0 plans whenever the spread is above -TargetScore.</summary>
+        [Parameter]
+        [ValidateRange(0.0, 1.0)]
+        public double Threshold { get; set; }
+
+        /// <summary>Balance: how many times its cost a move's gain (held for the cooldown) must be; 0 plans every move that lowers the spread.</summary>
+        [Parameter]
+        [ValidateRange(0.0, 1000000.0)]
+        public double MinImprovement { get; set; }
+
+        /// <summary>Balance: a VM a balance run moved less than this long ago stays where it is.</summary>
+        [Parameter]
+        [ValidateRange(1, 10080)]
+        public int CooldownMinutes { get; set; } = PlanningOptions.DefaultCooldownMinutes;
+
+        /// <summary>Balance from the connected hosts: how long CPU use is measured; the plan smooths it with earlier windows.</summary>
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int SampleSec { get; set; } = 1;
+
         /// <summary>Evacuate: place the shut-off VMs of the evacuated hosts too, as cold moves, in one plan with the running ones.</summary>
         [Parameter]
         public SwitchParameter IncludeStopped { get; set; }
@@ -72,6 +92,13 @@ namespace VmMigration.Commands
             {
                 return;
             }
+            var balanceOnly = new[] { nameof(Threshold), nameof(MinImprovement), nameof(CooldownMinutes), nameof(SampleSec) }
+                .Where(MyInvocation.BoundParameters.ContainsKey).ToList();
+            if (Goal != PlanGoal.Balance && balanceOnly.Count > 0)
+            {
+                ThrowMigrationError(new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument,
+                    $"-{string.Join(", -", balanceOnly)} appl{(balanceOnly.Count == 1 ? "ies" : "y")} to -Goal Balance only; leave {(balanceOnly.Count == 1 ? "it" : "them")} out for -Goal {Goal}.", balanceOnly[0]));
+            }
             try
             {
                 var inventory = LoadInventory();
@@ -86,11 +113,18 @@ namespace VmMigration.Commands
                     TargetScore = TargetScore,
                     IncludeStopped = IncludeStopped,
                     AllowStaging = AllowStaging,
+                    Threshold = Threshold,
+                    MinImprovement = MinImprovement,
+                    CooldownMinutes = CooldownMinutes,
                 };
                 var plan = MigrationPlanner.Plan(inventory, rules, options);
                 foreach (var unplaced in plan.Unplaced)
                 {
                     WriteWarning($"{unplaced.VMName} on {unplaced.HostName} cannot be placed: {unplaced.Reason.Code}: {unplaced.Reason.Text}");
+                }
+                if (plan.Balance != null)
+                {
+                    WriteVerbose(plan.Balance.Summary);
                 }
                 WriteObject(plan);
             }
@@ -106,7 +140,10 @@ namespace VmMigration.Commands
             {
                 return InventoryJson.Read(ResolveLiteralPath(InventoryPath));
             }
-            var inventory = LiveInventory.Capture(Inventory, Registry.Hosts, IncludeStopped, CancellationToken, out var failures);
+            // Balance plans from the load smoothed over earlier windows and knows which VMs balancing moved lately.
+            var inventory = Goal == PlanGoal.Balance
+                ? BalanceInventory.Capture(Registry, Inventory, Registry.Hosts, TimeSpan.FromSeconds(SampleSec), Storage.LoadHistoryStore.Default, Clock.System, CancellationToken, out var failures)
+                : LiveInventory.Capture(Inventory, Registry.Hosts, IncludeStopped, CancellationToken, out failures);
             foreach (var failure in failures)
             {
                 WriteWarning($"Planning without host '{failure.Target}': {failure.Message}");
