@@ -132,14 +132,16 @@ namespace VmMigration.Commands
                 return;
             }
 
-            var pump = new PipelinePump();
-            var pipelineObserver = new PipelineEvacuationObserver(pump, ActivityId, scope, azureDevOps, activity);
+            // A pump drains one piece of work: one for planning, one for moving, with the confirmations between them.
+            PipelineEvacuationObserver Observer(PipelinePump pump) => new PipelineEvacuationObserver(pump, ActivityId, scope, azureDevOps, activity);
             try
             {
-                var plan = pump.Run(this, CancellationToken, token => balance.Plan(pipelineObserver, token));
+                var planning = new PipelinePump();
+                var plan = planning.Run(this, CancellationToken, token => balance.Plan(Observer(planning), token));
                 // Asked on the pipeline thread, step by step, before anything moves.
                 var approved = plan.Steps.Where(step => ShouldProcess($"VM '{step.VMName}' on host '{step.Source}'", $"Live-migrate to host '{step.Destination}' to balance the load ({step.Reason.Text})")).ToList();
-                var summary = pump.Run(this, CancellationToken, token => balance.Run(plan, approved, pipelineObserver, token));
+                var moving = new PipelinePump();
+                var summary = moving.Run(this, CancellationToken, token => balance.Run(plan, approved, Observer(moving), token));
                 if (plan.Steps.Count > 0)
                 {
                     WriteProgress(new ProgressRecord(ActivityId, activity, "done") { RecordType = ProgressRecordType.Completed });

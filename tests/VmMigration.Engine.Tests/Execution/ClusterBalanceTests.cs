@@ -204,6 +204,34 @@ namespace VmMigration.Tests.Execution
             Assert.True(step.PredictedGainCoreSec > 4 * step.PredictedCostCoreSec);
         }
 
+        [Fact]
+        public void When_a_move_fails_the_later_waves_that_counted_on_it_do_not_start()
+        {
+            Guest("a", "first", 1024, 1, 10);
+            Guest("c", "second", 1024, 1, 10);
+            cluster["fake://a"].Outcome = FakeOutcome.DestinationDies;
+            var runner = Runner("one");
+            var plan = new MigrationPlan
+            {
+                Goal = PlanGoal.Balance,
+                Steps = new List<MigrationPlanStep>
+                {
+                    new MigrationPlanStep { Order = 1, Wave = 1, VMName = "first", Source = "a", Destination = "b", MemoryMB = 1024 },
+                    new MigrationPlanStep { Order = 2, Wave = 2, VMName = "second", Source = "c", Destination = "a", MemoryMB = 1024 },
+                },
+            };
+            var observer = new Results();
+            var summary = new ClusterBalance(runner.Registry, new Inventory(runner.Registry), runner.History, new ClusterBalanceOptions(), clock)
+                .Run(plan, plan.Steps, observer, CancellationToken.None);
+
+            Assert.NotEqual(MigrationStatus.Succeeded, observer.Moves.Single(m => m.VMName == "first").Status);
+            var second = observer.Moves.Single(m => m.VMName == "second");
+            Assert.Equal(MigrationStatus.Skipped, second.Status);
+            Assert.Equal(ClusterBalance.EarlierMoveFailed, second.ErrorId);
+            Assert.Equal((1, 1), (summary.Failed, summary.NotStarted));
+            Assert.NotNull(cluster["fake://c"].Guest("second"));
+        }
+
         private sealed class Results : IEvacuationObserver
         {
             public List<MigrationResult> Moves { get; } = new List<MigrationResult>();
