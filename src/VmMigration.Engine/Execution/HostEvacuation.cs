@@ -338,6 +338,7 @@ namespace VmMigration.Execution
                         TransferBandwidthMBps = transferShare,
                         MaxDowntimeMs = options.MaxDowntimeMs,
                         AllowPostCopy = options.AllowPostCopy,
+                        Encryption = options.Encryption,
                         Timeout = timeout,
                         KnownDirtyRateMBps = step.MeasuredDirtyRateMBps,
                     };
