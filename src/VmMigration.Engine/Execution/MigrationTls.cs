@@ -46,6 +46,15 @@ namespace VmMigration.Execution
             return true;
         }
 
+        /// <summary>What this process learnt of the pair: false (with libvirt's words) when a TLS move failed lately, else null (not known).</summary>
+        public static bool? CanEncrypt(ConnectedHost source, ConnectedHost destination, out string? reason)
+        {
+            reason = null;
+            if (!unable.TryGetValue(Key(source, destination), out var known) || known.Until <= DateTime.UtcNow) return null;
+            reason = known.Reason;
+            return false;
+        }
+
         /// <summary>Remembers that the pair cannot encrypt, with libvirt's words, for Auto's next moves.</summary>
         public static void RecordUnable(ConnectedHost source, ConnectedHost destination, string reason) =>
             unable[Key(source, destination)] = (DateTime.UtcNow + RememberUnable, reason);
