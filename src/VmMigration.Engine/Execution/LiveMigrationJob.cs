@@ -129,7 +129,7 @@ namespace VmMigration.Execution
 
             parameters.Encrypted = MigrationTls.StartsEncrypted(request.Encryption, source, request.Destination, out var knownUnable);
             result.Encrypted = parameters.Encrypted;
-            if (knownUnable != null) result.Message = MigrationTls.FellBack(source, request.Destination, knownUnable);
+            if (knownUnable != null) result.Message = result.Warning = MigrationTls.FellBack(source, request.Destination, knownUnable);
 
             result.Phase = MigrationPhase.PreCopy;
             var startedAt = clock.ElapsedMilliseconds;
@@ -291,7 +291,7 @@ namespace VmMigration.Execution
                 }
                 parameters.Encrypted = false;
                 result.Encrypted = false;
-                result.Message = MigrationTls.FellBack(source, request.Destination, error.Message);
+                result.Message = result.Warning = MigrationTls.FellBack(source, request.Destination, error.Message);
                 return source.Connection.MigrateLive(name, request.Destination.Uri.ForConnecting, parameters);
             }
         }

@@ -31,6 +31,8 @@ namespace VmMigration
         public long? SwitchPauseMs { get; set; }
         /// <summary>Whether the VM's memory (and disks) crossed the network over TLS; null when no migration was started.</summary>
         public bool? Encrypted { get; set; }
+        /// <summary>What the user must hear although the move went on (it went in the clear when TLS was expected); the cmdlets write it as a warning too.</summary>
+        public string? Warning { get; set; }
         public string? ErrorId { get; set; }
         public string? Message { get; set; }
 

@@ -61,6 +61,7 @@ namespace VmMigration.Tests.Execution
             Assert.False(first.Encrypted);
             Assert.Contains("Moved unencrypted: TLS could not be set up between 'tls-a' and 'tls-b'", first.Message);
             Assert.Contains("/etc/pki/tls-b/ca-cert.pem", first.Message);
+            Assert.Equal(first.Message, first.Warning);
             Assert.Equal(VMState.Running, destinationHost.Guest("web1")!.State);
             Assert.Equal(MigrationStatus.Succeeded, second.Status);
             Assert.False(second.Encrypted);
@@ -109,6 +110,7 @@ namespace VmMigration.Tests.Execution
             Assert.False(result.Encrypted);
             Assert.Equal(new[] { false }, sourceHost.EncryptedAttempts);
             Assert.Null(result.Message);
+            Assert.Null(result.Warning);
         }
 
         [Fact]
