@@ -25,6 +25,17 @@ BeforeDiscovery {
             }
         }
         @{
+            TypeName = 'VmMigration.MigrationResult'
+            Columns  = 'VMName', 'Source', 'Destination', 'Status', 'Duration', 'Downtime', 'Transferred', 'Iter', 'Wire', 'ErrorId'
+            Shows    = '12.5 s', '42 ms', '96.0 MiB', 'TLS'
+            New      = {
+                [VmMigration.MigrationResult]@{
+                    VMName = 'web1'; Source = 'lab1'; Destination = 'lab2'; Status = 'Succeeded'; DurationMs = 12500; DowntimeMs = 42
+                    TransferredBytes = 96MB; Iterations = 3; Encrypted = $true
+                }
+            }
+        }
+        @{
             TypeName = 'VmMigration.MigrationPlanStep'
             Columns  = 'Order', 'Wave', 'VMName', 'Source', 'Destination', 'Duration'
             Shows    = '12.3 s'

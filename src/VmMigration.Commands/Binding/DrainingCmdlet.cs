@@ -22,6 +22,10 @@ namespace VmMigration.Commands
         [ValidateRange(0, 1000000)]
         public long BandwidthMBps { get; set; }
 
+        /// <summary>TLS for each live move's memory and disk streams: Auto (where both hosts can, the result says), Required (or no move), None.</summary>
+        [Parameter]
+        public MigrationEncryption Encryption { get; set; } = MigrationEncryption.Auto;
+
         /// <summary>Where the journal is kept; by default in the module's state directory.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]

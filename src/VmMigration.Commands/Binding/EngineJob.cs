@@ -41,6 +41,10 @@ namespace VmMigration.Commands
         public bool WriteResult(MigrationResult result)
         {
             Output.Add(PSObject.AsPSObject(result));
+            if (result.Warning != null)
+            {
+                Warning.Add(new WarningRecord($"{result.VMName}: {result.Warning}"));
+            }
             var error = ResultErrors.For(result);
             if (error != null)
             {

@@ -9,6 +9,10 @@ namespace VmMigration.Commands
         public static bool WriteResult(this Cmdlet cmdlet, MigrationResult result)
         {
             cmdlet.WriteObject(result);
+            if (result.Warning != null)
+            {
+                cmdlet.WriteWarning($"{result.VMName}: {result.Warning}");
+            }
             var error = ResultErrors.For(result);
             if (error != null)
             {

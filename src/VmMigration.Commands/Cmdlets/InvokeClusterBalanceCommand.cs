@@ -75,6 +75,10 @@ namespace VmMigration.Commands
         [Parameter]
         public SwitchParameter AllowPostCopy { get; set; }
 
+        /// <summary>TLS for each move's memory and disk streams: Auto (where both hosts can, the result says), Required (or no move), None.</summary>
+        [Parameter]
+        public MigrationEncryption Encryption { get; set; } = MigrationEncryption.Auto;
+
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? RulePath { get; set; }
@@ -106,6 +110,7 @@ namespace VmMigration.Commands
                 BandwidthMBps = BandwidthMBps,
                 MaxDowntimeMs = MaxDowntimeMs,
                 AllowPostCopy = AllowPostCopy,
+                Encryption = Encryption,
                 MaxConcurrent = MaxConcurrent,
                 MaxConcurrentPerHost = MaxConcurrentPerHost,
             };

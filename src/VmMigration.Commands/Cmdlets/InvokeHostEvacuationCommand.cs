@@ -68,6 +68,7 @@ namespace VmMigration.Commands
                 Deadline = ParameterSetName == ByDeadline ? Deadline.ToUniversalTime() : DateTime.UtcNow.AddSeconds(TimeoutSec),
                 MaxDowntimeMs = MaxDowntimeMs,
                 AllowPostCopy = AllowPostCopy,
+                Encryption = Encryption,
                 JournalPath = JournalPath != null ? ResolveLiteralPath(JournalPath) : EvacuationJournal.DefaultPath(host.Name),
                 Resume = Resume,
                 StopOnError = StopOnError,

@@ -80,6 +80,7 @@ namespace VmMigration.Commands
                 Deadline = MyInvocation.BoundParameters.ContainsKey(nameof(Deadline)) ? Deadline.ToUniversalTime() : (DateTime?)null,
                 MaxConcurrent = MaxConcurrent,
                 BandwidthMBps = BandwidthMBps,
+                Encryption = Encryption,
                 Rules = ReadRules(),
                 JournalPath = JournalPath != null ? ResolveLiteralPath(JournalPath) : RollingMaintenanceJournal.DefaultPath(names),
                 Resume = Resume,

@@ -91,6 +91,10 @@ namespace VmMigration.Commands
         [ValidateRange(1, 3600)]
         public int StallTimeoutSec { get; set; } = 30;
 
+        /// <summary>TLS for the VM's memory and disk streams: Auto (where both hosts can, the result says), Required (or no move), None.</summary>
+        [Parameter]
+        public MigrationEncryption Encryption { get; set; } = MigrationEncryption.Auto;
+
         /// <summary>Permits the post-copy step, which can lose the VM if the destination dies after the switch.</summary>
         [Parameter]
         public SwitchParameter AllowPostCopy { get; set; }
@@ -107,6 +111,11 @@ namespace VmMigration.Commands
         [Parameter]
         public SwitchParameter CopyStorage { get; set; }
 
+        /// <summary>The destination's address on the migration network: the VM's memory goes there, not to the address it was connected with.</summary>
+        [Parameter(ParameterSetName = ByVM)]
+        [ValidateNotNullOrEmpty]
+        public string? MigrationAddress { get; set; }
+
         [Parameter]
         public SwitchParameter AsJob { get; set; }
 
@@ -122,6 +131,11 @@ namespace VmMigration.Commands
                 // Silently moving memory only would surprise the user who named disks.
                 ThrowMigrationError(new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument,
                     "-Disk and -DiskFormat choose the disks a move copies: add -CopyStorage (or -DestinationStoragePool) to copy them."));
+            }
+            if (MigrationAddress != null && System.Uri.CheckHostName(MigrationAddress.Trim()) == UriHostNameType.Unknown)
+            {
+                ThrowMigrationError(new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument,
+                    $"-MigrationAddress '{MigrationAddress}' is not an IP address or a host name: give the destination's address on the migration network alone, such as 10.20.0.12, without scheme or port.", MigrationAddress));
             }
             if (DeltaCompression.IsRequested(Compression) && ParallelConnections > 1)
             {
@@ -271,6 +285,8 @@ namespace VmMigration.Commands
             Timeout = TimeSpan.FromSeconds(TimeoutSec),
             StallTimeout = TimeSpan.FromSeconds(StallTimeoutSec),
             AllowPostCopy = AllowPostCopy,
+            Encryption = Encryption,
+            MigrationAddress = MigrationAddress?.Trim(),
             CopyStorage = CopyStorage,
             DestinationStoragePool = ParameterSetName == ByStorage ? DestinationStoragePool : null,
             Disks = Disk,

@@ -20,6 +20,10 @@ namespace VmMigration.Commands
         [Parameter]
         public SwitchParameter Failback { get; set; }
 
+        /// <summary>With -Failback: TLS for the moves back: Auto (where both hosts can, the result says), Required (or no move), None.</summary>
+        [Parameter]
+        public MigrationEncryption Encryption { get; set; } = MigrationEncryption.Auto;
+
         /// <summary>Rules the moved-back VMs must respect (MustRunOn, MustNotRunOn).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -50,7 +54,7 @@ namespace VmMigration.Commands
                 var failback = new HostFailback(Registry, Inventory);
                 pump.Run(this, CancellationToken, token =>
                 {
-                    foreach (var result in failback.Run(host, mark.JournalPath, rules, progress, token))
+                    foreach (var result in failback.Run(host, mark.JournalPath, rules, progress, token, Encryption))
                     {
                         pump.Post(cmdlet => cmdlet.WriteResult(result));
                     }

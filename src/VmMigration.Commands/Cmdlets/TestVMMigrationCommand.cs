@@ -30,6 +30,10 @@ namespace VmMigration.Commands
         [ArgumentCompleter(typeof(StoragePoolNameCompleter))]
         public string? DestinationStoragePool { get; set; }
 
+        /// <summary>The encryption the move would ask for: with Required, a pair known unable to encrypt is a reason it cannot move.</summary>
+        [Parameter]
+        public MigrationEncryption Encryption { get; set; } = MigrationEncryption.Auto;
+
         protected override void ProcessRecord()
         {
             var destination = ResolveDestination(Destination);
@@ -43,13 +47,19 @@ namespace VmMigration.Commands
                 }
 
                 var request = new LiveMigrationRequest(located, destination) { CopyStorage = CopyStorage, DestinationStoragePool = DestinationStoragePool };
-                var reasons = MigrationPreflight.Check(request, CancellationToken);
+                var reasons = MigrationPreflight.Check(request, CancellationToken).ToList();
+                var canEncrypt = MigrationTls.CanEncrypt(located.Host, destination, out var whyNot);
+                if (canEncrypt == false && Encryption == MigrationEncryption.Required)
+                {
+                    reasons.Add(MigrationTls.Unavailable(located.Guest.Name, located.Host, destination, whyNot!));
+                }
                 WriteObject(new MigrationCheck
                 {
                     VMName = located.Guest.Name,
                     Source = located.Host.Name,
                     Destination = destination.Name,
                     Compatible = reasons.Count == 0,
+                    CanEncrypt = canEncrypt,
                     Reasons = reasons.Select(r => new MigrationCheckReason { Code = r.ErrorId, Message = r.Message }).ToList(),
                 });
             }

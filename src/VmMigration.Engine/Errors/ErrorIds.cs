@@ -18,6 +18,8 @@ namespace VmMigration.Errors
         public const string MigrationAborted = "MigrationAborted";
         public const string MigrationNotConverging = "MigrationNotConverging";
         public const string MigrationStalled = "MigrationStalled";
+        /// <summary>-Encryption Required, and TLS cannot be set up between the two hosts (certificates missing or unusable).</summary>
+        public const string EncryptionUnavailable = "EncryptionUnavailable";
         public const string CpuIncompatible = "CpuIncompatible";
         public const string PlanIsStale = "PlanIsStale";
         public const string LibvirtError = "LibvirtError";

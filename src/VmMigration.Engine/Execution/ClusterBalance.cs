@@ -65,7 +65,7 @@ namespace VmMigration.Execution
                 observer.HostProgress(results.Count(r => r.Status == MigrationStatus.Succeeded), total);
             }
 
-            var execution = new GovernedExecution(registry, options.MaxConcurrent, options.MaxConcurrentPerHost, options.BandwidthMBps, options.MaxDowntimeMs, options.AllowPostCopy);
+            var execution = new GovernedExecution(registry, options.MaxConcurrent, options.MaxConcurrentPerHost, options.BandwidthMBps, options.MaxDowntimeMs, options.AllowPostCopy, options.Encryption);
             var failed = false;
             foreach (var wave in approved.GroupBy(s => s.Wave).OrderBy(w => w.Key))
             {

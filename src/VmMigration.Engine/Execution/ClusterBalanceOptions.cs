@@ -23,6 +23,8 @@ namespace VmMigration.Execution
         public const double PredictionBandwidthMBps = 128;
         public long MaxDowntimeMs { get; set; } = 300;
         public bool AllowPostCopy { get; set; }
+        /// <summary>Whether the moves go over TLS (see <see cref="LiveMigrationRequest.Encryption"/>).</summary>
+        public MigrationEncryption Encryption { get; set; } = MigrationEncryption.Auto;
         public int MaxConcurrent { get; set; } = 4;
         public int MaxConcurrentPerHost { get; set; } = 2;
         public TimeSpan MoveTimeout { get; set; } = TimeSpan.FromMinutes(10);

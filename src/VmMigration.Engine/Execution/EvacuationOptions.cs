@@ -18,6 +18,8 @@ namespace VmMigration.Execution
         public DateTime? Deadline { get; set; }
         public long MaxDowntimeMs { get; set; } = 300;
         public bool AllowPostCopy { get; set; }
+        /// <summary>Whether the live moves go over TLS (see <see cref="LiveMigrationRequest.Encryption"/>).</summary>
+        public MigrationEncryption Encryption { get; set; } = MigrationEncryption.Auto;
         public TimeSpan MoveTimeout { get; set; } = TimeSpan.FromMinutes(10);
         public string JournalPath { get; set; } = "";
         public bool Resume { get; set; }

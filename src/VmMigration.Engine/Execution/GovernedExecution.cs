@@ -23,8 +23,9 @@ namespace VmMigration.Execution
         private readonly long budgetMBps;
         private readonly long maxDowntimeMs;
         private readonly bool allowPostCopy;
+        private readonly MigrationEncryption encryption;
 
-        public GovernedExecution(HostRegistry registry, int maxConcurrent, int maxConcurrentPerHost, long budgetMBps, long maxDowntimeMs, bool allowPostCopy)
+        public GovernedExecution(HostRegistry registry, int maxConcurrent, int maxConcurrentPerHost, long budgetMBps, long maxDowntimeMs, bool allowPostCopy, MigrationEncryption encryption)
         {
             this.registry = registry;
             this.maxConcurrent = maxConcurrent;
@@ -32,6 +33,7 @@ namespace VmMigration.Execution
             this.budgetMBps = budgetMBps;
             this.maxDowntimeMs = maxDowntimeMs;
             this.allowPostCopy = allowPostCopy;
+            this.encryption = encryption;
         }
 
         /// <summary>What the caller decides around each move. Called on the thread that called <see cref="Run{TStep}"/>.</summary>
@@ -93,6 +95,7 @@ namespace VmMigration.Execution
                         TransferBandwidthMBps = transferShare,
                         MaxDowntimeMs = maxDowntimeMs,
                         AllowPostCopy = allowPostCopy,
+                        Encryption = encryption,
                         Timeout = timeout,
                         KnownDirtyRateMBps = step.MeasuredDirtyRateMBps,
                     };

@@ -336,7 +336,7 @@ namespace VmMigration.Execution
                     return destinationFailed || stoppedOnError;
                 },
             };
-            new GovernedExecution(registry, options.MaxConcurrent, options.MaxConcurrentPerHost, options.BandwidthMBps, options.MaxDowntimeMs, options.AllowPostCopy)
+            new GovernedExecution(registry, options.MaxConcurrent, options.MaxConcurrentPerHost, options.BandwidthMBps, options.MaxDowntimeMs, options.AllowPostCopy, options.Encryption)
                 .Run(queue, hooks, observer, cancellationToken);
             stopped = stoppedOnError;
             return destinationFailed && !cancellationToken.IsCancellationRequested && !stopped;

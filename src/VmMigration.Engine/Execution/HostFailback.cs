@@ -24,7 +24,8 @@ namespace VmMigration.Execution
             this.inventory = inventory;
         }
 
-        public IEnumerable<MigrationResult> Run(ConnectedHost host, string journalPath, ClusterRules? rules, IProgress<MigrationProgress>? progress, CancellationToken cancellationToken)
+        public IEnumerable<MigrationResult> Run(ConnectedHost host, string journalPath, ClusterRules? rules, IProgress<MigrationProgress>? progress, CancellationToken cancellationToken,
+            MigrationEncryption encryption = MigrationEncryption.Auto)
         {
             if (!File.Exists(journalPath))
             {
@@ -51,7 +52,7 @@ namespace VmMigration.Execution
                     yield return Skipped(entry, host.Name, refusal.ErrorId, refusal.Message);
                     continue;
                 }
-                var request = new LiveMigrationRequest(located!, host);
+                var request = new LiveMigrationRequest(located!, host) { Encryption = encryption };
                 yield return new LiveMigrationJob(request, progress, TimeSpan.FromMilliseconds(250)).Run(cancellationToken);
             }
         }

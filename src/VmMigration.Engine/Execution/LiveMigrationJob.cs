@@ -99,7 +99,7 @@ namespace VmMigration.Execution
             {
                 result.DirtyRateMBps = request.KnownDirtyRateMBps ?? (request.MeasureDirtyRate ? MeasureDirtyRate(name) : null);
             }
-            var parameters = controller.InitialParameters(request.Destination.MigrationAddress, result.DirtyRateMBps, SourceFreeMemoryMB);
+            var parameters = controller.InitialParameters(request.MigrationUri, result.DirtyRateMBps, SourceFreeMemoryMB);
             if (controller.DeltaCompressionReason != null)
             {
                 result.Escalations.Add(new MigrationEscalation { AtMs = 0, Action = "DeltaCompression", Detail = controller.DeltaCompressionReason });
@@ -127,9 +127,13 @@ namespace VmMigration.Execution
                 result.Disks = relocation.Moves.ToList();
             }
 
+            parameters.Encrypted = MigrationTls.StartsEncrypted(request.Encryption, source, request.Destination, out var knownUnable);
+            result.Encrypted = parameters.Encrypted;
+            if (knownUnable != null) result.Message = result.Warning = MigrationTls.FellBack(source, request.Destination, knownUnable);
+
             result.Phase = MigrationPhase.PreCopy;
             var startedAt = clock.ElapsedMilliseconds;
-            var migration = DedicatedThread.Start(() => source.Connection.MigrateLive(name, request.Destination.Uri.ForConnecting, parameters));
+            var migration = DedicatedThread.Start(() => MigrateEncryptedIfAsked(name, parameters, result));
             JobProgress? last = null;
             MigrationException? abortReason = null;
             var lastAdvanceAt = clock.ElapsedMilliseconds;
@@ -248,7 +252,7 @@ namespace VmMigration.Execution
                 SwitchoverOverhead.Shared.Observe(source, request.Destination, completed.DowntimeMs.Value, controller.CurrentDowntimeLimitMs);
                 if (completed.DowntimeMs.Value > request.MaxDowntimeMs)
                 {
-                    result.Message = $"The pause at the switch was {completed.DowntimeMs.Value} ms, over -MaxDowntimeMs {request.MaxDowntimeMs}: the hosts added {completed.DowntimeMs.Value - controller.CurrentDowntimeLimitMs} ms beyond QEMU's downtime limit. Later moves between '{source.Name}' and '{request.Destination.Name}' budget for it.";
+                    result.Message = (result.Message == null ? "" : result.Message + " ") + $"The pause at the switch was {completed.DowntimeMs.Value} ms, over -MaxDowntimeMs {request.MaxDowntimeMs}: the hosts added {completed.DowntimeMs.Value - controller.CurrentDowntimeLimitMs} ms beyond QEMU's downtime limit. Later moves between '{source.Name}' and '{request.Destination.Name}' budget for it.";
                 }
             }
             result.TransferredBytes = completed.DataProcessed > 0 ? completed.DataProcessed : completed.MemoryProcessed + completed.DiskProcessed;
@@ -264,6 +268,32 @@ namespace VmMigration.Execution
             }
             result.Phase = MigrationPhase.Completed;
             return Finish(result, clock, MigrationStatus.Succeeded, null);
+        }
+
+        /// <summary>
+        /// The migration call. A TLS move that fails because TLS cannot be set up has moved nothing (the destination's
+        /// QEMU refused its certificates while preparing): Required ends there, Auto moves again in the clear, at once.
+        /// </summary>
+        private JobProgress MigrateEncryptedIfAsked(string name, LiveMigrationParameters parameters, MigrationResult result)
+        {
+            var source = request.VM.Host;
+            try
+            {
+                return source.Connection.MigrateLive(name, request.Destination.Uri.ForConnecting, parameters);
+            }
+            catch (MigrationException error) when (parameters.Encrypted && MigrationTls.IsSetupFailure(error))
+            {
+                MigrationTls.RecordUnable(source, request.Destination, error.Message);
+                if (request.Encryption == MigrationEncryption.Required)
+                {
+                    result.Encrypted = null; // nothing crossed the network
+                    throw MigrationTls.Unavailable(name, source, request.Destination, error.Message);
+                }
+                parameters.Encrypted = false;
+                result.Encrypted = false;
+                result.Message = result.Warning = MigrationTls.FellBack(source, request.Destination, error.Message);
+                return source.Connection.MigrateLive(name, request.Destination.Uri.ForConnecting, parameters);
+            }
         }
 
         /// <summary>

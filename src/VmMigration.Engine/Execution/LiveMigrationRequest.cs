@@ -45,6 +45,15 @@ namespace VmMigration.Execution
         public string Compression { get; set; } = DeltaCompression.Automatic;
         /// <summary>Measure the guest's dirty rate before starting (Auto does by default).</summary>
         public bool MeasureDirtyRate { get; set; } = true;
+        /// <summary>
+        /// The destination's address the memory stream goes to (its migration network), instead of the one the destination
+        /// was connected with; an IP address or a host name, without scheme or port.
+        /// </summary>
+        public string? MigrationAddress { get; set; }
+        /// <summary>The URI QEMU's stream goes to: tcp://<see cref="MigrationAddress"/>, else the destination's own.</summary>
+        public string? MigrationUri => MigrationAddress != null ? "tcp://" + (MigrationAddress.Contains(":") ? "[" + MigrationAddress + "]" : MigrationAddress) : Destination.MigrationAddress;
+        /// <summary>Whether the streams go over TLS: Auto when the hosts can, Required or refused, None in the clear.</summary>
+        public MigrationEncryption Encryption { get; set; } = MigrationEncryption.Auto;
         /// <summary>The dirty rate the caller measured just before (an evacuation measures all its VMs at once); Auto then does not measure again.</summary>
         public double? KnownDirtyRateMBps { get; set; }
     }

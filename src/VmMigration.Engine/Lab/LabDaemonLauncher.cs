@@ -32,7 +32,8 @@ namespace VmMigration.Lab
         {
             foreach (var mount in LabHostPaths.BindMounts) Directory.CreateDirectory(Path.Combine(host.Root, mount.Name));
             File.WriteAllText(host.DaemonConfig, LabHostConfig.LibvirtdConf(hostUuid));
-            File.WriteAllText(host.QemuConfig, LabHostConfig.QemuConf(migrationPorts, displayPorts));
+            LabMigrationTls.Ensure(host);
+            File.WriteAllText(host.QemuConfig, LabHostConfig.QemuConf(migrationPorts, displayPorts, host.MigrationTls));
             File.WriteAllText(host.HostsFile, LabHostConfig.HostsFile(File.Exists("/etc/hosts") ? File.ReadAllText("/etc/hosts") : ""));
             File.Delete(host.Socket);
 

@@ -92,7 +92,8 @@ namespace VmMigration.Lab
             return text.ToString();
         }
 
-        public static string QemuConf((int Min, int Max) migration, (int Min, int Max) display)
+        /// <param name="migrationTlsDirectory">the host's certificates for TLS migration (both peers verify each other's)</param>
+        public static string QemuConf((int Min, int Max) migration, (int Min, int Max) display, string migrationTlsDirectory)
         {
             // migration_address/migration_host stay unset: libvirtd refuses loopback there; the URI is given per call.
             return new StringBuilder()
@@ -107,6 +108,8 @@ namespace VmMigration.Lab
                 .AppendLine(string.Format(CultureInfo.InvariantCulture, "migration_port_max = {0}", migration.Max))
                 .AppendLine(string.Format(CultureInfo.InvariantCulture, "remote_display_port_min = {0}", display.Min))
                 .AppendLine(string.Format(CultureInfo.InvariantCulture, "remote_display_port_max = {0}", display.Max))
+                .AppendLine("migrate_tls_x509_cert_dir = \"" + migrationTlsDirectory + "\"")
+                .AppendLine("migrate_tls_x509_verify = 1")
                 .ToString();
         }
     }

@@ -27,6 +27,12 @@ namespace VmMigration.Lab
         /// <summary>The migration URI to pass per call; the destination picks a port in its own range.</summary>
         public string MigrationAddress { get; set; } = LabDefaults.MigrationAddress;
 
+        /// <summary>
+        /// The host's own loopback address (127.0.0.N+1 for labN), where it can also be reached for migration, as a host is
+        /// on its migration network: Move-VMLive -MigrationAddress. Its migration certificate names it.
+        /// </summary>
+        public string OwnAddress { get; set; } = "";
+
         /// <summary>Whether the daemon was alive (same pid and start time) when this object was produced; not persisted.</summary>
         [JsonIgnore]
         public bool IsRunning { get; set; }

@@ -5,9 +5,14 @@ namespace VmMigration.Lab
     {
         public LabHostPaths(string labPath, int index)
         {
+            LabPath = labPath;
+            Index = index;
             Name = LabDefaults.HostNamePrefix + index;
             Root = System.IO.Path.Combine(labPath, Name);
         }
+
+        public string LabPath { get; }
+        public int Index { get; }
 
         public string Name { get; }
         public string Root { get; }
@@ -24,6 +29,9 @@ namespace VmMigration.Lab
 
         /// <summary>Bind-mounted over /etc/hosts in the host's namespace (outside etc/, which is /etc/libvirt there).</summary>
         public string HostsFile => Root + "/hosts";
+
+        /// <summary>The host's migration certificates (QEMU's migrate_tls_x509_cert_dir; outside the bind mounts, so one path everywhere).</summary>
+        public string MigrationTls => Root + "/pki/migration";
 
         /// <summary>The host's own directory storage pool (outside the bind mounts: the same path inside and outside its namespace).</summary>
         public string Pool => Root + "/pool";

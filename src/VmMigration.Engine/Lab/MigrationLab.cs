@@ -191,6 +191,7 @@ namespace VmMigration.Lab
                 DisplayPortMin = display.Min,
                 DisplayPortMax = display.Max,
                 MigrationAddress = LabDefaults.MigrationAddress,
+                OwnAddress = LabMigrationTls.LoopbackAddress(index),
             };
             lab.Hosts.Add(host);
             return host;
@@ -250,6 +251,9 @@ namespace VmMigration.Lab
         private static void RemoveHostDirectories(string labPath)
         {
             foreach (string dir in HostDirectories(labPath)) Directory.Delete(dir, recursive: true);
+            // The lab's CA signed those hosts' certificates only: it goes with them.
+            var ca = LabMigrationTls.CaDirectory(labPath);
+            if (Directory.Exists(ca)) Directory.Delete(ca, recursive: true);
         }
 
         private static void RemoveLab(string labPath)

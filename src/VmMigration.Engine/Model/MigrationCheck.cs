@@ -10,6 +10,12 @@ namespace VmMigration
         public string Destination { get; set; } = "";
         public bool Compatible { get; set; }
         public IList<MigrationCheckReason> Reasons { get; set; } = new List<MigrationCheckReason>();
+        /// <summary>
+        /// Whether the pair can move this VM over TLS: false when a TLS move between them failed lately (this session), null
+        /// when not known. libvirt cannot be asked whether a host has its migration certificates; a move finds out at once,
+        /// before anything leaves the source, and Auto then moves in the clear.
+        /// </summary>
+        public bool? CanEncrypt { get; set; }
         public override string ToString() => Compatible ? $"{VMName} -> {Destination}: compatible" : $"{VMName} -> {Destination}: {Reasons.Count} reason(s)";
     }
 

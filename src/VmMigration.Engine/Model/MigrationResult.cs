@@ -29,6 +29,10 @@ namespace VmMigration
         public IList<DiskMove> Disks { get; set; } = new List<DiskMove>();
         /// <summary>A storage move's longest I/O pause when a disk switched onto its copy; the guest's CPUs never stop for it.</summary>
         public long? SwitchPauseMs { get; set; }
+        /// <summary>Whether the VM's memory (and disks) crossed the network over TLS; null when no migration was started.</summary>
+        public bool? Encrypted { get; set; }
+        /// <summary>What the user must hear although the move went on (it went in the clear when TLS was expected); the cmdlets write it as a warning too.</summary>
+        public string? Warning { get; set; }
         public string? ErrorId { get; set; }
         public string? Message { get; set; }
 

@@ -26,6 +26,8 @@ namespace VmMigration.Providers
         public int ParallelConnections { get; set; }
         /// <summary>None, Zstd, Zlib (multifd streams) or Xbzrle (deltas of re-sent pages, single stream).</summary>
         public string Compression { get; set; } = "None";
+        /// <summary>Memory and disk streams over TLS between the two hypervisors (their own certificates).</summary>
+        public bool Encrypted { get; set; }
         /// <summary>With Xbzrle: the source's cache of sent pages, a power of two in MiB.</summary>
         public long DeltaCacheMB { get; set; }
     }

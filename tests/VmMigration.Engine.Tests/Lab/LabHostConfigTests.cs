@@ -64,13 +64,14 @@ namespace VmMigration.Tests.Lab
         [Fact]
         public void Qemu_conf_has_what_a_namespaced_host_needs_and_no_migration_address()
         {
-            string conf = LabHostConfig.QemuConf(LabHostConfig.MigrationPorts(2), LabHostConfig.DisplayPorts(2));
+            string conf = LabHostConfig.QemuConf(LabHostConfig.MigrationPorts(2), LabHostConfig.DisplayPorts(2), "/lab/lab2/pki/migration");
             foreach (string line in new[]
             {
                 "security_driver = \"none\"", "user = \"root\"", "group = \"root\"", "dynamic_ownership = 0",
                 "cgroup_controllers = [ ]", "stdio_handler = \"file\"",
                 "migration_port_min = 49280", "migration_port_max = 49299",
                 "remote_display_port_min = 49300", "remote_display_port_max = 49319",
+                "migrate_tls_x509_cert_dir = \"/lab/lab2/pki/migration\"", "migrate_tls_x509_verify = 1",
             })
                 Assert.Contains(line, conf);
             // libvirtd refuses to start with a loopback migration_address/migration_host.

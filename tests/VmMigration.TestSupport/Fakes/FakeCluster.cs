@@ -194,6 +194,10 @@ namespace VmMigration.Tests.Fakes
         /// <summary>With <see cref="FakeOutcome.DestinationDies"/>: the destination's daemon dies too, taking its connection with it.</summary>
         public bool DestinationDaemonDies { get; set; }
         public List<string> Calls { get; } = new List<string>();
+        /// <summary>Each migration call from this host, whether it asked for TLS.</summary>
+        public List<bool> EncryptedAttempts { get; } = new List<bool>();
+        /// <summary>False: the host has no migration certificates, and a TLS migration to or from it fails as libvirt's does.</summary>
+        public bool HasMigrationCertificates { get; set; } = true;
         public double? DirtyRate { get; set; }
 
         public GuestInfo AddGuest(string name, VMState state = VMState.Running, long memoryMB = 256)
@@ -311,7 +315,16 @@ namespace VmMigration.Tests.Fakes
         {
             Answer();
             LastParameters = parameters;
+            EncryptedAttempts.Add(parameters.Encrypted);
             OnStep?.Invoke("Migrate");
+            var receiver = cluster[destinationUri];
+            if (parameters.Encrypted && !(HasMigrationCertificates && receiver.HasMigrationCertificates))
+            {
+                // As libvirt says it when the destination's QEMU cannot load its TLS credentials while preparing.
+                var lacking = receiver.HasMigrationCertificates ? Hostname : receiver.Hostname;
+                throw new MigrationException(ErrorIds.LibvirtError, ErrorKind.InvalidOperation,
+                    $"internal error: unable to execute QEMU command 'object-add': Unable to access credentials /etc/pki/{lacking}/ca-cert.pem: No such file or directory", name);
+            }
             // Opening the migration's own connection: no job exists yet, and an abort finds none.
             Thread.Sleep(JobStartDelay);
             abortRequested = false;

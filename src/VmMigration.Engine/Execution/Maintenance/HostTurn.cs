@@ -218,6 +218,7 @@ namespace VmMigration.Execution.Maintenance
                 BandwidthMBps = options.BandwidthMBps,
                 Deadline = options.Deadline,
                 MaxDowntimeMs = options.MaxDowntimeMs,
+                Encryption = options.Encryption,
                 JournalPath = evacuationJournal,
                 // VMs that stay where they are moved go to hosts already done where they fit: they need not move again.
                 PreferredDestinations = options.Failback == MaintenanceFailback.None
@@ -253,7 +254,7 @@ namespace VmMigration.Execution.Maintenance
             if (options.Failback == MaintenanceFailback.Original)
             {
                 var progress = new ForwardingProgress(observer);
-                foreach (var result in new HostFailback(registry, inventory).Run(registry.Resolve(Name), evacuationJournal, options.Rules, progress, cancellationToken))
+                foreach (var result in new HostFailback(registry, inventory).Run(registry.Resolve(Name), evacuationJournal, options.Rules, progress, cancellationToken, options.Encryption))
                 {
                     moves.Add(result);
                     entry.TransferredBytes += result.TransferredBytes;

@@ -28,6 +28,8 @@ namespace VmMigration.Execution.Maintenance
         /// <summary>Bandwidth shared by the moves in flight; 0 means no budget.</summary>
         public long BandwidthMBps { get; set; }
         public long MaxDowntimeMs { get; set; } = 300;
+        /// <summary>Whether the drains' and failbacks' live moves go over TLS (see <see cref="LiveMigrationRequest.Encryption"/>).</summary>
+        public MigrationEncryption Encryption { get; set; } = MigrationEncryption.Auto;
         public ClusterRules? Rules { get; set; }
         public string JournalPath { get; set; } = "";
         /// <summary>Continue the run the journal records (killed or stopped); without it an unfinished journal is refused.</summary>

@@ -43,6 +43,7 @@ namespace VmMigration.Providers.Libvirt
                 if (request.AutoConvergeIncrementPercent > 0) Add(LibvirtConstants.MigrateParamAutoConvergeIncrement, CheckPercent(request.AutoConvergeIncrementPercent, "AutoConvergeIncrementPercent"));
             }
             if (request.AllowPostCopy) flags |= LibvirtConstants.MigratePostCopy;
+            if (request.Encrypted) flags |= LibvirtConstants.MigrateTls;
             if (request.CopyStorage || request.DiskPlacements.Count > 0) flags |= LibvirtConstants.MigrateNonSharedDisk;
             if (request.DiskPlacements.Count > 0)
             {

@@ -10,7 +10,7 @@ namespace VmMigration.Tests.Providers.Libvirt
     public class MigrationArgumentsTests
     {
         private const uint Live = 1, PeerToPeer = 2, PersistDest = 8, UndefineSource = 16, NonSharedDisk = 64,
-            Compressed = 1 << 11, AutoConverge = 1 << 13, PostCopy = 1 << 15, Parallel = 1 << 17;
+            Compressed = 1 << 11, AutoConverge = 1 << 13, PostCopy = 1 << 15, Tls = 1 << 16, Parallel = 1 << 17;
 
         private static Dictionary<string, object> ParametersOf(MigrationArguments arguments) => arguments.Parameters.ToDictionary(p => p.Key, p => p.Value);
 
@@ -21,6 +21,13 @@ namespace VmMigration.Tests.Providers.Libvirt
 
             Assert.Equal(Live | PeerToPeer | PersistDest | UndefineSource, arguments.Flags);
             Assert.Empty(arguments.Parameters);
+        }
+
+        [Fact]
+        public void An_encrypted_move_asks_libvirt_for_tls_and_a_plain_one_does_not()
+        {
+            Assert.Equal(Live | PeerToPeer | PersistDest | UndefineSource | Tls, MigrationArguments.From(new LiveMigrationParameters { Encrypted = true }).Flags);
+            Assert.Equal(0u, MigrationArguments.From(new LiveMigrationParameters { Encrypted = false, CopyStorage = true }).Flags & Tls);
         }
 
         [Fact]

@@ -54,6 +54,8 @@ namespace VmMigration.Providers.Libvirt.Native
         public const uint MigrateCompressed = 1u << 11;
         public const uint MigrateAutoConverge = 1u << 13;
         public const uint MigratePostCopy = 1u << 15;
+        /// <summary>VIR_MIGRATE_TLS: memory and NBD disk streams over TLS, with the certificates of qemu.conf's migrate_tls_x509_cert_dir.</summary>
+        public const uint MigrateTls = 1u << 16;
         public const uint MigrateParallel = 1u << 17;
 
         // VIR_MIGRATE_PARAM_*
