@@ -185,6 +185,7 @@ namespace VmMigration.Execution
                     continue;
                 }
                 last = sample;
+                if (sample.DataProcessed > 0) memoryLeftSource = true;
                 if (sample.DataProcessed != lastProcessed)
                 {
                     lastProcessed = sample.DataProcessed;
@@ -270,6 +271,9 @@ namespace VmMigration.Execution
             return Finish(result, clock, MigrationStatus.Succeeded, null);
         }
 
+        /// <summary>Set by the polling loop once a sample shows data on its way: from then on no failure is a set-up failure.</summary>
+        private volatile bool memoryLeftSource;
+
         /// <summary>
         /// The migration call. A TLS move that fails because TLS cannot be set up has moved nothing (the destination's
         /// QEMU refused its certificates while preparing): Required ends there, Auto moves again in the clear, at once.
@@ -281,7 +285,7 @@ namespace VmMigration.Execution
             {
                 return source.Connection.MigrateLive(name, request.Destination.Uri.ForConnecting, parameters);
             }
-            catch (MigrationException error) when (parameters.Encrypted && MigrationTls.IsSetupFailure(error))
+            catch (MigrationException error) when (parameters.Encrypted && !memoryLeftSource && MigrationTls.IsSetupFailure(error))
             {
                 MigrationTls.RecordUnable(source, request.Destination, error.Message);
                 if (request.Encryption == MigrationEncryption.Required)

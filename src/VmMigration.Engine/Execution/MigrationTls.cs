@@ -21,12 +21,14 @@ namespace VmMigration.Execution
         private static readonly ConcurrentDictionary<(string Source, string Destination), (DateTime Until, string Reason)> unable =
             new ConcurrentDictionary<(string, string), (DateTime, string)>();
 
-        // QEMU's words when it cannot load the certificates of its tls-creds-x509 object (libvirt passes them on).
+        // QEMU's words when it cannot load the certificates of its tls-creds-x509 object (libvirt passes them on), or when
+        // a peer's certificate is not trusted. Not a bare "TLS handshake failed": that is also what a source says when the
+        // destination's QEMU dies mid-stream, and such a move must not be retried in the clear.
         private static readonly Regex CredentialsError = new Regex(
-            @"Unable to (access|read|load|import) (credentials|certificate|private key|the certificate)|tls-creds|x509|TLS handshake|certificate",
+            @"Unable to (access|read|load|import) (credentials|certificate|private key|the certificate)|certificate is not trusted|certificate (has expired|is not yet activated|owner is unexpected)",
             RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
-        /// <summary>True for a migration that failed because TLS could not be set up (missing or unusable certificates).</summary>
+        /// <summary>True for a migration that failed because TLS could not be set up (missing, unreadable or untrusted certificates).</summary>
         public static bool IsSetupFailure(MigrationException error) => CredentialsError.IsMatch(error.Message);
 
         /// <summary>Whether this move starts encrypted: not when None, nor when Auto and the pair was found unable lately.</summary>

@@ -49,17 +49,9 @@ namespace VmMigration.Lab
             for (int index = 0; index < dataMB; index++)
                 arguments.AppendFormat(CultureInfo.InvariantCulture, " -c \"write -q -P 0x{0:x2} {1}M 1M\"", PatternByte(index), index);
             arguments.Append(" \"").Append(path).Append('"');
-            using var process = Process.Start(new ProcessStartInfo(qemuIo, arguments.ToString())
-            {
-                UseShellExecute = false,
-                RedirectStandardError = true,
-                RedirectStandardOutput = true,
-            })!;
-            var output = process.StandardOutput.ReadToEndAsync();
-            string error = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            var text = (output.Result + error).Trim();
-            if (process.ExitCode != 0 || text.Length > 0)
+            var (exitCode, text) = LabProgram.Run(qemuIo, arguments.ToString(), timeoutMs: 600000);
+            if (exitCode == null) text = "it did not finish within 10 minutes";
+            if (exitCode != 0 || text.Length > 0)
                 throw new MigrationException(ErrorIds.LabStartFailed, ErrorKind.InvalidOperation,
                     $"Writing the test pattern into '{path}' with qemu-io failed: {string.Join(" ", text.Split('\n').Take(3))}", path);
         }

@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -68,21 +67,10 @@ namespace VmMigration.Lab
 
         private static void Run(string openssl, string hostName, params string[] arguments)
         {
-            using var process = Process.Start(new ProcessStartInfo(openssl, LabDaemonLauncher.JoinArguments(arguments))
-            {
-                UseShellExecute = false,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            })!;
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEnd();
-            if (!process.WaitForExit(60000))
-            {
-                try { process.Kill(); } catch (InvalidOperationException) { }
-                throw Failed(hostName, "openssl " + arguments[0] + " did not finish within 60 s");
-            }
-            if (process.ExitCode != 0)
-                throw Failed(hostName, "openssl " + arguments[0] + " failed (exit " + process.ExitCode + "): " + string.Join(" ", (output.Result + error).Trim().Split('\n').Take(3)));
+            var (exitCode, output) = LabProgram.Run(openssl, LabDaemonLauncher.JoinArguments(arguments));
+            if (exitCode == null) throw Failed(hostName, "openssl " + arguments[0] + " did not finish within 60 s");
+            if (exitCode != 0)
+                throw Failed(hostName, "openssl " + arguments[0] + " failed (exit " + exitCode + "): " + string.Join(" ", output.Split('\n').Take(3)));
         }
 
         private static MigrationException Failed(string hostName, string why) =>

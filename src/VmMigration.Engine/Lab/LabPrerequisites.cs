@@ -58,19 +58,10 @@ namespace VmMigration.Lab
             if (File.Exists(database) && Array.Exists(File.ReadAllLines(database), line => line.StartsWith(name + ":", StringComparison.Ordinal)))
                 return;
             string program = Require(tool);
-            using (var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(program, arguments)
-            {
-                UseShellExecute = false,
-                RedirectStandardError = true,
-                RedirectStandardOutput = true,
-            })!)
-            {
-                string error = process.StandardError.ReadToEnd();
-                process.WaitForExit();
-                if (process.ExitCode != 0)
-                    throw new MigrationException(ErrorIds.LabStartFailed, ErrorKind.InvalidOperation,
-                        "libvirtd needs the account '" + name + "' and '" + tool + " " + arguments + "' failed: " + error.Trim());
-            }
+            var (exitCode, output) = LabProgram.Run(program, arguments);
+            if (exitCode != 0)
+                throw new MigrationException(ErrorIds.LabStartFailed, ErrorKind.InvalidOperation,
+                    "libvirtd needs the account '" + name + "' and '" + tool + " " + arguments + "' failed: " + (exitCode == null ? "it did not finish within 60 s" : output));
         }
 
         /// <summary>"kvm" when /dev/kvm opens read-write (what QEMU needs), otherwise "tcg".</summary>

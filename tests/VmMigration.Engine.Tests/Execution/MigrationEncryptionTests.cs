@@ -114,6 +114,25 @@ namespace VmMigration.Tests.Execution
         }
 
         [Fact]
+        public void A_tls_stream_cut_by_a_dying_destination_is_not_taken_for_missing_certificates()
+        {
+            // What libvirt says when the destination's QEMU is killed in the middle of an encrypted move.
+            sourceHost.Outcome = FakeOutcome.DestinationDies;
+            sourceHost.DestinationDeathError = new MigrationException(ErrorIds.MigrationFailed, ErrorKind.InvalidOperation,
+                "operation failed: job 'migration out' failed: TLS handshake failed: Error in the pull function", "web1");
+
+            var cut = Move("web1", MigrationEncryption.Auto);
+            sourceHost.Outcome = FakeOutcome.Succeed;
+            var next = Move("web2", MigrationEncryption.Auto);
+
+            Assert.Equal(MigrationStatus.Failed, cut.Status);
+            Assert.Equal("tls-a", cut.RunningOn);
+            Assert.Null(cut.Warning);
+            Assert.True(next.Encrypted, "the pair is not marked unable to encrypt");
+            Assert.Equal(new[] { true, true }, sourceHost.EncryptedAttempts);
+        }
+
+        [Fact]
         public void A_failure_that_is_not_about_tls_is_not_retried_in_the_clear()
         {
             sourceHost.Outcome = FakeOutcome.DestinationDies;
