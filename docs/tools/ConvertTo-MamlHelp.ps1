@@ -326,7 +326,7 @@ function Add-MamlCommand([System.Xml.XmlNode] $Parent, [object] $Command) {
     Add-Paragraphs $node 'maml:description' $Command.Description | Out-Null
 
     $syntax = Add-Element $node 'command:syntax'
-    $setNames = @($Command.ParameterSets.Name)
+    $setNames = @($Command.ParameterSets | ForEach-Object Name)
     if ($setNames.Count -eq 0) { $setNames = @('__AllParameterSets') }
     foreach ($setName in $setNames) {
         $item = Add-Element $syntax 'command:syntaxItem'

@@ -127,3 +127,21 @@ Describe 'Help for <_>' -ForEach $cmdletNames {
         }
     }
 }
+
+Describe 'The help converter' {
+    It 'turns a page whose syntax names no parameter set into one syntax item of all its parameters' {
+        $page = Join-Path $TestDrive 'Get-Thing.md'
+        $lines = @(
+            '# Get-Thing', '', '## SYNOPSIS', 'Gets a thing.', '', '## SYNTAX', '', '```', 'Get-Thing [-Name <String>]', '```', '',
+            '## DESCRIPTION', 'Gets it.', '', '## EXAMPLES', '', '### Example 1', '```powershell', 'Get-Thing', '```', '',
+            '## PARAMETERS', '', '### -Name', 'Its name.', '', '```yaml', 'Type: System.String', 'Parameter Sets: (All)',
+            'Required: False', 'Position: Named', 'Accept pipeline input: False', '```', '')
+        Set-Content -Path $page -Value $lines
+        $out = Join-Path $TestDrive 'Thing-Help.xml'
+        ConvertTo-MamlHelp -MarkdownPath $page -OutputPath $out
+        $maml = [xml](Get-Content $out -Raw)
+        $items = @($maml.GetElementsByTagName('syntaxItem', 'http://schemas.microsoft.com/maml/dev/command/2004/10'))
+        $items.Count | Should -Be 1
+        @($items[0].parameter.name) | Should -Be @('Name')
+    }
+}
