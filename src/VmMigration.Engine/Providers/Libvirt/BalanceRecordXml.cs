@@ -15,9 +15,12 @@ namespace VmMigration.Providers.Libvirt
         public const string Prefix = "vmbal";
         public const string ElementName = "balanced";
 
+        /// <summary>
+        /// The element as virDomainSetMetadata takes it: in no namespace, since libvirt puts it under the prefix and URI it is
+        /// given and refuses one that declares them itself ("failed to create a new XML namespace").
+        /// </summary>
         public static string ToXml(BalanceRecord record) =>
-            new XElement(XName.Get(ElementName, NamespaceUri),
-                new XAttribute(XNamespace.Xmlns + Prefix, NamespaceUri),
+            new XElement(ElementName,
                 new XAttribute("movedAt", record.MovedAt.ToUniversalTime().ToString("o", CultureInfo.InvariantCulture)),
                 new XAttribute("source", record.Source),
                 new XAttribute("destination", record.Destination),
