@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using VmMigration.Errors;
 using VmMigration.Providers;
+using VmMigration.Providers.HyperV;
 using VmMigration.Providers.Libvirt;
 
 namespace VmMigration.Session
@@ -24,7 +25,14 @@ namespace VmMigration.Session
         {
             var providers = new HypervisorProviders();
             providers.Register("qemu", "libvirt: qemu:///system, qemu+ssh://host/system, qemu+tcp://, qemu+tls://, qemu+unix://", () => new LibvirtProvider());
-            providers.Reserve("hyperv", "Hyper-V, not available yet", "the Hyper-V provider does not exist yet: only libvirt hosts (qemu:///system, qemu+ssh://host/system ...) can be connected today");
+            if (HyperVProvider.CanRunHere)
+            {
+                providers.Register("hyperv", HyperVProvider.Description, () => new HyperVProvider());
+            }
+            else
+            {
+                providers.Reserve("hyperv", HyperVProvider.Description, HyperVProvider.WhyNotHere);
+            }
             return providers;
         }
 

@@ -13,7 +13,7 @@ namespace VmMigration.Commands.Tests.Cmdlets
         public void Dispose() => session.Dispose();
 
         [Fact]
-        public void A_hyperv_uri_stops_with_HypervisorProviderUnavailable_saying_the_provider_does_not_exist_yet()
+        public void A_hyperv_uri_stops_with_HypervisorProviderUnavailable_saying_why_the_provider_cannot_connect()
         {
             session.AddHost("host1");
 
@@ -21,7 +21,7 @@ namespace VmMigration.Commands.Tests.Cmdlets
 
             Assert.Equal("HypervisorProviderUnavailable,VmMigration.Commands.ConnectMigrationHostCommand", error.FullyQualifiedErrorId);
             Assert.Equal(System.Management.Automation.ErrorCategory.NotImplemented, error.CategoryInfo.Category);
-            Assert.Contains("Hyper-V provider does not exist yet", error.Exception.Message);
+            Assert.Contains(System.OperatingSystem.IsWindows() ? "CIM connection is not finished" : "the Hyper-V provider needs Windows", error.Exception.Message);
             Assert.Equal("hyperv://hv01", error.TargetObject);
             Assert.Empty(HostRegistry.Default.Hosts);
         }

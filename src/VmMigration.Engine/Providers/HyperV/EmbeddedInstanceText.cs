@@ -1,0 +1,66 @@
+using System;
+using System.Collections;
+using System.Globalization;
+using System.Linq;
+using System.Security;
+using System.Text;
+
+namespace VmMigration.Providers.HyperV
+{
+    /// <summary>
+    /// Serializes a setting-data instance as the CIM-XML (DTD 2.0) text that Hyper-V's methods take for their EmbeddedInstance
+    /// string parameters (MigrationSettingData, NewResourceSettingData): INSTANCE / PROPERTY / PROPERTY.ARRAY with VALUE elements.
+    /// </summary>
+    public static class EmbeddedInstanceText
+    {
+        public static string Serialize(CimObject instance)
+        {
+            var text = new StringBuilder();
+            text.Append("<INSTANCE CLASSNAME=\"").Append(Escape(instance.ClassName)).Append("\">");
+            foreach (var property in instance.Properties.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                if (property.Value is IEnumerable values && !(property.Value is string))
+                {
+                    var items = values.Cast<object?>().ToList();
+                    text.Append("<PROPERTY.ARRAY NAME=\"").Append(Escape(property.Key)).Append("\" TYPE=\"").Append(CimType(items.FirstOrDefault() ?? "")).Append("\"><VALUE.ARRAY>");
+                    foreach (var item in items)
+                    {
+                        text.Append("<VALUE>").Append(Escape(Format(item))).Append("</VALUE>");
+                    }
+                    text.Append("</VALUE.ARRAY></PROPERTY.ARRAY>");
+                }
+                else
+                {
+                    text.Append("<PROPERTY NAME=\"").Append(Escape(property.Key)).Append("\" TYPE=\"").Append(CimType(property.Value)).Append("\">");
+                    if (property.Value != null)
+                    {
+                        text.Append("<VALUE>").Append(Escape(Format(property.Value))).Append("</VALUE>");
+                    }
+                    text.Append("</PROPERTY>");
+                }
+            }
+            return text.Append("</INSTANCE>").ToString();
+        }
+
+        private static string CimType(object? value) => value switch
+        {
+            bool _ => "boolean",
+            ushort _ => "uint16",
+            uint _ => "uint32",
+            ulong _ => "uint64",
+            int _ => "sint32",
+            long _ => "sint64",
+            _ => "string",
+        };
+
+        private static string Format(object? value) => value switch
+        {
+            null => "",
+            bool b => b ? "TRUE" : "FALSE",
+            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+            _ => value.ToString() ?? "",
+        };
+
+        private static string Escape(string text) => SecurityElement.Escape(text) ?? "";
+    }
+}
