@@ -22,6 +22,7 @@
         'Get-MigrationVM'
         'Move-VMLive'
         'Test-VMMigration'
+        'Measure-MigrationVM'
         'Get-MigrationPlan'
         'Export-MigrationPlan'
         'Import-MigrationPlan'

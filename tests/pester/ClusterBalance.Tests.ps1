@@ -80,6 +80,24 @@ Describe 'Invoke-ClusterBalance' -Tag Lab {
         $inactive.ExitCode | Should -Be 0 -Because "$($inactive.Output)"
     }
 
+    It 'measures a guest''s load and predicts a move to each other host, moving nothing' {
+        $before = @(Get-VirshPlacement $LabPath @('lab1', 'lab2', 'lab3') 'bal1')
+        $measured = @(Measure-MigrationVM -VM bal1 -SampleSec 2 -BandwidthMBps 100)
+        $measured.Count | Should -Be 2 -Because 'one row for each host bal1 does not run on'
+        @($measured.Destination | Sort-Object) | Should -Be @(@('lab1', 'lab2', 'lab3') | Where-Object { $_ -ne $before[0].Host })
+        foreach ($m in $measured) {
+            $m.HostName | Should -Be $before[0].Host
+            $m.MemoryMB | Should -Be 64
+            # libvirt's own dirty-rate calculation answered for the guest that writes memory.
+            $m.DirtyRateMBps | Should -Not -BeNullOrEmpty
+            $m.CpuUsagePercent | Should -BeGreaterThan 0
+            $m.PredictedDurationSec | Should -BeGreaterThan 0
+            $m.Fits | Should -BeTrue
+        }
+        Assert-EveryGuestOnce
+        @(Get-VirshPlacement $LabPath @('lab1', 'lab2', 'lab3') 'bal1')[0].Host | Should -Be $before[0].Host
+    }
+
     It 'says why the later runs did nothing: the cooldown or the threshold' {
         $Runs[9].Summary.Message | Should -Match 'Balanced|cooling down|does not pay'
     }

@@ -48,6 +48,18 @@ BeforeDiscovery {
             New      = { & $newUnplaced }
         }
         @{
+            TypeName = 'VmMigration.MigrationMeasurement'
+            Columns  = 'VMName', 'HostName', 'Destination', 'CPU%', 'DirtyMBps', 'Duration', 'Downtime', 'Converges', 'Fits'
+            Shows    = 'assumed 0'
+            New      = {
+                [VmMigration.MigrationMeasurement]@{
+                    VMName = 'db1'; HostName = 'lab1'; Destination = 'lab2'; MemoryMB = 2048; VCpuCount = 2; CpuUsagePercent = 12.5
+                    PredictedWithDirtyRateMBps = 0; SampleSec = 2; BandwidthMBps = 128; MaxDowntimeMs = 300; DestinationFreeMemoryMB = 4096
+                    Fits = $true; Converges = $true; PredictedRounds = 1; PredictedDurationSec = 17.5; PredictedDowntimeMs = 40; PredictedTransferredMB = 2048
+                }
+            }
+        }
+        @{
             TypeName = 'VmMigration.MigrationCheck'
             Columns  = 'VMName', 'Source', 'Destination', 'Compatible', 'Reasons'
             Shows    = 'InsufficientCapacity, CpuIncompatible'

@@ -281,7 +281,9 @@ namespace VmMigration.Tests.Fakes
         public GuestInfo? FindGuest(string nameOrUuid)
         {
             Answer();
-            return guests.TryGetValue(nameOrUuid, out var byName) ? byName : guests.Values.FirstOrDefault(g => g.Uuid == nameOrUuid);
+            var guest = guests.TryGetValue(nameOrUuid, out var byName) ? byName : guests.Values.FirstOrDefault(g => g.Uuid == nameOrUuid);
+            if (guest != null && guest.Active && cluster.Clock != null) guest.CpuTimeNs = cluster.CpuTimeNs(guest.Name, guest.VCpuCount);
+            return guest;
         }
 
         public GuestInfo DefineAndStartGuest(string domainXml) => throw new NotSupportedException();
