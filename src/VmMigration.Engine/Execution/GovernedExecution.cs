@@ -62,7 +62,7 @@ namespace VmMigration.Execution
             var bandwidth = new BandwidthShares();
             // When each move started, until it is seen transferring: how long preparing takes is what the pipeline overlaps.
             var startedAt = new Dictionary<GovernedMove, DateTime>();
-            var running = new Dictionary<Task<MigrationResult>, (TStep Step, GovernedMove Move)>();
+            var running = new Dictionary<Task<MigrationResult>, (TStep Step, GovernedMove Move, MigrationPrediction Prediction)>();
             var halted = false;
 
             while (queue.Count > 0 || running.Count > 0)
@@ -102,7 +102,8 @@ namespace VmMigration.Execution
                     bandwidth.Started(move, source, share);
                     startedAt[move] = DateTime.UtcNow;
                     var progress = new ForwardingProgress(observer, move);
-                    running[DedicatedThread.Start(() => new LiveMigrationJob(request, progress, PollInterval).Run(cancellationToken))] = (step, move);
+                    var prediction = step.Predict(budgetMBps, maxDowntimeMs, share);
+                    running[DedicatedThread.Start(() => new LiveMigrationJob(request, progress, PollInterval).Run(cancellationToken))] = (step, move, prediction);
                 }
 
                 if (running.Count == 0)
@@ -123,8 +124,9 @@ namespace VmMigration.Execution
                 var finished = Task.WhenAny(running.Keys).Wait(PollInterval) ? running.Keys.Where(t => t.IsCompleted).ToList() : new List<Task<MigrationResult>>();
                 foreach (var task in finished)
                 {
-                    var (step, move) = running[task];
+                    var (step, move, prediction) = running[task];
                     running.Remove(task);
+                    task.Result.Prediction = prediction;
                     governor.Finished(move);
                     bandwidth.Finished(move);
                     startedAt.Remove(move);

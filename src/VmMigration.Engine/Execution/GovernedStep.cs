@@ -19,10 +19,22 @@ namespace VmMigration.Execution
 
         /// <param name="budgetMBps">the run's shared budget; 0 for none (the move is predicted at 1000 MiB/s)</param>
         /// <param name="shareMBps">the share the move can expect; 0 to predict at the budget</param>
-        public double PredictedSec(long budgetMBps, long maxDowntimeMs, long shareMBps = 0)
+        public double PredictedSec(long budgetMBps, long maxDowntimeMs, long shareMBps = 0) => Predict(budgetMBps, maxDowntimeMs, shareMBps).DurationMs / 1000.0;
+
+        /// <inheritdoc cref="PredictedSec"/>
+        public MigrationPrediction Predict(long budgetMBps, long maxDowntimeMs, long shareMBps = 0)
         {
             var bandwidth = shareMBps > 0 ? shareMBps : budgetMBps > 0 ? budgetMBps : 1000;
-            return new ConvergenceModel(bandwidth, maxDowntimeMs).Predict(Guest.MemoryMB, DirtyRateMBps).DurationSec;
+            var prediction = new ConvergenceModel(bandwidth, maxDowntimeMs).Predict(Guest.MemoryMB, DirtyRateMBps);
+            return new MigrationPrediction
+            {
+                DurationMs = (long)System.Math.Round(prediction.DurationSec * 1000),
+                DowntimeMs = (long)System.Math.Ceiling(prediction.DowntimeMs),
+                TransferredBytes = (long)(prediction.TransferredMB * 1024 * 1024),
+                Converges = prediction.Converges,
+                BandwidthMBps = bandwidth,
+                DirtyRateMBps = DirtyRateMBps,
+            };
         }
     }
 }

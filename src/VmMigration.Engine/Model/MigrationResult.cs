@@ -23,6 +23,8 @@ namespace VmMigration
         public int Iterations { get; set; }
         public double? DirtyRateMBps { get; set; }
         public long? PredictedDowntimeMs { get; set; }
+        /// <summary>What the convergence model predicted before the move started (runs of the evacuation governor: evacuation, maintenance, balancing); empty for a single Move-VMLive.</summary>
+        public MigrationPrediction? Prediction { get; set; }
         public int MaxThrottlePercent { get; set; }
         public IList<MigrationEscalation> Escalations { get; set; } = new List<MigrationEscalation>();
         /// <summary>The disks a storage move copied (-DestinationStoragePool, -CopyStorage); empty for a memory-only move.</summary>

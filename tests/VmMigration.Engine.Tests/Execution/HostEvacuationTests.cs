@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using VmMigration.Errors;
 using VmMigration.Execution;
+using VmMigration.Planning;
 using VmMigration.Providers;
 using VmMigration.Session;
 using VmMigration.Storage;
@@ -137,6 +138,23 @@ namespace VmMigration.Tests.Execution
             var count = 0;
             host.OnStep = step => { if (step == "Migrate") Interlocked.Increment(ref count); };
             return () => Volatile.Read(ref count);
+        }
+
+        [Fact]
+        public void A_moved_vm_carries_the_prediction_made_before_it_started_beside_what_happened()
+        {
+            a.AddGuest("web1", memoryMB: 1024);
+            var observer = new RecordingObserver();
+
+            EvacuationWith(o => o.BandwidthMBps = 100).Run(observer, CancellationToken.None);
+
+            var moved = Assert.Single(observer.Results, r => r.VMName == "web1");
+            Assert.Equal(MigrationStatus.Succeeded, moved.Status);
+            var prediction = Assert.IsType<MigrationPrediction>(moved.Prediction);
+            var expected = new ConvergenceModel(prediction.BandwidthMBps, 300).Predict(1024, prediction.DirtyRateMBps);
+            Assert.True(prediction.BandwidthMBps > 0 && prediction.BandwidthMBps <= 100);
+            Assert.Equal((long)Math.Round(expected.DurationSec * 1000), prediction.DurationMs);
+            Assert.True(prediction.TransferredBytes >= 1024L << 20);
         }
 
         [Fact]
