@@ -42,6 +42,11 @@ namespace VmMigration.Commands
         [Parameter]
         public SwitchParameter AsJob { get; set; }
 
+        /// <summary>How long to wait, in seconds, while another run (on this or another machine) holds hosts this run needs; 0 stops at once with HostHeldByAnotherRun.</summary>
+        [Parameter]
+        [ValidateRange(0, 86400)]
+        public int WaitSec { get; set; }
+
         /// <summary>The rules of -RulePath, or none; a missing or unreadable file is a bad invocation (terminating).</summary>
         protected ClusterRules? ReadRules() => RulePath == null ? null : ReadRulesFile(RulePath);
     }

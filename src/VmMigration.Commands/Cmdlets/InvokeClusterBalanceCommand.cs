@@ -86,6 +86,11 @@ namespace VmMigration.Commands
         [Parameter]
         public SwitchParameter AsJob { get; set; }
 
+        /// <summary>How long to wait, in seconds, while another run (on this or another machine) holds hosts this run needs; 0 stops at once with HostHeldByAnotherRun.</summary>
+        [Parameter]
+        [ValidateRange(0, 86400)]
+        public int WaitSec { get; set; }
+
         private readonly List<string> hostNames = new List<string>();
 
         // Hosts piped in one by one are balanced together, once all have arrived.
@@ -112,6 +117,7 @@ namespace VmMigration.Commands
                 AllowPostCopy = AllowPostCopy,
                 Encryption = Encryption,
                 MaxConcurrent = MaxConcurrent,
+                WaitForHolds = TimeSpan.FromSeconds(WaitSec),
                 MaxConcurrentPerHost = MaxConcurrentPerHost,
             };
             var scope = options.HostNames.Count == 0 ? string.Join(", ", Registry.Hosts.Select(h => h.Name)) : string.Join(", ", options.HostNames);
@@ -128,6 +134,7 @@ namespace VmMigration.Commands
                 var job = new EngineJob(GetType(), MyInvocation.Line, activity, (j, token) =>
                 {
                     var observer = new JobEvacuationObserver(j, ActivityId, scope, azureDevOps, activity);
+                    using var hold = balance.Hold(observer.Warning, token);
                     var plan = balance.Plan(observer, token);
                     j.Output.Add(PSObject.AsPSObject(balance.Run(plan, plan.Steps, observer, token)));
                 });
@@ -141,6 +148,8 @@ namespace VmMigration.Commands
             PipelineEvacuationObserver Observer(PipelinePump pump) => new PipelineEvacuationObserver(pump, ActivityId, scope, azureDevOps, activity);
             try
             {
+                // -WhatIf changes nothing, so it holds nothing either: its plan is what the cluster looks like now.
+                using var hold = MyInvocation.BoundParameters.ContainsKey("WhatIf") ? null : balance.Hold(WriteWarning, CancellationToken);
                 var planning = new PipelinePump();
                 var plan = planning.Run(this, CancellationToken, token => balance.Plan(Observer(planning), token));
                 // Asked on the pipeline thread, step by step, before anything moves.

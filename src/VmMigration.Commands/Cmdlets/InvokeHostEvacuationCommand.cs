@@ -63,6 +63,7 @@ namespace VmMigration.Commands
                 Plan = Plan,
                 Rules = ReadRules(),
                 MaxConcurrent = MaxConcurrent,
+                WaitForHolds = TimeSpan.FromSeconds(WaitSec),
                 MaxConcurrentPerHost = MaxConcurrentPerHost,
                 BandwidthMBps = BandwidthMBps,
                 Deadline = ParameterSetName == ByDeadline ? Deadline.ToUniversalTime() : DateTime.UtcNow.AddSeconds(TimeoutSec),

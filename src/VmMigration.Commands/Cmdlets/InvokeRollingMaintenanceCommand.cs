@@ -79,6 +79,7 @@ namespace VmMigration.Commands
                 HostReturnTimeout = TimeSpan.FromSeconds(HostReturnTimeoutSec),
                 Deadline = MyInvocation.BoundParameters.ContainsKey(nameof(Deadline)) ? Deadline.ToUniversalTime() : (DateTime?)null,
                 MaxConcurrent = MaxConcurrent,
+                WaitForHolds = TimeSpan.FromSeconds(WaitSec),
                 BandwidthMBps = BandwidthMBps,
                 Encryption = Encryption,
                 Rules = ReadRules(),

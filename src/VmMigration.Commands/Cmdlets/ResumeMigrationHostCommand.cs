@@ -3,6 +3,7 @@ using System.Management.Automation;
 using VmMigration.Errors;
 using VmMigration.Execution;
 using VmMigration.Planning;
+using VmMigration.Session;
 using VmMigration.Storage;
 
 namespace VmMigration.Commands
@@ -37,13 +38,15 @@ namespace VmMigration.Commands
             var facts = host.Connection.GetHostFacts();
             var store = MaintenanceStore.Default;
             var mark = store.Find(facts.HostUuid, host.Name);
-            if (mark == null)
+            // A mark the host keeps, made by a runner on another machine, counts as much as this runner's own.
+            var hostMark = HostMaintenanceMark.Find(HostMaintenanceMark.TryList(host.Connection));
+            if (mark == null && hostMark == null)
             {
                 WriteWarning($"Host '{host.Name}' is not in maintenance.");
             }
             else if (ShouldProcess($"host '{host.Name}'", "Leave maintenance"))
             {
-                store.Leave(facts.HostUuid, host.Name);
+                HostMaintenanceMark.Leave(store, host, facts.HostUuid);
             }
 
             if (Failback && mark?.JournalPath != null && ShouldProcess($"host '{host.Name}'", "Move back the VMs its last evacuation moved away"))

@@ -21,6 +21,8 @@ namespace VmMigration.Errors
         /// <summary>-Encryption Required, and TLS cannot be set up between the two hosts (certificates missing or unusable).</summary>
         public const string EncryptionUnavailable = "EncryptionUnavailable";
         public const string CpuIncompatible = "CpuIncompatible";
+        /// <summary>A run needs a host that another run (on this or another machine) holds; the message names the holder and since when.</summary>
+        public const string HostHeldByAnotherRun = "HostHeldByAnotherRun";
         public const string PlanIsStale = "PlanIsStale";
         public const string LibvirtError = "LibvirtError";
         public const string LibvirtNotInstalled = "LibvirtNotInstalled";

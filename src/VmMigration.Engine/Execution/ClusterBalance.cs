@@ -37,6 +37,13 @@ namespace VmMigration.Execution
             this.clock = clock ?? Clock.System;
         }
 
+        /// <summary>
+        /// Holds every host for this run (<see cref="RunHold"/>), from before its plan to after its last move, so that no
+        /// other run changes the cluster under it; dispose it when done.
+        /// </summary>
+        public RunHold Hold(Action<string> waiting, CancellationToken cancellationToken) =>
+            RunHold.Take(registry, registry.Hosts, "Invoke-ClusterBalance", options.WaitForHolds, waiting, cancellationToken);
+
         /// <summary>Measures the hosts and plans; nothing moves. Hosts that do not answer are left out, with a warning.</summary>
         public MigrationPlan Plan(IEvacuationObserver observer, CancellationToken cancellationToken)
         {

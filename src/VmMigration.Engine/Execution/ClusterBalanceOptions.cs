@@ -25,6 +25,8 @@ namespace VmMigration.Execution
         public bool AllowPostCopy { get; set; }
         /// <summary>Whether the moves go over TLS (see <see cref="LiveMigrationRequest.Encryption"/>).</summary>
         public MigrationEncryption Encryption { get; set; } = MigrationEncryption.Auto;
+        /// <summary>How long to wait while another run holds hosts this run needs (Session.RunHold); zero: stop at once.</summary>
+        public TimeSpan WaitForHolds { get; set; }
         public int MaxConcurrent { get; set; } = 4;
         public int MaxConcurrentPerHost { get; set; } = 2;
         public TimeSpan MoveTimeout { get; set; } = TimeSpan.FromMinutes(10);

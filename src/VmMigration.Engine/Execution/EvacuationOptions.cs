@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using VmMigration.Planning;
 
+using VmMigration.Session;
+
 namespace VmMigration.Execution
 {
     /// <summary>How a host evacuation runs: its limits, its deadline and where it keeps its journal.</summary>
@@ -11,6 +13,10 @@ namespace VmMigration.Execution
         /// <summary>A plan to follow instead of planning (checked for staleness first).</summary>
         public MigrationPlan? Plan { get; set; }
         public ClusterRules? Rules { get; set; }
+        /// <summary>How long to wait while another run holds hosts this run needs (Session.RunHold); zero: stop at once.</summary>
+        public TimeSpan WaitForHolds { get; set; }
+        /// <summary>The hold of the run this evacuation is part of (a rolling maintenance's); null: it takes its own.</summary>
+        public RunHold? Hold { get; set; }
         public int MaxConcurrent { get; set; } = 4;
         public int MaxConcurrentPerHost { get; set; } = 2;
         /// <summary>Bandwidth shared by the moves in flight; 0 means no budget (each move unlimited).</summary>

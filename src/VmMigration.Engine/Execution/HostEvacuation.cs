@@ -56,10 +56,13 @@ namespace VmMigration.Execution
             // maintenance and without a journal. The check ignores the host's own mark (it is a source, never a destination).
             var givenPlan = options.Plan == null ? null
                 : PlanExecution.Validate(options.Plan, inventory, registry.Hosts, RulesFor(host), replan: false, cancellationToken);
+            // Every host the run may use is held for it, so that no other run (here or on another machine) moves VMs onto,
+            // off or between them meanwhile; taken before the journal and the mark, so a run refused here leaves all as it was.
+            using var hold = options.Hold == null ? RunHold.Take(registry, registry.Hosts, $"Invoke-HostEvacuation of {host.Name}", options.WaitForHolds, observer.Warning, cancellationToken) : null;
             // -Resume insists on a journal to continue; a plain re-run continues the same journal too, so it is idempotent.
             var journal = options.Resume ? EvacuationJournal.Load(options.JournalPath) : EvacuationJournal.OpenOrCreate(options.JournalPath, host.Name, facts.HostUuid);
             var markedByThisRun = maintenance.Find(facts.HostUuid, host.Name) == null;
-            maintenance.Enter(facts.HostUuid, host.Name, "evacuation", journal.Path);
+            HostMaintenanceMark.Enter(maintenance, host, facts.HostUuid, "evacuation", journal.Path);
             try
             {
                 return Drain(host, journal, givenPlan, start, observer, cancellationToken);
@@ -70,7 +73,7 @@ namespace VmMigration.Execution
                 // before the run, or one under which something moved, stays.
                 try
                 {
-                    maintenance.Leave(facts.HostUuid, host.Name);
+                    HostMaintenanceMark.Leave(maintenance, host, facts.HostUuid);
                 }
                 catch (MigrationException)
                 {

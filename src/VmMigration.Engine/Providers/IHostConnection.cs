@@ -145,5 +145,20 @@ namespace VmMigration.Providers
         /// persistent one (which survives a restart), replacing an earlier record.
         /// </summary>
         void SetBalanceRecord(string name, BalanceRecord record);
+
+        /// <summary>The leases kept on this host (<see cref="HostLease"/>), whoever holds them.</summary>
+        IReadOnlyList<HostLease> ListLeases();
+
+        /// <summary>
+        /// Takes <paramref name="lease"/> when the host has no lease of its name (atomic on the host): null when taken,
+        /// else the lease that holds the name, expired or not (the caller decides whether to release an expired one).
+        /// </summary>
+        HostLease? TryTakeLease(HostLease lease);
+
+        /// <summary>Writes a lease this runner holds again (a later expiry); false when the host no longer has it (it lapsed and was taken).</summary>
+        bool RenewLease(HostLease lease);
+
+        /// <summary>Removes the lease of that name when it is the taking <paramref name="id"/>; no-op otherwise (released already, or taken over).</summary>
+        void ReleaseLease(string name, string id);
     }
 }

@@ -24,7 +24,7 @@ namespace VmMigration.Session
     /// GetHostFacts, ListGuests,  Read     standard                            nothing to undo
     ///  FindGuest, GetGuestXml, GetGuestDefinitionXml, ReadGuestMemory, GetJobProgress, CheckGuestCpu,
     ///  FindStoragePool, ListStoragePoolNames, FindStorageVolume, GetDiskCopyProgress, GetDiskWrittenBytes,
-    ///  GetBalanceRecord
+    ///  GetBalanceRecord, ListLeases
     /// MeasureDirtyRateMBps       Read     standard + its period               nothing to undo
     /// MigrateLive                Change   none of its own: blocks for the whole migration, bounded by the job's deadline
     ///                                     and AbortJob (and libvirt's keepalive); refused while the host has not answered
@@ -43,6 +43,9 @@ namespace VmMigration.Session
     /// SetBalanceRecord           Change   standard                            kept: a record is only ever replaced by a
     ///                                                                         newer one, and an extra one only holds the VM
     ///                                                                         back from balancing a little longer
+    /// TryTakeLease               Change   standard                            released again (the caller was told it failed)
+    /// RenewLease                 Change   standard                            kept: the lease lapses later, as asked
+    /// ReleaseLease               Cleanup  standard                            -
     /// CreateDiskOverlays         Change   standard                            merged back (the guest must not stay on them)
     /// MergeDiskOverlays          Cleanup  standard + its timeout              -
     /// EnsureStoragePool          Change   standard                            kept (idempotent: takes an existing pool)
@@ -236,6 +239,15 @@ namespace VmMigration.Session
 
         void IHostConnection.SetBalanceRecord(string name, BalanceRecord record) =>
             Change($"the balance record of VM '{name}'", () => Live.SetBalanceRecord(name, record));
+
+        IReadOnlyList<HostLease> IHostConnection.ListLeases() => Read("its leases", () => Live.ListLeases());
+
+        HostLease? IHostConnection.TryTakeLease(HostLease lease) =>
+            Change($"the '{lease.Name}' lease", () => Live.TryTakeLease(lease), late => { if (late == null) Live.ReleaseLease(lease.Name, lease.Id); });
+
+        bool IHostConnection.RenewLease(HostLease lease) => Change($"a renewal of the '{lease.Name}' lease", () => Live.RenewLease(lease));
+
+        void IHostConnection.ReleaseLease(string name, string id) => Cleanup($"the release of the '{name}' lease", () => Live.ReleaseLease(name, id));
 
         void IDisposable.Dispose()
         {

@@ -23,8 +23,9 @@ namespace VmMigration.Session
         /// <summary>Hosts with capacity and usage; a host marked for maintenance (in any session) shows as Maintenance.</summary>
         public IReadOnlyList<MigrationHost> DescribeHosts(IEnumerable<ConnectedHost> hosts, CancellationToken cancellationToken)
         {
-            var answers = registry.ForEachHost(hosts, c => (Facts: c.GetHostFacts(), Guests: c.ListGuests()), "its host facts", cancellationToken);
+            var answers = registry.ForEachHost(hosts, c => (Facts: c.GetHostFacts(), Guests: c.ListGuests(), Leases: HostMaintenanceMark.TryList(c)), "its host facts", cancellationToken);
             var marks = maintenance.List();
+            var now = DateTime.UtcNow;
             return answers.Select(a =>
             {
                 if (a.Error != null)
@@ -33,11 +34,19 @@ namespace VmMigration.Session
                 }
                 var host = Describe(a.Host, a.Value.Facts, a.Value.Guests);
                 var mark = marks.FirstOrDefault(m => string.Equals(m.HostUuid, host.HostUuid, StringComparison.OrdinalIgnoreCase));
+                var hostMark = HostMaintenanceMark.Find(a.Value.Leases);
                 if (mark != null)
                 {
                     host.State = HostState.Maintenance;
                     host.Message = $"In maintenance since {mark.Since:u}: {mark.Reason}";
                 }
+                else if (hostMark != null)
+                {
+                    // Marked by a runner on another machine (or in a state directory this one does not read): the host says so.
+                    host.State = HostState.Maintenance;
+                    host.Message = $"In maintenance: {hostMark.Describe()}";
+                }
+                host.HeldBy = HostMaintenanceMark.CurrentRun(a.Value.Leases, now)?.Describe();
                 return host;
             }).ToList();
         }

@@ -275,6 +275,47 @@ namespace VmMigration.Tests.Fakes
             BalanceRecords[name] = record;
         }
 
+        /// <summary>The host's leases by name, as libvirt keeps them (one per name; taking is atomic under the lock).</summary>
+        public ConcurrentDictionary<string, HostLease> Leases { get; } = new ConcurrentDictionary<string, HostLease>();
+
+        public IReadOnlyList<HostLease> ListLeases()
+        {
+            Answer();
+            return Leases.Values.Select(Copy).OrderBy(l => l.Name).ToList();
+        }
+
+        public HostLease? TryTakeLease(HostLease lease)
+        {
+            Step("TryTakeLease", lease.Name);
+            var holder = Leases.GetOrAdd(lease.Name, _ => Copy(lease));
+            return holder.Id == lease.Id ? null : Copy(holder);
+        }
+
+        public bool RenewLease(HostLease lease)
+        {
+            Step("RenewLease", lease.Name);
+            lock (Leases)
+            {
+                if (!Leases.TryGetValue(lease.Name, out var current) || current.Id != lease.Id) return false;
+                Leases[lease.Name] = Copy(lease);
+                return true;
+            }
+        }
+
+        public void ReleaseLease(string name, string id)
+        {
+            Step("ReleaseLease", name);
+            lock (Leases)
+            {
+                if (Leases.TryGetValue(name, out var current) && current.Id == id) Leases.TryRemove(name, out _);
+            }
+        }
+
+        private static HostLease Copy(HostLease lease) => new HostLease
+        {
+            Name = lease.Name, Id = lease.Id, Holder = lease.Holder, Machine = lease.Machine, ProcessId = lease.ProcessId, Purpose = lease.Purpose, Since = lease.Since, ExpiresAt = lease.ExpiresAt,
+        };
+
         /// <summary>What the host holds, seen from the test (no call: answers even while frozen or disconnected).</summary>
         public GuestInfo? Guest(string name) => guests.TryGetValue(name, out var guest) ? guest : null;
 

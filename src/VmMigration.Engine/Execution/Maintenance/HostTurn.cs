@@ -31,10 +31,13 @@ namespace VmMigration.Execution.Maintenance
         private readonly List<MigrationResult> moves = new List<MigrationResult>();
         private readonly List<object> output = new List<object>();
         private readonly List<object> carriedOutput;
+        /// <summary>The run's hold on the cluster, which the drain works under.</summary>
+        private readonly RunHold hold;
 
         public HostTurn(HostRegistry registry, Inventory inventory, MaintenanceStore maintenance, RollingMaintenanceOptions options, RollingMaintenanceJournal journal,
-            RollingMaintenanceHostEntry entry, IRollingMaintenanceObserver observer, IMaintenanceScripts scripts, Action<MaintenancePhase> phaseStarted)
+            RollingMaintenanceHostEntry entry, IRollingMaintenanceObserver observer, IMaintenanceScripts scripts, Action<MaintenancePhase> phaseStarted, RunHold hold)
         {
+            this.hold = hold;
             this.registry = registry;
             this.inventory = inventory;
             this.maintenance = maintenance;
@@ -212,6 +215,7 @@ namespace VmMigration.Execution.Maintenance
             var evacuation = new HostEvacuation(registry, inventory, maintenance, new EvacuationOptions
             {
                 HostName = Name,
+                Hold = hold,
                 Rules = options.Rules,
                 MaxConcurrent = options.MaxConcurrent,
                 MaxConcurrentPerHost = options.MaxConcurrentPerHost,
@@ -246,7 +250,7 @@ namespace VmMigration.Execution.Maintenance
         /// <summary>Leaves maintenance, then (-Failback Original) moves back what the drain moved away. Returns the moves back that failed.</summary>
         private List<MigrationResult> LeaveAndFailBack(CancellationToken cancellationToken)
         {
-            maintenance.Leave(entry.HostUuid ?? "", Name);
+            HostMaintenanceMark.Leave(maintenance, registry.Resolve(Name), entry.HostUuid ?? "");
             entry.InMaintenance = false;
             journal.Record(entry);
             var evacuationJournal = journal.EvacuationJournalPath(Name);

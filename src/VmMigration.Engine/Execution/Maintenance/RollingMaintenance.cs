@@ -46,6 +46,9 @@ namespace VmMigration.Execution.Maintenance
         {
             var start = DateTime.UtcNow;
             var prepared = Prepare(declined, cancellationToken);
+            // The whole cluster is held for the run, through every host's turn (the evacuations inside use this hold).
+            using var hold = RunHold.Take(registry, registry.Hosts, $"Invoke-RollingMaintenance of {string.Join(", ", prepared.Preview.Turns.Select(t => t.HostName))}",
+                options.WaitForHolds, observer.Warning, cancellationToken);
             var journal = Open(prepared);
             foreach (var name in prepared.Preview.Skipped)
             {
@@ -77,7 +80,7 @@ namespace VmMigration.Execution.Maintenance
                 }
                 var finished = journal.Hosts.Count(h => h.Finished || h.State == MaintenanceHostState.NotStarted);
                 var result = new HostTurn(registry, inventory, maintenance, options, journal, entry, observer, scripts,
-                    phase => observer.PhaseStarted(entry.HostName, phase, finished, journal.Hosts.Count)).Run(cancellationToken);
+                    phase => observer.PhaseStarted(entry.HostName, phase, finished, journal.Hosts.Count), hold).Run(cancellationToken);
                 if (result.ErrorId == MaintenanceErrorIds.MaintenanceStopped)
                 {
                     stoppedAt = $"host '{entry.HostName}', phase {entry.Phase}";

@@ -23,6 +23,8 @@ namespace VmMigration.Execution.Maintenance
         public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
         /// <summary>No host is started after it; each drain starts no move predicted to end after it.</summary>
         public DateTime? Deadline { get; set; }
+        /// <summary>How long to wait while another run holds hosts this run needs (Session.RunHold); zero: stop at once.</summary>
+        public TimeSpan WaitForHolds { get; set; }
         public int MaxConcurrent { get; set; } = 4;
         public int MaxConcurrentPerHost { get; set; } = 2;
         /// <summary>Bandwidth shared by the moves in flight; 0 means no budget.</summary>

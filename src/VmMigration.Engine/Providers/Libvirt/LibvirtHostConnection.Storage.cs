@@ -67,18 +67,7 @@ namespace VmMigration.Providers.Libvirt
             ThrowIfDisposed();
             int count = LibvirtNative.virConnectListAllStoragePools(connection, out var array, 0);
             if (count < 0) throw HostFailure("list the storage pools of");
-
-            // Take ownership of every pointer before anything can throw, so none leaks.
-            var handles = new StoragePoolHandle[count];
-            try
-            {
-                for (int index = 0; index < count; index++)
-                    handles[index] = new StoragePoolHandle(Marshal.ReadIntPtr(array, index * IntPtr.Size));
-            }
-            finally
-            {
-                NativeStrings.FreeLibvirtAllocation(array);
-            }
+            var handles = OwnedArray.Take(array, count, pointer => new StoragePoolHandle(pointer));
             try
             {
                 return handles.Select(pool => NativeStrings.Read(LibvirtNative.virStoragePoolGetName(pool)))

@@ -96,18 +96,7 @@ namespace VmMigration.Providers.Libvirt
             ThrowIfDisposed();
             int count = LibvirtNative.virConnectListAllDomains(connection, out var array, 0);
             if (count < 0) throw HostFailure("list the guests of");
-
-            // Take ownership of every pointer before anything can throw, so none leaks.
-            var handles = new DomainHandle[count];
-            try
-            {
-                for (int index = 0; index < count; index++)
-                    handles[index] = new DomainHandle(Marshal.ReadIntPtr(array, index * IntPtr.Size));
-            }
-            finally
-            {
-                NativeStrings.FreeLibvirtAllocation(array);
-            }
+            var handles = OwnedArray.Take(array, count, pointer => new DomainHandle(pointer));
 
             var guests = new List<GuestInfo>(count);
             try

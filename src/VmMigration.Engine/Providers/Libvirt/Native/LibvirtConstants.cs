@@ -33,6 +33,8 @@ namespace VmMigration.Providers.Libvirt.Native
         public const int ErrNoStoragePool = 49;
         public const int ErrNoStorageVolume = 50;
         public const int ErrNoDomainMetadata = 80;
+        /// <summary>VIR_ERR_NO_SECRET.</summary>
+        public const int ErrNoSecret = 66;
         public const int ErrBlockCopyActive = 83;
 
         // virErrorDomain
@@ -113,6 +115,8 @@ namespace VmMigration.Providers.Libvirt.Native
         public const int BlockJobTypeCopy = 2;
         public const string BlockCopyParamBandwidth = "bandwidth";
         public const int DomainMetadataElement = 2;
+        /// <summary>VIR_SECRET_USAGE_TYPE_TLS: a usage whose id is a free name, unique on the host.</summary>
+        public const int SecretUsageTls = 4;
         /// <summary>virDomainModificationImpact: the running domain's live definition, and the persistent one.</summary>
         public const uint DomainAffectLive = 1u << 0;
         public const uint DomainAffectConfig = 1u << 1;

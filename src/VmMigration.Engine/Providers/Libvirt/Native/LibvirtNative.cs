@@ -118,6 +118,18 @@ namespace VmMigration.Providers.Libvirt.Native
             [MarshalAs(Utf8)] string key, [MarshalAs(Utf8)] string uri, uint flags);
         [DllImport(Library)] internal static extern int virDomainIsActive(DomainHandle domain);
 
+        // Secrets: the objects that carry the module's host leases (HostLeaseXml)
+        [DllImport(Library)]
+        internal static extern SecretHandle virSecretDefineXML(ConnectionHandle connection, [MarshalAs(Utf8)] string xml, uint flags);
+        [DllImport(Library)]
+        internal static extern SecretHandle virSecretLookupByUsage(ConnectionHandle connection, int usageType, [MarshalAs(Utf8)] string usageId);
+        [DllImport(Library)]
+        internal static extern SecretHandle virSecretLookupByUUIDString(ConnectionHandle connection, [MarshalAs(Utf8)] string uuid);
+        [DllImport(Library)] internal static extern IntPtr virSecretGetXMLDesc(SecretHandle secret, uint flags);
+        [DllImport(Library)] internal static extern int virSecretUndefine(SecretHandle secret);
+        [DllImport(Library)] internal static extern int virSecretFree(IntPtr secret);
+        [DllImport(Library)] internal static extern int virConnectListAllSecrets(ConnectionHandle connection, out IntPtr secrets, uint flags);
+
         // Storage pools and volumes
         [DllImport(Library)]
         internal static extern StoragePoolHandle virStoragePoolLookupByName(ConnectionHandle connection, [MarshalAs(Utf8)] string name);
