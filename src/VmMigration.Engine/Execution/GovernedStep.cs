@@ -22,19 +22,7 @@ namespace VmMigration.Execution
         public double PredictedSec(long budgetMBps, long maxDowntimeMs, long shareMBps = 0) => Predict(budgetMBps, maxDowntimeMs, shareMBps).DurationMs / 1000.0;
 
         /// <inheritdoc cref="PredictedSec"/>
-        public MigrationPrediction Predict(long budgetMBps, long maxDowntimeMs, long shareMBps = 0)
-        {
-            var bandwidth = shareMBps > 0 ? shareMBps : budgetMBps > 0 ? budgetMBps : 1000;
-            var prediction = new ConvergenceModel(bandwidth, maxDowntimeMs).Predict(Guest.MemoryMB, DirtyRateMBps);
-            return new MigrationPrediction
-            {
-                DurationMs = (long)System.Math.Round(prediction.DurationSec * 1000),
-                DowntimeMs = (long)System.Math.Ceiling(prediction.DowntimeMs),
-                TransferredBytes = (long)(prediction.TransferredMB * 1024 * 1024),
-                Converges = prediction.Converges,
-                BandwidthMBps = bandwidth,
-                DirtyRateMBps = DirtyRateMBps,
-            };
-        }
+        public MigrationPrediction Predict(long budgetMBps, long maxDowntimeMs, long shareMBps = 0) =>
+            MigrationPrediction.Of(Guest.MemoryMB, DirtyRateMBps, shareMBps > 0 ? shareMBps : budgetMBps, maxDowntimeMs);
     }
 }

@@ -99,6 +99,10 @@ namespace VmMigration.Execution
             {
                 result.DirtyRateMBps = request.KnownDirtyRateMBps ?? (request.MeasureDirtyRate ? MeasureDirtyRate(name) : null);
             }
+            // What the convergence model expects of this move, kept beside what happens (a governed run replaces it with
+            // its own, made at the share of the run's budget the move was given).
+            result.Prediction = MigrationPrediction.Of(request.VM.Guest.MemoryMB, result.DirtyRateMBps ?? 0,
+                request.TransferBandwidthMBps ?? request.BandwidthMBps, request.MaxDowntimeMs);
             var parameters = controller.InitialParameters(request.MigrationUri, result.DirtyRateMBps, SourceFreeMemoryMB);
             if (controller.DeltaCompressionReason != null)
             {

@@ -60,6 +60,23 @@ namespace VmMigration.Tests.Execution
         }
 
         [Fact]
+        public void A_single_move_carries_the_convergence_model_prediction_made_before_it_started()
+        {
+            var guest = sourceHost.AddGuest("web1", memoryMB: 1024);
+            sourceHost.DirtyRate = 20;
+            sourceHost.Samples.Add(Sample(1, 10L << 20, 500L << 20));
+
+            var result = Run(guest, r => { r.BandwidthMBps = 64; r.MaxDowntimeMs = 200; });
+
+            var prediction = Assert.IsType<MigrationPrediction>(result.Prediction);
+            var expected = new VmMigration.Planning.ConvergenceModel(64, 200).Predict(1024, 20);
+            Assert.Equal(64, prediction.BandwidthMBps);
+            Assert.Equal(20, prediction.DirtyRateMBps);
+            Assert.Equal((long)Math.Round(expected.DurationSec * 1000), prediction.DurationMs);
+            Assert.Equal(expected.Converges, prediction.Converges);
+        }
+
+        [Fact]
         public void A_destination_that_dies_mid_transfer_leaves_the_vm_on_its_source_and_removes_the_incoming_copy()
         {
             var guest = sourceHost.AddGuest("web1");
