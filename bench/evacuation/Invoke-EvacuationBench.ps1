@@ -19,6 +19,7 @@ $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 Import-Module $ModulePath
 Import-Module (Join-Path $PSScriptRoot '../../docs/tools/LabScript.psm1')
+Import-Module (Join-Path $PSScriptRoot '../BenchTools.psm1')
 $env:VMMIGRATION_STATE_DIR = Join-Path ([IO.Path]::GetTempPath()) "vmm-bench-evacuation-$PID"
 
 $guests = @(
@@ -84,6 +85,7 @@ try {
     foreach ($name in $runs.Keys) {
         Reset-Guests
         $run = & $runs[$name]
+        if ($name -like 'ours*') { $predictions = @(Get-PredictionError $run.Results) }
         $ok = @($run.Results | Where-Object Status -eq 'Succeeded')
         $rows.Add([pscustomobject]@{
                 Policy = $name; MakespanSec = [Math]::Round($run.Seconds, 1); RatioToFloor = [Math]::Round($run.Seconds / $floorSec, 2)
@@ -103,6 +105,10 @@ $best = ($rows | Where-Object { $_.Policy -notlike 'ours*' -and $_.Policy -notli
 $ours = ($rows | Where-Object Policy -like 'ours*').MakespanSec
 $table = $rows | Format-Table -AutoSize | Out-String -Width 200
 $table | Out-Host
+$predictionTable = $predictions | Format-Table -AutoSize | Out-String -Width 200
+$predictionSummary = Format-PredictionSummary $predictions
+$predictionTable | Out-Host
+$predictionSummary | Out-Host
 $verdict = if ($best) { 'ours / best fixed policy = {0:N2} (target <= 0.8); ours / floor = {1:N2} (target <= 1.2)' -f ($ours / $best), ($ours / $floorSec) } else { 'no fixed policy finished without failures' }
 Write-Host $verdict
 @(
@@ -115,4 +121,10 @@ Write-Host $verdict
     '```'
     ''
     $verdict
+    ''
+    "Our moves' prediction (the convergence model at each move's share of the cap, made as it was started) against what happened. $predictionSummary"
+    ''
+    '```'
+    $predictionTable.Trim()
+    '```'
 ) | Set-Content $OutFile

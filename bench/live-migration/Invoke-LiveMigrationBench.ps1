@@ -30,6 +30,7 @@ $ProgressPreference = 'SilentlyContinue'
 Import-Module $ModulePath
 Import-Module (Join-Path $PSScriptRoot '../../docs/tools/LabScript.psm1')
 Import-Module (Join-Path $PSScriptRoot '../../tests/pester/LabWitness.psm1')
+Import-Module (Join-Path $PSScriptRoot '../BenchTools.psm1')
 
 function Get-PagesWritten([string] $HostName, [string] $VMName) {
     $answer = Invoke-Virsh $LabPath $HostName @('qemu-monitor-command', $VMName, '--hmp', 'xp /1gx 0x200038')
@@ -72,6 +73,7 @@ function Measure-OursMove([double] $Ratio, [int] $Rate, [double] $FloorSec, [str
         Slowdown = (Measure-Slowdown $before $result.RunningOn $name $wall); Notes = (($result.Escalations | ForEach-Object Action) -join ',') + " throttle<=$($result.MaxThrottlePercent)%"
     }
     Remove-BenchGuest $name
+    $predictions.AddRange(@(Get-PredictionError @($result) -Label "ratio $Ratio, $Encryption"))
     $row
 }
 
@@ -100,6 +102,7 @@ function Measure-VirshMove([double] $Ratio, [int] $Rate, [double] $FloorSec, [sw
 
 $rows = [System.Collections.Generic.List[object]]::new()
 $tlsCost = [System.Collections.Generic.List[object]]::new()
+$predictions = [System.Collections.Generic.List[object]]::new()
 Start-MigrationLab -HostCount 2 -Path $LabPath -WarningAction SilentlyContinue | Out-Null
 $accelerator = (Get-MigrationLab -Path $LabPath).Accelerator
 $failed = $true
@@ -132,6 +135,10 @@ $table = $rows | Format-Table Ratio, Method, Wire, Converged, TotalSec, Downtime
 $table | Out-Host
 $costTable = if ($tlsCost.Count) { $tlsCost | Format-Table -AutoSize | Out-String -Width 200 } else { '' }
 if ($costTable) { $costTable | Out-Host }
+$predictionTable = $predictions | Format-Table -AutoSize | Out-String -Width 200
+$predictionSummary = Format-PredictionSummary $predictions
+$predictionTable | Out-Host
+$predictionSummary | Out-Host
 $header = @(
     "# Live migration: ours vs virsh migrate --live vs the floor"
     ''
@@ -149,5 +156,11 @@ $header = @(
         $costTable.Trim()
         '```'
     }
+    ''
+    "Our moves' prediction (the convergence model, made before each move from the VM's memory, the dirty rate measured just before and the bandwidth cap) against what happened. $predictionSummary"
+    ''
+    '```'
+    $predictionTable.Trim()
+    '```'
 )
 $header | Set-Content $OutFile
