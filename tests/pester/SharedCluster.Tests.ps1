@@ -98,6 +98,32 @@ Describe 'Runs on two runners that share a cluster' -Tag Lab {
         (Get-MigrationHost | Where-Object Name -eq 'lab1').State | Should -Be 'Connected'
     }
 
+    It 'a lease left by a runner on another machine blocks nobody once it has lapsed, and blocks while it has not' {
+        # As a runner on box2 leaves it when it dies: its lease, written with virsh, lapsed a minute ago on lab2.
+        function Set-ForeignLease([string] $HostName, [string] $Uuid, [DateTime] $ExpiresAt) {
+            $description = [ordered]@{ holder = 'ops@box2 (pid 4242)'; machine = 'box2'; processId = 4242; purpose = 'Invoke-ClusterBalance'
+                since = $ExpiresAt.AddMinutes(-5).ToString('o'); expiresAt = $ExpiresAt.ToString('o') } | ConvertTo-Json -Compress
+            $xml = "<secret ephemeral='no' private='no'><uuid>$Uuid</uuid><description>$([Security.SecurityElement]::Escape($description))</description><usage type='tls'><name>vmmigration-lease/run</name></usage></secret>"
+            $file = Join-Path $TestDrive "lease-$Uuid.xml"
+            Set-Content $file $xml
+            (Invoke-Virsh $LabPath $HostName @('secret-define', $file)).ExitCode | Should -Be 0
+        }
+        $live = [guid]::NewGuid().ToString()
+        Set-ForeignLease lab3 $live ([DateTime]::UtcNow.AddMinutes(5))
+        $refused = $null
+        try { Invoke-ClusterBalance -Threshold 1 -SampleSec 1 -Confirm:$false -ErrorAction Stop | Out-Null } catch { $refused = $_ }
+        $refused.FullyQualifiedErrorId | Should -BeLike 'HostHeldByAnotherRun*'
+        $refused.Exception.Message | Should -BeLike "*host 'lab3' is held by Invoke-ClusterBalance by ops@box2 (pid 4242)*"
+        (Invoke-Virsh $LabPath lab3 @('secret-undefine', $live)).ExitCode | Should -Be 0
+
+        $lapsed = [guid]::NewGuid().ToString()
+        Set-ForeignLease lab2 $lapsed ([DateTime]::UtcNow.AddMinutes(-1))
+        $summary = Invoke-ClusterBalance -Threshold 1 -SampleSec 1 -Confirm:$false -ErrorAction Stop | Where-Object { $_ -is [VmMigration.ClusterBalanceSummary] }
+        $summary | Should -Not -BeNullOrEmpty
+        (Invoke-Virsh $LabPath lab2 @('secret-dumpxml', $lapsed)).ExitCode | Should -Not -Be 0 -Because 'the lapsed lease was released'
+        foreach ($h in $Hosts) { Get-VirshLeases $h | Should -Not -Contain 'run' }
+    }
+
     It 'a runner killed while it holds the hosts: the next run on this machine takes them over at once and -Resume completes' {
         $source = (Get-MigrationVM -Name sh1).HostName
         $journal = Join-Path $TestDrive "other-$source.json"

@@ -33,7 +33,8 @@ namespace VmMigration.Session
     /// StartGuest                 Change   standard                            destroyed again
     /// UndefineGuest              Change   standard                            kept: what the caller asked for; a caller that
     ///                                                                         acts on its failure must not assume it did not happen
-    /// DestroyGuest               Change   standard + <see cref="KillEscalation"/>  kept, as UndefineGuest
+    /// DestroyGuest               Change   the longer of standard + <see cref="KillEscalation"/>  kept, as UndefineGuest
+    ///                                     and <see cref="JobLockWait"/> + 5 s
     /// UpdateGuestDefinition      Change   standard                            kept: callers read the definition to learn which
     ///                                                                         files it names (the storage move does)
     /// StartPostCopy, SetMigrationMaxDowntime, SetMigrationBandwidth
@@ -78,6 +79,14 @@ namespace VmMigration.Session
         /// so a power-off that libvirt completes is not reported as unanswered.
         /// </summary>
         public static readonly TimeSpan KillEscalation = TimeSpan.FromSeconds(15);
+
+        /// <summary>
+        /// How long libvirt waits for a guest's job lock before it refuses a power-off ("cannot acquire state change lock"):
+        /// a copy held by an incoming job that no daemon runs any more (libvirt 9.0 killed while starting its QEMU) is
+        /// never released. A power-off's limit outlasts it, so that refusal reaches the caller as libvirt's answer, and
+        /// the host is not taken for one that stopped answering.
+        /// </summary>
+        public static readonly TimeSpan JobLockWait = TimeSpan.FromSeconds(30);
 
         /// <summary>Merging overlays that landed late: only what the guest wrote meanwhile; generous for a busy guest.</summary>
         private static readonly TimeSpan LateOverlayMergeTimeout = TimeSpan.FromMinutes(10);
@@ -136,7 +145,10 @@ namespace VmMigration.Session
             Change($"the definition of VM '{DomainName(domainXml)}'", () => Live.DefineAndStartGuest(domainXml),
                 late => { Live.DestroyGuest(late.Name); Live.UndefineGuest(late.Name); });
 
-        void IHostConnection.DestroyGuest(string name) => Change($"the power-off of VM '{name}'", () => { Live.DestroyGuest(name); return true; }, extra: KillEscalation);
+        void IHostConnection.DestroyGuest(string name) => Change($"the power-off of VM '{name}'", () => { Live.DestroyGuest(name); return true; },
+            extra: Max(KillEscalation, JobLockWait + TimeSpan.FromSeconds(5) - gate.CallLimit));
+
+        private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
         void IHostConnection.UndefineGuest(string name) => Change($"the removal of VM '{name}'", () => Live.UndefineGuest(name));
 

@@ -22,6 +22,10 @@ namespace VmMigration.Session
 
         private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(2);
 
+        /// <summary>The leases this process's runs hold now: one of this process that is not among them is a leftover.</summary>
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> heldByThisProcess =
+            new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
+
         private readonly HostRegistry registry;
         private readonly List<ConnectedHost> held;
         private readonly HostLease lease;
@@ -35,6 +39,7 @@ namespace VmMigration.Session
             this.registry = registry;
             this.held = held;
             this.lease = lease;
+            heldByThisProcess[lease.Id] = true;
             var every = TimeSpan.FromTicks(Lifetime.Ticks / 4);
             renewal = new Timer(_ => Renew(), null, every, every);
         }
@@ -74,10 +79,11 @@ namespace VmMigration.Session
                         throw answer.Error;
                     }
                     if (answer.Value == null) continue;
-                    if (answer.Value.IsExpired(DateTime.UtcNow) || HolderDied(answer.Value))
+                    if (answer.Value.IsExpired(DateTime.UtcNow) || HolderDied(answer.Value) || LeftByThisProcess(answer.Value))
                     {
-                        // Its runner stopped renewing it (dead, or cut off from the host) or, on this machine, is seen to
-                        // have died (a runbook killed, then resumed): released, and asked for again at once.
+                        // Its runner stopped renewing it (dead, or cut off from the host), or, on this machine, is seen to
+                        // have died (a runbook killed, then resumed), or it is this process's from a run that ended while
+                        // the host was down: released, and asked for again at once.
                         try { answer.Host.Connection.ReleaseLease(answer.Value.Name, answer.Value.Id); } catch (MigrationException) { }
                         lapsed = true;
                     }
@@ -148,14 +154,25 @@ namespace VmMigration.Session
             }
         }
 
+        private static bool LeftByThisProcess(HostLease holder) =>
+            holder.ProcessId == CurrentProcessId && string.Equals(holder.Machine, Environment.MachineName, StringComparison.OrdinalIgnoreCase)
+            && !heldByThisProcess.ContainsKey(holder.Id);
+
+        private static readonly int CurrentProcessId = System.Diagnostics.Process.GetCurrentProcess().Id;
+
         private static bool IsUnreachable(MigrationException error) =>
             error.ErrorId == ErrorIds.HostUnreachable || error.ErrorId == ErrorIds.HostConnectTimeout;
 
         private static void Release(HostRegistry registry, IReadOnlyList<ConnectedHost> hosts, HostLease lease)
         {
             if (hosts.Count == 0) return;
-            // Best effort: a release that cannot be sent is queued by the host's gate, and a lease left behind lapses.
-            registry.ForEachHost(hosts, c => { c.ReleaseLease(lease.Name, lease.Id); return true; }, "the release of its run lease", CancellationToken.None);
+            var answers = registry.ForEachHost(hosts, c => { c.ReleaseLease(lease.Name, lease.Id); return true; }, "the release of its run lease", CancellationToken.None);
+            foreach (var unsent in answers.Where(a => a.Error != null && IsUnreachable(a.Error)))
+            {
+                // A host that is down (rebooting) keeps the lease: it goes when the host answers again, or lapses.
+                var host = unsent.Host;
+                host.WhenReachable(() => host.Connection.ReleaseLease(lease.Name, lease.Id));
+            }
         }
 
         /// <summary>Gives the leases back.</summary>
@@ -168,6 +185,7 @@ namespace VmMigration.Session
             }
             renewal.Dispose();
             Release(registry, held, lease);
+            heldByThisProcess.TryRemove(lease.Id, out _);
         }
     }
 }

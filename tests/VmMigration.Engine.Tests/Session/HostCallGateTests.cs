@@ -77,6 +77,32 @@ namespace VmMigration.Tests.Session
             Assert.True(BoundedHostConnection.KillEscalation > Limit * 4);
         }
 
+        [Fact]
+        public void A_power_off_refused_after_libvirts_job_lock_wait_is_libvirts_answer_and_the_host_still_answers()
+        {
+            // Libvirt refuses a power-off after waiting 30 s for a guest's job lock; the limit must outlast that wait,
+            // whatever the standard limit, or the host is taken for silent and the calls after it are refused.
+            var cluster = new FakeCluster();
+            var host = cluster.AddHost("fake://b", "b");
+            host.AddGuest("web1");
+            var lockWait = TimeSpan.FromMilliseconds(Limit.TotalMilliseconds * 4);
+            host.OnStep = step =>
+            {
+                if (step != "Destroy") return;
+                Thread.Sleep(lockWait);
+                throw new MigrationException(ErrorIds.LibvirtError, ErrorKind.OperationTimeout, "Timed out during operation: cannot acquire state change lock", "web1");
+            };
+            var connected = new ConnectedHost("b", new HostUri("fake://b"), "Fake", host, null, () => Limit);
+
+            var error = Assert.Throws<MigrationException>(() => connected.Connection.DestroyGuest("web1"));
+
+            Assert.Equal(ErrorIds.LibvirtError, error.ErrorId);
+            Assert.Contains("state change lock", error.Message);
+            Assert.NotNull(connected.Connection.FindGuest("web1"));
+            Assert.True(BoundedHostConnection.JobLockWait + TimeSpan.FromSeconds(5) > BoundedHostConnection.KillEscalation + ConnectedHost.DefaultCallTimeout,
+                "with the standard limit, the job lock wait is what bounds a power-off");
+        }
+
         private static void WaitUntilAnswering(HostCallGate gate)
         {
             var deadline = DateTime.UtcNow.AddSeconds(10);

@@ -140,10 +140,24 @@ namespace VmMigration.Tests.Session
         {
             var alive = OtherMachine(DateTime.UtcNow.AddMinutes(2));
             alive.Machine = Environment.MachineName;
-            alive.ProcessId = Process.GetCurrentProcess().Id;
+            alive.ProcessId = 1; // a process of this machine that runs as long as the machine does
             cluster["fake://a"].Leases[HostLease.Run] = alive;
 
             Assert.Equal(ErrorIds.HostHeldByAnotherRun, Assert.Throws<MigrationException>(() => Take()).ErrorId);
+        }
+
+        [Fact]
+        public void A_lease_this_process_left_on_a_host_that_was_down_when_its_run_ended_blocks_no_later_run()
+        {
+            var hold = Take();
+            cluster["fake://b"].GoDown();
+            hold.Dispose();
+            cluster["fake://b"].ComeBack();
+            Assert.True(cluster["fake://b"].Leases.ContainsKey(HostLease.Run), "the host kept the lease while it was down");
+
+            using var next = Take();
+
+            Assert.Equal(new[] { "a", "b", "c" }, next.HostNames);
         }
 
         [Fact]
