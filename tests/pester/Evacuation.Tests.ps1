@@ -155,10 +155,7 @@ Invoke-HostEvacuation -HostName lab1 -JournalPath '$journal' -MaxConcurrent 1 -B
         $journal = Join-Path $TestDrive 'daemon-killed.json'
         $job = Invoke-HostEvacuation -HostName lab1 -JournalPath $journal -MaxConcurrent 1 -BandwidthMBps 16 -Force -AsJob
         # The daemon dies mid-transfer: after one move succeeded, once the next one's memory is flowing (its source's job
-        # has processed data). Not in the instant after a success: that is when the next move's destination is still
-        # launching its QEMU, and libvirt 9.0 killed there leaves a status file with pid 0 and an incoming job that no
-        # daemon ever reconnects or ends (destroy and domjobabort wait for its job lock for ever); the move itself is
-        # that is a fault of libvirt's, not a state this test is about.
+        # has processed data). The governor may be preparing the move after it meanwhile, on the same destination.
         $deadline = [DateTime]::UtcNow.AddSeconds(120)
         $victim = $null
         while ([DateTime]::UtcNow -lt $deadline -and -not $victim) {
@@ -176,6 +173,18 @@ Invoke-HostEvacuation -HostName lab1 -JournalPath '$journal' -MaxConcurrent 1 -B
         $summary = $output[-1]
         $summary | Should -BeOfType ([VmMigration.EvacuationSummary])
         # The daemon comes back (a real host's libvirtd restarts) and finds the guests it was running.
+        Start-MigrationLab -HostCount 3 -Path $LabPath -WarningAction SilentlyContinue | Out-Null
+        # If it died while starting a move's incoming QEMU, libvirt 9.0 leaves a copy that no API removes: its status says
+        # pid 0 and an incoming job that no daemon reconnects or ends ("paused (starting up)"; destroy and domjobabort
+        # wait for its job lock for ever). The VM itself runs on one other host; the module shows the copy as Paused, and
+        # an administrator removes it as the README says, as this test does.
+        foreach ($g in $Guests) {
+            if ((Invoke-Virsh $LabPath $deadHost @('domstate', '--reason', $g.Name)).Output -notmatch 'paused \(starting up\)') { continue }
+            $running = @(Get-VirshPlacement $LabPath @('lab1', 'lab2', 'lab3') $g.Name | Where-Object State -eq 'running')
+            $running.Count | Should -Be 1 -Because "$($g.Name) runs on one host beside its stuck copy on $deadHost"
+            (Get-MigrationVM -Name $g.Name | Where-Object HostName -eq $deadHost).State | Should -Be 'Paused' -Because 'the user sees the stuck copy'
+            Remove-StuckIncomingCopy -LabPath $LabPath -HostName $deadHost -VMName $g.Name
+        }
         Start-MigrationLab -HostCount 3 -Path $LabPath -WarningAction SilentlyContinue | Out-Null
         Assert-EveryGuestOnce -NotOn lab1
         @($output | Where-Object { $_ -is [VmMigration.MigrationResult] -and $_.Status -eq 'Succeeded' }).Count | Should -BeGreaterOrEqual 5 -Because (Format-Unsucceeded $output)

@@ -90,4 +90,19 @@ function Clear-TestLabLeftover {
     }
 }
 
-Export-ModuleMember -Function Get-TestLabPath, Mount-TestTmpfs, Stop-TestLab, Clear-TestLabLeftover
+function Remove-StuckIncomingCopy {
+    <#
+    What an administrator does about the copy libvirt 9.0 leaves when its daemon dies while starting an incoming QEMU
+    (status pid 0, an incoming job nothing ends): stop the daemon, end that QEMU, remove its status file. The daemon is
+    left stopped; Start-MigrationLab starts it again, and it finds its other guests running.
+    #>
+    param([Parameter(Mandatory)] [string] $LabPath, [Parameter(Mandatory)] [string] $HostName, [Parameter(Mandatory)] [string] $VMName)
+    $daemon = (Get-MigrationLab -Path $LabPath).Hosts | Where-Object Name -eq $HostName
+    & kill -9 $daemon.Pid
+    $qemuState = Join-Path $LabPath "$HostName/run/qemu"
+    $pidFile = Join-Path $qemuState "$VMName.pid"
+    if (Test-Path $pidFile) { & kill -9 ([int](Get-Content $pidFile -Raw).Trim()) 2>&1 | Out-Null }
+    Remove-Item (Join-Path $qemuState "$VMName.xml"), $pidFile -ErrorAction Ignore
+}
+
+Export-ModuleMember -Function Get-TestLabPath, Mount-TestTmpfs, Stop-TestLab, Clear-TestLabLeftover, Remove-StuckIncomingCopy
