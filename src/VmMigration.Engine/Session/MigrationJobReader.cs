@@ -87,7 +87,11 @@ namespace VmMigration.Session
             return new MigrationJobListing(kept, failures);
         }
 
-        /// <summary>The running guests of one host that have a job. A guest that went away between the listing and its look (a move just ended) has none.</summary>
+        /// <summary>
+        /// The running guests of one host that have a job. A guest that went away between the listing and its look (a move
+        /// just ended) has none; one whose job the host will not describe is passed over rather than costing the host's
+        /// other jobs. Only a host that does not answer fails the whole host.
+        /// </summary>
         private static IReadOnlyList<(GuestInfo Guest, JobProgress Progress)> ReadHost(IHostConnection connection)
         {
             var found = new List<(GuestInfo, JobProgress)>();
@@ -98,7 +102,7 @@ namespace VmMigration.Session
                 {
                     progress = connection.GetJobProgress(guest.Name);
                 }
-                catch (MigrationException gone) when (gone.ErrorId == ErrorIds.VmNotFound)
+                catch (MigrationException error) when (error.ErrorId != ErrorIds.HostUnreachable && error.ErrorId != ErrorIds.HostConnectTimeout)
                 {
                     continue;
                 }

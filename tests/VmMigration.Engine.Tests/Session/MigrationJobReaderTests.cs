@@ -114,6 +114,19 @@ namespace VmMigration.Tests.Session
         }
 
         [Fact]
+        public void A_guest_whose_job_the_host_will_not_describe_is_passed_over_and_the_hosts_other_jobs_are_listed()
+        {
+            MigrationFromAToB();
+            Host("b").AddGuest("odd");
+            Host("b").JobReadErrors["odd"] = new Errors.MigrationException(Errors.ErrorIds.LibvirtError, Errors.ErrorKind.NotSpecified, "internal error: unexpected job state", "odd");
+
+            var listing = Read();
+
+            Assert.Empty(listing.Failures);
+            Assert.Equal("b", Assert.Single(listing.Jobs).Destination);
+        }
+
+        [Fact]
         public void Filters_keep_the_jobs_of_the_named_hosts_on_either_side_and_of_the_named_vms()
         {
             MigrationFromAToB("web1");

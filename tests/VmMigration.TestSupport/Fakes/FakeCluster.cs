@@ -409,8 +409,12 @@ namespace VmMigration.Tests.Fakes
         /// <summary>With <see cref="ShowsIncomingCopy"/>: a migration that fails or is aborted leaves the paused copy (a destination that did not clean up).</summary>
         public bool AbortLeavesIncomingCopy { get; set; }
 
+        /// <summary>Guests whose job statistics the host refuses to give, with what it says.</summary>
+        public ConcurrentDictionary<string, MigrationException> JobReadErrors { get; } = new ConcurrentDictionary<string, MigrationException>();
+
         public JobProgress? GetJobProgress(string name) => Answered(() =>
-            Jobs.TryGetValue(name, out var job) ? job : migrating.IsEmpty || migrating.ContainsKey(name) ? currentJob : null);
+            JobReadErrors.TryGetValue(name, out var refused) ? throw refused
+            : Jobs.TryGetValue(name, out var job) ? job : migrating.IsEmpty || migrating.ContainsKey(name) ? currentJob : null);
 
         /// <summary>An abort is taken and does nothing (a job stuck in the hypervisor).</summary>
         public bool AbortIgnored { get; set; }
