@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
-using VmMigration.Errors;
 using VmMigration.Session;
 
 namespace VmMigration.Commands
@@ -32,12 +31,7 @@ namespace VmMigration.Commands
         {
             if (WarnIfNoHostConnected("no job can be listed", "Connect hosts with Connect-MigrationHost.")) return;
             var hosts = Registry.Hosts;
-            HostNameFilter.Select(hosts, HostName, out var unmatched);
-            foreach (var name in unmatched)
-            {
-                WriteMigrationError(new MigrationException(ErrorIds.HostNotFound, ErrorKind.ObjectNotFound,
-                    $"No connected host is named '{name}'. Connect it with Connect-MigrationHost.", name));
-            }
+            SelectHostsOrReport(HostName); // only to report names that are not connected: the filter applies to the jobs
             var hostPatterns = HostName?.Select(p => WildcardPattern.Get(p, WildcardOptions.IgnoreCase)).ToList();
             var vmPatterns = VM?.Select(p => WildcardPattern.Get(p, WildcardOptions.IgnoreCase)).ToList();
 

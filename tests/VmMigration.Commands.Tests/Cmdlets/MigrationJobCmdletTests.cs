@@ -68,6 +68,17 @@ namespace VmMigration.Commands.Tests.Cmdlets
         }
 
         [Fact]
+        public void Get_MigrationJob_names_a_host_that_is_not_connected_and_lists_the_jobs_of_the_others()
+        {
+            MigrationFromHost1ToHost2("web1");
+
+            var run = session.Run("Get-MigrationJob -HostName nosuch, host1");
+
+            Assert.Equal("HostNotFound,VmMigration.Commands.GetMigrationJobCommand", Assert.Single(run.Errors).FullyQualifiedErrorId);
+            Assert.Equal("web1", Assert.Single(run.Objects<MigrationJob>()).VMName);
+        }
+
+        [Fact]
         public void Get_MigrationJob_warns_about_a_host_that_does_not_answer_and_lists_the_others()
         {
             MigrationFromHost1ToHost2("web1");
