@@ -23,6 +23,8 @@
         'Move-VMLive'
         'Test-VMMigration'
         'Measure-MigrationVM'
+        'Get-MigrationJob'
+        'Stop-MigrationJob'
         'Get-MigrationPlan'
         'Export-MigrationPlan'
         'Import-MigrationPlan'

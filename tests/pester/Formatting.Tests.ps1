@@ -60,6 +60,31 @@ BeforeDiscovery {
             }
         }
         @{
+            TypeName = 'VmMigration.MigrationJob'
+            Columns  = 'VMName', 'Kind', 'Source', 'Destination', 'Percent', 'Elapsed'
+            Shows    = '62.5 %', '41.2 s', 'LiveMigration'
+            New      = {
+                [VmMigration.MigrationJob]@{
+                    VMName = 'web1'; Uuid = '6f1c1c4e-2a43-4b7e-9a51-1f0c2d3e4f50'; Kind = 'LiveMigration'; Operation = 'MigrationOut'
+                    HostName = 'lab1'; Source = 'lab1'; Destination = 'lab2'; PercentComplete = 62.5; DataTotalBytes = 2GB
+                    DataProcessedBytes = 1.25GB; DataRemainingBytes = 0.75GB; Iteration = 1; ElapsedSec = 41.2
+                    StartTime = [datetime]'2026-12-02T15:00:00Z'; HeldBy = ''; Run = ''; JournalPath = ''
+                }
+            }
+        }
+        @{
+            TypeName = 'VmMigration.MigrationJobStopResult'
+            Columns  = 'VMName', 'Status', 'RunningOn', 'Removed', 'Duration'
+            Shows    = "paused copy of 'web1' on 'lab2'", '2.5 s'
+            New      = {
+                [VmMigration.MigrationJobStopResult]@{
+                    VMName = 'web1'; Uuid = '6f1c1c4e-2a43-4b7e-9a51-1f0c2d3e4f50'; Kind = 'LiveMigration'; Source = 'lab1'; Destination = 'lab2'
+                    Status = 'Aborted'; RunningOn = 'lab1'; Removed = [Collections.Generic.List[string]]@("paused copy of 'web1' on 'lab2'")
+                    DurationMs = 2500; Message = "The job of VM 'web1' was aborted; it runs on 'lab1'."
+                }
+            }
+        }
+        @{
             TypeName = 'VmMigration.MigrationCheck'
             Columns  = 'VMName', 'Source', 'Destination', 'Compatible', 'Reasons'
             Shows    = 'InsufficientCapacity, CpuIncompatible'

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using VmMigration.Errors;
@@ -99,6 +100,21 @@ namespace VmMigration.Commands
             }
             WriteWarning($"No host is connected, so {consequence}. {remedy}");
             return true;
+        }
+
+        /// <summary>
+        /// The connected hosts that names or wildcard patterns select (all when <paramref name="patterns"/> is null); a plain
+        /// name that matches none is reported (HostNotFound) and the others go on.
+        /// </summary>
+        protected IReadOnlyList<ConnectedHost> SelectHostsOrReport(string[]? patterns)
+        {
+            var selected = HostNameFilter.Select(Registry.Hosts, patterns, out var unmatched);
+            foreach (var name in unmatched)
+            {
+                WriteMigrationError(new MigrationException(ErrorIds.HostNotFound, ErrorKind.ObjectNotFound,
+                    $"No connected host is named '{name}'. Connect it with Connect-MigrationHost.", name));
+            }
+            return selected;
         }
 
         /// <summary>The host a -Destination names; an unknown one is a bad invocation (terminating).</summary>

@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
-using VmMigration.Errors;
 using VmMigration.Session;
 
 namespace VmMigration.Commands
@@ -19,12 +18,7 @@ namespace VmMigration.Commands
 
         protected override void ProcessRecord()
         {
-            var selected = HostNameFilter.Select(Registry.Hosts, Name, out var unmatched);
-            foreach (var name in unmatched)
-            {
-                WriteMigrationError(new MigrationException(ErrorIds.HostNotFound, ErrorKind.ObjectNotFound,
-                    $"No connected host is named '{name}'. Connect it with Connect-MigrationHost.", name));
-            }
+            var selected = SelectHostsOrReport(Name);
             WriteObject(Inventory.DescribeHosts(selected, CancellationToken), true);
         }
     }

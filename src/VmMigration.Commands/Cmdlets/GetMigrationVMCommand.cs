@@ -24,12 +24,7 @@ namespace VmMigration.Commands
 
         protected override void ProcessRecord()
         {
-            var hosts = HostNameFilter.Select(Registry.Hosts, HostName, out var unmatched);
-            foreach (var name in unmatched)
-            {
-                WriteMigrationError(new MigrationException(ErrorIds.HostNotFound, ErrorKind.ObjectNotFound,
-                    $"No connected host is named '{name}'. Connect it with Connect-MigrationHost.", name));
-            }
+            var hosts = SelectHostsOrReport(HostName);
 
             var vms = Inventory.ListVMs(hosts, CancellationToken, out var failures);
             foreach (var failure in failures)

@@ -43,5 +43,11 @@ namespace VmMigration.Errors
         public const string UnknownUriScheme = "UnknownUriScheme";
         /// <summary>The URI names a hypervisor whose provider does not exist yet (hyperv://).</summary>
         public const string HypervisorProviderUnavailable = "HypervisorProviderUnavailable";
+        /// <summary>Stop-MigrationJob: the VM has no hypervisor job in flight on the connected hosts (none ran, or it ended).</summary>
+        public const string MigrationJobNotFound = "MigrationJobNotFound";
+        /// <summary>Stop-MigrationJob: the job cannot be aborted safely from here (its source is not connected, it is in post-copy, it is a disk copy).</summary>
+        public const string MigrationJobNotStoppable = "MigrationJobNotStoppable";
+        /// <summary>Stop-MigrationJob: the abort was sent but the job had not ended when the wait for it did.</summary>
+        public const string MigrationJobStillRunning = "MigrationJobStillRunning";
     }
 }

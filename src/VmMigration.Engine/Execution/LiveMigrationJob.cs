@@ -66,7 +66,7 @@ namespace VmMigration.Execution
                 {
                     return Finish(result, clock, MigrationStatus.Failed, reasons[0]);
                 }
-                if (!ActiveMigrations.TryEnter(request.VM.Guest.Uuid))
+                if (!ActiveMigrations.TryEnter(request.VM.Guest.Uuid, name, source, destination, storageOnly: false))
                 {
                     return Finish(result, clock, MigrationStatus.Failed, ActiveMigrations.AlreadyRunning(name));
                 }
@@ -317,15 +317,25 @@ namespace VmMigration.Execution
         /// </summary>
         private bool DestroyIncomingCopy(string name, MigrationResult result, long elapsed)
         {
-            var onSource = TryFind(request.VM.Host, request.VM.Guest.Uuid, out _);
+            if (!DestroyIncomingCopy(request.VM.Host, request.Destination, request.VM.Guest.Uuid, name)) return false;
+            result.Escalations.Add(new MigrationEscalation { AtMs = elapsed, Action = "DestroyIncomingCopy", Detail = $"the abort did not end within {AbortGrace.TotalSeconds:0} s; the destination's paused incoming copy was destroyed" });
+            return true;
+        }
+
+        /// <summary>
+        /// Destroys the destination's incoming copy of an aborted migration that does not end, only while the source runs
+        /// the VM (pre-copy); false when the source does not, or the destination refused.
+        /// </summary>
+        internal static bool DestroyIncomingCopy(ConnectedHost source, ConnectedHost destination, string uuid, string name)
+        {
+            var onSource = TryFind(source, uuid, out _);
             if (onSource == null || onSource.State != VMState.Running)
             {
                 return false;
             }
             try
             {
-                request.Destination.Connection.DestroyGuest(name);
-                result.Escalations.Add(new MigrationEscalation { AtMs = elapsed, Action = "DestroyIncomingCopy", Detail = $"the abort did not end within {AbortGrace.TotalSeconds:0} s; the destination's paused incoming copy was destroyed" });
+                destination.Connection.DestroyGuest(name);
                 return true;
             }
             catch (MigrationException)
@@ -474,7 +484,7 @@ namespace VmMigration.Execution
             if (notes.Count > 0) result.Message = (result.Message == null ? "" : result.Message + " ") + string.Join("; ", notes) + ".";
         }
 
-        private static GuestInfo? TryFind(ConnectedHost host, string uuid, out bool unreachable)
+        internal static GuestInfo? TryFind(ConnectedHost host, string uuid, out bool unreachable)
         {
             unreachable = false;
             try
@@ -488,7 +498,7 @@ namespace VmMigration.Execution
             }
         }
 
-        private static bool RunsOn(ConnectedHost host, string uuid)
+        internal static bool RunsOn(ConnectedHost host, string uuid)
         {
             var guest = TryFind(host, uuid, out _);
             return guest != null && guest.Active && guest.State != VMState.Paused;
@@ -499,17 +509,20 @@ namespace VmMigration.Execution
         /// running there (paused or shut off) while the VM runs on its source or, moved on since, on another host of the
         /// session. A copy that runs is never touched, nor one of a VM that runs nowhere else.
         /// </summary>
-        internal static void RemoveIncompleteCopy(ConnectedHost source, ConnectedHost destination, string uuid)
+        /// <returns>the copy as it was before it was removed; null when nothing was removed</returns>
+        internal static GuestInfo? RemoveIncompleteCopy(ConnectedHost source, ConnectedHost destination, string uuid)
         {
             var copy = destination.Connection.FindGuest(uuid);
-            if (copy == null || (copy.Active && copy.State != VMState.Paused)) return;
+            if (copy == null || (copy.Active && copy.State != VMState.Paused)) return null;
             if (!RunsOn(source, uuid) && !(destination.Peers?.Invoke() ?? Array.Empty<ConnectedHost>())
                     .Any(peer => !ReferenceEquals(peer, destination) && !ReferenceEquals(peer, source) && RunsOn(peer, uuid)))
             {
-                return; // not known to run anywhere else (a later move took it on, or nothing answers): left alone
+                return null; // not known to run anywhere else (a later move took it on, or nothing answers): left alone
             }
+            var state = copy.State; // a provider may update the object it handed back
             if (copy.Active) destination.Connection.DestroyGuest(copy.Name);
             if (destination.Connection.FindGuest(uuid) != null) destination.Connection.UndefineGuest(copy.Name);
+            return new GuestInfo { Name = copy.Name, Uuid = copy.Uuid, State = state, MemoryMB = copy.MemoryMB, VCpuCount = copy.VCpuCount, Persistent = copy.Persistent };
         }
 
         /// <summary>The source's free memory, which bounds the delta-compression cache; null when it cannot be read in time.</summary>

@@ -48,7 +48,7 @@ namespace VmMigration.Execution
                 VMName = Name, Source = VM.Host.Name, Destination = VM.Host.Name, RunningOn = VM.Host.Name,
                 Phase = MigrationPhase.Prepare, StartTime = DateTime.UtcNow,
             };
-            if (!ActiveMigrations.TryEnter(VM.Guest.Uuid))
+            if (!ActiveMigrations.TryEnter(VM.Guest.Uuid, Name, VM.Host, VM.Host, storageOnly: true))
             {
                 return Finish(result, clock, MigrationStatus.Failed, ActiveMigrations.AlreadyRunning(Name));
             }

@@ -4,6 +4,8 @@ namespace VmMigration.Providers
     public sealed class JobProgress
     {
         public JobKind Kind { get; set; }
+        /// <summary>What the job does (libvirt's VIR_DOMAIN_JOB_OPERATION): Unknown when the hypervisor does not say.</summary>
+        public JobOperation Operation { get; set; }
         public long ElapsedMs { get; set; }
         public long DataTotal { get; set; }
         public long DataProcessed { get; set; }
@@ -34,5 +36,21 @@ namespace VmMigration.Providers
         Completed,
         Failed,
         Cancelled,
+    }
+
+    /// <summary>libvirt's virDomainJobOperation values; Unknown for a hypervisor that does not say and for values newer than us.</summary>
+    public enum JobOperation
+    {
+        Unknown = 0,
+        Start = 1,
+        Save = 2,
+        Restore = 3,
+        MigrationIn = 4,
+        MigrationOut = 5,
+        Snapshot = 6,
+        SnapshotRevert = 7,
+        Dump = 8,
+        Backup = 9,
+        SnapshotDelete = 10,
     }
 }

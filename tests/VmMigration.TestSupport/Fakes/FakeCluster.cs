@@ -338,6 +338,7 @@ namespace VmMigration.Tests.Fakes
             {
                 g.State = VMState.ShutOff;
             }
+            if (Jobs.TryGetValue(name, out var job) && job.Operation == JobOperation.MigrationIn) Jobs.TryRemove(name, out _);
         }
 
         public void UndefineGuest(string name)
@@ -375,6 +376,13 @@ namespace VmMigration.Tests.Fakes
             postCopyRequested = false;
             var destination = cluster[destinationUri];
             var guest = FindGuest(name) ?? throw new MigrationException(ErrorIds.VmNotFound, ErrorKind.ObjectNotFound, "no such guest", name);
+            migrating[guest.Name] = 0;
+            if (ShowsIncomingCopy)
+            {
+                destination.Put(new GuestInfo { Name = guest.Name, Uuid = guest.Uuid, State = VMState.Paused, MemoryMB = guest.MemoryMB, VCpuCount = guest.VCpuCount, Persistent = false });
+                destination.Jobs[guest.Name] = new JobProgress { Kind = JobKind.Unbounded, Operation = JobOperation.MigrationIn };
+            }
+            var switched = false;
             try
             {
                 var index = 0;
@@ -406,6 +414,7 @@ namespace VmMigration.Tests.Fakes
                 }
 
                 guests.TryRemove(guest.Name, out _);
+                switched = true;
                 destination.Put(new GuestInfo { Name = guest.Name, Uuid = guest.Uuid, State = VMState.Running, MemoryMB = guest.MemoryMB, VCpuCount = guest.VCpuCount, Persistent = true });
                 // The metadata is part of the live definition the migration carries.
                 if (BalanceRecords.TryRemove(guest.Name, out var record)) destination.BalanceRecords[guest.Name] = record;
@@ -415,17 +424,56 @@ namespace VmMigration.Tests.Fakes
             }
             finally
             {
+                if (ShowsIncomingCopy && destination.Jobs.TryRemove(guest.Name, out _) && !switched && !AbortLeavesIncomingCopy
+                    && destination.Guest(guest.Name) is GuestInfo copy && copy.State == VMState.Paused)
+                {
+                    destination.guests.TryRemove(guest.Name, out _); // as libvirt's Finish phase kills the incoming QEMU of a failed move
+                }
+                migrating.TryRemove(guest.Name, out _);
                 jobActive = false;
                 currentJob = null;
             }
         }
 
-        public JobProgress? GetJobProgress(string name) => Answered(() => currentJob);
+        /// <summary>Guests a migration of this host is moving now: the scripted job is theirs (all of them, when several run at once).</summary>
+        private readonly ConcurrentDictionary<string, byte> migrating = new ConcurrentDictionary<string, byte>();
+
+        /// <summary>
+        /// Jobs on guests that no scripted migration of this host runs (another runner's, a save, a backup, a destination's
+        /// incoming side), by guest name: each lasts until aborted (an incoming one refuses, as libvirt does).
+        /// </summary>
+        public ConcurrentDictionary<string, JobProgress> Jobs { get; } = new ConcurrentDictionary<string, JobProgress>();
+
+        /// <summary>On a source: while a migration runs, its destination holds a paused copy with an incoming job, as libvirt's does.</summary>
+        public bool ShowsIncomingCopy { get; set; }
+
+        /// <summary>With <see cref="ShowsIncomingCopy"/>: a migration that fails or is aborted leaves the paused copy (a destination that did not clean up).</summary>
+        public bool AbortLeavesIncomingCopy { get; set; }
+
+        /// <summary>Guests whose job statistics the host refuses to give, with what it says.</summary>
+        public ConcurrentDictionary<string, MigrationException> JobReadErrors { get; } = new ConcurrentDictionary<string, MigrationException>();
+
+        public JobProgress? GetJobProgress(string name) => Answered(() =>
+            JobReadErrors.TryGetValue(name, out var refused) ? throw refused
+            : Jobs.TryGetValue(name, out var job) ? job : migrating.IsEmpty || migrating.ContainsKey(name) ? currentJob : null);
+
+        /// <summary>An abort is taken and does nothing (a job stuck in the hypervisor).</summary>
+        public bool AbortIgnored { get; set; }
 
         public void AbortJob(string name)
         {
             Answer();
             Calls.Add("Abort " + name);
+            if (AbortIgnored) return;
+            if (Jobs.TryGetValue(name, out var other))
+            {
+                if (other.Operation == JobOperation.MigrationIn)
+                {
+                    throw new MigrationException(ErrorIds.LibvirtError, ErrorKind.InvalidOperation, "Requested operation is not valid: cannot abort incoming migration; use virDomainDestroy instead", name);
+                }
+                Jobs.TryRemove(name, out _);
+                return;
+            }
             if (!jobActive)
             {
                 throw new MigrationException(ErrorIds.LibvirtError, ErrorKind.InvalidOperation, "Requested operation is not valid: no job is active on the domain", name);

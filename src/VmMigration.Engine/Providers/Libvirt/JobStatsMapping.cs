@@ -7,6 +7,9 @@ namespace VmMigration.Providers.Libvirt
     {
         private const long DefaultPageSize = 4096;
 
+        public static JobOperation ToOperation(long libvirtOperation) =>
+            libvirtOperation > 0 && libvirtOperation <= (long)JobOperation.SnapshotDelete ? (JobOperation)libvirtOperation : JobOperation.Unknown;
+
         public static JobProgress ToJobProgress(JobKind kind, TypedParameterSet stats)
         {
             long pageSize = stats.GetInt64OrDefault("memory_page_size", DefaultPageSize);
@@ -14,6 +17,7 @@ namespace VmMigration.Providers.Libvirt
             return new JobProgress
             {
                 Kind = kind,
+                Operation = ToOperation(stats.GetInt64OrDefault("operation")),
                 ElapsedMs = stats.GetInt64OrDefault("time_elapsed"),
                 DataTotal = stats.GetInt64OrDefault("data_total"),
                 DataProcessed = stats.GetInt64OrDefault("data_processed"),

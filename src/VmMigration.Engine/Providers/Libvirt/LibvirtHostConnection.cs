@@ -309,7 +309,19 @@ namespace VmMigration.Providers.Libvirt
         private JobProgress? ReadJobProgress(DomainHandle domain, string name)
         {
             if (LibvirtNative.virDomainGetJobStats(domain, out int type, out var parameters, out int count, 0) < 0)
-                throw GuestFailure(LibvirtOperationContext.Guest, "read job statistics of guest", name);
+            {
+                var error = LibvirtError.CaptureLast();
+                // A destination's incoming migration has a job whose statistics libvirt keeps on the source only ("available
+                // only on the source host"): the guest waits there paused, for the migration.
+                if (error.Code == LibvirtConstants.ErrOperationUnsupported
+                    && LibvirtNative.virDomainGetState(domain, out int state, out int reason, 0) >= 0
+                    && state == LibvirtConstants.DomainPaused && reason == LibvirtConstants.DomainPausedMigration)
+                {
+                    LibvirtNative.virResetLastError();
+                    return new JobProgress { Kind = JobKind.Unbounded, Operation = JobOperation.MigrationIn };
+                }
+                throw Failure(error, LibvirtOperationContext.Guest, "read job statistics of guest", name);
+            }
             try
             {
                 var kind = DomainStateMapping.ToJobKind(type);

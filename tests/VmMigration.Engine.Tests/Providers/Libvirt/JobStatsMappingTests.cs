@@ -42,6 +42,19 @@ namespace VmMigration.Tests.Providers.Libvirt
             Assert.Equal(1, progress.DiskRemaining);
         }
 
+        [Theory]
+        [InlineData(5, JobOperation.MigrationOut)]
+        [InlineData(4, JobOperation.MigrationIn)]
+        [InlineData(9, JobOperation.Backup)]
+        [InlineData(42, JobOperation.Unknown)]
+        public void The_operation_says_what_the_job_does_and_a_value_newer_than_us_is_unknown(int libvirtOperation, JobOperation expected)
+        {
+            var stats = new TypedParameterSet();
+            stats.Add("operation", libvirtOperation);
+
+            Assert.Equal(expected, JobStatsMapping.ToJobProgress(JobKind.Unbounded, stats).Operation);
+        }
+
         [Fact]
         public void Dirty_rate_pages_use_the_reported_page_size()
         {

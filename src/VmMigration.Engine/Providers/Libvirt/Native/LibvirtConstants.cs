@@ -79,6 +79,9 @@ namespace VmMigration.Providers.Libvirt.Native
         public const uint UndefineCheckpointsMetadata = 1u << 4;
 
         public const uint MemoryPhysical = 1u << 1;
+        public const int DomainPaused = 3;
+        /// <summary>VIR_DOMAIN_PAUSED_MIGRATION: paused for a migration (an incoming guest, or the source at the switch).</summary>
+        public const int DomainPausedMigration = 2;
         public const int DomainEventIdJobCompleted = 21;
         public const uint DomainStatsDirtyRate = 1u << 9;
         public const uint DirtyRateModePageSampling = 0;
