@@ -165,12 +165,12 @@ namespace VmMigration.Execution
                     StorageVolumeInfo made;
                     if (request.Linked)
                     {
-                        made = destination.Connection.CreateStorageVolume(pool!.Name, StorageVolumeXml.Overlay(volumeName, volume.CapacityBytes, volume.Path, disk.Format));
+                        made = destination.Connection.CreateStorageVolume(pool!.Name, StorageVolumeSpec.Overlay(volumeName, volume.CapacityBytes, volume.Path, disk.Format));
                         created.Add(made.Path);
                     }
                     else if (sameHost)
                     {
-                        made = destination.Connection.CloneStorageVolume(pool!.Name, StorageVolumeXml.CopyOf(volumeName, volume.Format, volume.CapacityBytes), volume.Path);
+                        made = destination.Connection.CloneStorageVolume(pool!.Name, StorageVolumeSpec.CopyOf(volumeName, volume.Format, volume.CapacityBytes), volume.Path);
                         created.Add(made.Path);
                         outcome.CopiedBytes += made.AllocationBytes;
                     }

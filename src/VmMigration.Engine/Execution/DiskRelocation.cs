@@ -139,7 +139,7 @@ namespace VmMigration.Execution
                 foreach (var move in Moves)
                 {
                     asked = move.NewPath;
-                    var volume = TargetHost.Connection.CreateStorageVolume(move.Pool, StorageVolumeXml.CopyOf(Path.GetFileName(move.NewPath), move.Format, move.CapacityBytes));
+                    var volume = TargetHost.Connection.CreateStorageVolume(move.Pool, StorageVolumeSpec.CopyOf(Path.GetFileName(move.NewPath), move.Format, move.CapacityBytes));
                     move.NewPath = volume.Path;
                     createdTargets.Add(volume.Path);
                 }
@@ -161,7 +161,7 @@ namespace VmMigration.Execution
         /// <summary>Copies a shut-off VM's volume into its target on the same host (the host converts the format when asked).</summary>
         public void CloneTargetVolume(DiskMove move)
         {
-            var volume = TargetHost.Connection.CloneStorageVolume(move.Pool, StorageVolumeXml.CopyOf(Path.GetFileName(move.NewPath), move.Format, move.CapacityBytes), move.OldPath);
+            var volume = TargetHost.Connection.CloneStorageVolume(move.Pool, StorageVolumeSpec.CopyOf(Path.GetFileName(move.NewPath), move.Format, move.CapacityBytes), move.OldPath);
             move.NewPath = volume.Path;
             createdTargets.Add(volume.Path);
         }

@@ -94,16 +94,16 @@ namespace VmMigration.Providers
         IReadOnlyList<string> ListStoragePoolNames();
 
         /// <summary>Defines a pool (or takes the existing one of that name), starts it and marks it autostart.</summary>
-        StoragePoolInfo EnsureStoragePool(string poolXml);
+        StoragePoolInfo EnsureStoragePool(StoragePoolSpec pool);
 
         /// <summary>The volume at that path in any pool of the host; null when no pool has it.</summary>
         StorageVolumeInfo? FindStorageVolume(string path);
 
-        /// <summary>Creates a volume in a pool from volume XML.</summary>
-        StorageVolumeInfo CreateStorageVolume(string poolName, string volumeXml);
+        /// <summary>Creates a volume in a pool.</summary>
+        StorageVolumeInfo CreateStorageVolume(string poolName, StorageVolumeSpec volume);
 
         /// <summary>Creates a volume in a pool as a copy of another volume of the same host (virStorageVolCreateXMLFrom).</summary>
-        StorageVolumeInfo CloneStorageVolume(string poolName, string volumeXml, string sourceVolumePath);
+        StorageVolumeInfo CloneStorageVolume(string poolName, StorageVolumeSpec volume, string sourceVolumePath);
 
         /// <summary>Deletes the volume and its data. A path no pool has is left alone.</summary>
         void DeleteStorageVolume(string path);

@@ -192,18 +192,19 @@ namespace VmMigration.Session
 
         IReadOnlyList<string> IHostConnection.ListStoragePoolNames() => Read("its list of storage pools", () => Live.ListStoragePoolNames());
 
-        StoragePoolInfo IHostConnection.EnsureStoragePool(string poolXml) => Change("the set-up of a storage pool", () => Live.EnsureStoragePool(poolXml));
+        StoragePoolInfo IHostConnection.EnsureStoragePool(StoragePoolSpec pool) =>
+            Change($"the set-up of storage pool '{pool.Name}'", () => Live.EnsureStoragePool(pool));
 
         StorageVolumeInfo? IHostConnection.FindStorageVolume(string path) => Read($"the volume '{path}'", () => Live.FindStorageVolume(path));
 
-        StorageVolumeInfo IHostConnection.CreateStorageVolume(string poolName, string volumeXml) =>
-            Change($"the creation of a volume in pool '{poolName}'", () => Live.CreateStorageVolume(poolName, volumeXml), late => Live.DeleteStorageVolume(late.Path));
+        StorageVolumeInfo IHostConnection.CreateStorageVolume(string poolName, StorageVolumeSpec volume) =>
+            Change($"the creation of a volume in pool '{poolName}'", () => Live.CreateStorageVolume(poolName, volume), late => Live.DeleteStorageVolume(late.Path));
 
-        StorageVolumeInfo IHostConnection.CloneStorageVolume(string poolName, string volumeXml, string sourceVolumePath)
+        StorageVolumeInfo IHostConnection.CloneStorageVolume(string poolName, StorageVolumeSpec volume, string sourceVolumePath)
         {
             var source = Read($"the volume '{sourceVolumePath}'", () => Live.FindStorageVolume(sourceVolumePath));
             var copyTime = TimeSpan.FromSeconds((double)(source?.AllocationBytes ?? 0) / MinimumCopyRateBytesPerSecond);
-            return Change($"the copy of the volume '{sourceVolumePath}'", () => Live.CloneStorageVolume(poolName, volumeXml, sourceVolumePath),
+            return Change($"the copy of the volume '{sourceVolumePath}'", () => Live.CloneStorageVolume(poolName, volume, sourceVolumePath),
                 late => Live.DeleteStorageVolume(late.Path), copyTime);
         }
 

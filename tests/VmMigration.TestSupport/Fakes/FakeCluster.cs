@@ -543,23 +543,20 @@ namespace VmMigration.Tests.Fakes
 
         public IReadOnlyList<string> ListStoragePoolNames() => Answered(() => Pools.Keys.ToList());
 
-        public StoragePoolInfo EnsureStoragePool(string poolXml) => throw new NotSupportedException();
+        public StoragePoolInfo EnsureStoragePool(StoragePoolSpec pool) => throw new NotSupportedException();
 
         public StorageVolumeInfo? FindStorageVolume(string path) => Answered(() => Volumes.TryGetValue(path, out var volume) ? volume : null);
 
-        public StorageVolumeInfo CreateStorageVolume(string poolName, string volumeXml) => AddFromXml(poolName, volumeXml, "CreateVolume", 0);
+        public StorageVolumeInfo CreateStorageVolume(string poolName, StorageVolumeSpec volume) => AddFromSpec(poolName, volume, "CreateVolume", 0);
 
-        public StorageVolumeInfo CloneStorageVolume(string poolName, string volumeXml, string sourceVolumePath) =>
-            AddFromXml(poolName, volumeXml, "CloneVolume", Volumes[sourceVolumePath].AllocationBytes);
+        public StorageVolumeInfo CloneStorageVolume(string poolName, StorageVolumeSpec volume, string sourceVolumePath) =>
+            AddFromSpec(poolName, volume, "CloneVolume", Volumes[sourceVolumePath].AllocationBytes);
 
-        private StorageVolumeInfo AddFromXml(string poolName, string volumeXml, string call, long allocationBytes)
+        private StorageVolumeInfo AddFromSpec(string poolName, StorageVolumeSpec spec, string call, long allocationBytes)
         {
-            var root = System.Xml.Linq.XElement.Parse(volumeXml);
-            var name = root.Element("name")!.Value;
-            Step(call, name);
+            Step(call, spec.Name);
             var pool = Pools[poolName];
-            var volume = AddVolume(poolName, name, long.Parse(root.Element("capacity")!.Value), allocationBytes,
-                (string?)root.Element("target")?.Element("format")?.Attribute("type") ?? "raw", root.Element("backingStore")?.Element("path")?.Value);
+            var volume = AddVolume(poolName, spec.Name, spec.CapacityBytes, allocationBytes, spec.Format, spec.BackingPath);
             pool.AvailableBytes -= allocationBytes;
             return volume;
         }

@@ -90,10 +90,10 @@ namespace VmMigration.Providers.Libvirt
             }
         }
 
-        public StoragePoolInfo EnsureStoragePool(string poolXml)
+        public StoragePoolInfo EnsureStoragePool(StoragePoolSpec spec)
         {
             ThrowIfDisposed();
-            var name = XElement.Parse(poolXml).Element("name")?.Value ?? throw new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument, "The pool XML has no <name>.");
+            var name = spec.Name;
             var pool = LibvirtNative.virStoragePoolLookupByName(connection, name);
             try
             {
@@ -101,7 +101,7 @@ namespace VmMigration.Providers.Libvirt
                 {
                     pool.Dispose();
                     LibvirtNative.virResetLastError();
-                    pool = LibvirtNative.virStoragePoolDefineXML(connection, poolXml, 0);
+                    pool = LibvirtNative.virStoragePoolDefineXML(connection, LibvirtPoolXml.From(spec), 0);
                     if (pool.IsInvalid) throw StorageFailure("define storage pool", name);
                     // Creates the pool's directory; an existing one is fine.
                     if (LibvirtNative.virStoragePoolBuild(pool, LibvirtConstants.StoragePoolBuildNoOverwrite) < 0) LibvirtNative.virResetLastError();
@@ -142,19 +142,19 @@ namespace VmMigration.Providers.Libvirt
             return volume == null ? null : DescribeVolume(volume, path);
         }
 
-        public StorageVolumeInfo CreateStorageVolume(string poolName, string volumeXml)
+        public StorageVolumeInfo CreateStorageVolume(string poolName, StorageVolumeSpec spec)
         {
             using var pool = LookUpPool(poolName);
-            using var volume = LibvirtNative.virStorageVolCreateXML(pool, volumeXml, 0);
+            using var volume = LibvirtNative.virStorageVolCreateXML(pool, LibvirtVolumeXml.From(spec), 0);
             if (volume.IsInvalid) throw StorageFailure("create a volume in storage pool", poolName);
             return DescribeVolume(volume, poolName);
         }
 
-        public StorageVolumeInfo CloneStorageVolume(string poolName, string volumeXml, string sourceVolumePath)
+        public StorageVolumeInfo CloneStorageVolume(string poolName, StorageVolumeSpec spec, string sourceVolumePath)
         {
             using var pool = LookUpPool(poolName);
             using var source = LookUpVolume(sourceVolumePath);
-            using var volume = LibvirtNative.virStorageVolCreateXMLFrom(pool, volumeXml, source, 0);
+            using var volume = LibvirtNative.virStorageVolCreateXMLFrom(pool, LibvirtVolumeXml.From(spec), source, 0);
             if (volume.IsInvalid) throw StorageFailure($"copy volume '{sourceVolumePath}' into storage pool", poolName);
             return DescribeVolume(volume, poolName);
         }
