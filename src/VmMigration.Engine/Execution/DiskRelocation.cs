@@ -104,8 +104,8 @@ namespace VmMigration.Execution
         public static List<GuestDisk> MovableDisks(LocatedVM vm)
         {
             var source = vm.Host.Connection;
-            var xml = vm.Guest.Active ? source.GetGuestXml(vm.Guest.Name) : source.GetGuestDefinitionXml(vm.Guest.Name);
-            return CloneDomainXml.FileDisks(xml).Where(d => !d.ReadOnly && d.Path.Length > 0).ToList();
+            var definition = vm.Guest.Active ? source.GetLiveGuestDefinition(vm.Guest.Name) : source.GetGuestDefinition(vm.Guest.Name);
+            return definition.FileDisks.Where(d => !d.ReadOnly && d.Path.Length > 0).ToList();
         }
 
         private static List<GuestDisk> Choose(string name, List<GuestDisk> disks, IReadOnlyCollection<string>? diskTargets)

@@ -22,7 +22,7 @@ namespace VmMigration.Session
     /// member                     kind     limit                               if it lands after its limit
     /// Uri, IsAlive               -        none: answered locally, no call     -   (of the connection as it is now)
     /// GetHostFacts, ListGuests,  Read     standard                            nothing to undo
-    ///  FindGuest, GetGuestXml, GetGuestDefinitionXml, ReadGuestMemory, GetJobProgress, CheckGuestCpu,
+    ///  FindGuest, GetLiveGuestDefinition, GetGuestDefinition, ReadGuestMemory, GetJobProgress, CheckGuestCpu,
     ///  FindStoragePool, ListStoragePoolNames, FindStorageVolume, GetDiskCopyProgress, GetDiskWrittenBytes,
     ///  GetBalanceRecord
     /// MeasureDirtyRateMBps       Read     standard + its period               nothing to undo
@@ -129,15 +129,15 @@ namespace VmMigration.Session
 
         GuestInfo? IHostConnection.FindGuest(string nameOrUuid) => Read($"a look-up of VM '{nameOrUuid}'", () => Live.FindGuest(nameOrUuid));
 
-        GuestInfo IHostConnection.DefineAndStartGuest(string domainXml) =>
-            Change($"the definition of VM '{DomainName(domainXml)}'", () => Live.DefineAndStartGuest(domainXml),
+        GuestInfo IHostConnection.DefineAndStartGuest(GuestDefinition definition) =>
+            Change($"the definition of VM '{definition.Name}'", () => Live.DefineAndStartGuest(definition),
                 late => { Live.DestroyGuest(late.Name); Live.UndefineGuest(late.Name); });
 
         void IHostConnection.DestroyGuest(string name) => Change($"the power-off of VM '{name}'", () => { Live.DestroyGuest(name); return true; }, extra: KillEscalation);
 
         void IHostConnection.UndefineGuest(string name) => Change($"the removal of VM '{name}'", () => Live.UndefineGuest(name));
 
-        string IHostConnection.GetGuestXml(string name) => Read($"the live definition of VM '{name}'", () => Live.GetGuestXml(name));
+        GuestDefinition IHostConnection.GetLiveGuestDefinition(string name) => Read($"the live definition of VM '{name}'", () => Live.GetLiveGuestDefinition(name));
 
         byte[] IHostConnection.ReadGuestMemory(string name, ulong physicalAddress, int length) =>
             Read($"the memory of VM '{name}'", () => Live.ReadGuestMemory(name, physicalAddress, length));
@@ -162,19 +162,19 @@ namespace VmMigration.Session
 
         void IHostConnection.StartPostCopy(string name) => Change($"the switch to post-copy of VM '{name}'", () => Live.StartPostCopy(name));
 
-        CpuCompatibility IHostConnection.CheckGuestCpu(string guestXml) =>
-            Read($"a CPU comparison for VM '{DomainName(guestXml)}'", () => Live.CheckGuestCpu(guestXml));
+        CpuCompatibility IHostConnection.CheckGuestCpu(GuestDefinition liveDefinition) =>
+            Read($"a CPU comparison for VM '{liveDefinition.Name}'", () => Live.CheckGuestCpu(liveDefinition));
 
         double? IHostConnection.MeasureDirtyRateMBps(string name, TimeSpan period) =>
             Read($"the dirty rate of VM '{name}'", () => Live.MeasureDirtyRateMBps(name, period), period);
 
-        string IHostConnection.GetGuestDefinitionXml(string name) => Read($"the definition of VM '{name}'", () => Live.GetGuestDefinitionXml(name));
+        GuestDefinition IHostConnection.GetGuestDefinition(string name) => Read($"the definition of VM '{name}'", () => Live.GetGuestDefinition(name));
 
-        GuestInfo IHostConnection.DefineGuest(string domainXml) =>
-            Change($"the definition of VM '{DomainName(domainXml)}'", () => Live.DefineGuest(domainXml), late => UndefineIfSame(late));
+        GuestInfo IHostConnection.DefineGuest(GuestDefinition definition) =>
+            Change($"the definition of VM '{definition.Name}'", () => Live.DefineGuest(definition), late => UndefineIfSame(late));
 
-        void IHostConnection.UpdateGuestDefinition(string domainXml) =>
-            Change($"the update of the definition of VM '{DomainName(domainXml)}'", () => Live.UpdateGuestDefinition(domainXml));
+        void IHostConnection.UpdateGuestDefinition(GuestDefinition definition) =>
+            Change($"the update of the definition of VM '{definition.Name}'", () => Live.UpdateGuestDefinition(definition));
 
         void IHostConnection.StartGuest(string name) => Change($"the start of VM '{name}'", () => Live.StartGuest(name), () => Live.DestroyGuest(name));
 
@@ -255,18 +255,6 @@ namespace VmMigration.Session
         private void UndefineIfSame(GuestInfo late)
         {
             if (string.Equals(Live.FindGuest(late.Name)?.Uuid, late.Uuid, StringComparison.OrdinalIgnoreCase)) Live.UndefineGuest(late.Name);
-        }
-
-        private static string DomainName(string domainXml)
-        {
-            try
-            {
-                return System.Xml.Linq.XElement.Parse(domainXml).Element("name")?.Value ?? "?";
-            }
-            catch (System.Xml.XmlException)
-            {
-                return "?";
-            }
         }
     }
 }

@@ -11,17 +11,18 @@ namespace VmMigration.Providers.Libvirt
     /// <summary>Definitions without a start, lineage metadata, and libvirt's storage API (pools, volumes, streams).</summary>
     public sealed partial class LibvirtHostConnection
     {
-        public string GetGuestDefinitionXml(string name)
+        public GuestDefinition GetGuestDefinition(string name)
         {
             using var domain = LookUp(name);
-            return NativeStrings.ReadAndFree(LibvirtNative.virDomainGetXMLDesc(domain, LibvirtConstants.DomainXmlInactive))
-                ?? throw GuestFailure(LibvirtOperationContext.Guest, "read the definition of guest", name);
+            return LibvirtDomainDefinition.Read(NativeStrings.ReadAndFree(LibvirtNative.virDomainGetXMLDesc(domain, LibvirtConstants.DomainXmlInactive))
+                ?? throw GuestFailure(LibvirtOperationContext.Guest, "read the definition of guest", name));
         }
 
-        public GuestInfo DefineGuest(string domainXml)
+        public GuestInfo DefineGuest(GuestDefinition definition)
         {
             ThrowIfDisposed();
-            var name = GuestNameFromXml(domainXml);
+            var name = definition.Name;
+            var domainXml = LibvirtDomainDefinition.Write(definition);
             using (var existing = TryLookUp(name))
             {
                 // virDomainDefineXML would silently replace it.
@@ -34,9 +35,10 @@ namespace VmMigration.Providers.Libvirt
             return Describe(domain, name);
         }
 
-        public void UpdateGuestDefinition(string domainXml)
+        public void UpdateGuestDefinition(GuestDefinition definition)
         {
-            var name = GuestNameFromXml(domainXml);
+            var name = definition.Name;
+            var domainXml = LibvirtDomainDefinition.Write(definition);
             using (LookUp(name)) { } // only ever replaces; never defines a new guest by accident
             using var domain = LibvirtNative.virDomainDefineXML(connection, domainXml);
             if (domain.IsInvalid) throw GuestFailure(LibvirtOperationContext.Guest, "update the definition of guest", name);
