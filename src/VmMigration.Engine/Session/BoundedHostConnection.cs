@@ -192,8 +192,7 @@ namespace VmMigration.Session
 
         IReadOnlyList<string> IHostConnection.ListStoragePoolNames() => Read("its list of storage pools", () => Live.ListStoragePoolNames());
 
-        StoragePoolInfo IHostConnection.EnsureStoragePool(StoragePoolSpec pool) =>
-            Change($"the set-up of storage pool '{pool.Name}'", () => Live.EnsureStoragePool(pool));
+        StoragePoolInfo IHostConnection.EnsureStoragePool(StoragePoolSpec pool) => Change("the set-up of a storage pool", () => Live.EnsureStoragePool(pool));
 
         StorageVolumeInfo? IHostConnection.FindStorageVolume(string path) => Read($"the volume '{path}'", () => Live.FindStorageVolume(path));
 

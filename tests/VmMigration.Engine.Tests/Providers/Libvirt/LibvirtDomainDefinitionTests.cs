@@ -54,6 +54,18 @@ namespace VmMigration.Tests.Providers.Libvirt
         }
 
         [Fact]
+        public void A_disk_given_a_format_its_definition_did_not_state_is_opened_in_that_format()
+        {
+            // Without a driver type libvirt opens the file as raw: a qcow2 overlay would show the guest its header.
+            const string bare = "<domain><name>web1</name><devices><disk type='file' device='disk'><source file='/p/web1.img'/><target dev='vda'/></disk></devices></domain>";
+
+            var xml = Written(LibvirtDomainDefinition.Read(bare).WithDisks(d => d.WithFile("/p/web2.qcow2", "qcow2")));
+
+            var driver = xml.Element("devices")!.Element("disk")!.Element("driver")!;
+            Assert.Equal(("qemu", "qcow2"), ((string?)driver.Attribute("name"), (string?)driver.Attribute("type")));
+        }
+
+        [Fact]
         public void Placing_a_disk_the_domain_does_not_have_is_an_error_not_a_silent_no_op()
         {
             Assert.Throws<ArgumentException>(() => LibvirtDomainDefinition.Read(Domain).WithDisksPlaced(new[] { new DiskPlacement("vdz", "/x", "raw") }));
