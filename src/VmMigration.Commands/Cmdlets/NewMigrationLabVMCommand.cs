@@ -68,7 +68,7 @@ namespace VmMigration.Commands
                 GuestInfo guest;
                 try
                 {
-                    guest = host.Connection.DefineAndStartGuest(LabGuestDomainXml.Build(spec, labHost, lab.Accelerator, image));
+                    guest = host.Connection.DefineAndStartGuest(LabGuestDomainXml.Definition(spec, labHost, lab.Accelerator, image));
                 }
                 catch (MigrationException)
                 {

@@ -58,8 +58,8 @@ namespace VmMigration.Execution
             // A running (or paused) parent cannot be made read-only under its guest: it moves onto new overlays instead.
             bool parentMovesOntoOverlays = request.Linked && parent.Active;
 
-            var sourceXml = sourceHost.Connection.GetGuestDefinitionXml(parent.Name);
-            var disks = CloneDomainXml.FileDisks(sourceXml);
+            var sourceDefinition = sourceHost.Connection.GetGuestDefinition(parent.Name);
+            var disks = sourceDefinition.FileDisks;
             var volumes = disks.Select(d => sourceHost.Connection.FindStorageVolume(d.Path) ?? throw new MigrationException(CloneErrorIds.DiskNotInStoragePool, ErrorKind.ObjectNotFound,
                 $"Disk {d.Target} of '{parent.Name}' ('{d.Path}') is in no storage pool of '{sourceHost.Name}', so it cannot be copied through libvirt. Put it in a pool (a dir pool on its directory) first.", parent.Name)).ToList();
             if (!sameHost && volumes.FirstOrDefault(v => v.BackingPath != null) is StorageVolumeInfo chained)
@@ -74,10 +74,10 @@ namespace VmMigration.Execution
                     "Storage pool '{0}' on '{1}' has {2:N0} MiB free; the clone of '{3}' needs {4:N0} MiB. Free space there or choose another pool with -StoragePool.",
                     pool.Name, destination.Name, pool.AvailableBytes >> 20, parent.Name, (needed + (1 << 20) - 1) >> 20), request.Name);
 
-            var identity = CloneIdentity.Allocate(CloneDomainXml.InterfaceCount(sourceXml), usedUuids, usedMacs, random);
+            var identity = CloneIdentity.Allocate(sourceDefinition.MacAddresses.Count, usedUuids, usedMacs, random);
             var created = new CreatedVolumes(destination);
             bool defined = false;
-            string? parentXmlBefore = null;
+            GuestDefinition? parentDefinitionBefore = null;
             IReadOnlyList<string> parentOverlaidDisks = Array.Empty<string>();
             var outcome = new CloneOutcome { StoragePool = pool?.Name ?? "" };
             try
@@ -91,16 +91,16 @@ namespace VmMigration.Execution
 
                 Report("Defining " + request.Name);
                 var lineage = request.Linked ? new CloneLineage { ParentName = parent.Name, ParentUuid = parent.Uuid } : null;
-                var cloneXml = CloneDomainXml.Rewrite(sourceXml, request.Name, identity, diskFiles, request.Linked ? "qcow2" : null, lineage);
-                destination.Connection.DefineGuest(cloneXml);
+                var cloneDefinition = CloneDefinition.For(sourceDefinition, request.Name, identity, diskFiles, request.Linked ? "qcow2" : null, lineage);
+                destination.Connection.DefineGuest(cloneDefinition);
                 defined = true;
 
                 // A parent that moved onto overlays writes only to them: its frozen files need no read-only mark.
                 if (request.Linked && !parentMovesOntoOverlays && disks.Count > 0)
                 {
-                    var protectedXml = CloneDomainXml.ProtectAsParent(sourceXml, disks.Select(d => d.Target));
-                    parentXmlBefore = sourceXml;
-                    sourceHost.Connection.UpdateGuestDefinition(protectedXml);
+                    var protectedDefinition = CloneDefinition.ProtectAsParent(sourceDefinition, disks.Select(d => d.Target));
+                    parentDefinitionBefore = sourceDefinition;
+                    sourceHost.Connection.UpdateGuestDefinition(protectedDefinition);
                 }
 
                 if (request.Start)
@@ -121,13 +121,13 @@ namespace VmMigration.Execution
             }
             catch (MigrationException error)
             {
-                var leftOver = CleanUp(destination, defined, created, sourceHost, parentXmlBefore, parentOverlaidDisks);
+                var leftOver = CleanUp(destination, defined, created, sourceHost, parentDefinitionBefore, parentOverlaidDisks);
                 if (leftOver.Count == 0) throw;
                 throw error.Retold($"{error.Message} Not every volume the clone made could be removed ({string.Join("; ", leftOver)}); delete them by hand.");
             }
             catch
             {
-                CleanUp(destination, defined, created, sourceHost, parentXmlBefore, parentOverlaidDisks);
+                CleanUp(destination, defined, created, sourceHost, parentDefinitionBefore, parentOverlaidDisks);
                 throw;
             }
         }
@@ -165,12 +165,12 @@ namespace VmMigration.Execution
                     StorageVolumeInfo made;
                     if (request.Linked)
                     {
-                        made = destination.Connection.CreateStorageVolume(pool!.Name, StorageVolumeXml.Overlay(volumeName, volume.CapacityBytes, volume.Path, disk.Format));
+                        made = destination.Connection.CreateStorageVolume(pool!.Name, StorageVolumeSpec.Overlay(volumeName, volume.CapacityBytes, volume.Path, disk.Format));
                         created.Add(made.Path);
                     }
                     else if (sameHost)
                     {
-                        made = destination.Connection.CloneStorageVolume(pool!.Name, StorageVolumeXml.CopyOf(volumeName, volume.Format, volume.CapacityBytes), volume.Path);
+                        made = destination.Connection.CloneStorageVolume(pool!.Name, StorageVolumeSpec.CopyOf(volumeName, volume.Format, volume.CapacityBytes), volume.Path);
                         created.Add(made.Path);
                         outcome.CopiedBytes += made.AllocationBytes;
                     }
@@ -271,7 +271,7 @@ namespace VmMigration.Execution
                     uuids.Add(guest.Uuid);
                     try
                     {
-                        foreach (var mac in CloneDomainXml.MacAddresses(connection.GetGuestDefinitionXml(guest.Name))) macs.Add(mac);
+                        foreach (var mac in connection.GetGuestDefinition(guest.Name).MacAddresses.Where(m => m != null)) macs.Add(mac!);
                     }
                     catch (MigrationException e) when (e.ErrorId == ErrorIds.VmNotFound)
                     {
@@ -283,12 +283,12 @@ namespace VmMigration.Execution
         }
 
         /// <summary>Takes back what the clone made; the volumes that could not be deleted, as sentences.</summary>
-        private IReadOnlyList<string> CleanUp(ConnectedHost destination, bool defined, CreatedVolumes createdVolumes, ConnectedHost sourceHost, string? parentXmlBefore,
+        private IReadOnlyList<string> CleanUp(ConnectedHost destination, bool defined, CreatedVolumes createdVolumes, ConnectedHost sourceHost, GuestDefinition? parentDefinitionBefore,
             IReadOnlyList<string> parentOverlaidDisks)
         {
             // Best effort, all of it: one failed step must not leave the others undone. The clone goes before its volumes,
             // since a running QEMU holds them open; the parent's new overlays are merged back last, once nothing reads its base.
-            if (parentXmlBefore != null) Try(() => sourceHost.Connection.UpdateGuestDefinition(parentXmlBefore));
+            if (parentDefinitionBefore != null) Try(() => sourceHost.Connection.UpdateGuestDefinition(parentDefinitionBefore));
             if (defined)
             {
                 Try(() => destination.Connection.DestroyGuest(request.Name));

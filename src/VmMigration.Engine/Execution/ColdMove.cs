@@ -33,8 +33,8 @@ namespace VmMigration.Execution
             ColdMoveProgress? progress = null;
             try
             {
-                var xml = source.CancellableConnection(cancellationToken).GetGuestDefinitionXml(guest.Name);
-                var disks = ColdMoveDisks.Check(source, destination, guest, xml, cancellationToken);
+                var definition = source.CancellableConnection(cancellationToken).GetGuestDefinition(guest.Name);
+                var disks = ColdMoveDisks.Check(source, destination, guest, definition, cancellationToken);
                 if (disks.Refusal != null)
                 {
                     return Outcome(guest, source, destination, MigrationStatus.Skipped, ColdMoveNeedsStorage, clock, 0,
@@ -60,12 +60,12 @@ namespace VmMigration.Execution
                         copiedBytes += dataBytes;
                         copies.Add(new DiskPlacement(disk.Disk.Target, copy.Path, disk.Disk.Format));
                     }
-                    var movedXml = DomainDiskXml.Relocate(xml, copies);
+                    var moved = definition.WithDisksPlaced(copies);
                     // From here on a stop request is not honoured (the connection never gives up a change on one): a call
                     // that completed but was reported cancelled would leave the VM defined on both hosts or on neither.
                     cancellationToken.ThrowIfCancellationRequested();
                     defineSent = true;
-                    destination.Connection.DefineGuest(movedXml);
+                    destination.Connection.DefineGuest(moved);
                     defined = true;
                     try
                     {

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
-using System.Xml.Linq;
 using VmMigration.Errors;
 using VmMigration.Providers;
 using VmMigration.Session;
@@ -30,28 +29,25 @@ namespace VmMigration.Execution
         /// <summary>Why the disks cannot move (a sentence naming the disk and the reason); null when they can.</summary>
         public string? Refusal { get; }
 
-        public static ColdMoveDisks Check(ConnectedHost source, ConnectedHost destination, GuestInfo guest, string domainXml, CancellationToken cancellationToken)
+        public static ColdMoveDisks Check(ConnectedHost source, ConnectedHost destination, GuestInfo guest, GuestDefinition definition, CancellationToken cancellationToken)
         {
             var fromSource = source.CancellableConnection(cancellationToken);
             var toDestination = destination.CancellableConnection(cancellationToken);
 
-            var domain = XElement.Parse(domainXml);
-            var fileDiskElements = DomainDiskFiles.Elements(domain).ToList();
-            var other = (domain.Element("devices")?.Elements("disk") ?? Enumerable.Empty<XElement>())
-                .FirstOrDefault(d => d.Element("source") != null && !fileDiskElements.Contains(d));
+            var other = definition.Disks.FirstOrDefault(d => d.HasSource && !d.IsFile);
             if (other != null)
             {
-                return Refuse($"disk {Target(other)} is a {(string?)other.Attribute("device") ?? "disk"} of type '{(string?)other.Attribute("type") ?? "file"}', and only file disks that are volumes of a storage pool can be copied.");
+                return Refuse($"disk {(other.Target.Length > 0 ? other.Target : "(no target)")} is a {other.Device} of type '{other.SourceType}', and only file disks that are volumes of a storage pool can be copied.");
             }
 
-            var lineage = CloneDomainXml.Lineage(domainXml);
+            var lineage = definition.Lineage;
             if (lineage.ProtectedDisks.Count > 0)
             {
                 return Refuse($"it is the parent of linked clones (disks {string.Join(", ", lineage.ProtectedDisks)} are read-only because clones on '{source.Name}' read through to them); moving them would break those clones.");
             }
 
             var disks = new List<ColdMoveDisk>();
-            foreach (var disk in CloneDomainXml.FileDisks(domainXml))
+            foreach (var disk in definition.FileDisks)
             {
                 var volume = fromSource.FindStorageVolume(disk.Path);
                 if (volume == null)
@@ -100,8 +96,6 @@ namespace VmMigration.Execution
             }
             return new ColdMoveDisks(disks, null);
         }
-
-        private static string Target(XElement disk) => (string?)disk.Element("target")?.Attribute("dev") ?? "(no target)";
 
         private static ColdMoveDisks Refuse(string reason) => new ColdMoveDisks(Array.Empty<ColdMoveDisk>(), reason);
     }

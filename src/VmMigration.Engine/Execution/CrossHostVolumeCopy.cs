@@ -16,7 +16,7 @@ namespace VmMigration.Execution
         public static StorageVolumeInfo Copy(IHostConnection source, StorageVolumeInfo volume, IHostConnection destination, string poolName, string volumeName,
             CreatedVolumes created, CancellationToken cancellationToken, Action<long>? copied, out long dataBytes)
         {
-            var made = destination.CreateStorageVolume(poolName, StorageVolumeXml.StreamTarget(volumeName, volume.PhysicalBytes));
+            var made = destination.CreateStorageVolume(poolName, StorageVolumeSpec.StreamTarget(volumeName, volume.PhysicalBytes));
             created.Add(made.Path);
             using var reader = source.OpenVolumeReader(volume.Path);
             using var writer = destination.OpenVolumeWriter(made.Path);

@@ -104,8 +104,8 @@ namespace VmMigration.Execution
         public static List<GuestDisk> MovableDisks(LocatedVM vm)
         {
             var source = vm.Host.Connection;
-            var xml = vm.Guest.Active ? source.GetGuestXml(vm.Guest.Name) : source.GetGuestDefinitionXml(vm.Guest.Name);
-            return CloneDomainXml.FileDisks(xml).Where(d => !d.ReadOnly && d.Path.Length > 0).ToList();
+            var definition = vm.Guest.Active ? source.GetLiveGuestDefinition(vm.Guest.Name) : source.GetGuestDefinition(vm.Guest.Name);
+            return definition.FileDisks.Where(d => !d.ReadOnly && d.Path.Length > 0).ToList();
         }
 
         private static List<GuestDisk> Choose(string name, List<GuestDisk> disks, IReadOnlyCollection<string>? diskTargets)
@@ -139,7 +139,7 @@ namespace VmMigration.Execution
                 foreach (var move in Moves)
                 {
                     asked = move.NewPath;
-                    var volume = TargetHost.Connection.CreateStorageVolume(move.Pool, StorageVolumeXml.CopyOf(Path.GetFileName(move.NewPath), move.Format, move.CapacityBytes));
+                    var volume = TargetHost.Connection.CreateStorageVolume(move.Pool, StorageVolumeSpec.CopyOf(Path.GetFileName(move.NewPath), move.Format, move.CapacityBytes));
                     move.NewPath = volume.Path;
                     createdTargets.Add(volume.Path);
                 }
@@ -161,7 +161,7 @@ namespace VmMigration.Execution
         /// <summary>Copies a shut-off VM's volume into its target on the same host (the host converts the format when asked).</summary>
         public void CloneTargetVolume(DiskMove move)
         {
-            var volume = TargetHost.Connection.CloneStorageVolume(move.Pool, StorageVolumeXml.CopyOf(Path.GetFileName(move.NewPath), move.Format, move.CapacityBytes), move.OldPath);
+            var volume = TargetHost.Connection.CloneStorageVolume(move.Pool, StorageVolumeSpec.CopyOf(Path.GetFileName(move.NewPath), move.Format, move.CapacityBytes), move.OldPath);
             move.NewPath = volume.Path;
             createdTargets.Add(volume.Path);
         }

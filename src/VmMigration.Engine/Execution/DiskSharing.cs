@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
-using System.Xml.Linq;
 using VmMigration.Errors;
 using VmMigration.Providers;
 using VmMigration.Session;
@@ -28,32 +27,32 @@ namespace VmMigration.Execution
             {
                 if (string.Equals(other.ParentUuid, vm.Uuid, StringComparison.OrdinalIgnoreCase))
                     return new DiskDependent(DiskDependency.LinkedClone, other.Name, host.Name, "", null);
-                string xml;
+                GuestDefinition definition;
                 try
                 {
                     // A running VM's live definition names the files it has open, with their backing chains.
-                    xml = other.Active ? connection.GetGuestXml(other.Name) : connection.GetGuestDefinitionXml(other.Name);
+                    definition = other.Active ? connection.GetLiveGuestDefinition(other.Name) : connection.GetGuestDefinition(other.Name);
                 }
                 catch (MigrationException error) when (error.ErrorId == ErrorIds.VmNotFound)
                 {
                     continue; // gone since the listing
                 }
-                var dependent = Dependent(host, connection, other, XDocument.Parse(xml).Root, ours);
+                var dependent = Dependent(host, connection, other, definition, ours);
                 if (dependent != null) return dependent;
             }
             return null;
         }
 
-        private static DiskDependent? Dependent(ConnectedHost host, IHostConnection connection, GuestInfo other, XElement? domain, HashSet<string> ours)
+        private static DiskDependent? Dependent(ConnectedHost host, IHostConnection connection, GuestInfo other, GuestDefinition definition, HashSet<string> ours)
         {
-            foreach (var disk in domain?.Element("devices")?.Elements("disk") ?? Enumerable.Empty<XElement>())
+            foreach (var disk in definition.Disks)
             {
-                var file = (string?)disk.Element("source")?.Attribute("file");
-                if (file == null) continue;
+                var file = disk.Path;
+                if (file.Length == 0) continue;
                 if (ours.Contains(file))
                     return new DiskDependent(DiskDependency.SameFile, other.Name, host.Name, file, null);
                 var backing = other.Active
-                    ? disk.Descendants("backingStore").Select(b => (string?)b.Element("source")?.Attribute("file")).FirstOrDefault(f => f != null && ours.Contains(f))
+                    ? disk.BackingFiles.FirstOrDefault(ours.Contains)
                     : connection.FindStorageVolume(file)?.BackingPath;
                 if (backing != null && ours.Contains(backing))
                     return new DiskDependent(DiskDependency.BackingFile, other.Name, host.Name, backing, file);

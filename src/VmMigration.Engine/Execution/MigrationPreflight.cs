@@ -100,7 +100,7 @@ namespace VmMigration.Execution
 
             if (vm.Guest.Active)
             {
-                var cpu = toDestination.CheckGuestCpu(fromSource.GetGuestXml(name));
+                var cpu = toDestination.CheckGuestCpu(fromSource.GetLiveGuestDefinition(name));
                 if (cpu.Compatible == false)
                 {
                     reasons.Add(new MigrationException(ErrorIds.CpuIncompatible, ErrorKind.InvalidOperation,
@@ -151,7 +151,7 @@ namespace VmMigration.Execution
             var source = request.VM.Host.Connection;
             var reasons = new List<MigrationException>();
             var moving = request.MovesStorage ? request.Disks : Array.Empty<string>();
-            foreach (var disk in CloneDomainXml.FileDisks(source.GetGuestXml(name)))
+            foreach (var disk in source.GetLiveGuestDefinition(name).FileDisks)
             {
                 if (moving.Contains(disk.Target)) continue;
                 if (disk.ReadOnly || disk.Path.Length == 0 || source.FindStorageVolume(disk.Path) == null || request.Destination.Connection.FindStorageVolume(disk.Path) != null) continue;

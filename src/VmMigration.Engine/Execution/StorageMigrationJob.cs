@@ -110,8 +110,7 @@ namespace VmMigration.Execution
         {
             if (!VM.Guest.Active) return;
             var host = VM.Host.CancellableConnection(cancellationToken);
-            var xml = host.GetGuestXml(Name);
-            foreach (var disk in CloneDomainXml.FileDisks(xml))
+            foreach (var disk in host.GetLiveGuestDefinition(Name).FileDisks)
             {
                 if (host.GetDiskCopyProgress(Name, disk.Target) != null)
                     throw new MigrationException(ErrorIds.MigrationInProgress, ErrorKind.ResourceBusy,
@@ -197,7 +196,7 @@ namespace VmMigration.Execution
         {
             try
             {
-                return CloneDomainXml.FileDisks(Host.GetGuestXml(Name))
+                return Host.GetLiveGuestDefinition(Name).FileDisks
                     .Any(d => d.Target == target && d.Path == path);
             }
             catch (MigrationException)
@@ -261,9 +260,9 @@ namespace VmMigration.Execution
                     throw new MigrationException(StorageErrorIds.VmStartedDuringMove, ErrorKind.InvalidOperation,
                         $"VM '{Name}' was started while its shut-off volumes were copied; it keeps running from its original disks and the copies were removed. Move it again: a running VM's disks move live.", Name, saysWhereVmRuns: true);
                 }
-                var definition = Host.GetGuestDefinitionXml(Name);
+                var definition = Host.GetGuestDefinition(Name);
                 switchSent = true;
-                Host.UpdateGuestDefinition(DomainDiskXml.Relocate(definition, relocation.Placements));
+                Host.UpdateGuestDefinition(definition.WithDisksPlaced(relocation.Placements));
             }
             catch (OperationCanceledException)
             {
@@ -318,7 +317,7 @@ namespace VmMigration.Execution
                 var running = VM.Guest.Active || IsRunningNow();
                 if (running)
                 {
-                    var live = CloneDomainXml.FileDisks(Host.GetGuestXml(Name));
+                    var live = Host.GetLiveGuestDefinition(Name).FileDisks;
                     foreach (var move in relocation.Moves)
                     {
                         var onCopy = live.Any(d => d.Target == move.Target && d.Path == move.NewPath);
@@ -329,8 +328,8 @@ namespace VmMigration.Execution
                         move.Switched = onCopy;
                     }
                 }
-                var definition = Host.GetGuestDefinitionXml(Name);
-                var persistent = CloneDomainXml.FileDisks(definition);
+                var definition = Host.GetGuestDefinition(Name);
+                var persistent = definition.FileDisks;
                 if (!running)
                 {
                     // A shut-off VM uses what its definition names (an update whose call timed out may still have landed).
@@ -340,7 +339,7 @@ namespace VmMigration.Execution
                 var stale = relocation.Moves.Where(m => m.Switched && persistent.Any(d => d.Target == m.Target) && !persistent.Any(d => d.Target == m.Target && d.Path == m.NewPath)).ToList();
                 if (stale.Count > 0)
                 {
-                    Host.UpdateGuestDefinition(DomainDiskXml.Relocate(definition, stale.Select(m => new DiskPlacement(m.Target, m.NewPath, m.Format))));
+                    Host.UpdateGuestDefinition(definition.WithDisksPlaced(stale.Select(m => new DiskPlacement(m.Target, m.NewPath, m.Format))));
                 }
                 return true;
             }

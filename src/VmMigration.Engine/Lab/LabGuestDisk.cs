@@ -29,7 +29,7 @@ namespace VmMigration.Lab
                 throw new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument, $"A lab disk needs at least 1 MiB; {diskSizeMB} was asked.", guestName);
             string qemuIo = LabPrerequisites.FindQemuIo();
             var volume = host.CreateStorageVolume(LabDefaults.StoragePoolName,
-                StorageVolumeXml.CopyOf(VolumeName(guestName), "qcow2", (long)diskSizeMB << 20));
+                StorageVolumeSpec.CopyOf(VolumeName(guestName), "qcow2", (long)diskSizeMB << 20));
             try
             {
                 WritePattern(qemuIo, volume.Path, DataMB(diskSizeMB));

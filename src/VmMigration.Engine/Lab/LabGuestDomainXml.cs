@@ -4,6 +4,8 @@ using System.IO;
 using System.Linq;
 using System.Xml.Linq;
 using VmMigration.Errors;
+using VmMigration.Providers;
+using VmMigration.Providers.Libvirt;
 
 namespace VmMigration.Lab
 {
@@ -28,6 +30,10 @@ namespace VmMigration.Lab
             string fileName = new string(guestName.Select(c => char.IsLetterOrDigit(c) || c == '-' || c == '_' || c == '.' ? c : '_').ToArray());
             return Path.Combine(host.Directory, "log", fileName + ".serial.log");
         }
+
+        /// <summary>The guest's definition, as a lab host (a libvirt host) is given it: <see cref="Build"/> read by the libvirt provider.</summary>
+        public static GuestDefinition Definition(LabGuestSpec spec, LabHostInfo host, string accelerator, string kernelPath) =>
+            LibvirtDomainDefinition.Read(Build(spec, host, accelerator, kernelPath));
 
         /// <param name="spec">the guest</param>
         /// <param name="host">the lab host it is defined on (its log directory holds the serial log)</param>

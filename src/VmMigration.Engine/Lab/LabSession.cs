@@ -3,6 +3,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using VmMigration.Errors;
+using VmMigration.Providers;
 using VmMigration.Session;
 
 namespace VmMigration.Lab
@@ -35,14 +36,17 @@ namespace VmMigration.Lab
             return info;
         }
 
-        /// <summary>Connects every running host of the lab not yet in the session.</summary>
+        /// <summary>
+        /// Connects every running host of the lab not yet in the session, and sets up the directory pool each lab host owns,
+        /// &lt;lab&gt;/labN/pool (a restarted host brings it back itself; Stop-MigrationLab removes it with the host's directory).
+        /// </summary>
         public void Register(LabInfo info, CancellationToken cancellationToken)
         {
             KnownPaths[info.Path] = 0;
             foreach (var host in info.Hosts)
             {
                 var connected = registry.Connect(new HostUri(host.Uri), host.Name, null, ConnectTimeout, host.MigrationAddress, cancellationToken);
-                connected.Connection.EnsureStoragePool(LabStoragePool.Xml(new LabHostPaths(info.Path, host.Index)));
+                connected.Connection.EnsureStoragePool(new StoragePoolSpec(LabDefaults.StoragePoolName, new LabHostPaths(info.Path, host.Index).Pool));
             }
         }
 

@@ -23,8 +23,8 @@ namespace VmMigration.Providers
         /// <summary>The guest with that name or UUID, or null when this host has none.</summary>
         GuestInfo? FindGuest(string nameOrUuid);
 
-        /// <summary>Defines a persistent guest from domain XML and starts it.</summary>
-        GuestInfo DefineAndStartGuest(string domainXml);
+        /// <summary>Defines a persistent guest and starts it; refuses a name that exists.</summary>
+        GuestInfo DefineAndStartGuest(GuestDefinition definition);
 
         /// <summary>Hard power-off (virDomainDestroy). A guest that is not running is left as it is.</summary>
         void DestroyGuest(string name);
@@ -32,7 +32,8 @@ namespace VmMigration.Providers
         /// <summary>Removes the persistent definition (and NVRAM/managed save metadata) of a guest.</summary>
         void UndefineGuest(string name);
 
-        string GetGuestXml(string name);
+        /// <summary>The definition the guest runs with now (for a running guest: the files it has open, with their backing chains).</summary>
+        GuestDefinition GetLiveGuestDefinition(string name);
 
         /// <summary>Reads guest-physical memory (virDomainMemoryPeek with VIR_MEMORY_PHYSICAL), in large chunks.</summary>
         byte[] ReadGuestMemory(string name, ulong physicalAddress, int length);
@@ -58,22 +59,22 @@ namespace VmMigration.Providers
         void StartPostCopy(string name);
 
         /// <summary>
-        /// Whether this host's hypervisor can run a guest with the CPU that <paramref name="guestXml"/> (the guest's live
+        /// Whether this host's hypervisor can run a guest with the CPU that <paramref name="liveDefinition"/> (the guest's live
         /// definition on its current host) asks for; Compatible is null when the CPU cannot be compared (e.g. host-passthrough).
         /// </summary>
-        CpuCompatibility CheckGuestCpu(string guestXml);
+        CpuCompatibility CheckGuestCpu(GuestDefinition liveDefinition);
 
         /// <summary>Measures how fast the guest dirties memory over <paramref name="period"/> (blocks for that long).</summary>
         double? MeasureDirtyRateMBps(string name, TimeSpan period);
 
-        /// <summary>The persistent definition (inactive XML) of a guest: what a copy of it starts from.</summary>
-        string GetGuestDefinitionXml(string name);
+        /// <summary>The persistent definition of a guest (what it starts from next time): what a copy of it starts from.</summary>
+        GuestDefinition GetGuestDefinition(string name);
 
         /// <summary>Defines a persistent guest without starting it; refuses a name that exists.</summary>
-        GuestInfo DefineGuest(string domainXml);
+        GuestInfo DefineGuest(GuestDefinition definition);
 
-        /// <summary>Replaces the persistent definition of an existing guest (a running one keeps its live state).</summary>
-        void UpdateGuestDefinition(string domainXml);
+        /// <summary>Replaces the persistent definition of the existing guest of that name (a running one keeps its live state).</summary>
+        void UpdateGuestDefinition(GuestDefinition definition);
 
         void StartGuest(string name);
 
@@ -94,16 +95,16 @@ namespace VmMigration.Providers
         IReadOnlyList<string> ListStoragePoolNames();
 
         /// <summary>Defines a pool (or takes the existing one of that name), starts it and marks it autostart.</summary>
-        StoragePoolInfo EnsureStoragePool(string poolXml);
+        StoragePoolInfo EnsureStoragePool(StoragePoolSpec pool);
 
         /// <summary>The volume at that path in any pool of the host; null when no pool has it.</summary>
         StorageVolumeInfo? FindStorageVolume(string path);
 
-        /// <summary>Creates a volume in a pool from volume XML.</summary>
-        StorageVolumeInfo CreateStorageVolume(string poolName, string volumeXml);
+        /// <summary>Creates a volume in a pool.</summary>
+        StorageVolumeInfo CreateStorageVolume(string poolName, StorageVolumeSpec volume);
 
         /// <summary>Creates a volume in a pool as a copy of another volume of the same host (virStorageVolCreateXMLFrom).</summary>
-        StorageVolumeInfo CloneStorageVolume(string poolName, string volumeXml, string sourceVolumePath);
+        StorageVolumeInfo CloneStorageVolume(string poolName, StorageVolumeSpec volume, string sourceVolumePath);
 
         /// <summary>Deletes the volume and its data. A path no pool has is left alone.</summary>
         void DeleteStorageVolume(string path);

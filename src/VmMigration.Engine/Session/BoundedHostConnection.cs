@@ -22,7 +22,7 @@ namespace VmMigration.Session
     /// member                     kind     limit                               if it lands after its limit
     /// Uri, IsAlive               -        none: answered locally, no call     -   (of the connection as it is now)
     /// GetHostFacts, ListGuests,  Read     standard                            nothing to undo
-    ///  FindGuest, GetGuestXml, GetGuestDefinitionXml, ReadGuestMemory, GetJobProgress, CheckGuestCpu,
+    ///  FindGuest, GetLiveGuestDefinition, GetGuestDefinition, ReadGuestMemory, GetJobProgress, CheckGuestCpu,
     ///  FindStoragePool, ListStoragePoolNames, FindStorageVolume, GetDiskCopyProgress, GetDiskWrittenBytes,
     ///  GetBalanceRecord, ListLeases
     /// MeasureDirtyRateMBps       Read     standard + its period               nothing to undo
@@ -141,8 +141,8 @@ namespace VmMigration.Session
 
         GuestInfo? IHostConnection.FindGuest(string nameOrUuid) => Read($"a look-up of VM '{nameOrUuid}'", () => Live.FindGuest(nameOrUuid));
 
-        GuestInfo IHostConnection.DefineAndStartGuest(string domainXml) =>
-            Change($"the definition of VM '{DomainName(domainXml)}'", () => Live.DefineAndStartGuest(domainXml),
+        GuestInfo IHostConnection.DefineAndStartGuest(GuestDefinition definition) =>
+            Change($"the definition of VM '{definition.Name}'", () => Live.DefineAndStartGuest(definition),
                 late => { Live.DestroyGuest(late.Name); Live.UndefineGuest(late.Name); });
 
         void IHostConnection.DestroyGuest(string name) => Change($"the power-off of VM '{name}'", () => { Live.DestroyGuest(name); return true; },
@@ -152,7 +152,7 @@ namespace VmMigration.Session
 
         void IHostConnection.UndefineGuest(string name) => Change($"the removal of VM '{name}'", () => Live.UndefineGuest(name));
 
-        string IHostConnection.GetGuestXml(string name) => Read($"the live definition of VM '{name}'", () => Live.GetGuestXml(name));
+        GuestDefinition IHostConnection.GetLiveGuestDefinition(string name) => Read($"the live definition of VM '{name}'", () => Live.GetLiveGuestDefinition(name));
 
         byte[] IHostConnection.ReadGuestMemory(string name, ulong physicalAddress, int length) =>
             Read($"the memory of VM '{name}'", () => Live.ReadGuestMemory(name, physicalAddress, length));
@@ -177,19 +177,19 @@ namespace VmMigration.Session
 
         void IHostConnection.StartPostCopy(string name) => Change($"the switch to post-copy of VM '{name}'", () => Live.StartPostCopy(name));
 
-        CpuCompatibility IHostConnection.CheckGuestCpu(string guestXml) =>
-            Read($"a CPU comparison for VM '{DomainName(guestXml)}'", () => Live.CheckGuestCpu(guestXml));
+        CpuCompatibility IHostConnection.CheckGuestCpu(GuestDefinition liveDefinition) =>
+            Read($"a CPU comparison for VM '{liveDefinition.Name}'", () => Live.CheckGuestCpu(liveDefinition));
 
         double? IHostConnection.MeasureDirtyRateMBps(string name, TimeSpan period) =>
             Read($"the dirty rate of VM '{name}'", () => Live.MeasureDirtyRateMBps(name, period), period);
 
-        string IHostConnection.GetGuestDefinitionXml(string name) => Read($"the definition of VM '{name}'", () => Live.GetGuestDefinitionXml(name));
+        GuestDefinition IHostConnection.GetGuestDefinition(string name) => Read($"the definition of VM '{name}'", () => Live.GetGuestDefinition(name));
 
-        GuestInfo IHostConnection.DefineGuest(string domainXml) =>
-            Change($"the definition of VM '{DomainName(domainXml)}'", () => Live.DefineGuest(domainXml), late => UndefineIfSame(late));
+        GuestInfo IHostConnection.DefineGuest(GuestDefinition definition) =>
+            Change($"the definition of VM '{definition.Name}'", () => Live.DefineGuest(definition), late => UndefineIfSame(late));
 
-        void IHostConnection.UpdateGuestDefinition(string domainXml) =>
-            Change($"the update of the definition of VM '{DomainName(domainXml)}'", () => Live.UpdateGuestDefinition(domainXml));
+        void IHostConnection.UpdateGuestDefinition(GuestDefinition definition) =>
+            Change($"the update of the definition of VM '{definition.Name}'", () => Live.UpdateGuestDefinition(definition));
 
         void IHostConnection.StartGuest(string name) => Change($"the start of VM '{name}'", () => Live.StartGuest(name), () => Live.DestroyGuest(name));
 
@@ -207,18 +207,18 @@ namespace VmMigration.Session
 
         IReadOnlyList<string> IHostConnection.ListStoragePoolNames() => Read("its list of storage pools", () => Live.ListStoragePoolNames());
 
-        StoragePoolInfo IHostConnection.EnsureStoragePool(string poolXml) => Change("the set-up of a storage pool", () => Live.EnsureStoragePool(poolXml));
+        StoragePoolInfo IHostConnection.EnsureStoragePool(StoragePoolSpec pool) => Change("the set-up of a storage pool", () => Live.EnsureStoragePool(pool));
 
         StorageVolumeInfo? IHostConnection.FindStorageVolume(string path) => Read($"the volume '{path}'", () => Live.FindStorageVolume(path));
 
-        StorageVolumeInfo IHostConnection.CreateStorageVolume(string poolName, string volumeXml) =>
-            Change($"the creation of a volume in pool '{poolName}'", () => Live.CreateStorageVolume(poolName, volumeXml), late => Live.DeleteStorageVolume(late.Path));
+        StorageVolumeInfo IHostConnection.CreateStorageVolume(string poolName, StorageVolumeSpec volume) =>
+            Change($"the creation of a volume in pool '{poolName}'", () => Live.CreateStorageVolume(poolName, volume), late => Live.DeleteStorageVolume(late.Path));
 
-        StorageVolumeInfo IHostConnection.CloneStorageVolume(string poolName, string volumeXml, string sourceVolumePath)
+        StorageVolumeInfo IHostConnection.CloneStorageVolume(string poolName, StorageVolumeSpec volume, string sourceVolumePath)
         {
             var source = Read($"the volume '{sourceVolumePath}'", () => Live.FindStorageVolume(sourceVolumePath));
             var copyTime = TimeSpan.FromSeconds((double)(source?.AllocationBytes ?? 0) / MinimumCopyRateBytesPerSecond);
-            return Change($"the copy of the volume '{sourceVolumePath}'", () => Live.CloneStorageVolume(poolName, volumeXml, sourceVolumePath),
+            return Change($"the copy of the volume '{sourceVolumePath}'", () => Live.CloneStorageVolume(poolName, volume, sourceVolumePath),
                 late => Live.DeleteStorageVolume(late.Path), copyTime);
         }
 
@@ -278,18 +278,6 @@ namespace VmMigration.Session
         private void UndefineIfSame(GuestInfo late)
         {
             if (string.Equals(Live.FindGuest(late.Name)?.Uuid, late.Uuid, StringComparison.OrdinalIgnoreCase)) Live.UndefineGuest(late.Name);
-        }
-
-        private static string DomainName(string domainXml)
-        {
-            try
-            {
-                return System.Xml.Linq.XElement.Parse(domainXml).Element("name")?.Value ?? "?";
-            }
-            catch (System.Xml.XmlException)
-            {
-                return "?";
-            }
         }
     }
 }

@@ -34,9 +34,7 @@ namespace VmMigration.Tests.Execution
         private GuestInfo AddSource(FakeHost host, string name, VMState state, string diskPath, string mac = "52:54:00:aa:bb:cc")
         {
             var guest = host.AddGuest(name, state);
-            host.DefinitionXml[name] = $@"<domain type='qemu'><name>{name}</name><uuid>{guest.Uuid}</uuid><devices>
-  <disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='{diskPath}'/><target dev='vda' bus='virtio'/></disk>
-  <interface type='network'><mac address='{mac}'/><source network='default'/></interface></devices></domain>";
+            host.Definitions[name] = new GuestDefinition(name, guest.Uuid, new[] { new GuestDisk("vda", diskPath, "qcow2") }, new[] { mac });
             return guest;
         }
 
@@ -60,10 +58,10 @@ namespace VmMigration.Tests.Execution
             Assert.Null(outcome.SourcePausedMs);
             Assert.Contains("CloneVolume web2-vda.qcow2", a.Calls);
             Assert.DoesNotContain(a.Calls, c => c.StartsWith("Freeze", StringComparison.Ordinal));
-            var xml = a.DefinitionXml["web2"];
+            var definition = a.Definitions["web2"];
             Assert.NotEqual(source.Uuid, outcome.VM.Uuid);
-            Assert.Equal(new[] { "/pools/lab/web2-vda.qcow2" }, CloneDomainXml.FileDisks(xml).Select(d => d.Path));
-            Assert.DoesNotContain("52:54:00:aa:bb:cc", CloneDomainXml.MacAddresses(xml));
+            Assert.Equal(new[] { "/pools/lab/web2-vda.qcow2" }, definition.FileDisks.Select(d => d.Path));
+            Assert.DoesNotContain("52:54:00:aa:bb:cc", definition.MacAddresses);
             Assert.Equal(20 * MiB, outcome.CopiedBytes);
         }
 
@@ -119,7 +117,7 @@ namespace VmMigration.Tests.Execution
             Assert.True(outcome.VM.IsLinkedClone);
             Assert.Equal("web1", outcome.VM.ParentName);
             Assert.Equal(sourceDisk.Path, a.Volumes["/pools/lab/web2-vda.qcow2"].BackingPath);
-            Assert.True(CloneDomainXml.FileDisks(a.DefinitionXml["web1"]).Single().ReadOnly);
+            Assert.True(a.Definitions["web1"].FileDisks.Single().ReadOnly);
             Assert.Equal(new[] { "web2" }, CloneFamily.ChildrenOf(a, parent).Select(g => g.Name));
             var refused = Assert.Throws<MigrationException>(() => CloneFamily.EnsureNoChildren(a, parent, "moving"));
             Assert.Equal(CloneErrorIds.ParentProtected, refused.ErrorId);
@@ -138,7 +136,7 @@ namespace VmMigration.Tests.Execution
             Assert.NotNull(outcome.SourcePausedMs);
             // The parent runs on, writing to its new overlay; its old file is below it, and below the clone's.
             Assert.Equal(VMState.Running, a.FindGuest("web1")!.State);
-            var parentDisk = CloneDomainXml.FileDisks(a.DefinitionXml["web1"]).Single();
+            var parentDisk = a.Definitions["web1"].FileDisks.Single();
             Assert.Equal(parentOverlay, parentDisk.Path);
             Assert.False(parentDisk.ReadOnly, "the parent keeps writing: to its overlay");
             Assert.Equal(sourceDisk.Path, a.Volumes[parentOverlay].BackingPath);
@@ -162,7 +160,7 @@ namespace VmMigration.Tests.Execution
             Assert.Throws<MigrationException>(() => Clone(parent, "web2", r => { r.Linked = true; r.Start = true; }));
 
             Assert.Equal(VMState.Running, a.FindGuest("web1")!.State);
-            var parentDisk = CloneDomainXml.FileDisks(a.DefinitionXml["web1"]).Single();
+            var parentDisk = a.Definitions["web1"].FileDisks.Single();
             Assert.Equal(sourceDisk.Path, parentDisk.Path);
             Assert.False(parentDisk.ReadOnly);
             Assert.Equal(new[] { sourceDisk.Path }, a.Volumes.Keys);
@@ -210,14 +208,14 @@ namespace VmMigration.Tests.Execution
         public void A_failure_at_any_step_removes_everything_the_clone_made_and_restores_the_parent(string failingStep, bool linked)
         {
             var parent = AddSource(a, "web1", VMState.ShutOff, sourceDisk.Path);
-            var parentXml = a.DefinitionXml["web1"];
+            var parentDefinition = a.Definitions["web1"];
             a.FailOn = failingStep;
 
             Assert.Throws<MigrationException>(() => Clone(parent, "web2", r => { r.Linked = linked; r.Start = true; }));
 
             Assert.Equal(new[] { sourceDisk.Path }, a.Volumes.Keys);
             Assert.Null(a.FindGuest("web2"));
-            Assert.Equal(parentXml, a.DefinitionXml["web1"]);
+            Assert.Same(parentDefinition, a.Definitions["web1"]);
         }
 
         [Fact]

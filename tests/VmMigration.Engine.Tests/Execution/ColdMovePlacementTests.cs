@@ -47,7 +47,7 @@ namespace VmMigration.Tests.Execution
         private static void AddStopped(FakeHost host, string name, long memoryMB = 256)
         {
             var guest = host.AddGuest(name, VMState.ShutOff, memoryMB);
-            host.DefinitionXml[name] = $"<domain type='qemu'><name>{name}</name><uuid>{guest.Uuid}</uuid><devices/></domain>";
+            host.Definitions[name] = new GuestDefinition(name, guest.Uuid);
         }
 
         private static PlacementRule Rule(string name, PlacementRuleKind kind, IEnumerable<string> vms, params string[] hosts) =>

@@ -31,18 +31,21 @@ namespace VmMigration.Tests.Execution
             destinationHost.AddPool("lab", 1024 * MiB).TargetPath = "/srv/b/lab";
         }
 
-        private GuestInfo StoppedGuest(string devices, string name = "cold1", string metadata = "")
+        private GuestInfo StoppedGuest(IEnumerable<GuestDisk> disks, string name = "cold1", CloneLineage? lineage = null)
         {
             var guest = sourceHost.AddGuest(name, VMState.ShutOff);
-            sourceHost.DefinitionXml[name] = $"<domain type='qemu'><name>{name}</name><uuid>{guest.Uuid}</uuid>{metadata}<devices>{devices}</devices></domain>";
+            sourceHost.Definitions[name] = new GuestDefinition(name, guest.Uuid, disks, lineage: lineage);
             // As libvirt's listing does: a linked clone's parent comes from its lineage metadata.
-            var lineage = CloneDomainXml.Lineage(sourceHost.DefinitionXml[name]);
+            lineage = sourceHost.Definitions[name].Lineage;
             (guest.ParentName, guest.ParentUuid) = (lineage.ParentName, lineage.ParentUuid);
             return guest;
         }
 
-        private static string FileDisk(string path, string target = "vda") =>
-            $"<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='{path}'/><target dev='{target}' bus='virtio'/></disk>";
+        private static List<GuestDisk> FileDisk(string path, string target = "vda") => new List<GuestDisk> { new GuestDisk(target, path, "qcow2") };
+
+        /// <summary>The definition <paramref name="host"/> holds of the guest with its disk file <paramref name="from"/> replaced by <paramref name="to"/>.</summary>
+        private static GuestDefinition WithDiskFile(FakeHost host, string name, string from, string to) =>
+            host.Definitions[name].WithDisks(d => d.Path == from ? d.WithFile(to, d.Format) : d);
 
         private GuestInfo StoppedGuestWithDisk()
         {
@@ -63,7 +66,7 @@ namespace VmMigration.Tests.Execution
         [Fact]
         public void A_stopped_vm_without_disks_moves_its_definition_and_is_defined_on_one_host_only()
         {
-            var guest = StoppedGuest("<serial type='pty'/>");
+            var guest = StoppedGuest(new List<GuestDisk>());
 
             var result = Move(guest);
 
@@ -88,8 +91,8 @@ namespace VmMigration.Tests.Execution
             Assert.Equal("lab", copy.PoolName);
             Assert.Equal(20 * MiB, copy.AllocationBytes);
             Assert.Equal(20 * MiB, result.TransferredBytes);
-            Assert.Contains("file=\"/srv/b/lab/cold1.qcow2\"", destinationHost.DefinitionXml["cold1"]);
-            Assert.DoesNotContain(SourceDisk, destinationHost.DefinitionXml["cold1"]);
+            Assert.Contains("/srv/b/lab/cold1.qcow2", destinationHost.Definitions["cold1"].Disks.Select(d => d.Path));
+            Assert.DoesNotContain(SourceDisk, destinationHost.Definitions["cold1"].Disks.Select(d => d.Path));
             Assert.False(sourceHost.Volumes.ContainsKey(SourceDisk), "the source volume is deleted once the VM moved");
         }
 
@@ -197,7 +200,7 @@ namespace VmMigration.Tests.Execution
         {
             var guest = StoppedGuestWithDisk();
             destinationHost.AddVolume("lab", "cold1.qcow2", 64 * MiB, 20 * MiB);
-            destinationHost.DefineGuest(sourceHost.DefinitionXml["cold1"].Replace(SourceDisk, Copy));
+            destinationHost.DefineGuest(WithDiskFile(sourceHost, "cold1", SourceDisk, Copy));
 
             var settled = ColdMove.SettleInterrupted(source, destination, guest, Journaled);
 
@@ -214,7 +217,7 @@ namespace VmMigration.Tests.Execution
         {
             var guest = StoppedGuestWithDisk();
             destinationHost.AddVolume("lab", "cold1.qcow2", 64 * MiB, 20 * MiB);
-            destinationHost.DefineGuest(sourceHost.DefinitionXml["cold1"].Replace(SourceDisk, Copy));
+            destinationHost.DefineGuest(WithDiskFile(sourceHost, "cold1", SourceDisk, Copy));
             sourceHost.FailOn = "Undefine";
 
             var settled = ColdMove.SettleInterrupted(source, destination, guest, Journaled);
@@ -231,7 +234,7 @@ namespace VmMigration.Tests.Execution
         {
             var guest = StoppedGuestWithDisk();
             destinationHost.AddVolume("lab", "cold1.qcow2", 64 * MiB, 20 * MiB);
-            destinationHost.DefineGuest(sourceHost.DefinitionXml["cold1"].Replace(SourceDisk, Copy));
+            destinationHost.DefineGuest(WithDiskFile(sourceHost, "cold1", SourceDisk, Copy));
             sourceHost.UndefineGuest("cold1");
 
             var settled = ColdMove.SettleInterrupted(source, destination, guest, Journaled);
@@ -268,7 +271,7 @@ namespace VmMigration.Tests.Execution
         public void Disks_that_cannot_move_are_refused_with_the_reason_and_nothing_changes(string situation, string reason)
         {
             var devices = FileDisk(SourceDisk);
-            var metadata = "";
+            CloneLineage? lineage = null;
             switch (situation)
             {
                 case "no-pool":
@@ -282,26 +285,25 @@ namespace VmMigration.Tests.Execution
                     sourceHost.AddVolume("lab", "cold1.qcow2", 64 * MiB, 1 * MiB, backingPath: "/pools/lab/base.qcow2");
                     break;
                 case "protected-parent":
-                    metadata = $"<metadata>{new CloneLineage { ProtectedDisks = new[] { "vda" } }.ToElement()}</metadata>";
+                    lineage = new CloneLineage { ProtectedDisks = new[] { "vda" } };
                     break;
                 case "name-taken":
                     destinationHost.AddVolume("lab", "cold1.qcow2", 64 * MiB, 5 * MiB);
                     break;
                 case "cdrom":
-                    devices += "<disk type='file' device='cdrom'><source file='/isos/install.iso'/><target dev='hdc' bus='ide'/><readonly/></disk>";
+                    devices.Add(new GuestDisk("hdc", "/isos/install.iso", readOnly: true, device: "cdrom"));
                     break;
             }
             if (!sourceHost.Volumes.ContainsKey(SourceDisk))
             {
                 sourceHost.AddVolume("lab", "cold1.qcow2", 64 * MiB, 20 * MiB);
             }
-            var guest = StoppedGuest(devices, metadata: metadata);
+            var guest = StoppedGuest(devices, lineage: lineage);
             switch (situation)
             {
                 case "clone-parent":
                     sourceHost.AddVolume("lab", "child1.qcow2", 64 * MiB, 1 * MiB);
-                    StoppedGuest(FileDisk("/pools/lab/child1.qcow2"), "child1",
-                        $"<metadata>{new CloneLineage { ParentName = "cold1", ParentUuid = guest.Uuid }.ToElement()}</metadata>");
+                    StoppedGuest(FileDisk("/pools/lab/child1.qcow2"), "child1", new CloneLineage { ParentName = "cold1", ParentUuid = guest.Uuid });
                     break;
                 case "overlay-of-it":
                     sourceHost.AddVolume("lab", "child1.qcow2", 64 * MiB, 1 * MiB, backingPath: SourceDisk);

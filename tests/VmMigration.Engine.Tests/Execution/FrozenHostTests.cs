@@ -58,9 +58,7 @@ namespace VmMigration.Tests.Execution
         {
             var disk = a.AddVolume("lab", name + ".qcow2", 64 * MiB, 20 * MiB);
             var guest = a.AddGuest(name, state);
-            a.DefinitionXml[name] = $"<domain type='qemu'><name>{name}</name><uuid>{guest.Uuid}</uuid><devices>" +
-                $"<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='{disk.Path}'/><target dev='vda' bus='virtio'/></disk>" +
-                "<interface type='network'><mac address='52:54:00:aa:bb:cc'/><source network='default'/></interface></devices></domain>";
+            a.Definitions[name] = new GuestDefinition(name, guest.Uuid, new[] { new GuestDisk("vda", disk.Path, "qcow2") }, new[] { "52:54:00:aa:bb:cc" });
             return guest;
         }
 
@@ -146,7 +144,7 @@ namespace VmMigration.Tests.Execution
             AssertNamesFrozenHost("a", result.ErrorId, result.Message);
             a.Thaw();
             Assert.True(Eventually.Holds(() => !a.HasDiskCopy("web1") && a.Volumes.Keys.SequenceEqual(new[] { "/pools/lab/web1.qcow2" })), string.Join(", ", a.Volumes.Keys));
-            Assert.Contains("/pools/lab/web1.qcow2", a.GetGuestXml("web1"));
+            Assert.Contains("/pools/lab/web1.qcow2", a.GetLiveGuestDefinition("web1").Disks.Select(d => d.Path));
             Assert.Equal(1, DefinitionsOf("web1"));
         }
 

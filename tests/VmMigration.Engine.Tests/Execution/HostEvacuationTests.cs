@@ -98,8 +98,7 @@ namespace VmMigration.Tests.Execution
             b.AddPool("lab", 1024 * MiB).TargetPath = "/srv/b/lab";
             var disk = a.AddVolume("lab", "cold1.qcow2", 64 * MiB, 20 * MiB);
             var cold = a.AddGuest("cold1", VMState.ShutOff);
-            a.DefinitionXml["cold1"] = $"<domain type='qemu'><name>cold1</name><uuid>{cold.Uuid}</uuid><devices><disk type='file' device='disk'>" +
-                $"<driver name='qemu' type='qcow2'/><source file='{disk.Path}'/><target dev='vda' bus='virtio'/></disk></devices></domain>";
+            a.Definitions["cold1"] = new GuestDefinition("cold1", cold.Uuid, new[] { new GuestDisk("vda", disk.Path, "qcow2") });
             b.AddVolume("lab", "cold1.qcow2", 64 * MiB, 3 * MiB);   // what the killed run had copied
             var journalPath = Path.Combine(directory, "a.json");
             Directory.CreateDirectory(directory);

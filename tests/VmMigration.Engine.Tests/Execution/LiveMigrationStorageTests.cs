@@ -32,16 +32,15 @@ namespace VmMigration.Tests.Execution
             b.AddPool("fast", 1024 * MiB);
             disk = a.AddVolume("lab", "web1.qcow2", 64 * MiB, 20 * MiB);
             vm = a.AddGuest("web1");
-            a.DefinitionXml["web1"] = $"<domain type='qemu'><name>web1</name><uuid>{vm.Uuid}</uuid><devices><disk type='file' device='disk'>" +
-                $"<driver name='qemu' type='qcow2'/><source file='{disk.Path}'/><target dev='vda' bus='virtio'/></disk></devices></domain>";
+            a.Definitions["web1"] = new GuestDefinition("web1", vm.Uuid, new[] { new GuestDisk("vda", disk.Path, "qcow2") });
         }
 
         /// <summary>A second disk, vdb, in the same pool of the source.</summary>
         private void AddDataDisk()
         {
             var data = a.AddVolume("lab", "web1-data.qcow2", 64 * MiB, 5 * MiB);
-            a.DefinitionXml["web1"] = a.DefinitionXml["web1"].Replace("</devices>",
-                $"<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='{data.Path}'/><target dev='vdb' bus='virtio'/></disk></devices>");
+            var web1 = a.Definitions["web1"];
+            a.Definitions["web1"] = new GuestDefinition("web1", web1.Uuid, web1.Disks.Append(new GuestDisk("vdb", data.Path, "qcow2")));
         }
 
         private MigrationResult Run(Action<LiveMigrationRequest> configure)

@@ -30,9 +30,8 @@ namespace VmMigration.Tests.Execution
         private GuestInfo AddVM(string name, VMState state, params string[] diskPaths)
         {
             var guest = a.AddGuest(name, state);
-            var disks = string.Concat(diskPaths.Select((p, i) =>
-                $"<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='{p}'/><target dev='vd{(char)('a' + i)}' bus='virtio'/></disk>"));
-            a.DefinitionXml[name] = $"<domain type='qemu'><name>{name}</name><uuid>{guest.Uuid}</uuid><devices>{disks}</devices></domain>";
+            var disks = diskPaths.Select((p, i) => new GuestDisk($"vd{(char)('a' + i)}", p, "qcow2"));
+            a.Definitions[name] = new GuestDefinition(name, guest.Uuid, disks);
             return guest;
         }
 
@@ -43,7 +42,7 @@ namespace VmMigration.Tests.Execution
             return new StorageMigrationJob(request, null, TimeSpan.FromMilliseconds(1)).Run(token);
         }
 
-        private string DefinedPath(string name) => CloneDomainXml.FileDisks(a.DefinitionXml[name]).Single().Path;
+        private string DefinedPath(string name) => a.Definitions[name].FileDisks.Single().Path;
 
         [Fact]
         public void A_running_vm_switches_onto_its_copy_in_the_new_pool_and_only_then_loses_the_old_volume()
@@ -217,7 +216,7 @@ namespace VmMigration.Tests.Execution
             var result = Move(vm, "fast");
 
             Assert.Equal(StorageErrorIds.DiskSwitchFailed, result.ErrorId);
-            var defined = CloneDomainXml.FileDisks(a.DefinitionXml["web1"]).ToDictionary(d => d.Target, d => d.Path);
+            var defined = a.Definitions["web1"].FileDisks.ToDictionary(d => d.Target, d => d.Path);
             // vda runs from its copy and will boot from it; its old volume is gone.
             Assert.Equal("/pools/fast/web1.qcow2", defined["vda"]);
             Assert.Null(a.FindStorageVolume(disk.Path));
@@ -244,8 +243,7 @@ namespace VmMigration.Tests.Execution
         {
             var vm = AddVM("web1", VMState.Running, disk.Path);
             var child = a.AddGuest("child", VMState.Running);
-            a.LiveXml["child"] = $"<domain><name>child</name><uuid>{child.Uuid}</uuid><devices><disk type='file' device='disk'><source file='/pools/lab/child.qcow2'/>" +
-                $"<backingStore type='file'><format type='qcow2'/><source file='{disk.Path}'/></backingStore><target dev='vda'/></disk></devices></domain>";
+            a.LiveDefinitions["child"] = new GuestDefinition("child", child.Uuid, new[] { new GuestDisk("vda", "/pools/lab/child.qcow2", backingFiles: new[] { disk.Path }) });
 
             Assert.Equal(CloneErrorIds.ParentProtected, Move(vm, "fast").ErrorId);
         }
@@ -315,7 +313,7 @@ namespace VmMigration.Tests.Execution
             Assert.Equal(MigrationStatus.Succeeded, result.Status);
             Assert.Contains("CloneVolume web1.raw", a.Calls);
             Assert.Equal("/pools/fast/web1.raw", DefinedPath("web1"));
-            Assert.Contains("type=\"raw\"", a.DefinitionXml["web1"]);
+            Assert.Equal("raw", a.Definitions["web1"].FileDisks.Single().Format);
             Assert.Null(a.FindStorageVolume(disk.Path));
         }
 
@@ -358,7 +356,7 @@ namespace VmMigration.Tests.Execution
 
             Assert.Equal(MigrationStatus.Succeeded, result.Status);
             Assert.Equal("vdb", Assert.Single(result.Disks).Target);
-            var paths = CloneDomainXml.FileDisks(a.DefinitionXml["web1"]).Select(d => d.Path).ToList();
+            var paths = a.Definitions["web1"].FileDisks.Select(d => d.Path).ToList();
             Assert.Equal(new[] { disk.Path, "/pools/fast/web1-data.qcow2" }, paths);
             Assert.NotNull(a.FindStorageVolume(disk.Path));
         }

@@ -327,7 +327,7 @@ namespace VmMigration.Tests.Fakes
             return guest;
         }
 
-        public GuestInfo DefineAndStartGuest(string domainXml) => throw new NotSupportedException();
+        public GuestInfo DefineAndStartGuest(GuestDefinition definition) => throw new NotSupportedException();
 
         public void DestroyGuest(string name)
         {
@@ -347,11 +347,13 @@ namespace VmMigration.Tests.Fakes
             guests.TryRemove(name, out _);
         }
 
-        /// <summary>The live XML of running guests that need one; otherwise their definition, or an empty domain.</summary>
-        public ConcurrentDictionary<string, string> LiveXml { get; } = new ConcurrentDictionary<string, string>();
+        /// <summary>The live definitions of running guests that need one; otherwise their definition, or one without devices.</summary>
+        public ConcurrentDictionary<string, GuestDefinition> LiveDefinitions { get; } = new ConcurrentDictionary<string, GuestDefinition>();
 
-        public string GetGuestXml(string name) => Answered(() =>
-            LiveXml.TryGetValue(name, out var live) ? live : DefinitionXml.TryGetValue(name, out var defined) ? defined : "<domain/>");
+        public GuestDefinition GetLiveGuestDefinition(string name) => Answered(() =>
+            LiveDefinitions.TryGetValue(name, out var live) ? live
+            : Definitions.TryGetValue(name, out var defined) ? defined
+            : new GuestDefinition(name, Guest(name)?.Uuid ?? ""));
 
         public byte[] ReadGuestMemory(string name, ulong physicalAddress, int length) => new byte[length];
 
@@ -503,7 +505,7 @@ namespace VmMigration.Tests.Fakes
         public double? MeasureDirtyRateMBps(string name, TimeSpan period) => Answered(() => DirtyRate);
 
         // Storage and definitions, enough for clone tests: volumes are records, pools track free space.
-        public ConcurrentDictionary<string, string> DefinitionXml { get; } = new ConcurrentDictionary<string, string>();
+        public ConcurrentDictionary<string, GuestDefinition> Definitions { get; } = new ConcurrentDictionary<string, GuestDefinition>();
         public ConcurrentDictionary<string, StoragePoolInfo> Pools { get; } = new ConcurrentDictionary<string, StoragePoolInfo>();
         public ConcurrentDictionary<string, StorageVolumeInfo> Volumes { get; } = new ConcurrentDictionary<string, StorageVolumeInfo>();
 
@@ -553,26 +555,26 @@ namespace VmMigration.Tests.Fakes
             }
         }
 
-        public string GetGuestDefinitionXml(string name) => Answered(() =>
-            DefinitionXml.TryGetValue(name, out var xml) ? xml : throw new MigrationException(ErrorIds.VmNotFound, ErrorKind.ObjectNotFound, "no such guest", name));
+        public GuestDefinition GetGuestDefinition(string name) => Answered(() =>
+            Definitions.TryGetValue(name, out var definition) ? definition : throw new MigrationException(ErrorIds.VmNotFound, ErrorKind.ObjectNotFound, "no such guest", name));
 
-        public GuestInfo DefineGuest(string domainXml)
+        public GuestInfo DefineGuest(GuestDefinition definition)
         {
-            var root = System.Xml.Linq.XElement.Parse(domainXml);
-            var name = root.Element("name")!.Value;
-            Step("Define", name);
-            var lineage = CloneLineage.FromElement(root.Element("metadata")?.Element(CloneLineage.ElementName));
-            var guest = new GuestInfo { Name = name, Uuid = root.Element("uuid")!.Value, State = VMState.ShutOff, MemoryMB = 64, VCpuCount = 1, Persistent = true, ParentName = lineage.ParentName, ParentUuid = lineage.ParentUuid };
-            guests[name] = guest;
-            DefinitionXml[name] = domainXml;
+            Step("Define", definition.Name);
+            var guest = new GuestInfo
+            {
+                Name = definition.Name, Uuid = definition.Uuid, State = VMState.ShutOff, MemoryMB = 64, VCpuCount = 1, Persistent = true,
+                ParentName = definition.Lineage.ParentName, ParentUuid = definition.Lineage.ParentUuid,
+            };
+            guests[definition.Name] = guest;
+            Definitions[definition.Name] = definition;
             return guest;
         }
 
-        public void UpdateGuestDefinition(string domainXml)
+        public void UpdateGuestDefinition(GuestDefinition definition)
         {
-            var name = System.Xml.Linq.XElement.Parse(domainXml).Element("name")!.Value;
-            Step("Redefine", name);
-            DefinitionXml[name] = domainXml;
+            Step("Redefine", definition.Name);
+            Definitions[definition.Name] = definition;
         }
 
         public void StartGuest(string name)
@@ -600,7 +602,7 @@ namespace VmMigration.Tests.Fakes
             Step("Merge", name + " " + string.Join(",", diskTargets));
             foreach (var target in diskTargets)
             {
-                var top = DiskFile(GetGuestXml(name), target);
+                var top = GetLiveGuestDefinition(name).Disks.FirstOrDefault(d => d.Target == target)?.Path;
                 if (top == null || !Volumes.TryGetValue(top, out var overlay) || overlay.BackingPath == null) continue;
                 RepointDisk(name, target, overlay.BackingPath);
                 Volumes.TryRemove(top, out _);
@@ -611,44 +613,35 @@ namespace VmMigration.Tests.Fakes
         private string? RepointDisk(string name, string target, string file)
         {
             string? before = null;
-            foreach (var xmls in new[] { DefinitionXml, LiveXml })
+            foreach (var definitions in new[] { Definitions, LiveDefinitions })
             {
-                if (!xmls.TryGetValue(name, out var xml)) continue;
-                var domain = System.Xml.Linq.XElement.Parse(xml);
-                var source = domain.Descendants("disk").FirstOrDefault(d => (string?)d.Element("target")?.Attribute("dev") == target)?.Element("source");
-                if (source == null) continue;
-                before ??= (string?)source.Attribute("file");
-                source.SetAttributeValue("file", file);
-                xmls[name] = domain.ToString();
+                if (!definitions.TryGetValue(name, out var definition)) continue;
+                var disk = definition.Disks.FirstOrDefault(d => d.Target == target);
+                if (disk == null) continue;
+                before ??= disk.Path;
+                definitions[name] = definition.WithDisks(d => d == disk ? d.WithFile(file, d.Format) : d);
             }
             return before;
         }
-
-        private static string? DiskFile(string domainXml, string target) =>
-            (string?)System.Xml.Linq.XElement.Parse(domainXml).Descendants("disk")
-                .FirstOrDefault(d => (string?)d.Element("target")?.Attribute("dev") == target)?.Element("source")?.Attribute("file");
 
         public StoragePoolInfo? FindStoragePool(string name) => Answered(() => Pools.TryGetValue(name, out var pool) ? pool : null);
 
         public IReadOnlyList<string> ListStoragePoolNames() => Answered(() => Pools.Keys.ToList());
 
-        public StoragePoolInfo EnsureStoragePool(string poolXml) => throw new NotSupportedException();
+        public StoragePoolInfo EnsureStoragePool(StoragePoolSpec pool) => throw new NotSupportedException();
 
         public StorageVolumeInfo? FindStorageVolume(string path) => Answered(() => Volumes.TryGetValue(path, out var volume) ? volume : null);
 
-        public StorageVolumeInfo CreateStorageVolume(string poolName, string volumeXml) => AddFromXml(poolName, volumeXml, "CreateVolume", 0);
+        public StorageVolumeInfo CreateStorageVolume(string poolName, StorageVolumeSpec volume) => AddFromSpec(poolName, volume, "CreateVolume", 0);
 
-        public StorageVolumeInfo CloneStorageVolume(string poolName, string volumeXml, string sourceVolumePath) =>
-            AddFromXml(poolName, volumeXml, "CloneVolume", Volumes[sourceVolumePath].AllocationBytes);
+        public StorageVolumeInfo CloneStorageVolume(string poolName, StorageVolumeSpec volume, string sourceVolumePath) =>
+            AddFromSpec(poolName, volume, "CloneVolume", Volumes[sourceVolumePath].AllocationBytes);
 
-        private StorageVolumeInfo AddFromXml(string poolName, string volumeXml, string call, long allocationBytes)
+        private StorageVolumeInfo AddFromSpec(string poolName, StorageVolumeSpec spec, string call, long allocationBytes)
         {
-            var root = System.Xml.Linq.XElement.Parse(volumeXml);
-            var name = root.Element("name")!.Value;
-            Step(call, name);
+            Step(call, spec.Name);
             var pool = Pools[poolName];
-            var volume = AddVolume(poolName, name, long.Parse(root.Element("capacity")!.Value), allocationBytes,
-                (string?)root.Element("target")?.Element("format")?.Attribute("type") ?? "raw", root.Element("backingStore")?.Element("path")?.Value);
+            var volume = AddVolume(poolName, spec.Name, spec.CapacityBytes, allocationBytes, spec.Format, spec.BackingPath);
             pool.AvailableBytes -= allocationBytes;
             return volume;
         }
@@ -722,7 +715,7 @@ namespace VmMigration.Tests.Fakes
         /// <summary>What CheckGuestCpu answers; compatible unless a test says otherwise.</summary>
         public bool? CpuCompatible { get; set; } = true;
 
-        public CpuCompatibility CheckGuestCpu(string guestXml) => Answered(() => new CpuCompatibility(CpuCompatible, CpuCompatible == false ? "no such CPU here" : "same CPU"));
+        public CpuCompatibility CheckGuestCpu(GuestDefinition liveDefinition) => Answered(() => new CpuCompatibility(CpuCompatible, CpuCompatible == false ? "no such CPU here" : "same CPU"));
 
         public void Dispose()
         {

@@ -55,7 +55,7 @@ namespace VmMigration.Tests.Fakes
                 throw new MigrationException(ErrorIds.LibvirtError, ErrorKind.InvalidOperation, "block copy still active: disk not ready for pivot yet", name);
             var fails = PivotFailsFor == diskTarget;
             if (!fails || PivotSwitchesBeforeFailing)
-                LiveXml[name] = DomainDiskXml.Relocate(GetGuestXml(name), new[] { new DiskPlacement(diskTarget, copy.Path, copy.Format) });
+                LiveDefinitions[name] = GetLiveGuestDefinition(name).WithDisksPlaced(new[] { new DiskPlacement(diskTarget, copy.Path, copy.Format) });
             if (fails)
                 throw new MigrationException(ErrorIds.LibvirtError, ErrorKind.OperationTimeout, "the switch did not answer in time", name);
             return TimeSpan.FromMilliseconds(7);

@@ -17,7 +17,7 @@ namespace VmMigration.Providers.Libvirt
         public void CreateDiskOverlays(string name, IReadOnlyDictionary<string, string> overlayFileByDiskTarget)
         {
             using var domain = LookUp(name);
-            var liveXml = XElement.Parse(GetGuestXml(name));
+            var liveXml = XElement.Parse(LiveXml(name));
             // Every other disk is left out explicitly: libvirt would otherwise give each writable one an overlay of its own.
             var others = (liveXml.Element("devices")?.Elements("disk") ?? Enumerable.Empty<XElement>())
                 .Select(d => (string?)d.Element("target")?.Attribute("dev"))

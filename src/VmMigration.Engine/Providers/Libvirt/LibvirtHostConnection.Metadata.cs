@@ -6,7 +6,7 @@ namespace VmMigration.Providers.Libvirt
     /// <summary>What the module keeps in a domain's &lt;metadata&gt;: clone lineage and balance records, each under its own namespace.</summary>
     public sealed partial class LibvirtHostConnection
     {
-        private string? ReadLineageMetadata(DomainHandle domain, string name) => ReadMetadata(domain, name, CloneLineage.NamespaceUri, "clone");
+        private string? ReadLineageMetadata(DomainHandle domain, string name) => ReadMetadata(domain, name, CloneLineageXml.NamespaceUri, "clone");
 
         /// <summary>Our element under <paramref name="namespaceUri"/> in the domain's current definition; null when it has none.</summary>
         private string? ReadMetadata(DomainHandle domain, string name, string namespaceUri, string what)

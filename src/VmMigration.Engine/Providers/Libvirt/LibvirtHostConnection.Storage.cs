@@ -11,17 +11,18 @@ namespace VmMigration.Providers.Libvirt
     /// <summary>Definitions without a start, lineage metadata, and libvirt's storage API (pools, volumes, streams).</summary>
     public sealed partial class LibvirtHostConnection
     {
-        public string GetGuestDefinitionXml(string name)
+        public GuestDefinition GetGuestDefinition(string name)
         {
             using var domain = LookUp(name);
-            return NativeStrings.ReadAndFree(LibvirtNative.virDomainGetXMLDesc(domain, LibvirtConstants.DomainXmlInactive))
-                ?? throw GuestFailure(LibvirtOperationContext.Guest, "read the definition of guest", name);
+            return LibvirtDomainDefinition.Read(NativeStrings.ReadAndFree(LibvirtNative.virDomainGetXMLDesc(domain, LibvirtConstants.DomainXmlInactive))
+                ?? throw GuestFailure(LibvirtOperationContext.Guest, "read the definition of guest", name));
         }
 
-        public GuestInfo DefineGuest(string domainXml)
+        public GuestInfo DefineGuest(GuestDefinition definition)
         {
             ThrowIfDisposed();
-            var name = GuestNameFromXml(domainXml);
+            var name = definition.Name;
+            var domainXml = LibvirtDomainDefinition.Write(definition);
             using (var existing = TryLookUp(name))
             {
                 // virDomainDefineXML would silently replace it.
@@ -34,9 +35,10 @@ namespace VmMigration.Providers.Libvirt
             return Describe(domain, name);
         }
 
-        public void UpdateGuestDefinition(string domainXml)
+        public void UpdateGuestDefinition(GuestDefinition definition)
         {
-            var name = GuestNameFromXml(domainXml);
+            var name = definition.Name;
+            var domainXml = LibvirtDomainDefinition.Write(definition);
             using (LookUp(name)) { } // only ever replaces; never defines a new guest by accident
             using var domain = LibvirtNative.virDomainDefineXML(connection, domainXml);
             if (domain.IsInvalid) throw GuestFailure(LibvirtOperationContext.Guest, "update the definition of guest", name);
@@ -79,10 +81,10 @@ namespace VmMigration.Providers.Libvirt
             }
         }
 
-        public StoragePoolInfo EnsureStoragePool(string poolXml)
+        public StoragePoolInfo EnsureStoragePool(StoragePoolSpec spec)
         {
             ThrowIfDisposed();
-            var name = XElement.Parse(poolXml).Element("name")?.Value ?? throw new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument, "The pool XML has no <name>.");
+            var name = spec.Name;
             var pool = LibvirtNative.virStoragePoolLookupByName(connection, name);
             try
             {
@@ -90,7 +92,7 @@ namespace VmMigration.Providers.Libvirt
                 {
                     pool.Dispose();
                     LibvirtNative.virResetLastError();
-                    pool = LibvirtNative.virStoragePoolDefineXML(connection, poolXml, 0);
+                    pool = LibvirtNative.virStoragePoolDefineXML(connection, LibvirtPoolXml.From(spec), 0);
                     if (pool.IsInvalid) throw StorageFailure("define storage pool", name);
                     // Creates the pool's directory; an existing one is fine.
                     if (LibvirtNative.virStoragePoolBuild(pool, LibvirtConstants.StoragePoolBuildNoOverwrite) < 0) LibvirtNative.virResetLastError();
@@ -131,19 +133,19 @@ namespace VmMigration.Providers.Libvirt
             return volume == null ? null : DescribeVolume(volume, path);
         }
 
-        public StorageVolumeInfo CreateStorageVolume(string poolName, string volumeXml)
+        public StorageVolumeInfo CreateStorageVolume(string poolName, StorageVolumeSpec spec)
         {
             using var pool = LookUpPool(poolName);
-            using var volume = LibvirtNative.virStorageVolCreateXML(pool, volumeXml, 0);
+            using var volume = LibvirtNative.virStorageVolCreateXML(pool, LibvirtVolumeXml.From(spec), 0);
             if (volume.IsInvalid) throw StorageFailure("create a volume in storage pool", poolName);
             return DescribeVolume(volume, poolName);
         }
 
-        public StorageVolumeInfo CloneStorageVolume(string poolName, string volumeXml, string sourceVolumePath)
+        public StorageVolumeInfo CloneStorageVolume(string poolName, StorageVolumeSpec spec, string sourceVolumePath)
         {
             using var pool = LookUpPool(poolName);
             using var source = LookUpVolume(sourceVolumePath);
-            using var volume = LibvirtNative.virStorageVolCreateXMLFrom(pool, volumeXml, source, 0);
+            using var volume = LibvirtNative.virStorageVolCreateXMLFrom(pool, LibvirtVolumeXml.From(spec), source, 0);
             if (volume.IsInvalid) throw StorageFailure($"copy volume '{sourceVolumePath}' into storage pool", poolName);
             return DescribeVolume(volume, poolName);
         }

@@ -128,12 +128,11 @@ namespace VmMigration.Providers.Libvirt
             return domain == null ? null : Describe(domain, nameOrUuid);
         }
 
-        public GuestInfo DefineAndStartGuest(string domainXml)
+        public GuestInfo DefineAndStartGuest(GuestDefinition definition)
         {
             ThrowIfDisposed();
-            if (string.IsNullOrWhiteSpace(domainXml))
-                throw new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument, "The domain XML is empty.");
-            var name = GuestNameFromXml(domainXml);
+            var domainXml = LibvirtDomainDefinition.Write(definition);
+            var name = definition.Name;
             // Defining over an existing guest would redefine it, and the clean-up after a failed start would then remove
             // a definition that was never ours.
             using (var existing = TryLookUp(name))
@@ -180,16 +179,18 @@ namespace VmMigration.Providers.Libvirt
             if (LibvirtNative.virDomainUndefine(domain) < 0) throw GuestFailure(LibvirtOperationContext.Guest, "undefine guest", name);
         }
 
-        public string GetGuestXml(string name)
+        public GuestDefinition GetLiveGuestDefinition(string name) => LibvirtDomainDefinition.Read(LiveXml(name));
+
+        private string LiveXml(string name)
         {
             using var domain = LookUp(name);
             return NativeStrings.ReadAndFree(LibvirtNative.virDomainGetXMLDesc(domain, 0))
                 ?? throw GuestFailure(LibvirtOperationContext.Guest, "read the XML of guest", name);
         }
 
-        public CpuCompatibility CheckGuestCpu(string guestXml)
+        public CpuCompatibility CheckGuestCpu(GuestDefinition liveDefinition)
         {
-            var domain = System.Xml.Linq.XDocument.Parse(guestXml).Root!;
+            var domain = XElement.Parse(LibvirtDomainDefinition.Write(liveDefinition));
             var cpu = domain.Element("cpu");
             var mode = (string?)cpu?.Attribute("mode") ?? "custom";
             if (cpu == null || cpu.Element("model") == null || mode == "host-passthrough" || mode == "maximum")
@@ -284,7 +285,9 @@ namespace VmMigration.Providers.Libvirt
                 ?? throw GuestFailure(LibvirtOperationContext.Guest, "read the migratable definition of guest", name);
             var persistent = NativeStrings.ReadAndFree(LibvirtNative.virDomainGetXMLDesc(domain, LibvirtConstants.DomainXmlInactive))
                 ?? throw GuestFailure(LibvirtOperationContext.Guest, "read the definition of guest", name);
-            return (DomainDiskXml.Relocate(live, placements), DomainDiskXml.Relocate(persistent, placements));
+            return (Relocated(live), Relocated(persistent));
+
+            string Relocated(string xml) => LibvirtDomainDefinition.Write(LibvirtDomainDefinition.Read(xml).WithDisksPlaced(placements));
         }
 
         /// <summary>
@@ -494,7 +497,7 @@ namespace VmMigration.Providers.Libvirt
             if (LibvirtNative.virDomainGetInfo(domain, out var info) < 0) throw GuestFailure(LibvirtOperationContext.Guest, "read the size of guest", actualName);
             int persistent = LibvirtNative.virDomainIsPersistent(domain);
             if (persistent < 0) throw GuestFailure(LibvirtOperationContext.Guest, "read whether guest is persistent:", actualName);
-            var lineage = CloneLineage.Parse(ReadLineageMetadata(domain, actualName));
+            var lineage = CloneLineageXml.Parse(ReadLineageMetadata(domain, actualName));
             return new GuestInfo
             {
                 Name = actualName,
@@ -514,18 +517,6 @@ namespace VmMigration.Providers.Libvirt
             var buffer = new byte[LibvirtConstants.UuidStringBufferLength];
             if (LibvirtNative.virDomainGetUUIDString(domain, buffer) < 0) throw GuestFailure(LibvirtOperationContext.Guest, "read the UUID of guest", name);
             return NativeStrings.FromUuidBuffer(buffer);
-        }
-
-        private static string GuestNameFromXml(string domainXml)
-        {
-            try
-            {
-                return XDocument.Parse(domainXml).Root?.Element("name")?.Value ?? "(unnamed)";
-            }
-            catch (System.Xml.XmlException e)
-            {
-                throw new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument, $"The domain XML is not well-formed: {e.Message}", null, e);
-            }
         }
 
         private LibvirtException HostFailure(string action)

@@ -78,12 +78,12 @@ namespace VmMigration.Tests.Providers.Libvirt
             using var host = provider.Connect(TestDriverUri, null, Timeout, CancellationToken.None);
             var name = "unit-" + Guid.NewGuid().ToString("N").Substring(0, 8);
 
-            var started = host.DefineAndStartGuest($"<domain type='test'><name>{name}</name><memory unit='MiB'>64</memory><vcpu>2</vcpu><os><type>hvm</type></os></domain>");
+            var started = host.DefineAndStartGuest(LibvirtDomainDefinition.Read($"<domain type='test'><name>{name}</name><memory unit='MiB'>64</memory><vcpu>2</vcpu><os><type>hvm</type></os></domain>"));
             Assert.Equal(VMState.Running, started.State);
             Assert.Equal(64, started.MemoryMB);
             Assert.Equal(2, started.VCpuCount);
             Assert.True(started.Persistent);
-            Assert.Contains($"<name>{name}</name>", host.GetGuestXml(name));
+            Assert.Equal(name, host.GetLiveGuestDefinition(name).Name);
 
             host.DestroyGuest(name);
             Assert.Equal(VMState.ShutOff, host.FindGuest(name)!.State);
@@ -100,7 +100,7 @@ namespace VmMigration.Tests.Providers.Libvirt
             var before = host.FindGuest("test")!;
 
             var error = Assert.Throws<MigrationException>(() =>
-                host.DefineAndStartGuest("<domain type='test'><name>test</name><memory unit='MiB'>32</memory><os><type>hvm</type></os></domain>"));
+                host.DefineAndStartGuest(LibvirtDomainDefinition.Read("<domain type='test'><name>test</name><memory unit='MiB'>32</memory><os><type>hvm</type></os></domain>")));
 
             Assert.Equal(ErrorIds.VmExistsOnDestination, error.ErrorId);
             Assert.Equal(ErrorKind.ResourceExists, error.Kind);
@@ -126,7 +126,7 @@ namespace VmMigration.Tests.Providers.Libvirt
         {
             using var host = provider.Connect(TestDriverUri, null, Timeout, CancellationToken.None);
 
-            var error = Assert.Throws<MigrationException>(() => host.DefineAndStartGuest("<domain><name>x</name>"));
+            var error = Assert.Throws<MigrationException>(() => host.DefineAndStartGuest(LibvirtDomainDefinition.Read("<domain><name>x</name>")));
 
             Assert.Equal(ErrorIds.InvalidArgument, error.ErrorId);
         }
@@ -136,7 +136,7 @@ namespace VmMigration.Tests.Providers.Libvirt
         {
             using var host = provider.Connect(TestDriverUri, null, Timeout, CancellationToken.None);
 
-            var xml = Assert.Throws<MigrationException>(() => host.GetGuestXml("ghost-vm"));
+            var xml = Assert.Throws<MigrationException>(() => host.GetLiveGuestDefinition("ghost-vm"));
             var migrate = Assert.Throws<MigrationException>(() => host.MigrateLive("ghost-vm", "qemu+ssh://elsewhere/system", new LiveMigrationParameters()));
 
             Assert.Equal(ErrorIds.VmNotFound, xml.ErrorId);

@@ -3,13 +3,16 @@ using System.Linq;
 using System.Xml.Linq;
 using VmMigration.Execution;
 using VmMigration.Providers;
+using VmMigration.Providers.Libvirt;
+using VmMigration.Tests.Execution;
 using Xunit;
 
-namespace VmMigration.Tests.Execution
+namespace VmMigration.Tests.Providers.Libvirt
 {
-    public class CloneDomainXmlTests
+    /// <summary>A clone's definition as libvirt gets it: the engine's edits (<see cref="CloneDefinition"/>) written into the source's domain XML.</summary>
+    public class CloneDefinitionXmlTests
     {
-        private const string SourceUuid = "0ead83e5-15a2-4d62-a4ba-6d96292ddb96";
+        private const string SourceUuid = CloneDefinitionTests.SourceUuid;
 
         private static readonly string Source = $@"<domain type='qemu'>
   <name>web1</name>
@@ -26,20 +29,26 @@ namespace VmMigration.Tests.Execution
   </devices>
 </domain>";
 
-        private static CloneIdentity Identity(params string[] usedMacs) =>
-            CloneIdentity.Allocate(2, new HashSet<string> { SourceUuid }, new HashSet<string>(usedMacs), new System.Random(7));
+        private static string Rewrite(string sourceXml, string newName, CloneIdentity identity, IReadOnlyDictionary<string, string> diskFiles, string? diskFormat, CloneLineage? lineage) =>
+            LibvirtDomainDefinition.Write(CloneDefinition.For(LibvirtDomainDefinition.Read(sourceXml), newName, identity, diskFiles, diskFormat, lineage));
 
-        private static readonly Dictionary<string, string> NewFiles = new Dictionary<string, string>
-        {
-            ["/pool/web1.qcow2"] = "/pool/web2-vda.qcow2",
-            ["/pool/web1-data.img"] = "/pool/web2-vdb.img",
-        };
+        private static string ProtectAsParent(string parentXml, IEnumerable<string> diskTargets) =>
+            LibvirtDomainDefinition.Write(CloneDefinition.ProtectAsParent(LibvirtDomainDefinition.Read(parentXml), diskTargets));
+
+        private static IReadOnlyList<GuestDisk> FileDisks(string xml) => LibvirtDomainDefinition.Read(xml).FileDisks;
+
+        private static CloneLineage Lineage(string xml) => LibvirtDomainDefinition.Read(xml).Lineage;
+
+        // The same source as the engine-level tests: web1 with disks /pool/web1.qcow2 and /pool/web1-data.img and two interfaces.
+        private static CloneIdentity Identity(params string[] usedMacs) => CloneDefinitionTests.Identity(usedMacs);
+
+        private static Dictionary<string, string> NewFiles => CloneDefinitionTests.NewFiles;
 
         [Fact]
         public void The_clone_gets_a_new_name_uuid_macs_disk_files_and_serial_log()
         {
             var identity = Identity("52:54:00:11:22:33");
-            var clone = XElement.Parse(CloneDomainXml.Rewrite(Source, "web2", identity, NewFiles, null, null));
+            var clone = XElement.Parse(Rewrite(Source, "web2", identity, NewFiles, null, null));
 
             Assert.Equal("web2", clone.Element("name")!.Value);
             Assert.Equal(identity.Uuid, clone.Element("uuid")!.Value);
@@ -57,24 +66,13 @@ namespace VmMigration.Tests.Execution
         }
 
         [Fact]
-        public void Allocated_macs_avoid_every_mac_in_use()
-        {
-            // Random(7) draws the same sequence each time: mark its first draws as used and they must be skipped.
-            var first = Identity().MacAddresses;
-            var second = Identity(first.ToArray());
-            Assert.Empty(second.MacAddresses.Intersect(first));
-            Assert.Equal(2, second.MacAddresses.Distinct().Count());
-            Assert.All(second.MacAddresses, m => Assert.StartsWith("52:54:00:", m));
-        }
-
-        [Fact]
         public void A_linked_clone_records_its_parent_and_uses_qcow2_overlays()
         {
             var lineage = new CloneLineage { ParentName = "web1", ParentUuid = SourceUuid };
-            var xml = CloneDomainXml.Rewrite(Source, "web2", Identity(), NewFiles, "qcow2", lineage);
+            var xml = Rewrite(Source, "web2", Identity(), NewFiles, "qcow2", lineage);
 
-            Assert.Equal(new[] { "qcow2", "qcow2" }, CloneDomainXml.FileDisks(xml).Select(d => d.Format));
-            var recorded = CloneDomainXml.Lineage(xml);
+            Assert.Equal(new[] { "qcow2", "qcow2" }, FileDisks(xml).Select(d => d.Format));
+            var recorded = Lineage(xml);
             Assert.Equal("web1", recorded.ParentName);
             Assert.Equal(SourceUuid, recorded.ParentUuid);
         }
@@ -82,17 +80,17 @@ namespace VmMigration.Tests.Execution
         [Fact]
         public void Protecting_a_parent_makes_its_disks_read_only_and_a_copy_of_it_writable_again()
         {
-            var parent = CloneDomainXml.ProtectAsParent(Source, new[] { "vda" });
+            var parent = ProtectAsParent(Source, new[] { "vda" });
 
-            var disks = CloneDomainXml.FileDisks(parent);
+            var disks = FileDisks(parent);
             Assert.True(disks.Single(d => d.Target == "vda").ReadOnly);
             Assert.False(disks.Single(d => d.Target == "vdb").ReadOnly);
-            Assert.Equal(new[] { "vda" }, CloneDomainXml.Lineage(parent).ProtectedDisks);
-            Assert.Equal(CloneDomainXml.ProtectAsParent(parent, new[] { "vda" }), CloneDomainXml.ProtectAsParent(parent, new[] { "vda" }));
+            Assert.Equal(new[] { "vda" }, Lineage(parent).ProtectedDisks);
+            Assert.Equal(ProtectAsParent(parent, new[] { "vda" }), ProtectAsParent(parent, new[] { "vda" }));
 
-            var copy = CloneDomainXml.Rewrite(parent, "web3", Identity(), NewFiles, null, null);
-            Assert.All(CloneDomainXml.FileDisks(copy), d => Assert.False(d.ReadOnly));
-            Assert.True(CloneDomainXml.Lineage(copy).IsEmpty);
+            var copy = Rewrite(parent, "web3", Identity(), NewFiles, null, null);
+            Assert.All(FileDisks(copy), d => Assert.False(d.ReadOnly));
+            Assert.True(Lineage(copy).IsEmpty);
         }
     }
 }
