@@ -14,7 +14,6 @@ namespace VmMigration.Commands
     /// </summary>
     internal sealed class EngineJob : Job
     {
-        public const string JobFailed = "JobFailed";
 
         private readonly CancellationTokenSource cancellation = new CancellationTokenSource();
         private readonly Type commandType;
@@ -91,7 +90,7 @@ namespace VmMigration.Commands
                 catch (Exception error)
                 {
                     Interlocked.Increment(ref failures);
-                    Error.Add(new ErrorRecord(error, MigrationErrorRecord.FullErrorId(JobFailed, commandType), ErrorCategory.NotSpecified, Name));
+                    Error.Add(new ErrorRecord(error, MigrationErrorRecord.FullErrorId(ErrorIds.JobFailed, commandType), ErrorCategory.NotSpecified, Name));
                 }
                 SetJobState(cancellation.IsCancellationRequested ? JobState.Stopped
                     : Volatile.Read(ref failures) > 0 ? JobState.Failed

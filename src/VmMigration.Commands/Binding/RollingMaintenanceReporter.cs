@@ -60,10 +60,10 @@ namespace VmMigration.Commands
             {
                 return;
             }
-            var kind = result.ErrorId == MaintenanceErrorIds.MaintenanceStopped ? ErrorKind.OperationStopped
-                : result.ErrorId == MaintenanceErrorIds.HostDidNotReturn ? ErrorKind.OperationTimeout
+            var kind = result.ErrorId == ErrorIds.MaintenanceStopped ? ErrorKind.OperationStopped
+                : result.ErrorId == ErrorIds.HostDidNotReturn ? ErrorKind.OperationTimeout
                 : ErrorKind.InvalidOperation;
-            sink.Error(new MigrationException(result.ErrorId ?? MaintenanceErrorIds.MaintenanceScriptFailed, kind, result.Message ?? $"Host '{result.HostName}' failed.", result.HostName), result.HostName);
+            sink.Error(new MigrationException(result.ErrorId ?? ErrorIds.MaintenanceScriptFailed, kind, result.Message ?? $"Host '{result.HostName}' failed.", result.HostName), result.HostName);
             if (azureDevOps)
             {
                 sink.ConsoleLine(AzureDevOps.LogError($"{result.HostName}: {result.Status} in {result.Phase} ({result.ErrorId}) {result.Message}"));

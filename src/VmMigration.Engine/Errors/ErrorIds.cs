@@ -1,7 +1,7 @@
 namespace VmMigration.Errors
 {
     /// <summary>The stable error ids. Scripts match on these; never rename one.</summary>
-    public static class ErrorIds
+    public static partial class ErrorIds
     {
         public const string VmNotFound = "VmNotFound";
         public const string HostNotFound = "HostNotFound";
@@ -21,6 +21,18 @@ namespace VmMigration.Errors
         /// <summary>-Encryption Required, and TLS cannot be set up between the two hosts (certificates missing or unusable).</summary>
         public const string EncryptionUnavailable = "EncryptionUnavailable";
         public const string CpuIncompatible = "CpuIncompatible";
+        /// <summary>Evacuation: a move that would end after -Deadline is not started.</summary>
+        public const string DeadlineWouldBeMissed = "DeadlineWouldBeMissed";
+        /// <summary>Evacuation with -StopOnError: a move failed, so the moves after it were not started.</summary>
+        public const string StoppedOnError = "StoppedOnError";
+        /// <summary>Balancing: a step not started because a move of an earlier wave failed: the later waves counted on it.</summary>
+        public const string EarlierMoveFailed = "EarlierMoveFailed";
+        /// <summary>Failback: a VM the evacuation moved that someone moved again since is left where it is.</summary>
+        public const string VmMovedOn = "VmMovedOn";
+        /// <summary>A shut-off VM's move needs its disks moved and they cannot be (cold move).</summary>
+        public const string ColdMoveNeedsStorage = "ColdMoveNeedsStorage";
+        /// <summary>A background job (-AsJob) failed as a whole: the reason is in its error record.</summary>
+        public const string JobFailed = "JobFailed";
         /// <summary>A run needs a host that another run (on this or another machine) holds; the message names the holder and since when.</summary>
         public const string HostHeldByAnotherRun = "HostHeldByAnotherRun";
         public const string PlanIsStale = "PlanIsStale";

@@ -20,7 +20,7 @@ namespace VmMigration.Execution
         {
             var children = ChildrenOf(host, parent);
             if (children.Count == 0) return;
-            throw new MigrationException(CloneErrorIds.ParentProtected, ErrorKind.InvalidOperation,
+            throw new MigrationException(ErrorIds.ParentProtected, ErrorKind.InvalidOperation,
                 $"VM '{parent.Name}' is the parent of linked clones ({string.Join(", ", children.Select(c => c.Name))}); {refusedAction} it would break them. " +
                 "Remove the linked clones first, or make full clones of them.", parent.Name);
         }

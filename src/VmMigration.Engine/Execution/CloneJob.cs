@@ -52,7 +52,7 @@ namespace VmMigration.Execution
             Report("Checking");
             var (usedUuids, usedMacs) = SurveyIdentities(cancellationToken);
             if (request.Linked && !sameHost)
-                throw new MigrationException(CloneErrorIds.LinkedCloneAcrossHosts, ErrorKind.InvalidArgument,
+                throw new MigrationException(ErrorIds.LinkedCloneAcrossHosts, ErrorKind.InvalidArgument,
                     $"A linked clone of '{parent.Name}' must be on its host '{sourceHost.Name}': its disks read through to the parent's disks, which '{destination.Name}' cannot open. Drop -Destination, or drop -Linked for a full clone.",
                     request.Name);
             // A running (or paused) parent cannot be made read-only under its guest: it moves onto new overlays instead.
@@ -60,17 +60,17 @@ namespace VmMigration.Execution
 
             var sourceDefinition = sourceHost.Connection.GetGuestDefinition(parent.Name);
             var disks = sourceDefinition.FileDisks;
-            var volumes = disks.Select(d => sourceHost.Connection.FindStorageVolume(d.Path) ?? throw new MigrationException(CloneErrorIds.DiskNotInStoragePool, ErrorKind.ObjectNotFound,
+            var volumes = disks.Select(d => sourceHost.Connection.FindStorageVolume(d.Path) ?? throw new MigrationException(ErrorIds.DiskNotInStoragePool, ErrorKind.ObjectNotFound,
                 $"Disk {d.Target} of '{parent.Name}' ('{d.Path}') is in no storage pool of '{sourceHost.Name}', so it cannot be copied through libvirt. Put it in a pool (a dir pool on its directory) first.", parent.Name)).ToList();
             if (!sameHost && volumes.FirstOrDefault(v => v.BackingPath != null) is StorageVolumeInfo chained)
-                throw new MigrationException(CloneErrorIds.BackingChainAcrossHosts, ErrorKind.InvalidOperation,
+                throw new MigrationException(ErrorIds.BackingChainAcrossHosts, ErrorKind.InvalidOperation,
                     $"Disk '{chained.Path}' of '{parent.Name}' is an overlay of '{chained.BackingPath}', which '{destination.Name}' does not have. Make a full clone on '{sourceHost.Name}' first (it flattens the chain), then clone that to '{destination.Name}'.",
                     parent.Name);
 
             var pool = ResolvePool(destination, volumes);
             long needed = request.Linked ? volumes.Count * OverlayReserveBytes * (parentMovesOntoOverlays ? 2 : 1) : volumes.Sum(v => v.AllocationBytes);
             if (pool != null && needed > pool.AvailableBytes)
-                throw new MigrationException(CloneErrorIds.InsufficientStorage, ErrorKind.LimitsExceeded, string.Format(CultureInfo.InvariantCulture,
+                throw new MigrationException(ErrorIds.InsufficientStorage, ErrorKind.LimitsExceeded, string.Format(CultureInfo.InvariantCulture,
                     "Storage pool '{0}' on '{1}' has {2:N0} MiB free; the clone of '{3}' needs {4:N0} MiB. Free space there or choose another pool with -StoragePool.",
                     pool.Name, destination.Name, pool.AvailableBytes >> 20, parent.Name, (needed + (1 << 20) - 1) >> 20), request.Name);
 
@@ -236,7 +236,7 @@ namespace VmMigration.Execution
             if (poolName == null) return null; // nothing to store
             var pool = destination.Connection.FindStoragePool(poolName);
             if (pool == null || !pool.Active)
-                throw new MigrationException(CloneErrorIds.StoragePoolNotFound, ErrorKind.ObjectNotFound,
+                throw new MigrationException(ErrorIds.StoragePoolNotFound, ErrorKind.ObjectNotFound,
                     $"Host '{destination.Name}' has no {(pool == null ? "" : "active ")}storage pool named '{poolName}'. Name one of its pools with -StoragePool.", poolName);
             return pool;
         }
@@ -264,7 +264,7 @@ namespace VmMigration.Execution
                 }
                 var clash = guests.FirstOrDefault(g => string.Equals(g.Name, request.Name, StringComparison.Ordinal));
                 if (clash != null)
-                    throw new MigrationException(CloneErrorIds.CloneNameExists, ErrorKind.ResourceExists,
+                    throw new MigrationException(ErrorIds.CloneNameExists, ErrorKind.ResourceExists,
                         $"A VM named '{request.Name}' already exists on '{host.Name}'. Choose another name for the clone.", request.Name);
                 foreach (var guest in guests)
                 {

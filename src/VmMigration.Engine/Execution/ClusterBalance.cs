@@ -18,9 +18,6 @@ namespace VmMigration.Execution
     /// </summary>
     public sealed class ClusterBalance
     {
-        /// <summary>A step not started because a move of an earlier wave failed: the later waves counted on it.</summary>
-        public const string EarlierMoveFailed = "EarlierMoveFailed";
-
         private readonly HostRegistry registry;
         private readonly Inventory inventory;
         private readonly LoadHistoryStore history;
@@ -166,7 +163,7 @@ namespace VmMigration.Execution
         private static MigrationResult NotStarted(MigrationPlanStep step, bool afterFailure, Action<MigrationResult> report)
         {
             var result = UnmovedResult.Create(step.VMName, step.Source, step.Destination, step.Source, MigrationStatus.Skipped,
-                afterFailure ? EarlierMoveFailed : ErrorIds.MigrationAborted,
+                afterFailure ? ErrorIds.EarlierMoveFailed : ErrorIds.MigrationAborted,
                 afterFailure ? $"Not started: a move of an earlier wave failed, and this one counted on it; the next balance run plans again from where things are."
                     : "Not started: the balance run was stopped.");
             report(result);

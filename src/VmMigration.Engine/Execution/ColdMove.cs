@@ -18,8 +18,6 @@ namespace VmMigration.Execution
     /// </summary>
     public static class ColdMove
     {
-        public const string ColdMoveNeedsStorage = "ColdMoveNeedsStorage";
-
         /// <param name="report">progress, a few times a second while disks are copied, and once Completed at the end</param>
         /// <param name="copying">told the destination paths of the copies before the first is made, so that a run killed
         /// meanwhile can be settled later (<see cref="SettleInterrupted"/>)</param>
@@ -37,7 +35,7 @@ namespace VmMigration.Execution
                 var disks = ColdMoveDisks.Check(source, destination, guest, definition, cancellationToken);
                 if (disks.Refusal != null)
                 {
-                    return Outcome(guest, source, destination, MigrationStatus.Skipped, ColdMoveNeedsStorage, clock, 0,
+                    return Outcome(guest, source, destination, MigrationStatus.Skipped, ErrorIds.ColdMoveNeedsStorage, clock, 0,
                         $"VM '{guest.Name}' is shut off and cannot move cold to '{destination.Name}' with its disks: {disks.Refusal} It stays on '{source.Name}'.");
                 }
 

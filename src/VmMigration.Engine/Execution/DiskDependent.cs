@@ -34,7 +34,7 @@ namespace VmMigration.Execution
         public string? Overlay { get; }
 
         /// <summary>The error id a move refused for this reason carries.</summary>
-        public string ErrorId => Dependency == DiskDependency.SameFile ? StorageErrorIds.DiskShared : CloneErrorIds.ParentProtected;
+        public string ErrorId => Dependency == DiskDependency.SameFile ? ErrorIds.DiskShared : ErrorIds.ParentProtected;
 
         /// <summary>Why the disks cannot move, as a clause about the moving VM ("disk '...' is also a disk of VM ..."), with what to do.</summary>
         public string Reason => Dependency switch

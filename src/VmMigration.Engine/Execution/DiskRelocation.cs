@@ -58,7 +58,7 @@ namespace VmMigration.Execution
             var needed = new Dictionary<string, long>(StringComparer.Ordinal);
             foreach (var disk in chosen)
             {
-                var volume = source.FindStorageVolume(disk.Path) ?? throw new MigrationException(CloneErrorIds.DiskNotInStoragePool, ErrorKind.ObjectNotFound,
+                var volume = source.FindStorageVolume(disk.Path) ?? throw new MigrationException(ErrorIds.DiskNotInStoragePool, ErrorKind.ObjectNotFound,
                     $"Disk {disk.Target} of VM '{name}' ('{disk.Path}') is not a volume of any storage pool on '{vm.Host.Name}', so it cannot be moved through the storage API. Put its directory in a pool (virsh pool-define-as) first.", name);
                 var pool = poolName ?? volume.PoolName;
                 if (sameHost && string.Equals(volume.PoolName, pool, StringComparison.Ordinal) && (diskFormat == null || string.Equals(diskFormat, disk.Format, StringComparison.OrdinalIgnoreCase)))
@@ -70,7 +70,7 @@ namespace VmMigration.Execution
                 {
                     poolInfo = targetHost.Connection.FindStoragePool(pool);
                     if (poolInfo == null || !poolInfo.Active)
-                        throw new MigrationException(CloneErrorIds.StoragePoolNotFound, ErrorKind.ObjectNotFound,
+                        throw new MigrationException(ErrorIds.StoragePoolNotFound, ErrorKind.ObjectNotFound,
                             $"Host '{targetHost.Name}' has no {(poolInfo == null ? "" : "active ")}storage pool named '{pool}' for disk {disk.Target} of VM '{name}'. List its pools with: virsh pool-list --all.", name);
                     pools[pool] = poolInfo;
                 }
@@ -79,10 +79,10 @@ namespace VmMigration.Execution
                 var newPath = poolInfo.TargetPath.Length > 0 ? poolInfo.TargetPath.TrimEnd('/') + "/" + newName : newName;
                 if (!sameHost && string.Equals(newPath, disk.Path, StringComparison.Ordinal) && targetHost.Connection.FindStorageVolume(newPath) != null)
                     // The same path on both hosts: shared storage (then it is this very disk), or a different file that happens to be there.
-                    throw new MigrationException(StorageErrorIds.StorageVolumeExists, ErrorKind.ResourceExists,
+                    throw new MigrationException(ErrorIds.StorageVolumeExists, ErrorKind.ResourceExists,
                         $"Pool '{pool}' on '{targetHost.Name}' has a volume at '{newPath}', the path disk {disk.Target} of VM '{name}' has on '{vm.Host.Name}'. If the two hosts share this storage, it is this disk itself: move the VM without -CopyStorage (do not delete it). Otherwise choose another pool with -DestinationStoragePool, or remove that other file on '{targetHost.Name}'. Nothing was changed.", name);
                 if (targetHost.Connection.FindStorageVolume(newPath) != null)
-                    throw new MigrationException(StorageErrorIds.StorageVolumeExists, ErrorKind.ResourceExists,
+                    throw new MigrationException(ErrorIds.StorageVolumeExists, ErrorKind.ResourceExists,
                         $"Storage pool '{pool}' on '{targetHost.Name}' already has a volume '{newName}' ('{newPath}'); disk {disk.Target} of VM '{name}' would replace it. Remove or rename that volume first.", name);
                 moves.Add(new DiskMove
                 {
@@ -93,7 +93,7 @@ namespace VmMigration.Execution
             }
             foreach (var pool in needed.Where(n => n.Value > pools[n.Key].AvailableBytes))
             {
-                throw new MigrationException(CloneErrorIds.InsufficientStorage, ErrorKind.LimitsExceeded, string.Format(CultureInfo.InvariantCulture,
+                throw new MigrationException(ErrorIds.InsufficientStorage, ErrorKind.LimitsExceeded, string.Format(CultureInfo.InvariantCulture,
                     "Storage pool '{0}' on '{1}' has {2:N0} MiB free; the disks of VM '{3}' that go there need {4:N0} MiB. Nothing was changed; free space there or choose another pool.",
                     pool.Key, targetHost.Name, pools[pool.Key].AvailableBytes >> 20, name, (pool.Value + (1 << 20) - 1) >> 20), name);
             }
@@ -113,7 +113,7 @@ namespace VmMigration.Execution
             if (diskTargets == null || diskTargets.Count == 0) return disks;
             var missing = diskTargets.Where(t => !disks.Any(d => string.Equals(d.Target, t, StringComparison.Ordinal))).ToList();
             if (missing.Count > 0)
-                throw new MigrationException(StorageErrorIds.DiskNotFound, ErrorKind.ObjectNotFound,
+                throw new MigrationException(ErrorIds.DiskNotFound, ErrorKind.ObjectNotFound,
                     $"VM '{name}' has no writable file disk {string.Join(", ", missing.Select(m => "'" + m + "'"))}; its disks are: {(disks.Count == 0 ? "none" : string.Join(", ", disks.Select(d => d.Target)))}. Nothing was changed.", name);
             return disks.Where(d => diskTargets.Contains(d.Target, StringComparer.Ordinal)).ToList();
         }

@@ -19,8 +19,6 @@ namespace VmMigration.Execution
     /// </summary>
     public sealed class HostEvacuation
     {
-        public const string DeadlineWouldBeMissed = "DeadlineWouldBeMissed";
-        public const string StoppedOnError = "StoppedOnError";
 
         private readonly HostRegistry registry;
         private readonly Inventory inventory;
@@ -112,7 +110,7 @@ namespace VmMigration.Execution
                 }
             }
 
-            MarkNotStarted(journal, observer, cancellationToken.IsCancellationRequested ? ErrorIds.MigrationAborted : StoppedOnError,
+            MarkNotStarted(journal, observer, cancellationToken.IsCancellationRequested ? ErrorIds.MigrationAborted : ErrorIds.StoppedOnError,
                 cancellationToken.IsCancellationRequested ? "The evacuation was stopped before this VM's move started." : "Not started: an earlier move failed and -StopOnError was given.");
             journal.Close();
             var end = DateTime.UtcNow;
@@ -306,7 +304,7 @@ namespace VmMigration.Execution
                         var needed = step.PredictedSec(options.BandwidthMBps, options.MaxDowntimeMs, transferShare);
                         if (needed > left.TotalSeconds)
                         {
-                            Report(observer, journal, Outcome(step.Guest.Name, step.Step.Source, step.Step.Destination, MigrationStatus.Skipped, DeadlineWouldBeMissed,
+                            Report(observer, journal, Outcome(step.Guest.Name, step.Step.Source, step.Step.Destination, MigrationStatus.Skipped, ErrorIds.DeadlineWouldBeMissed,
                                 $"Not started: the move of '{step.Guest.Name}' is predicted to take {needed:0} s and {Math.Max(0, left.TotalSeconds):0} s are left before the deadline."), step.Guest.Uuid, EvacuationStepState.NotStarted);
                             return null;
                         }

@@ -70,7 +70,7 @@ namespace VmMigration.Execution
             }
             if (!string.Equals(located.Host.Name, entry.Destination, StringComparison.OrdinalIgnoreCase))
             {
-                return new MigrationException(VmMovedOn, ErrorKind.InvalidOperation,
+                return new MigrationException(ErrorIds.VmMovedOn, ErrorKind.InvalidOperation,
                     $"VM '{entry.VMName}' has moved on since the evacuation (it runs on '{located.Host.Name}', not '{entry.Destination}'); it is left there.", entry.VMName);
             }
             var barred = rules?.Rules.FirstOrDefault(r => r.VMs.Contains(entry.VMName) &&
@@ -78,15 +78,13 @@ namespace VmMigration.Execution
                  (r.Kind == PlacementRuleKind.MustRunOn && !r.Hosts.Contains(host.Name))));
             if (barred != null)
             {
-                return new MigrationException(PlanningErrorIds.RuleConflict, ErrorKind.InvalidOperation,
+                return new MigrationException(ErrorIds.RuleConflict, ErrorKind.InvalidOperation,
                     $"Rule '{barred.Name}' ({barred.Kind}) does not allow VM '{entry.VMName}' on '{host.Name}'.", entry.VMName);
             }
             var reasons = MigrationPreflight.Check(new LiveMigrationRequest(located, host), cancellationToken);
             return reasons.Count == 0 ? null : reasons[0];
         }
 
-        /// <summary>A VM the evacuation moved that someone moved again since: failback leaves it where it is.</summary>
-        public const string VmMovedOn = "VmMovedOn";
 
         private static MigrationResult Skipped(EvacuationJournalEntry entry, string hostName, string? errorId, string why) =>
             UnmovedResult.Create(entry.VMName, entry.Destination, hostName, entry.Destination, MigrationStatus.Skipped, errorId, why);

@@ -37,7 +37,7 @@ namespace VmMigration.Execution
             {
                 CloneFamily.EnsureNoChildren(fromSource, vm.Guest, "moving");
             }
-            catch (MigrationException protectedParent) when (protectedParent.ErrorId == CloneErrorIds.ParentProtected)
+            catch (MigrationException protectedParent) when (protectedParent.ErrorId == ErrorIds.ParentProtected)
             {
                 reasons.Add(protectedParent);
             }
@@ -158,7 +158,7 @@ namespace VmMigration.Execution
                 var remedy = moving.Count > 0
                     ? $"Name it with -Disk as well ({string.Join(", ", moving.Append(disk.Target))})"
                     : "Move the disks with the VM (-CopyStorage, or -DestinationStoragePool <pool>)";
-                reasons.Add(new MigrationException(StorageErrorIds.DiskNotOnDestination, ErrorKind.InvalidOperation,
+                reasons.Add(new MigrationException(ErrorIds.DiskNotOnDestination, ErrorKind.InvalidOperation,
                     $"Disk {disk.Target} of VM '{name}' ('{disk.Path}') is in a storage pool of '{request.VM.Host.Name}' that '{request.Destination.Name}' does not have. {remedy}, or define the shared pool on '{request.Destination.Name}'.", name));
             }
             return reasons;

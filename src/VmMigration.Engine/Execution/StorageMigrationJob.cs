@@ -165,7 +165,7 @@ namespace VmMigration.Execution
                 }
                 catch (MigrationException error)
                 {
-                    var failure = new MigrationException(StorageErrorIds.DiskSwitchFailed, ErrorKind.InvalidOperation,
+                    var failure = new MigrationException(ErrorIds.DiskSwitchFailed, ErrorKind.InvalidOperation,
                         $"Disk {move.Target} of VM '{Name}' could not be switched onto its copy ({error.Message}); it stays on '{move.OldPath}'." +
                         (moves.Any(m => m.Switched) ? $" Disks already switched: {string.Join(", ", moves.Where(m => m.Switched).Select(m => m.Target))}." : ""), Name, error);
                     var remaining = moves.Where(m => !m.Switched).ToList();
@@ -213,7 +213,7 @@ namespace VmMigration.Execution
                 cancellationToken.ThrowIfCancellationRequested();
                 if (clock.Elapsed > request.Timeout)
                 {
-                    throw new MigrationException(StorageErrorIds.StorageMoveTimedOut, ErrorKind.OperationTimeout,
+                    throw new MigrationException(ErrorIds.StorageMoveTimedOut, ErrorKind.OperationTimeout,
                         $"The disks of VM '{Name}' were not copied within -TimeoutSec {request.Timeout.TotalSeconds:0} ({moves.Sum(m => m.CopiedBytes) / (double)MiB:0} MiB copied); the copy was cancelled and the VM keeps its original disks. Allow more time or more bandwidth.", Name);
                 }
                 var inSync = true;
@@ -221,7 +221,7 @@ namespace VmMigration.Execution
                 long? untilInSyncMs = 0;
                 foreach (var move in moves)
                 {
-                    var copy = Host.GetDiskCopyProgress(Name, move.Target) ?? throw new MigrationException(StorageErrorIds.DiskCopyFailed, ErrorKind.InvalidResult,
+                    var copy = Host.GetDiskCopyProgress(Name, move.Target) ?? throw new MigrationException(ErrorIds.DiskCopyFailed, ErrorKind.InvalidResult,
                         $"The copy of disk {move.Target} of VM '{Name}' to '{move.NewPath}' ended before it was complete (the hypervisor failed or cancelled it; its log says why); the VM keeps its original disks.", Name);
                     move.CopiedBytes = copy.CopiedBytes;
                     inSync &= copy.InSync;
@@ -257,7 +257,7 @@ namespace VmMigration.Execution
                 {
                     // It runs from the original volumes now: repointing its definition would boot it next time from copies
                     // that miss everything it writes from here on.
-                    throw new MigrationException(StorageErrorIds.VmStartedDuringMove, ErrorKind.InvalidOperation,
+                    throw new MigrationException(ErrorIds.VmStartedDuringMove, ErrorKind.InvalidOperation,
                         $"VM '{Name}' was started while its shut-off volumes were copied; it keeps running from its original disks and the copies were removed. Move it again: a running VM's disks move live.", Name, saysWhereVmRuns: true);
                 }
                 var definition = Host.GetGuestDefinition(Name);
@@ -295,7 +295,7 @@ namespace VmMigration.Execution
             if (!confirmed || relocation.Moves.Any(m => !m.Switched))
             {
                 // Nothing the VM might use was removed: both files of every unconfirmed disk are still there.
-                return Finish(result, clock, MigrationStatus.Failed, new MigrationException(StorageErrorIds.DiskSwitchFailed, ErrorKind.InvalidResult,
+                return Finish(result, clock, MigrationStatus.Failed, new MigrationException(ErrorIds.DiskSwitchFailed, ErrorKind.InvalidResult,
                     $"Not every disk of VM '{Name}' was confirmed on its new volume; both the old and the new file of each such disk were kept ({result.Message}). See which files it uses with 'virsh domblklist {Name}', then remove the ones it does not.", Name));
             }
             result.Phase = MigrationPhase.Completed;

@@ -112,7 +112,7 @@ namespace VmMigration.Planning
         };
 
         private static MigrationException Invalid(string field, string problem) =>
-            new MigrationException(PlanningErrorIds.InvalidInventory, ErrorKind.InvalidData,
+            new MigrationException(ErrorIds.InvalidInventory, ErrorKind.InvalidData,
                 $"The inventory is invalid: {field} {problem} Fix the snapshot or re-export it with Export-MigrationInventory.", field);
     }
 }

@@ -88,6 +88,6 @@ namespace VmMigration.Planning
         };
 
         private static MigrationException InvalidRules(string field, string problem) =>
-            new MigrationException(PlanningErrorIds.InvalidRules, ErrorKind.InvalidData, $"The cluster rules are invalid: {field} {problem}", field);
+            new MigrationException(ErrorIds.InvalidRules, ErrorKind.InvalidData, $"The cluster rules are invalid: {field} {problem}", field);
     }
 }

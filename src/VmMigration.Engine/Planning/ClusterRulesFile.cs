@@ -8,7 +8,7 @@ namespace VmMigration.Planning
     {
         private const string What = "cluster rules file";
 
-        public static ClusterRules Parse(string json) => PlanningJson.Parse<ClusterRules>(json, PlanningErrorIds.InvalidRules, What, rules => rules.Validate());
+        public static ClusterRules Parse(string json) => PlanningJson.Parse<ClusterRules>(json, ErrorIds.InvalidRules, What, rules => rules.Validate());
 
         public static string Serialize(ClusterRules rules)
         {
@@ -21,9 +21,9 @@ namespace VmMigration.Planning
         {
             // A missing file is not an empty rule set: a mistyped path would otherwise plan with no rules at all.
             if (!string.IsNullOrEmpty(path) && !File.Exists(path))
-                throw new MigrationException(PlanningErrorIds.RuleFileNotFound, ErrorKind.ObjectNotFound,
+                throw new MigrationException(ErrorIds.RuleFileNotFound, ErrorKind.ObjectNotFound,
                     $"There is no cluster rules file at '{path}'. Check the path, or create the file with New-MigrationRule.", path);
-            return PlanningJson.Read<ClusterRules>(path, PlanningErrorIds.InvalidRules, What, rules => rules.Validate());
+            return PlanningJson.Read<ClusterRules>(path, ErrorIds.InvalidRules, What, rules => rules.Validate());
         }
 
         /// <summary>The rules of the file at <paramref name="path"/>, or none when the file does not exist yet (a first New-MigrationRule).</summary>

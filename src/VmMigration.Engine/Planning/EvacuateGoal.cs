@@ -21,7 +21,7 @@ namespace VmMigration.Planning
                 throw new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument, "Evacuate needs at least one host name (-HostName).");
             var remaining = Enumerable.Range(0, model.HostCount).Where(h => model.InService[h] && !evacuated[h]).ToArray();
             if (remaining.Length == 0)
-                throw new MigrationException(PlanningErrorIds.CannotEvacuateAllHosts, ErrorKind.InvalidArgument,
+                throw new MigrationException(ErrorIds.CannotEvacuateAllHosts, ErrorKind.InvalidArgument,
                     $"Evacuating {string.Join(", ", options.HostNames)} would leave no host in service to take their VMs. Leave at least one host out.",
                     string.Join(",", options.HostNames));
 
@@ -68,7 +68,7 @@ namespace VmMigration.Planning
                 int from = ledger.UnitHost[unit];
                 if (from < 0)
                 {
-                    Unplace(model, result, unit, PlanningErrorIds.RuleConflict,
+                    Unplace(model, result, unit, ErrorIds.RuleConflict,
                         $"Its affinity group (rule '{model.UnitAffinityRule[unit]}') is split across hosts today, so no single move keeps the rule. Reunite the group first.",
                         onlyOn: evacuated);
                     continue;
@@ -160,7 +160,7 @@ namespace VmMigration.Planning
                 }
                 if (!RoomLeftFor(model, ledger, remaining, unit, out var shortText))
                 {
-                    Unplace(model, result, unit, PlanningErrorIds.NoEvacuationTarget, shortText);
+                    Unplace(model, result, unit, ErrorIds.NoEvacuationTarget, shortText);
                     continue;
                 }
                 int limit = (int)Math.Min(MaxMakeRoomMovesPerUnit, budget);
@@ -169,7 +169,7 @@ namespace VmMigration.Planning
                 if (!maker.Place(unit, limit, clearLimit))
                 {
                     WhyNoDestination(model, ledger, remaining, unit, out var why, out _);
-                    Unplace(model, result, unit, PlanningErrorIds.NoEvacuationTarget, why.TrimEnd('.') + ", " + maker.Blocked(limit, clearLimit));
+                    Unplace(model, result, unit, ErrorIds.NoEvacuationTarget, why.TrimEnd('.') + ", " + maker.Blocked(limit, clearLimit));
                     continue;
                 }
                 int chain = 0;
@@ -386,16 +386,16 @@ namespace VmMigration.Planning
             if (!hosts.Any(h => ledger.FitsEmpty(unit, h)))
             {
                 text = $"It needs {size}, more than any in-service host offers after its reserve, even empty.";
-                return PlanningErrorIds.VmTooLarge;
+                return ErrorIds.VmTooLarge;
             }
             if (!hosts.Any(h => model.IsAllowed(unit, h)))
             {
                 text = $"Rule(s) '{model.UnitAllowedRule[unit]}' allow none of the hosts that remain in service.";
-                return PlanningErrorIds.NoEvacuationTarget;
+                return ErrorIds.NoEvacuationTarget;
             }
             text = $"No allowed host has room for {size} without breaking a reserve or an anti-affinity rule.";
             roomCouldHelp = true;
-            return PlanningErrorIds.NoEvacuationTarget;
+            return ErrorIds.NoEvacuationTarget;
         }
 
         internal static void Unplace(PlacementModel model, GoalResult result, int unit, string code, string text, bool[]? onlyOn = null)

@@ -18,9 +18,9 @@ namespace VmMigration.Planning
 
         private const string What = "plan";
 
-        public static MigrationPlan Parse(string json) => PlanningJson.Parse<MigrationPlan>(json, PlanningErrorIds.InvalidPlan, What, Validate);
+        public static MigrationPlan Parse(string json) => PlanningJson.Parse<MigrationPlan>(json, ErrorIds.InvalidPlan, What, Validate);
 
-        public static MigrationPlan Read(string path) => PlanningJson.Read<MigrationPlan>(path, PlanningErrorIds.InvalidPlan, What, Validate);
+        public static MigrationPlan Read(string path) => PlanningJson.Read<MigrationPlan>(path, ErrorIds.InvalidPlan, What, Validate);
 
         public static void Write(string path, MigrationPlan plan) => PlanningJson.WriteFile(path, Serialize(plan));
 
@@ -73,6 +73,6 @@ namespace VmMigration.Planning
         }
 
         private static MigrationException Invalid(string field, string problem) =>
-            new MigrationException(PlanningErrorIds.InvalidPlan, ErrorKind.InvalidData, $"The plan is invalid: {field} {problem}", field);
+            new MigrationException(ErrorIds.InvalidPlan, ErrorKind.InvalidData, $"The plan is invalid: {field} {problem}", field);
     }
 }

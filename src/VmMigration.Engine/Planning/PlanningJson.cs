@@ -104,7 +104,7 @@ namespace VmMigration.Planning
             // A mistyped folder would otherwise be created silently and the file written where nobody looks for it.
             var directory = Path.GetDirectoryName(Path.GetFullPath(path));
             if (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory))
-                throw new MigrationException(PlanningErrorIds.DirectoryNotFound, ErrorKind.ObjectNotFound,
+                throw new MigrationException(ErrorIds.DirectoryNotFound, ErrorKind.ObjectNotFound,
                     $"The folder '{directory}' does not exist, so '{Path.GetFileName(path)}' was not written. Create the folder first (New-Item -ItemType Directory) or choose another path.",
                     directory);
             // Crash-safe (a plan or rules file is never left half-written) and without a byte-order mark, so the file

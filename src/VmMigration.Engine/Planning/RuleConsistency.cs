@@ -69,7 +69,7 @@ namespace VmMigration.Planning
                     var root = groups.Root(vm);
                     if (byGroup.TryGetValue(root, out var other))
                     {
-                        throw new MigrationException(PlanningErrorIds.RuleConflict, ErrorKind.InvalidArgument,
+                        throw new MigrationException(ErrorIds.RuleConflict, ErrorKind.InvalidArgument,
                             $"Rules contradict each other: anti-affinity rule '{anti.Name}' keeps '{other}' and '{vm}' apart, " +
                             $"but affinity rule(s) '{AffinityRulesOf(root)}' keep them together. Remove or change one of them.", anti.Name);
                     }
@@ -119,7 +119,7 @@ namespace VmMigration.Planning
                 var involved = constrainingRules[root].ToList();
                 var affinity = AffinityRulesOf(root);
                 if (affinity.Length > 0) involved.Add(affinity);
-                throw new MigrationException(PlanningErrorIds.RuleConflict, ErrorKind.InvalidArgument,
+                throw new MigrationException(ErrorIds.RuleConflict, ErrorKind.InvalidArgument,
                     $"Rules contradict each other: rules '{string.Join("', '", involved)}' leave VM '{root}'" +
                     (affinity.Length > 0 ? " and the VMs kept with it" : "") +
                     " no host to run on. Remove or change one of them.", involved[0]);

@@ -57,7 +57,7 @@ namespace VmMigration.Commands.Tests.Binding
         public void A_job_whose_work_refuses_to_start_is_Failed_with_the_full_id_of_the_refusal()
         {
             using var job = Finished(typeof(InvokeHostEvacuationCommand), j =>
-                throw new MigrationException(PlanningErrorIds.CannotEvacuateAllHosts, ErrorKind.InvalidArgument, "Evacuating 'lab1' would leave no host in service.", "lab1"));
+                throw new MigrationException(ErrorIds.CannotEvacuateAllHosts, ErrorKind.InvalidArgument, "Evacuating 'lab1' would leave no host in service.", "lab1"));
 
             Assert.Equal(JobState.Failed, job.JobStateInfo.State);
             var error = Assert.Single(job.Error);
@@ -84,7 +84,7 @@ namespace VmMigration.Commands.Tests.Binding
             using var job = Finished(typeof(ImportMigrationPlanCommand), j => PlanJson.Read(missing));
 
             Assert.Equal(fromCmdlet.FullyQualifiedErrorId, Assert.Single(job.Error).FullyQualifiedErrorId);
-            Assert.StartsWith(PlanningErrorIds.InvalidPlan + ",", fromCmdlet.FullyQualifiedErrorId);
+            Assert.StartsWith(ErrorIds.InvalidPlan + ",", fromCmdlet.FullyQualifiedErrorId);
         }
     }
 }

@@ -89,7 +89,7 @@ namespace VmMigration.Commands.Tests.Cmdlets
             Assert.Equal("RollingMaintenanceInfeasible,VmMigration.Commands.InvokeRollingMaintenanceCommand", error.FullyQualifiedErrorId);
             Assert.Equal(ErrorCategory.InvalidOperation, error.CategoryInfo.Category);
             var blockers = Assert.IsType<MaintenanceBlocker[]>(error.TargetObject);
-            Assert.Equal(("host1", "huge", PlanningErrorIds.VmTooLarge), (blockers[0].HostName, blockers[0].VMName, blockers[0].Code));
+            Assert.Equal(("host1", "huge", ErrorIds.VmTooLarge), (blockers[0].HostName, blockers[0].VMName, blockers[0].Code));
             Assert.Equal(new[] { "host1" }, session.HostsOf("web1"));
             Assert.False(File.Exists(Journal));
         }
@@ -128,7 +128,7 @@ namespace VmMigration.Commands.Tests.Cmdlets
             var results = run.Objects<HostMaintenanceResult>();
             Assert.Equal(HostMaintenanceStatus.Succeeded, results.Single(r => r.HostName == "host1").Status);
             var failed = results.Single(r => r.HostName == "host2");
-            Assert.Equal(MaintenanceErrorIds.MaintenanceScriptFailed, failed.ErrorId);
+            Assert.Equal(ErrorIds.MaintenanceScriptFailed, failed.ErrorId);
             Assert.Contains("it exited with code 3", failed.Message);
         }
 

@@ -120,7 +120,7 @@ namespace VmMigration.Tests.Execution
             Assert.True(a.Definitions["web1"].FileDisks.Single().ReadOnly);
             Assert.Equal(new[] { "web2" }, CloneFamily.ChildrenOf(a, parent).Select(g => g.Name));
             var refused = Assert.Throws<MigrationException>(() => CloneFamily.EnsureNoChildren(a, parent, "moving"));
-            Assert.Equal(CloneErrorIds.ParentProtected, refused.ErrorId);
+            Assert.Equal(ErrorIds.ParentProtected, refused.ErrorId);
             Assert.Contains("web2", refused.Message);
         }
 
@@ -145,7 +145,7 @@ namespace VmMigration.Tests.Execution
             Assert.Equal(VMState.Running, a.FindGuest("web2")!.State);
             // Protected like any parent: the children are found and moving it is refused.
             Assert.Equal(new[] { "web2" }, CloneFamily.ChildrenOf(a, parent).Select(g => g.Name));
-            Assert.Equal(CloneErrorIds.ParentProtected, Assert.Throws<MigrationException>(() => CloneFamily.EnsureNoChildren(a, parent, "moving")).ErrorId);
+            Assert.Equal(ErrorIds.ParentProtected, Assert.Throws<MigrationException>(() => CloneFamily.EnsureNoChildren(a, parent, "moving")).ErrorId);
         }
 
         [Theory]
@@ -171,12 +171,12 @@ namespace VmMigration.Tests.Execution
         }
 
         [Theory]
-        [InlineData("name clash", CloneErrorIds.CloneNameExists)]
-        [InlineData("unknown pool", CloneErrorIds.StoragePoolNotFound)]
-        [InlineData("not enough space", CloneErrorIds.InsufficientStorage)]
-        [InlineData("linked across hosts", CloneErrorIds.LinkedCloneAcrossHosts)]
-        [InlineData("disk in no pool", CloneErrorIds.DiskNotInStoragePool)]
-        [InlineData("overlay to another host", CloneErrorIds.BackingChainAcrossHosts)]
+        [InlineData("name clash", ErrorIds.CloneNameExists)]
+        [InlineData("unknown pool", ErrorIds.StoragePoolNotFound)]
+        [InlineData("not enough space", ErrorIds.InsufficientStorage)]
+        [InlineData("linked across hosts", ErrorIds.LinkedCloneAcrossHosts)]
+        [InlineData("disk in no pool", ErrorIds.DiskNotInStoragePool)]
+        [InlineData("overlay to another host", ErrorIds.BackingChainAcrossHosts)]
         public void Bad_requests_are_refused_with_a_stable_id_before_anything_is_made(string problem, string errorId)
         {
             var diskPath = problem == "disk in no pool" ? "/var/tmp/loose.qcow2"

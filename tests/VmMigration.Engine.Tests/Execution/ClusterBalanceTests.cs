@@ -11,6 +11,7 @@ using VmMigration.Storage;
 using VmMigration.Tests.Fakes;
 using Xunit;
 using Xunit.Abstractions;
+using VmMigration.Errors;
 
 namespace VmMigration.Tests.Execution
 {
@@ -227,7 +228,7 @@ namespace VmMigration.Tests.Execution
             Assert.NotEqual(MigrationStatus.Succeeded, observer.Moves.Single(m => m.VMName == "first").Status);
             var second = observer.Moves.Single(m => m.VMName == "second");
             Assert.Equal(MigrationStatus.Skipped, second.Status);
-            Assert.Equal(ClusterBalance.EarlierMoveFailed, second.ErrorId);
+            Assert.Equal(ErrorIds.EarlierMoveFailed, second.ErrorId);
             Assert.Equal((1, 1), (summary.Failed, summary.NotStarted));
             Assert.NotNull(cluster["fake://c"].Guest("second"));
         }

@@ -10,6 +10,7 @@ using VmMigration.Session;
 using VmMigration.Storage;
 using VmMigration.Tests.Fakes;
 using Xunit;
+using VmMigration.Errors;
 
 namespace VmMigration.Tests.Execution
 {
@@ -98,7 +99,7 @@ namespace VmMigration.Tests.Execution
             Assert.Equal("lab1", HostOf("huge"));
             var result = Assert.Single(results, r => r.VMName == "huge");
             Assert.Equal(MigrationStatus.Skipped, result.Status);
-            Assert.Equal(PlanningErrorIds.VmTooLarge, result.ErrorId);
+            Assert.Equal(ErrorIds.VmTooLarge, result.ErrorId);
             Assert.Contains("20000 MB", result.Message);
             Assert.Equal(1, summary.NotStarted);
         }
@@ -115,7 +116,7 @@ namespace VmMigration.Tests.Execution
 
             Assert.Single(results, r => r.Status == MigrationStatus.Succeeded);
             var unplaced = Assert.Single(results, r => r.Status == MigrationStatus.Skipped);
-            Assert.Equal(PlanningErrorIds.NoEvacuationTarget, unplaced.ErrorId);
+            Assert.Equal(ErrorIds.NoEvacuationTarget, unplaced.ErrorId);
             Assert.Single(lab2.ListGuests());
         }
 

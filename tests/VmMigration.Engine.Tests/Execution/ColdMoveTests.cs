@@ -252,7 +252,7 @@ namespace VmMigration.Tests.Execution
             var result = Move(guest);
 
             Assert.Equal(MigrationStatus.Skipped, result.Status);
-            Assert.Equal(ColdMove.ColdMoveNeedsStorage, result.ErrorId);
+            Assert.Equal(ErrorIds.ColdMoveNeedsStorage, result.ErrorId);
             Assert.Contains("in no storage pool of 'a'", result.Message);
             Assert.NotNull(sourceHost.FindGuest("cold1"));
             Assert.Null(destinationHost.FindGuest("cold1"));
@@ -318,7 +318,7 @@ namespace VmMigration.Tests.Execution
             var result = Move(guest);
 
             Assert.Equal(MigrationStatus.Skipped, result.Status);
-            Assert.Equal(ColdMove.ColdMoveNeedsStorage, result.ErrorId);
+            Assert.Equal(ErrorIds.ColdMoveNeedsStorage, result.ErrorId);
             Assert.Contains(reason, result.Message);
             Assert.Contains("It stays on 'a'", result.Message);
             Assert.Equal("a", result.RunningOn);

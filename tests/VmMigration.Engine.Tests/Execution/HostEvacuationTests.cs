@@ -168,7 +168,7 @@ namespace VmMigration.Tests.Execution
 
             var skipped = Assert.Single(observer.Results, r => r.VMName == "big1");
             Assert.Equal(MigrationStatus.Skipped, skipped.Status);
-            Assert.Equal(HostEvacuation.DeadlineWouldBeMissed, skipped.ErrorId);
+            Assert.Equal(ErrorIds.DeadlineWouldBeMissed, skipped.ErrorId);
             Assert.Contains("Not started", skipped.Message);
             Assert.Contains("predicted to take", skipped.Message);
             Assert.Contains("before the deadline", skipped.Message);
@@ -212,7 +212,7 @@ namespace VmMigration.Tests.Execution
             foreach (var result in notStarted)
             {
                 Assert.Equal(MigrationStatus.Skipped, result.Status);
-                Assert.Equal(HostEvacuation.StoppedOnError, result.ErrorId);
+                Assert.Equal(ErrorIds.StoppedOnError, result.ErrorId);
                 Assert.Contains("an earlier move failed", result.Message);
                 Assert.Contains("-StopOnError", result.Message);
                 Assert.Equal("a", result.RunningOn);

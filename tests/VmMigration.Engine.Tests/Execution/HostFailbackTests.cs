@@ -8,6 +8,7 @@ using VmMigration.Session;
 using VmMigration.Storage;
 using VmMigration.Tests.Fakes;
 using Xunit;
+using VmMigration.Errors;
 
 namespace VmMigration.Tests.Execution
 {
@@ -71,7 +72,7 @@ namespace VmMigration.Tests.Execution
 
             var left = Assert.Single(results, r => r.VMName == "web1");
             Assert.Equal(MigrationStatus.Skipped, left.Status);
-            Assert.Equal(HostFailback.VmMovedOn, left.ErrorId);
+            Assert.Equal(ErrorIds.VmMovedOn, left.ErrorId);
             Assert.Contains("has moved on since the evacuation", left.Message);
             Assert.Contains("'c'", left.Message);
             Assert.Contains("it is left there", left.Message);

@@ -85,7 +85,7 @@ namespace VmMigration.Tests.Execution
 
             var result = Run(r => r.CopyStorage = true);
 
-            Assert.Equal(StorageErrorIds.StorageVolumeExists, result.ErrorId);
+            Assert.Equal(ErrorIds.StorageVolumeExists, result.ErrorId);
             Assert.Contains("without -CopyStorage", result.Message);
             Assert.DoesNotContain("Remove or rename that volume", result.Message);
             Assert.Equal("a", result.RunningOn);
@@ -114,7 +114,7 @@ namespace VmMigration.Tests.Execution
 
             var result = Run(r => r.DestinationStoragePool = "fast");
 
-            Assert.Equal(CloneErrorIds.InsufficientStorage, result.ErrorId);
+            Assert.Equal(ErrorIds.InsufficientStorage, result.ErrorId);
             Assert.Null(a.LastParameters);
             Assert.Empty(b.Volumes);
         }
@@ -124,7 +124,7 @@ namespace VmMigration.Tests.Execution
         {
             var result = Run(_ => { });
 
-            Assert.Equal(StorageErrorIds.DiskNotOnDestination, result.ErrorId);
+            Assert.Equal(ErrorIds.DiskNotOnDestination, result.ErrorId);
             Assert.Contains("-CopyStorage", result.Message);
             Assert.Null(a.LastParameters);
         }
@@ -136,7 +136,7 @@ namespace VmMigration.Tests.Execution
 
             var result = Run(r => { r.DestinationStoragePool = "fast"; r.Disks = new[] { "vda" }; });
 
-            Assert.Equal(StorageErrorIds.DiskNotOnDestination, result.ErrorId);
+            Assert.Equal(ErrorIds.DiskNotOnDestination, result.ErrorId);
             Assert.Contains("Disk vdb", result.Message);
             Assert.Contains("-Disk as well (vda, vdb)", result.Message);
             Assert.Equal("a", result.RunningOn);
@@ -171,7 +171,7 @@ namespace VmMigration.Tests.Execution
 
             var reasons = MigrationPreflight.Check(request, CancellationToken.None);
 
-            Assert.Equal(CloneErrorIds.StoragePoolNotFound, Assert.Single(reasons).ErrorId);
+            Assert.Equal(ErrorIds.StoragePoolNotFound, Assert.Single(reasons).ErrorId);
             Assert.Empty(b.Volumes);
         }
 
@@ -185,7 +185,7 @@ namespace VmMigration.Tests.Execution
 
             var reasons = MigrationPreflight.Check(request, CancellationToken.None);
 
-            Assert.Equal(CloneErrorIds.ParentProtected, Assert.Single(reasons).ErrorId);
+            Assert.Equal(ErrorIds.ParentProtected, Assert.Single(reasons).ErrorId);
         }
 
         [Fact]

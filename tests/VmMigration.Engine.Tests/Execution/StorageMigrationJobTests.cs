@@ -84,7 +84,7 @@ namespace VmMigration.Tests.Execution
             var result = Move(vm, "fast", r => r.Disks = new[] { "vdz" });
 
             Assert.Equal(MigrationStatus.Failed, result.Status);
-            Assert.Equal(StorageErrorIds.DiskNotFound, result.ErrorId);
+            Assert.Equal(ErrorIds.DiskNotFound, result.ErrorId);
             Assert.Contains("vdz", result.Message);
             Assert.Contains("vda", result.Message);
             Assert.DoesNotContain(a.Calls, c => c.StartsWith("CreateVolume", StringComparison.Ordinal) || c.StartsWith("Copy", StringComparison.Ordinal));
@@ -99,7 +99,7 @@ namespace VmMigration.Tests.Execution
 
             var result = Move(vm, "tiny");
 
-            Assert.Equal(CloneErrorIds.InsufficientStorage, result.ErrorId);
+            Assert.Equal(ErrorIds.InsufficientStorage, result.ErrorId);
             Assert.Equal(MigrationPhase.Prepare, result.Phase);
             Assert.DoesNotContain(a.Calls, c => c.StartsWith("CreateVolume", StringComparison.Ordinal));
         }
@@ -109,7 +109,7 @@ namespace VmMigration.Tests.Execution
         {
             var vm = AddVM("web1", VMState.Running, disk.Path);
 
-            Assert.Equal(CloneErrorIds.StoragePoolNotFound, Move(vm, "nope").ErrorId);
+            Assert.Equal(ErrorIds.StoragePoolNotFound, Move(vm, "nope").ErrorId);
         }
 
         [Fact]
@@ -122,7 +122,7 @@ namespace VmMigration.Tests.Execution
             var result = Move(vm, "fast");
 
             Assert.Equal(MigrationStatus.Failed, result.Status);
-            Assert.Equal(StorageErrorIds.DiskCopyFailed, result.ErrorId);
+            Assert.Equal(ErrorIds.DiskCopyFailed, result.ErrorId);
             Assert.Equal(MigrationPhase.PreCopy, result.Phase);
             Assert.Contains("DeleteVolume /pools/fast/web1.qcow2", a.Calls);
             Assert.NotNull(a.FindStorageVolume(disk.Path));
@@ -155,7 +155,7 @@ namespace VmMigration.Tests.Execution
 
             var result = Move(vm, "fast", r => r.Timeout = TimeSpan.FromMilliseconds(300));
 
-            Assert.Equal(StorageErrorIds.StorageMoveTimedOut, result.ErrorId);
+            Assert.Equal(ErrorIds.StorageMoveTimedOut, result.ErrorId);
             Assert.Contains("CancelCopy web1 vda", a.Calls);
             Assert.Null(a.FindStorageVolume("/pools/fast/web1.qcow2"));
         }
@@ -184,7 +184,7 @@ namespace VmMigration.Tests.Execution
 
             var result = Move(vm, "fast");
 
-            Assert.Equal(StorageErrorIds.DiskSwitchFailed, result.ErrorId);
+            Assert.Equal(ErrorIds.DiskSwitchFailed, result.ErrorId);
             Assert.Equal(MigrationPhase.Switchover, result.Phase);
             Assert.NotNull(a.FindStorageVolume(disk.Path));
             Assert.Null(a.FindStorageVolume("/pools/fast/web1.qcow2"));
@@ -215,7 +215,7 @@ namespace VmMigration.Tests.Execution
 
             var result = Move(vm, "fast");
 
-            Assert.Equal(StorageErrorIds.DiskSwitchFailed, result.ErrorId);
+            Assert.Equal(ErrorIds.DiskSwitchFailed, result.ErrorId);
             var defined = a.Definitions["web1"].FileDisks.ToDictionary(d => d.Target, d => d.Path);
             // vda runs from its copy and will boot from it; its old volume is gone.
             Assert.Equal("/pools/fast/web1.qcow2", defined["vda"]);
@@ -234,7 +234,7 @@ namespace VmMigration.Tests.Execution
 
             var result = Move(vm, "fast");
 
-            Assert.Equal(StorageErrorIds.DiskShared, result.ErrorId);
+            Assert.Equal(ErrorIds.DiskShared, result.ErrorId);
             Assert.Contains("web2", result.Message);
         }
 
@@ -245,7 +245,7 @@ namespace VmMigration.Tests.Execution
             var child = a.AddGuest("child", VMState.Running);
             a.LiveDefinitions["child"] = new GuestDefinition("child", child.Uuid, new[] { new GuestDisk("vda", "/pools/lab/child.qcow2", backingFiles: new[] { disk.Path }) });
 
-            Assert.Equal(CloneErrorIds.ParentProtected, Move(vm, "fast").ErrorId);
+            Assert.Equal(ErrorIds.ParentProtected, Move(vm, "fast").ErrorId);
         }
 
         [Fact]
@@ -257,7 +257,7 @@ namespace VmMigration.Tests.Execution
 
             var result = Move(vm, "fast");
 
-            Assert.Equal(CloneErrorIds.ParentProtected, result.ErrorId);
+            Assert.Equal(ErrorIds.ParentProtected, result.ErrorId);
             Assert.Contains("parent of the linked clone 'web1-link'", result.Message);
             Assert.Equal(disk.Path, DefinedPath("web1"));
         }
@@ -272,7 +272,7 @@ namespace VmMigration.Tests.Execution
 
             var result = Move(vm, "fast");
 
-            Assert.Equal(CloneErrorIds.ParentProtected, result.ErrorId);
+            Assert.Equal(ErrorIds.ParentProtected, result.ErrorId);
             Assert.Contains($"is the backing file of '{overlay.Path}' of VM 'child'", result.Message);
             Assert.Equal(disk.Path, DefinedPath("web1"));
             Assert.Null(a.FindStorageVolume("/pools/fast/web1.qcow2"));
@@ -328,7 +328,7 @@ namespace VmMigration.Tests.Execution
 
             var result = Move(vm, "fast");
 
-            Assert.Equal(StorageErrorIds.VmStartedDuringMove, result.ErrorId);
+            Assert.Equal(ErrorIds.VmStartedDuringMove, result.ErrorId);
             Assert.Equal(disk.Path, DefinedPath("web1"));
             Assert.NotNull(a.FindStorageVolume(disk.Path));
             Assert.Null(a.FindStorageVolume("/pools/fast/web1.qcow2"));
@@ -342,7 +342,7 @@ namespace VmMigration.Tests.Execution
 
             var result = Move(vm, "fast");
 
-            Assert.Equal(StorageErrorIds.StorageVolumeExists, result.ErrorId);
+            Assert.Equal(ErrorIds.StorageVolumeExists, result.ErrorId);
             Assert.NotNull(a.FindStorageVolume("/pools/fast/web1.qcow2"));
         }
 

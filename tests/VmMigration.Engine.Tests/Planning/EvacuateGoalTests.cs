@@ -55,7 +55,7 @@ namespace VmMigration.Tests.Planning
         public void Evacuating_every_host_is_refused()
         {
             var rules = new ClusterRules { MaintenanceHosts = { "h3" } };
-            PlanAssert.Throws(PlanningErrorIds.CannotEvacuateAllHosts, () => MigrationPlanner.Plan(ThreeHosts().Build(), rules, Evacuate("h1", "h2")));
+            PlanAssert.Throws(ErrorIds.CannotEvacuateAllHosts, () => MigrationPlanner.Plan(ThreeHosts().Build(), rules, Evacuate("h1", "h2")));
         }
 
         [Fact]
@@ -65,7 +65,7 @@ namespace VmMigration.Tests.Planning
             var plan = MigrationPlanner.Plan(inventory, new ClusterRules { DefaultReservePercent = 10 }, Evacuate("h1"));
             var unplaced = Assert.Single(plan.Unplaced);
             Assert.Equal("huge", unplaced.VMName);
-            Assert.Equal(PlanningErrorIds.VmTooLarge, unplaced.Reason.Code);
+            Assert.Equal(ErrorIds.VmTooLarge, unplaced.Reason.Code);
             Assert.Equal(6, plan.Steps.Count);
         }
 
@@ -76,7 +76,7 @@ namespace VmMigration.Tests.Planning
                 .VM("big", "h1", memoryMB: 12288).VM("other", "h2", memoryMB: 8192).Build();
             var plan = MigrationPlanner.Plan(inventory, null, Evacuate("h1"));
             Assert.Empty(plan.Steps);
-            Assert.Equal(PlanningErrorIds.NoEvacuationTarget, Assert.Single(plan.Unplaced).Reason.Code);
+            Assert.Equal(ErrorIds.NoEvacuationTarget, Assert.Single(plan.Unplaced).Reason.Code);
         }
 
         [Fact]
@@ -85,7 +85,7 @@ namespace VmMigration.Tests.Planning
             var rules = Rules(Rule("pinned", PlacementRuleKind.MustRunOn, new[] { "a0" }, new[] { "h1" }));
             var plan = MigrationPlanner.Plan(ThreeHosts().Build(), rules, Evacuate("h1"));
             var unplaced = Assert.Single(plan.Unplaced);
-            Assert.Equal(PlanningErrorIds.NoEvacuationTarget, unplaced.Reason.Code);
+            Assert.Equal(ErrorIds.NoEvacuationTarget, unplaced.Reason.Code);
             Assert.Contains("pinned", unplaced.Reason.Text);
         }
 

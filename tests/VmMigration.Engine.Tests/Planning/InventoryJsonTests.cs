@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using VmMigration.Planning;
 using Xunit;
+using VmMigration.Errors;
 
 namespace VmMigration.Tests.Planning
 {
@@ -21,7 +22,7 @@ namespace VmMigration.Tests.Planning
         [Fact]
         public void Broken_JSON_names_the_line()
         {
-            var error = PlanAssert.Throws(PlanningErrorIds.InvalidInventory, () => InventoryJson.Parse("{\n  \"Hosts\": [\n    { \"Name\": \"h1\" \"CpuCount\": 4 }\n  ]\n}"));
+            var error = PlanAssert.Throws(ErrorIds.InvalidInventory, () => InventoryJson.Parse("{\n  \"Hosts\": [\n    { \"Name\": \"h1\" \"CpuCount\": 4 }\n  ]\n}"));
             Assert.Contains("line 3", error.Message);
         }
 
@@ -30,7 +31,7 @@ namespace VmMigration.Tests.Planning
         {
             var json = "{ \"SnapshotTime\": \"2026-01-31T12:00:00Z\", \"Hosts\": [ { \"Name\": \"h1\", \"CpuCount\": 4, \"MemoryMB\": 8192, \"State\": \"Connected\" } ],"
                 + " \"VMs\": [ { \"Name\": \"a\", \"HostName\": \"h7\", \"VCpuCount\": 1, \"MemoryMB\": 512 } ] }";
-            var error = PlanAssert.Throws(PlanningErrorIds.InvalidInventory, () => InventoryJson.Parse(json));
+            var error = PlanAssert.Throws(ErrorIds.InvalidInventory, () => InventoryJson.Parse(json));
             Assert.Equal("VMs[0].HostName", error.Target);
             Assert.Contains("h7", error.Message);
         }
@@ -38,7 +39,7 @@ namespace VmMigration.Tests.Planning
         [Fact]
         public void A_bad_date_names_the_field()
         {
-            var error = PlanAssert.Throws(PlanningErrorIds.InvalidInventory, () => InventoryJson.Parse("{ \"SnapshotTime\": \"yesterday\" }"));
+            var error = PlanAssert.Throws(ErrorIds.InvalidInventory, () => InventoryJson.Parse("{ \"SnapshotTime\": \"yesterday\" }"));
             Assert.Contains("SnapshotTime", error.Message);
         }
 

@@ -88,10 +88,10 @@ namespace VmMigration.Tests.Planning
             Assert.Equal(2, sequence.Blockers.Count);
             var big = Assert.Single(sequence.Blockers, b => b.HostName == "h1");
             Assert.Equal("big", big.VMName);
-            Assert.Equal(PlanningErrorIds.VmTooLarge, big.Code);
+            Assert.Equal(ErrorIds.VmTooLarge, big.Code);
             var pinned = Assert.Single(sequence.Blockers, b => b.HostName == "h2");
             Assert.Equal("pinned", pinned.VMName);
-            Assert.Equal(PlanningErrorIds.NoEvacuationTarget, pinned.Code);
+            Assert.Equal(ErrorIds.NoEvacuationTarget, pinned.Code);
             Assert.Contains("pin", pinned.Message);
             Assert.Contains("h2: VM 'pinned': NoEvacuationTarget", pinned.ToString());
         }
@@ -105,7 +105,7 @@ namespace VmMigration.Tests.Planning
 
             Assert.Empty(sequence.Steps);
             Assert.Equal(ErrorIds.HostUnreachable, Assert.Single(sequence.Blockers, b => b.HostName == "h2").Code);
-            Assert.Equal(PlanningErrorIds.CannotEvacuateAllHosts, Assert.Single(sequence.Blockers, b => b.HostName == "h1").Code);
+            Assert.Equal(ErrorIds.CannotEvacuateAllHosts, Assert.Single(sequence.Blockers, b => b.HostName == "h1").Code);
         }
 
         [Fact]

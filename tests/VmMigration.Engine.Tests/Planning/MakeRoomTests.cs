@@ -2,6 +2,7 @@ using System.Linq;
 using VmMigration.Planning;
 using Xunit;
 using static VmMigration.Tests.Planning.ClusterBuilder;
+using VmMigration.Errors;
 
 namespace VmMigration.Tests.Planning
 {
@@ -95,7 +96,7 @@ namespace VmMigration.Tests.Planning
             Assert.Empty(plan.Steps);
             var unplaced = Assert.Single(plan.Unplaced);
             Assert.Equal("big", unplaced.VMName);
-            Assert.Equal(PlanningErrorIds.NoEvacuationTarget, unplaced.Reason.Code);
+            Assert.Equal(ErrorIds.NoEvacuationTarget, unplaced.Reason.Code);
             Assert.Contains("'db-apart'", unplaced.Reason.Text);
             Assert.Contains("no sequence of up to", unplaced.Reason.Text);
         }

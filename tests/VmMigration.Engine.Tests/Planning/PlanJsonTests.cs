@@ -4,6 +4,7 @@ using System.Linq;
 using VmMigration.Planning;
 using Xunit;
 using static VmMigration.Tests.Planning.ClusterBuilder;
+using VmMigration.Errors;
 
 namespace VmMigration.Tests.Planning
 {
@@ -78,7 +79,7 @@ namespace VmMigration.Tests.Planning
             var lines = json.Split('\n');
             int broken = Array.FindIndex(lines, l => l.Contains("\"Wave\""));
             lines[broken] = lines[broken].Replace(",", ",,");
-            var error = PlanAssert.Throws(PlanningErrorIds.InvalidPlan, () => PlanJson.Parse(string.Join("\n", lines)));
+            var error = PlanAssert.Throws(ErrorIds.InvalidPlan, () => PlanJson.Parse(string.Join("\n", lines)));
             Assert.Contains($"line {broken + 1}", error.Message);
         }
 
@@ -86,7 +87,7 @@ namespace VmMigration.Tests.Planning
         public void A_wrong_type_names_the_field()
         {
             var json = PlanJson.Serialize(MigrationPlanner.Plan(Inventory(), null, new PlanningOptions()));
-            var error = PlanAssert.Throws(PlanningErrorIds.InvalidPlan, () => PlanJson.Parse(json.Replace("\"Wave\": 1,", "\"Wave\": \"first\",")));
+            var error = PlanAssert.Throws(ErrorIds.InvalidPlan, () => PlanJson.Parse(json.Replace("\"Wave\": 1,", "\"Wave\": \"first\",")));
             Assert.Contains("$.Steps[0].Wave", error.Message);
         }
 
@@ -95,9 +96,9 @@ namespace VmMigration.Tests.Planning
         {
             var plan = MigrationPlanner.Plan(Inventory(), null, new PlanningOptions());
             plan.Steps[1].VMName = "";
-            Assert.Contains("Steps[1].VMName", PlanAssert.Throws(PlanningErrorIds.InvalidPlan, () => PlanJson.Parse(PlanJson.Serialize(plan))).Message);
+            Assert.Contains("Steps[1].VMName", PlanAssert.Throws(ErrorIds.InvalidPlan, () => PlanJson.Parse(PlanJson.Serialize(plan))).Message);
             plan.Steps[1].VMName = plan.Steps[0].VMName;
-            Assert.Contains("moved twice", PlanAssert.Throws(PlanningErrorIds.InvalidPlan, () => PlanJson.Parse(PlanJson.Serialize(plan))).Message);
+            Assert.Contains("moved twice", PlanAssert.Throws(ErrorIds.InvalidPlan, () => PlanJson.Parse(PlanJson.Serialize(plan))).Message);
         }
 
         [Fact]
@@ -118,9 +119,9 @@ namespace VmMigration.Tests.Planning
 
             var json = PlanJson.Serialize(Staged(true, "h3", 3));
             Assert.Equal(json, PlanJson.Serialize(PlanJson.Parse(json)));
-            Assert.Contains("moved twice", PlanAssert.Throws(PlanningErrorIds.InvalidPlan, () => PlanJson.Parse(PlanJson.Serialize(Staged(false, "h3", 3)))).Message);
-            Assert.Contains("Steps[2].Source", PlanAssert.Throws(PlanningErrorIds.InvalidPlan, () => PlanJson.Parse(PlanJson.Serialize(Staged(true, "h1", 3)))).Message);
-            Assert.Contains("Steps[2].Wave", PlanAssert.Throws(PlanningErrorIds.InvalidPlan, () => PlanJson.Parse(PlanJson.Serialize(Staged(true, "h3", 1)))).Message);
+            Assert.Contains("moved twice", PlanAssert.Throws(ErrorIds.InvalidPlan, () => PlanJson.Parse(PlanJson.Serialize(Staged(false, "h3", 3)))).Message);
+            Assert.Contains("Steps[2].Source", PlanAssert.Throws(ErrorIds.InvalidPlan, () => PlanJson.Parse(PlanJson.Serialize(Staged(true, "h1", 3)))).Message);
+            Assert.Contains("Steps[2].Wave", PlanAssert.Throws(ErrorIds.InvalidPlan, () => PlanJson.Parse(PlanJson.Serialize(Staged(true, "h3", 1)))).Message);
         }
 
         [Fact]
@@ -129,10 +130,10 @@ namespace VmMigration.Tests.Planning
             var plan = MigrationPlanner.Plan(Inventory(), null, new PlanningOptions());
             Assert.Equal(PlanGoal.Balance, PlanJson.Parse(PlanJson.Serialize(plan)).Options!.Goal);
             plan.Options!.MaxMoves = 0;
-            Assert.Contains("Options.MaxMoves", PlanAssert.Throws(PlanningErrorIds.InvalidPlan, () => PlanJson.Parse(PlanJson.Serialize(plan))).Message);
+            Assert.Contains("Options.MaxMoves", PlanAssert.Throws(ErrorIds.InvalidPlan, () => PlanJson.Parse(PlanJson.Serialize(plan))).Message);
             plan.Options.MaxMoves = 5;
             plan.Options.Goal = PlanGoal.Consolidate;
-            Assert.Contains("Options.Goal", PlanAssert.Throws(PlanningErrorIds.InvalidPlan, () => PlanJson.Parse(PlanJson.Serialize(plan))).Message);
+            Assert.Contains("Options.Goal", PlanAssert.Throws(ErrorIds.InvalidPlan, () => PlanJson.Parse(PlanJson.Serialize(plan))).Message);
             plan.Options = null;
             Assert.Null(PlanJson.Parse(PlanJson.Serialize(plan)).Options);   // a plan written before options were kept still reads
         }

@@ -9,7 +9,7 @@ namespace VmMigration.Tests.Planning
     /// <summary>Random clusters, every goal and rule kind: no plan ever breaks a rule or a capacity at any moment.</summary>
     public class PlanPropertyTests
     {
-        private static readonly string[] RefusalsThatAreFine = { PlanningErrorIds.RuleConflict, PlanningErrorIds.CannotEvacuateAllHosts };
+        private static readonly string[] RefusalsThatAreFine = { ErrorIds.RuleConflict, ErrorIds.CannotEvacuateAllHosts };
 
         private static MigrationPlan? PlanOrRefusal(ClusterInventory inventory, ClusterRules rules, PlanningOptions options)
         {

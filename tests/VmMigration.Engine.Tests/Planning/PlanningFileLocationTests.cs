@@ -3,6 +3,7 @@ using System.IO;
 using VmMigration.Planning;
 using Xunit;
 using static VmMigration.Tests.Planning.ClusterBuilder;
+using VmMigration.Errors;
 
 namespace VmMigration.Tests.Planning
 {
@@ -19,7 +20,7 @@ namespace VmMigration.Tests.Planning
         public void A_missing_rules_file_is_RuleFileNotFound_naming_the_path()
         {
             var path = Path.Combine(directory, "rules.json");
-            var error = PlanAssert.Throws(PlanningErrorIds.RuleFileNotFound, () => ClusterRulesFile.Read(path));
+            var error = PlanAssert.Throws(ErrorIds.RuleFileNotFound, () => ClusterRulesFile.Read(path));
             Assert.Contains(path, error.Message);
             Assert.Equal(path, error.Target);
         }
@@ -36,7 +37,7 @@ namespace VmMigration.Tests.Planning
             var folder = Path.Combine(directory, "missing", "deeper");
             var rules = Rules(Rule("apart", PlacementRuleKind.AntiAffinity, new[] { "a", "b" }));
 
-            var error = PlanAssert.Throws(PlanningErrorIds.DirectoryNotFound, () => ClusterRulesFile.Write(Path.Combine(folder, "rules.json"), rules));
+            var error = PlanAssert.Throws(ErrorIds.DirectoryNotFound, () => ClusterRulesFile.Write(Path.Combine(folder, "rules.json"), rules));
 
             Assert.Contains(folder, error.Message);
             Assert.False(Directory.Exists(Path.Combine(directory, "missing")));

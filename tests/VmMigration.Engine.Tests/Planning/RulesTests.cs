@@ -14,7 +14,7 @@ namespace VmMigration.Tests.Planning
             var rules = Rules(
                 Rule("keep-together", PlacementRuleKind.Affinity, new[] { "a", "b" }),
                 Rule("keep-apart", PlacementRuleKind.AntiAffinity, new[] { "a", "b" }));
-            var error = PlanAssert.Throws(PlanningErrorIds.RuleConflict, () => rules.Validate());
+            var error = PlanAssert.Throws(ErrorIds.RuleConflict, () => rules.Validate());
             Assert.Contains("keep-together", error.Message);
             Assert.Contains("keep-apart", error.Message);
         }
@@ -26,7 +26,7 @@ namespace VmMigration.Tests.Planning
                 Rule("ab", PlacementRuleKind.Affinity, new[] { "a", "b" }),
                 Rule("bc", PlacementRuleKind.Affinity, new[] { "b", "c" }),
                 Rule("a-not-c", PlacementRuleKind.AntiAffinity, new[] { "a", "c" }));
-            var error = PlanAssert.Throws(PlanningErrorIds.RuleConflict, () => rules.Validate());
+            var error = PlanAssert.Throws(ErrorIds.RuleConflict, () => rules.Validate());
             Assert.Contains("a-not-c", error.Message);
         }
 
@@ -37,7 +37,7 @@ namespace VmMigration.Tests.Planning
                 Rule("ab", PlacementRuleKind.Affinity, new[] { "a", "b" }),
                 Rule("a-on-h1", PlacementRuleKind.MustRunOn, new[] { "a" }, new[] { "h1" }),
                 Rule("b-not-h1", PlacementRuleKind.MustNotRunOn, new[] { "b" }, new[] { "h1" }));
-            var error = PlanAssert.Throws(PlanningErrorIds.RuleConflict, () => rules.Validate());
+            var error = PlanAssert.Throws(ErrorIds.RuleConflict, () => rules.Validate());
             Assert.Contains("a-on-h1", error.Message);
             Assert.Contains("b-not-h1", error.Message);
         }
@@ -47,7 +47,7 @@ namespace VmMigration.Tests.Planning
         {
             var inventory = new ClusterBuilder().Host("h1").Host("h2").VM("a", "h1").Build();
             var rules = Rules(Rule("nowhere", PlacementRuleKind.MustNotRunOn, new[] { "a" }, new[] { "h1", "h2" }));
-            PlanAssert.Throws(PlanningErrorIds.RuleConflict, () => MigrationPlanner.Plan(inventory, rules, new PlanningOptions()));
+            PlanAssert.Throws(ErrorIds.RuleConflict, () => MigrationPlanner.Plan(inventory, rules, new PlanningOptions()));
         }
 
         [Fact]
@@ -55,7 +55,7 @@ namespace VmMigration.Tests.Planning
         {
             var rules = Rules(Rule("ab", PlacementRuleKind.Affinity, new[] { "a", "b" }));
             PlanAssert.Throws(ErrorIds.InvalidArgument, () => rules.Add(Rule("ab", PlacementRuleKind.AntiAffinity, new[] { "x", "y" })));
-            PlanAssert.Throws(PlanningErrorIds.RuleConflict, () => rules.Add(Rule("apart", PlacementRuleKind.AntiAffinity, new[] { "a", "b" })));
+            PlanAssert.Throws(ErrorIds.RuleConflict, () => rules.Add(Rule("apart", PlacementRuleKind.AntiAffinity, new[] { "a", "b" })));
             Assert.Single(rules.Rules);
             Assert.True(rules.Remove("ab"));
             Assert.False(rules.Remove("ab"));
@@ -87,7 +87,7 @@ namespace VmMigration.Tests.Planning
         public void Malformed_cluster_file_names_the_line_and_field()
         {
             var json = "{\n  \"DefaultReservePercent\": 10,\n  \"Rules\": [\n    { \"Name\": \"x\", \"Kind\": \"Sideways\", \"VMs\": [\"a\", \"b\"] }\n  ]\n}";
-            var error = PlanAssert.Throws(PlanningErrorIds.InvalidRules, () => ClusterRulesFile.Parse(json));
+            var error = PlanAssert.Throws(ErrorIds.InvalidRules, () => ClusterRulesFile.Parse(json));
             Assert.Contains("line 4", error.Message);
             Assert.Contains("Kind", error.Message);
         }
@@ -95,7 +95,7 @@ namespace VmMigration.Tests.Planning
         [Fact]
         public void A_rule_without_VMs_names_the_field()
         {
-            var error = PlanAssert.Throws(PlanningErrorIds.InvalidRules, () => ClusterRulesFile.Parse("{ \"Rules\": [ { \"Name\": \"x\", \"Kind\": \"AntiAffinity\" } ] }"));
+            var error = PlanAssert.Throws(ErrorIds.InvalidRules, () => ClusterRulesFile.Parse("{ \"Rules\": [ { \"Name\": \"x\", \"Kind\": \"AntiAffinity\" } ] }"));
             Assert.Contains("Rules[0].VMs", error.Message);
         }
     }

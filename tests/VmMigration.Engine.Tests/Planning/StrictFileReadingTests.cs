@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using VmMigration.Planning;
 using Xunit;
 using static VmMigration.Tests.Planning.ClusterBuilder;
+using VmMigration.Errors;
 
 namespace VmMigration.Tests.Planning
 {
@@ -38,7 +39,7 @@ namespace VmMigration.Tests.Planning
 
         private static readonly Dictionary<string, FileKind> Kinds = new Dictionary<string, FileKind>
         {
-            ["rules"] = new FileKind("rules", PlanningErrorIds.InvalidRules,
+            ["rules"] = new FileKind("rules", ErrorIds.InvalidRules,
                 () =>
                 {
                     var rules = Rules(Rule("ab", PlacementRuleKind.Affinity, new[] { "a", "b" }), Rule("a-on-h1", PlacementRuleKind.MustRunOn, new[] { "a" }, new[] { "h1" }));
@@ -47,10 +48,10 @@ namespace VmMigration.Tests.Planning
                     return ClusterRulesFile.Serialize(rules);
                 },
                 json => ClusterRulesFile.Parse(json), value => ClusterRulesFile.Serialize((ClusterRules)value)),
-            ["inventory"] = new FileKind("inventory", PlanningErrorIds.InvalidInventory,
+            ["inventory"] = new FileKind("inventory", ErrorIds.InvalidInventory,
                 () => InventoryJson.Serialize(SomeInventory()),
                 json => InventoryJson.Parse(json), value => InventoryJson.Serialize((ClusterInventory)value)),
-            ["plan"] = new FileKind("plan", PlanningErrorIds.InvalidPlan,
+            ["plan"] = new FileKind("plan", ErrorIds.InvalidPlan,
                 () => PlanJson.Serialize(MigrationPlanner.Plan(SomeInventory(), null, new PlanningOptions { Goal = PlanGoal.Evacuate, HostNames = { "h1" } })),
                 json => PlanJson.Parse(json), value => PlanJson.Serialize((MigrationPlan)value)),
         };
@@ -138,7 +139,7 @@ namespace VmMigration.Tests.Planning
         public void The_inventory_of_the_issue_with_Sate_is_refused_rather_than_planned_onto_the_maintenance_host()
         {
             var json = InventoryJson.Serialize(SomeInventory()).Replace("\"State\": \"Maintenance\"", "\"Sate\": \"Maintenance\"");
-            var error = PlanAssert.Throws(PlanningErrorIds.InvalidInventory, () => InventoryJson.Parse(json));
+            var error = PlanAssert.Throws(ErrorIds.InvalidInventory, () => InventoryJson.Parse(json));
             Assert.Contains("'Sate' is not a known field", error.Message);
         }
 
@@ -149,10 +150,10 @@ namespace VmMigration.Tests.Planning
             try
             {
                 File.WriteAllText(path, InventoryJson.Serialize(SomeInventory()).Replace("\"VMs\"", "\"vms\""));
-                Assert.Contains(path, PlanAssert.Throws(PlanningErrorIds.InvalidInventory, () => InventoryJson.Read(path)).Message);
+                Assert.Contains(path, PlanAssert.Throws(ErrorIds.InvalidInventory, () => InventoryJson.Read(path)).Message);
 
                 File.WriteAllText(path, "{ \"Rules\": [ { \"Name\": \"\", \"Kind\": \"Affinity\", \"VMs\": [\"a\", \"b\"] } ] }");
-                var invalid = PlanAssert.Throws(PlanningErrorIds.InvalidRules, () => ClusterRulesFile.Read(path));
+                var invalid = PlanAssert.Throws(ErrorIds.InvalidRules, () => ClusterRulesFile.Read(path));
                 Assert.Contains(path, invalid.Message);
                 Assert.Equal("Rules[0].Name", invalid.Target);
             }

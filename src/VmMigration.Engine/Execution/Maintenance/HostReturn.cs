@@ -43,7 +43,7 @@ namespace VmMigration.Execution.Maintenance
                 var left = deadline - DateTime.UtcNow;
                 if (left <= TimeSpan.Zero)
                 {
-                    throw new MigrationException(MaintenanceErrorIds.HostDidNotReturn, ErrorKind.OperationTimeout,
+                    throw new MigrationException(ErrorIds.HostDidNotReturn, ErrorKind.OperationTimeout,
                         $"Host '{entry.HostName}' did not answer within {timeout.TotalSeconds:0} s after its script (last: {lastError.Message}). " +
                         "It stays in maintenance; once it is back, check it and take it out with Resume-MigrationHost, or raise -HostReturnTimeoutSec and -Resume.",
                         entry.HostName, lastError);

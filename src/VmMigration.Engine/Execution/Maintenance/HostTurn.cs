@@ -111,7 +111,7 @@ namespace VmMigration.Execution.Maintenance
                 var running = Running(cancellationToken);
                 if (running.Count > 0)
                 {
-                    return Fail(MaintenanceErrorIds.HostStillHasRunningVMs,
+                    return Fail(ErrorIds.HostStillHasRunningVMs,
                         $"Host '{Name}' still runs {string.Join(", ", running.Select(g => $"'{g.Name}'"))}, so its script was not run: a script never runs on a host with a running VM. " +
                         DrainFailures() + "It stays in maintenance; move those VMs away (or stop them) and -Resume, or take it out with Resume-MigrationHost.");
                 }
@@ -141,7 +141,7 @@ namespace VmMigration.Execution.Maintenance
                 }
                 if (problems.Count > 0)
                 {
-                    return Fail(MaintenanceErrorIds.HostHealthCheckFailed,
+                    return Fail(ErrorIds.HostHealthCheckFailed,
                         $"Host '{Name}' is back but not healthy: {string.Join("; ", problems)}. It stays in maintenance, its VMs where they were moved.");
                 }
             }
@@ -155,7 +155,7 @@ namespace VmMigration.Execution.Maintenance
                 }
                 if (failed.Count > 0)
                 {
-                    return Fail(MaintenanceErrorIds.FailbackFailed,
+                    return Fail(ErrorIds.FailbackFailed,
                         $"{failed.Count} VM(s) could not be moved back onto '{Name}' and run where the drain moved them: " +
                         string.Join("; ", failed.Select(r => $"'{r.VMName}' on '{r.RunningOn}': {r.ErrorId}: {r.Message}")) +
                         $". '{Name}' passed its health check and is in service again.");
@@ -294,7 +294,7 @@ namespace VmMigration.Execution.Maintenance
         }
 
         private HostMaintenanceResult ScriptFailed(CancellationToken cancellationToken, string message) =>
-            cancellationToken.IsCancellationRequested ? Stopped() : Fail(MaintenanceErrorIds.MaintenanceScriptFailed, message);
+            cancellationToken.IsCancellationRequested ? Stopped() : Fail(ErrorIds.MaintenanceScriptFailed, message);
 
         private HostMaintenanceResult Fail(string errorId, string message) => Finish(MaintenanceHostState.Failed, errorId, message);
 
@@ -317,7 +317,7 @@ namespace VmMigration.Execution.Maintenance
             journal.Record(entry);
             var result = Result(entry, carriedOutput.Concat(output), moves);
             result.Status = HostMaintenanceStatus.Failed;
-            result.ErrorId = MaintenanceErrorIds.MaintenanceStopped;
+            result.ErrorId = ErrorIds.MaintenanceStopped;
             return result;
         }
 

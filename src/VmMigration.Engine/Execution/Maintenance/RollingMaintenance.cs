@@ -70,7 +70,7 @@ namespace VmMigration.Execution.Maintenance
                 var why = WhyNotStart(journal, cancellationToken);
                 if (why != null)
                 {
-                    stoppedAt ??= why.Value.ErrorId == MaintenanceErrorIds.MaintenanceStopped ? $"before host '{entry.HostName}'" : null;
+                    stoppedAt ??= why.Value.ErrorId == ErrorIds.MaintenanceStopped ? $"before host '{entry.HostName}'" : null;
                     entry.State = MaintenanceHostState.NotStarted;
                     entry.ErrorId = why.Value.ErrorId;
                     entry.Message = why.Value.Message;
@@ -81,7 +81,7 @@ namespace VmMigration.Execution.Maintenance
                 var finished = journal.Hosts.Count(h => h.Finished || h.State == MaintenanceHostState.NotStarted);
                 var result = new HostTurn(registry, inventory, maintenance, options, journal, entry, observer, scripts,
                     phase => observer.PhaseStarted(entry.HostName, phase, finished, journal.Hosts.Count), hold).Run(cancellationToken);
-                if (result.ErrorId == MaintenanceErrorIds.MaintenanceStopped)
+                if (result.ErrorId == ErrorIds.MaintenanceStopped)
                 {
                     stoppedAt = $"host '{entry.HostName}', phase {entry.Phase}";
                 }
@@ -96,18 +96,18 @@ namespace VmMigration.Execution.Maintenance
         {
             if (cancellationToken.IsCancellationRequested)
             {
-                return (MaintenanceErrorIds.MaintenanceStopped, "Not started: the run was stopped before this host's turn. -Resume goes on.");
+                return (ErrorIds.MaintenanceStopped, "Not started: the run was stopped before this host's turn. -Resume goes on.");
             }
             var failed = journal.Hosts.Where(h => h.State == MaintenanceHostState.Failed).Select(h => h.HostName).ToList();
             if (failed.Count > options.MaxFailedHosts)
             {
-                return (MaintenanceErrorIds.MaxFailedHostsReached,
+                return (ErrorIds.MaxFailedHostsReached,
                     $"Not started: {failed.Count} host(s) failed ({string.Join(", ", failed)}), more than -MaxFailedHosts {options.MaxFailedHosts}. " +
                     "Fix them (Resume-MigrationHost takes a host out of maintenance), then -Resume, with a higher -MaxFailedHosts if need be.");
             }
             if (options.Deadline.HasValue && DateTime.UtcNow >= options.Deadline.Value)
             {
-                return (HostEvacuation.DeadlineWouldBeMissed, $"Not started: the deadline ({options.Deadline.Value:u}) has passed.");
+                return (ErrorIds.DeadlineWouldBeMissed, $"Not started: the deadline ({options.Deadline.Value:u}) has passed.");
             }
             return null;
         }
@@ -181,7 +181,7 @@ namespace VmMigration.Execution.Maintenance
                     if (existing.EndedAt == null)
                     {
                         var where = existing.StoppedAt ?? string.Join(", ", existing.Hosts.Where(h => h.State == MaintenanceHostState.InProgress).Select(h => $"host '{h.HostName}', phase {h.Phase}"));
-                        throw new MigrationException(MaintenanceErrorIds.RollingMaintenanceInProgress, ErrorKind.ResourceBusy,
+                        throw new MigrationException(ErrorIds.RollingMaintenanceInProgress, ErrorKind.ResourceBusy,
                             $"A rolling maintenance of {string.Join(", ", existing.Hosts.Select(h => h.HostName))} is unfinished (journal '{options.JournalPath}'" +
                             (where.Length > 0 ? $", stopped at {where}" : "") + "). Continue it with -Resume, or give another -JournalPath.", options.JournalPath);
                     }

@@ -60,7 +60,7 @@ namespace VmMigration.Execution.Maintenance
     public sealed class MaintenanceInfeasibleException : MigrationException
     {
         public MaintenanceInfeasibleException(IReadOnlyList<MaintenanceBlocker> blockers)
-            : base(MaintenanceErrorIds.RollingMaintenanceInfeasible, ErrorKind.InvalidOperation, Describe(blockers), string.Join(",", blockers.Select(b => b.HostName).Distinct()))
+            : base(ErrorIds.RollingMaintenanceInfeasible, ErrorKind.InvalidOperation, Describe(blockers), string.Join(",", blockers.Select(b => b.HostName).Distinct()))
         {
             Blockers = blockers;
         }

@@ -40,11 +40,11 @@ namespace VmMigration.Providers.HyperV
             }
             if (result.ReturnValue != JobStarted)
             {
-                throw new MigrationException(HyperVErrorIds.HyperVMethodFailed, ErrorKind.InvalidOperation,
+                throw new MigrationException(ErrorIds.HyperVMethodFailed, ErrorKind.InvalidOperation,
                     $"Hyper-V refused {method} for '{subject}' with return code {result.ReturnValue}.", subject);
             }
             var jobPath = PathOf(result.OutParameters.TryGetValue("Job", out var job) ? job : null)
-                ?? throw new MigrationException(HyperVErrorIds.HyperVMethodFailed, ErrorKind.InvalidOperation,
+                ?? throw new MigrationException(ErrorIds.HyperVMethodFailed, ErrorKind.InvalidOperation,
                     $"Hyper-V started a job for {method} on '{subject}' but returned no reference to it.", subject);
             var deadline = DateTime.UtcNow + limit;
             var terminateRequested = false;

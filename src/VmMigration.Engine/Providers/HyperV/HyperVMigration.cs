@@ -36,7 +36,7 @@ namespace VmMigration.Providers.HyperV
             if (parameters.InitialMaxDowntimeMs > 0) refused.Add("max-downtime tuning");
             if (refused.Count > 0)
             {
-                throw new MigrationException(HyperVErrorIds.OptionNotSupportedOnHyperV, ErrorKind.InvalidArgument,
+                throw new MigrationException(ErrorIds.OptionNotSupportedOnHyperV, ErrorKind.InvalidArgument,
                     $"Cannot move '{vmName}' on Hyper-V with {string.Join(", ", refused)}: Hyper-V live migration has no such option. Run it without them.", vmName);
             }
         }
@@ -47,14 +47,14 @@ namespace VmMigration.Providers.HyperV
             var settings = destination.Query("SELECT * FROM Msvm_VirtualSystemMigrationServiceSettingData").FirstOrDefault();
             if (settings == null || !(settings["EnableVirtualSystemMigration"] is bool enabled && enabled))
             {
-                throw new MigrationException(HyperVErrorIds.MigrationDisabledOnDestination, ErrorKind.ResourceUnavailable,
+                throw new MigrationException(ErrorIds.MigrationDisabledOnDestination, ErrorKind.ResourceUnavailable,
                     $"The Hyper-V host '{destinationName}' does not accept incoming live migrations. Enable them there (Enable-VMMigration) and retry.", destinationName);
             }
             var listeners = destination.Query("SELECT * FROM Msvm_VirtualSystemMigrationNetworkSettingData")
                 .SelectMany(n => n["Subnets"] is IEnumerable<string> subnets ? subnets : Array.Empty<string>()).ToList();
             if (listeners.Count == 0)
             {
-                throw new MigrationException(HyperVErrorIds.MigrationDisabledOnDestination, ErrorKind.ResourceUnavailable,
+                throw new MigrationException(ErrorIds.MigrationDisabledOnDestination, ErrorKind.ResourceUnavailable,
                     $"The Hyper-V host '{destinationName}' has live migration enabled but no network to receive it on. Add one (Add-VMMigrationNetwork) and retry.", destinationName);
             }
         }

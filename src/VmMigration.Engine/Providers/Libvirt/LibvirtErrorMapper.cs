@@ -75,7 +75,7 @@ namespace VmMigration.Providers.Libvirt
                 case LibvirtConstants.ErrNoDomain:
                     return (ErrorIds.VmNotFound, ErrorKind.ObjectNotFound, " Check the name with Get-MigrationVM.");
                 case LibvirtConstants.ErrNoStoragePool:
-                    return (CloneErrorIds.StoragePoolNotFound, ErrorKind.ObjectNotFound, " Name an existing pool of that host with -StoragePool.");
+                    return (ErrorIds.StoragePoolNotFound, ErrorKind.ObjectNotFound, " Name an existing pool of that host with -StoragePool.");
                 case LibvirtConstants.ErrNoStorageVolume:
                     return (ErrorIds.LibvirtError, ErrorKind.ObjectNotFound, " The volume is gone; refresh the pool and try again.");
                 case LibvirtConstants.ErrOperationInvalid when context == LibvirtOperationContext.RunningGuest:

@@ -227,7 +227,7 @@ namespace VmMigration.Providers.Libvirt
         }
 
         private StorageVolumeHandle LookUpVolume(string path)
-            => TryLookUpVolume(path) ?? throw new MigrationException(CloneErrorIds.DiskNotInStoragePool, ErrorKind.ObjectNotFound,
+            => TryLookUpVolume(path) ?? throw new MigrationException(ErrorIds.DiskNotInStoragePool, ErrorKind.ObjectNotFound,
                 $"No storage pool on {Uri} has a volume at '{path}'. Put the disk in a pool (virsh pool-define-as ... dir) and refresh it.", path);
 
         private StorageVolumeHandle? TryLookUpVolume(string path)

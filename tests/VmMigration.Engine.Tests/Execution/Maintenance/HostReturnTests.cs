@@ -53,13 +53,13 @@ namespace VmMigration.Tests.Execution.Maintenance
 
             var result = observer.ResultOf("a");
             Assert.Equal(HostMaintenanceStatus.Failed, result.Status);
-            Assert.Equal(MaintenanceErrorIds.HostDidNotReturn, result.ErrorId);
+            Assert.Equal(ErrorIds.HostDidNotReturn, result.ErrorId);
             Assert.Equal(MaintenancePhase.WaitingForHost, result.Phase);
             Assert.Contains("did not answer within 1 s", result.Message);
             Assert.Contains("Connection refused", result.Message);   // the last attempt: a new connection, refused
             Assert.True(result.InMaintenance);
             Assert.Equal(new[] { "b" }, cluster.RunningOn("a1"));
-            Assert.Equal(MaintenanceErrorIds.MaxFailedHostsReached, observer.ResultOf("b").ErrorId);
+            Assert.Equal(ErrorIds.MaxFailedHostsReached, observer.ResultOf("b").ErrorId);
         }
 
         [Fact]
@@ -74,7 +74,7 @@ namespace VmMigration.Tests.Execution.Maintenance
             cluster.Run(cluster.Options("a"), observer);
 
             var result = observer.ResultOf("a");
-            Assert.Equal(MaintenanceErrorIds.HostHealthCheckFailed, result.ErrorId);
+            Assert.Equal(ErrorIds.HostHealthCheckFailed, result.ErrorId);
             Assert.Equal(MaintenancePhase.HealthCheck, result.Phase);
             Assert.Contains("it has 8192 MB of memory, it had 16384 MB", result.Message);
             Assert.True(result.InMaintenance);
@@ -103,7 +103,7 @@ namespace VmMigration.Tests.Execution.Maintenance
             cluster.Run(cluster.Options("a"), observer);
 
             var result = observer.ResultOf("a");
-            Assert.Equal(MaintenanceErrorIds.HostHealthCheckFailed, result.ErrorId);
+            Assert.Equal(ErrorIds.HostHealthCheckFailed, result.ErrorId);
             Assert.Contains("its health check failed: it returned $false", result.Message);
             Assert.Equal(1, cluster.Scripts.CountOf(MaintenanceScript.HealthCheck, "a"));
         }

@@ -41,7 +41,7 @@ namespace VmMigration.Tests.Execution.Maintenance
         {
             var error = Assert.Throws<MaintenanceInfeasibleException>(() => cluster.Run(Options(), observer));
 
-            Assert.Equal(MaintenanceErrorIds.RollingMaintenanceInfeasible, error.ErrorId);
+            Assert.Equal(ErrorIds.RollingMaintenanceInfeasible, error.ErrorId);
             Assert.Equal(new[] { ("a", "big"), ("b", "db1") }, error.Blockers.Select(b => (b.HostName, b.VMName)).OrderBy(b => b.HostName));
             Assert.Contains("a: VM 'big': VmTooLarge", error.Message);
             Assert.Contains("b: VM 'db1': NoEvacuationTarget", error.Message);

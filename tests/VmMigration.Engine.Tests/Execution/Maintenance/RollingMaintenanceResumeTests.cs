@@ -71,9 +71,9 @@ namespace VmMigration.Tests.Execution.Maintenance
         {
             var stopped = RunStoppedAt(phase);
             var inHand = stopped.ResultOf("a");
-            Assert.Equal(MaintenanceErrorIds.MaintenanceStopped, inHand.ErrorId);
+            Assert.Equal(ErrorIds.MaintenanceStopped, inHand.ErrorId);
             Assert.Equal(phase, inHand.Phase);
-            Assert.Equal(MaintenanceErrorIds.MaintenanceStopped, stopped.ResultOf("b").ErrorId);
+            Assert.Equal(ErrorIds.MaintenanceStopped, stopped.ResultOf("b").ErrorId);
             Assert.Equal(HostMaintenanceStatus.NotStarted, stopped.ResultOf("b").Status);
             var journal = RollingMaintenanceJournal.Load(cluster.JournalPath);
             Assert.Null(journal.EndedAt);
@@ -168,7 +168,7 @@ namespace VmMigration.Tests.Execution.Maintenance
 
             var error = Assert.Throws<MigrationException>(() => cluster.Run(cluster.Options("a", "b", "c"), new RecordingMaintenanceObserver()));
 
-            Assert.Equal(MaintenanceErrorIds.RollingMaintenanceInProgress, error.ErrorId);
+            Assert.Equal(ErrorIds.RollingMaintenanceInProgress, error.ErrorId);
             Assert.Contains("stopped at host 'a', phase Script", error.Message);
             Assert.Contains("-Resume", error.Message);
         }

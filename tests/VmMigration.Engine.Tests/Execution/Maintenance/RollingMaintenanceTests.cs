@@ -74,7 +74,7 @@ namespace VmMigration.Tests.Execution.Maintenance
             Assert.Equal(HostMaintenanceStatus.Succeeded, observer.ResultOf("a").Status);
             var failed = observer.ResultOf("b");
             Assert.Equal(HostMaintenanceStatus.Failed, failed.Status);
-            Assert.Equal(MaintenanceErrorIds.MaintenanceScriptFailed, failed.ErrorId);
+            Assert.Equal(ErrorIds.MaintenanceScriptFailed, failed.ErrorId);
             Assert.Equal(MaintenancePhase.Script, failed.Phase);
             Assert.Contains("it exited with code 3", failed.Message);
             Assert.Equal(new[] { "Script: apt: lock held" }, failed.ScriptErrors);
@@ -83,7 +83,7 @@ namespace VmMigration.Tests.Execution.Maintenance
             Assert.NotEqual(new[] { "b" }, cluster.RunningOn("b1"));   // where the drain moved it, not back
             var notStarted = observer.ResultOf("c");
             Assert.Equal(HostMaintenanceStatus.NotStarted, notStarted.Status);
-            Assert.Equal(MaintenanceErrorIds.MaxFailedHostsReached, notStarted.ErrorId);
+            Assert.Equal(ErrorIds.MaxFailedHostsReached, notStarted.ErrorId);
             Assert.Contains("-MaxFailedHosts 0", notStarted.Message);
             Assert.Equal(0, cluster.Scripts.CountOf(MaintenanceScript.Script, "c"));
             Assert.Equal(new[] { "c" }, cluster.RunningOn("c1"));
@@ -115,7 +115,7 @@ namespace VmMigration.Tests.Execution.Maintenance
             cluster.Run(cluster.Options("a", "b", "c"), observer);
 
             var refused = observer.ResultOf("b");
-            Assert.Equal(MaintenanceErrorIds.HostStillHasRunningVMs, refused.ErrorId);
+            Assert.Equal(ErrorIds.HostStillHasRunningVMs, refused.ErrorId);
             Assert.Equal(MaintenancePhase.Script, refused.Phase);
             Assert.Contains("'late'", refused.Message);
             Assert.True(refused.InMaintenance);
@@ -131,12 +131,12 @@ namespace VmMigration.Tests.Execution.Maintenance
             cluster.Run(cluster.Options("a", "b"), observer);
 
             var failed = observer.ResultOf("a");
-            Assert.Equal(MaintenanceErrorIds.MaintenanceScriptFailed, failed.ErrorId);
+            Assert.Equal(ErrorIds.MaintenanceScriptFailed, failed.ErrorId);
             Assert.Equal(MaintenancePhase.PreScript, failed.Phase);
             Assert.False(failed.InMaintenance);
             Assert.Equal(0, failed.VMsMoved);
             Assert.Equal(new[] { "a" }, cluster.RunningOn("a1"));
-            Assert.Equal(MaintenanceErrorIds.MaxFailedHostsReached, observer.ResultOf("b").ErrorId);
+            Assert.Equal(ErrorIds.MaxFailedHostsReached, observer.ResultOf("b").ErrorId);
         }
 
         [Fact]
@@ -156,7 +156,7 @@ namespace VmMigration.Tests.Execution.Maintenance
 
             var result = observer.ResultOf("a");
             Assert.Equal(HostMaintenanceStatus.Failed, result.Status);
-            Assert.Equal(MaintenanceErrorIds.FailbackFailed, result.ErrorId);
+            Assert.Equal(ErrorIds.FailbackFailed, result.ErrorId);
             Assert.Equal(MaintenancePhase.Failback, result.Phase);
             Assert.False(result.InMaintenance);
             Assert.Contains("in service again", result.Message);
@@ -193,7 +193,7 @@ namespace VmMigration.Tests.Execution.Maintenance
             Assert.All(observer.Results, r =>
             {
                 Assert.Equal(HostMaintenanceStatus.NotStarted, r.Status);
-                Assert.Equal(HostEvacuation.DeadlineWouldBeMissed, r.ErrorId);
+                Assert.Equal(ErrorIds.DeadlineWouldBeMissed, r.ErrorId);
             });
             Assert.Equal(2, summary.NotStarted);
             Assert.Empty(cluster.Scripts.Calls);

@@ -71,7 +71,7 @@ namespace VmMigration.Engine.Tests.Providers.HyperV
             var error = Assert.Throws<MigrationException>(() =>
                 Migration(source).Migrate("web1", "hv02", new LiveMigrationParameters(), TimeSpan.FromMinutes(1), null, CancellationToken.None));
 
-            Assert.Equal(HyperVErrorIds.HyperVMethodFailed, error.ErrorId);
+            Assert.Equal(ErrorIds.HyperVMethodFailed, error.ErrorId);
             Assert.Contains("32775", error.Message);
         }
 
@@ -110,7 +110,7 @@ namespace VmMigration.Engine.Tests.Providers.HyperV
             var error = Assert.Throws<MigrationException>(() =>
                 Migration(source).Migrate("web1", "hv02", parameters, TimeSpan.FromMinutes(1), null, CancellationToken.None));
 
-            Assert.Equal(HyperVErrorIds.OptionNotSupportedOnHyperV, error.ErrorId);
+            Assert.Equal(ErrorIds.OptionNotSupportedOnHyperV, error.ErrorId);
             Assert.Contains(option, error.Message);
             Assert.Empty(source.Calls);
         }
@@ -124,7 +124,7 @@ namespace VmMigration.Engine.Tests.Providers.HyperV
 
             var error = Assert.Throws<MigrationException>(() => HyperVMigration.RequireMigrationEnabled(destination, "hv02"));
 
-            Assert.Equal(HyperVErrorIds.MigrationDisabledOnDestination, error.ErrorId);
+            Assert.Equal(ErrorIds.MigrationDisabledOnDestination, error.ErrorId);
             Assert.Contains("Enable-VMMigration", error.Message);
         }
 

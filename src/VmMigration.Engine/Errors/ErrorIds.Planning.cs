@@ -1,10 +1,7 @@
-namespace VmMigration.Planning
+namespace VmMigration.Errors
 {
-    /// <summary>
-    /// Stable ids the planner adds to <see cref="VmMigration.Errors.ErrorIds"/>. They double as the reason codes of
-    /// unplaced VMs, so a script matches one vocabulary whether a plan failed or a VM was left behind.
-    /// </summary>
-    public static class PlanningErrorIds
+    /// <summary>The error ids of the planner; they double as the reason codes of unplaced VMs, so a script matches one vocabulary whether a plan failed or a VM was left behind: part of the one catalogue (<see cref="ErrorIds"/>).</summary>
+    public static partial class ErrorIds
     {
         public const string RuleConflict = "RuleConflict";
         public const string InvalidInventory = "InvalidInventory";

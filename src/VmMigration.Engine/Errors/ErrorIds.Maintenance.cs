@@ -1,7 +1,7 @@
 namespace VmMigration.Errors
 {
-    /// <summary>The stable error ids of Invoke-RollingMaintenance. Scripts match on these; never rename one.</summary>
-    public static class MaintenanceErrorIds
+    /// <summary>The error ids of Invoke-RollingMaintenance: part of the one catalogue (<see cref="ErrorIds"/>).</summary>
+    public static partial class ErrorIds
     {
         /// <summary>Before anything moved: some host of the run cannot be drained in its turn; the message lists every blocker of every host.</summary>
         public const string RollingMaintenanceInfeasible = "RollingMaintenanceInfeasible";

@@ -1,7 +1,7 @@
-namespace VmMigration.Providers.HyperV
+namespace VmMigration.Errors
 {
-    /// <summary>Error ids of the Hyper-V provider (kept here so the shared ErrorIds file is not touched while it is refactored).</summary>
-    public static class HyperVErrorIds
+    /// <summary>The error ids of the Hyper-V provider: part of the one catalogue (<see cref="ErrorIds"/>).</summary>
+    public static partial class ErrorIds
     {
         /// <summary>An option Hyper-V has no equivalent for (post-copy, compression, auto-converge, max-downtime tuning).</summary>
         public const string OptionNotSupportedOnHyperV = "OptionNotSupportedOnHyperV";

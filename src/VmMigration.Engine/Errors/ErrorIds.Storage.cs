@@ -1,10 +1,7 @@
 namespace VmMigration.Errors
 {
-    /// <summary>
-    /// The stable error ids of storage moves (Move-VMLive -DestinationStoragePool / -CopyStorage). Scripts match on these;
-    /// never rename one. Pools, space and linked-clone parents use the ids Copy-VMClone already has (CloneErrorIds).
-    /// </summary>
-    public static class StorageErrorIds
+    /// <summary>The error ids of storage moves (Move-VMLive -DestinationStoragePool / -CopyStorage): part of the one catalogue (<see cref="ErrorIds"/>).</summary>
+    public static partial class ErrorIds
     {
         /// <summary>-Disk names a disk the VM does not have (or one that is not a file-backed disk).</summary>
         public const string DiskNotFound = "DiskNotFound";

@@ -1,7 +1,7 @@
 namespace VmMigration.Errors
 {
-    /// <summary>The stable error ids of Copy-VMClone. Scripts match on these; never rename one.</summary>
-    public static class CloneErrorIds
+    /// <summary>The error ids of Copy-VMClone, and the pool, space and linked-clone checks storage moves share with it: part of the one catalogue (<see cref="ErrorIds"/>).</summary>
+    public static partial class ErrorIds
     {
         /// <summary>A VM with the clone's name already exists on a connected host.</summary>
         public const string CloneNameExists = "CloneNameExists";
