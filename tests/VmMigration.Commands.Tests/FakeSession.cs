@@ -1,7 +1,7 @@
 using System;
 using System.Linq;
 using VmMigration.Session;
-using VmMigration.Storage;
+using VmMigration.State;
 using VmMigration.Tests.Fakes;
 using Xunit;
 

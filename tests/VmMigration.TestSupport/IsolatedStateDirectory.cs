@@ -1,6 +1,6 @@
 using System;
 using System.IO;
-using VmMigration.Storage;
+using VmMigration.State;
 
 namespace VmMigration.Tests
 {

@@ -18,7 +18,7 @@ BeforeAll {
     # What a command may take beyond one call limit: the module's own work and PowerShell's.
     $script:MarginSec = 4
     # A live move's abort cannot reach a silent source: the job waits out the abort grace before it says what it knows.
-    $script:AbortGraceSec = [VmMigration.Execution.LiveMigrationJob]::AbortGrace.TotalSeconds
+    $script:AbortGraceSec = [VmMigration.Execution.Live.LiveMigrationJob]::AbortGrace.TotalSeconds
 
     New-MigrationLabVM -HostName lab1 -Name disk1 -MemoryMB 32 -WorkingSetMB 4 -DiskSizeMB 16 -Confirm:$false | Out-Null
     # A disk big enough (512 MiB of data) that its copy to lab2 is still under way when lab2 is frozen.

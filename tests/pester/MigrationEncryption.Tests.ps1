@@ -12,7 +12,7 @@ BeforeAll {
     New-MigrationLabVM -HostName lab1 -Name enc1 -MemoryMB 64 -WorkingSetMB 16 -DirtyRateMBps 1 | Out-Null
     Start-Sleep -Seconds 2
     $script:Lab = Get-MigrationLab -Path $LabPath
-    [VmMigration.Execution.MigrationTls]::Forget()
+    [VmMigration.Execution.Live.MigrationTls]::Forget()
 
     # Records, while -Action runs, what crosses loopback to or from the migration ports of -HostName.
     function Invoke-Captured([string] $HostName, [scriptblock] $Action) {
@@ -67,7 +67,7 @@ BeforeAll {
 }
 
 AfterAll {
-    [VmMigration.Execution.MigrationTls]::Forget()
+    [VmMigration.Execution.Live.MigrationTls]::Forget()
     Remove-Item Env:VMMIGRATION_STATE_DIR -ErrorAction Ignore
     Stop-TestLab -Path $script:LabPath
 }
@@ -127,7 +127,7 @@ Describe 'Encrypted migration on the lab' -Tag Lab {
             $fellBack.Message | Should -Match 'Moved unencrypted'
             Assert-Enc1RunsOn lab2
         }
-        [VmMigration.Execution.MigrationTls]::Forget()
+        [VmMigration.Execution.Live.MigrationTls]::Forget()
         (Move-Enc1 lab1).Encrypted | Should -BeTrue -Because 'lab2 has its certificates again'
     }
 

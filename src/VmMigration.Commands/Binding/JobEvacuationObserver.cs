@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
-using VmMigration.Execution;
-
+using VmMigration.Execution.Evacuation;
+using VmMigration.Execution.Live;
 namespace VmMigration.Commands
 {
     /// <summary>Evacuation events into an -AsJob job's streams (Receive-Job shows the results, errors and progress).</summary>

@@ -1,10 +1,9 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Diagnostics;
+using System.Linq;
 using System.Management.Automation;
-using VmMigration.Execution;
-
+using VmMigration.Execution.Live;
 namespace VmMigration.Commands
 {
     /// <summary>Turns engine progress into Write-Progress records, at most a few a second, with a Completed record at the end.</summary>

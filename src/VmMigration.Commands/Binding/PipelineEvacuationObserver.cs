@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
 using VmMigration.Errors;
-using VmMigration.Execution;
-
+using VmMigration.Execution.Evacuation;
+using VmMigration.Execution.Live;
 namespace VmMigration.Commands
 {
     /// <summary>

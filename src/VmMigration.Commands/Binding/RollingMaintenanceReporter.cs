@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Threading;
 using VmMigration.Errors;
-using VmMigration.Execution;
+using VmMigration.Execution.Live;
 using VmMigration.Execution.Maintenance;
 
 namespace VmMigration.Commands

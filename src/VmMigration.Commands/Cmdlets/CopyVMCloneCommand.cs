@@ -1,7 +1,7 @@
 using System;
 using System.Management.Automation;
 using VmMigration.Errors;
-using VmMigration.Execution;
+using VmMigration.Execution.Clone;
 using VmMigration.Session;
 
 namespace VmMigration.Commands

@@ -142,7 +142,7 @@ namespace VmMigration.Commands
             }
             // Balance plans from the load smoothed over earlier windows and knows which VMs balancing moved lately.
             var inventory = Goal == PlanGoal.Balance
-                ? BalanceInventory.Capture(Registry, Inventory, Registry.Hosts, TimeSpan.FromSeconds(SampleSec), Storage.LoadHistoryStore.Default, Clock.System, CancellationToken, out var failures)
+                ? BalanceInventory.Capture(Registry, Inventory, Registry.Hosts, TimeSpan.FromSeconds(SampleSec), State.LoadHistoryStore.Default, Clock.System, CancellationToken, out var failures)
                 : LiveInventory.Capture(Inventory, Registry.Hosts, IncludeStopped, CancellationToken, out failures);
             foreach (var failure in failures)
             {

@@ -3,8 +3,8 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using VmMigration.Errors;
-using VmMigration.Execution;
-using VmMigration.Storage;
+using VmMigration.Execution.Balance;
+using VmMigration.State;
 
 namespace VmMigration.Commands
 {

@@ -2,8 +2,8 @@ using System;
 using System.Management.Automation;
 using System.Threading;
 using VmMigration.Errors;
-using VmMigration.Execution;
-using VmMigration.Storage;
+using VmMigration.Execution.Evacuation;
+using VmMigration.State;
 
 namespace VmMigration.Commands
 {

@@ -4,7 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using VmMigration.Errors;
 using VmMigration.Execution.Maintenance;
-using VmMigration.Storage;
+using VmMigration.State;
 
 namespace VmMigration.Commands
 {

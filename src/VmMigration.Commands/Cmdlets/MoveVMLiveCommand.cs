@@ -4,7 +4,9 @@ using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using VmMigration.Errors;
-using VmMigration.Execution;
+using VmMigration.Execution.Evacuation;
+using VmMigration.Execution.Live;
+using VmMigration.Execution.Storage;
 using VmMigration.Planning;
 using VmMigration.Session;
 

@@ -1,10 +1,10 @@
 using System.Linq;
 using System.Management.Automation;
 using VmMigration.Errors;
-using VmMigration.Execution;
+using VmMigration.Execution.Evacuation;
 using VmMigration.Planning;
 using VmMigration.Session;
-using VmMigration.Storage;
+using VmMigration.State;
 
 namespace VmMigration.Commands
 {

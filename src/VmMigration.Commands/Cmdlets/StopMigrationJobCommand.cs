@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using VmMigration.Errors;
-using VmMigration.Execution;
+using VmMigration.Execution.Live;
 using VmMigration.Session;
 
 namespace VmMigration.Commands

@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 using VmMigration.Errors;
-using VmMigration.Execution;
 using VmMigration.Providers;
 
 namespace VmMigration.Lab

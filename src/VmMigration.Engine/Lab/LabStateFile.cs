@@ -32,7 +32,7 @@ namespace VmMigration.Lab
         public static void Save(LabInfo lab)
         {
             // A session killed mid-write leaves the previous state rather than half a file.
-            Storage.AtomicFile.WriteAllText(PathOf(lab.Path), JsonSerializer.Serialize(lab, Options));
+            State.AtomicFile.WriteAllText(PathOf(lab.Path), JsonSerializer.Serialize(lab, Options));
         }
     }
 }

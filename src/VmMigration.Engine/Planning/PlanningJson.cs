@@ -109,7 +109,7 @@ namespace VmMigration.Planning
                     directory);
             // Crash-safe (a plan or rules file is never left half-written) and without a byte-order mark, so the file
             // hashes the same as the string a test compares with.
-            Storage.AtomicFile.WriteAllText(path, json);
+            State.AtomicFile.WriteAllText(path, json);
         }
 
         private sealed class ShortestDoubleConverter : JsonConverter<double>

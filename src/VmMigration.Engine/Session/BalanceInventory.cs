@@ -5,7 +5,7 @@ using System.Threading;
 using VmMigration.Errors;
 using VmMigration.Planning;
 using VmMigration.Providers;
-using VmMigration.Storage;
+using VmMigration.State;
 
 namespace VmMigration.Session
 {

@@ -3,13 +3,13 @@ using System.Collections.Generic;
 using System.Linq;
 using VmMigration.Errors;
 using VmMigration.Providers;
-using VmMigration.Storage;
+using VmMigration.State;
 
 namespace VmMigration.Session
 {
     /// <summary>
     /// A host's maintenance mark as the host itself keeps it (<see cref="HostLease.Maintenance"/>, no expiry), beside the
-    /// runner's own record (Storage.MaintenanceStore, which also keeps the journal): every runner that reaches the host
+    /// runner's own record (State.MaintenanceStore, which also keeps the journal): every runner that reaches the host
     /// sees it in maintenance and places nothing there, whichever machine marked it.
     /// </summary>
     public static class HostMaintenanceMark

@@ -4,7 +4,7 @@ using System.Linq;
 using System.Threading;
 using VmMigration.Errors;
 using VmMigration.Providers;
-using VmMigration.Storage;
+using VmMigration.State;
 
 namespace VmMigration.Session
 {

@@ -5,7 +5,8 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using VmMigration.Errors;
-using VmMigration.Execution;
+using VmMigration.Execution.Evacuation;
+using VmMigration.Execution.Live;
 using VmMigration.Providers;
 
 namespace VmMigration.Session

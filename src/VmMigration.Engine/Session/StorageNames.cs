@@ -3,8 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using VmMigration.Errors;
-using VmMigration.Execution;
-
+using VmMigration.Execution.Storage;
 namespace VmMigration.Session
 {
     /// <summary>

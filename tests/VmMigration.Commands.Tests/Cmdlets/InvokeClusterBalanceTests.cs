@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using VmMigration.Execution.Balance;
 using Xunit;
 
 namespace VmMigration.Commands.Tests.Cmdlets

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using VmMigration.Execution.Evacuation;
 using VmMigration.Session;
 using Xunit;
 

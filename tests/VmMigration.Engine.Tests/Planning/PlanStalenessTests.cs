@@ -1,6 +1,6 @@
 using System.Linq;
 using VmMigration.Errors;
-using VmMigration.Execution;
+using VmMigration.Execution.Evacuation;
 using VmMigration.Planning;
 using Xunit;
 

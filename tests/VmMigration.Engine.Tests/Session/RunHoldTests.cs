@@ -6,10 +6,12 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using VmMigration.Errors;
-using VmMigration.Execution;
+using VmMigration.Execution.Balance;
+using VmMigration.Execution.Evacuation;
+using VmMigration.Execution.Live;
 using VmMigration.Providers;
 using VmMigration.Session;
-using VmMigration.Storage;
+using VmMigration.State;
 using VmMigration.Tests.Fakes;
 using Xunit;
 
@@ -87,17 +89,18 @@ namespace VmMigration.Tests.Session
         [Fact]
         public void Two_runs_in_this_process_never_hold_the_same_host_at_once()
         {
-            var first = Task.Run(() => Take());
-            using var hold = first.Result;
-            var second = Task.Run(() => Take(hosts: new[] { registry.Resolve("c") }));
-            var error = Assert.Throws<MigrationException>(() => second.GetAwaiter().GetResult());
+            using var hold = Take();
+
+            var error = Assert.Throws<MigrationException>(() => Take(hosts: new[] { registry.Resolve("c") }));
+
             Assert.Equal(ErrorIds.HostHeldByAnotherRun, error.ErrorId);
+            Assert.Contains("held by test run", error.Message);
         }
 
         [Fact]
         public void With_a_wait_the_run_says_why_it_waits_once_and_goes_on_when_the_holder_ends()
         {
-            var first = Task.Run(() => Take()).Result;
+            var first = Take();
             var heard = new List<string>();
             var clock = Stopwatch.StartNew();
             Task.Delay(1500).ContinueWith(_ => first.Dispose());
@@ -215,7 +218,7 @@ namespace VmMigration.Tests.Session
 
             Assert.Equal(HostState.Maintenance, a.State);
             Assert.Contains($"evacuation of a by {Environment.UserName}@{Environment.MachineName}", a.Message);
-            Assert.Empty(cluster["fake://a"].Leases.Values.Where(l => l.Name == HostLease.Run));
+            Assert.DoesNotContain(cluster["fake://a"].Leases.Values, l => l.Name == HostLease.Run);
         }
 
         [Fact]

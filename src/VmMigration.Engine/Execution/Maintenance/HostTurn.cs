@@ -4,9 +4,11 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using VmMigration.Errors;
+using VmMigration.Execution.Evacuation;
+using VmMigration.Execution.Live;
 using VmMigration.Providers;
 using VmMigration.Session;
-using VmMigration.Storage;
+using VmMigration.State;
 
 namespace VmMigration.Execution.Maintenance
 {

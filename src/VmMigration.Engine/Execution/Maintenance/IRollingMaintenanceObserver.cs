@@ -1,3 +1,4 @@
+using VmMigration.Execution.Live;
 namespace VmMigration.Execution.Maintenance
 {
     /// <summary>What a rolling maintenance reports while it runs. Called from worker threads: implementations queue, never write.</summary>

@@ -6,7 +6,7 @@ using System.Threading;
 using VmMigration.Errors;
 using VmMigration.Planning;
 using VmMigration.Session;
-using VmMigration.Storage;
+using VmMigration.State;
 
 namespace VmMigration.Execution.Maintenance
 {

@@ -5,7 +5,8 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Serialization;
-using VmMigration.Storage;
+using VmMigration.Execution.Evacuation;
+using VmMigration.State;
 
 namespace VmMigration.Execution.Maintenance
 {

@@ -3,11 +3,11 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using VmMigration.Execution;
+using VmMigration.Execution.Live;
 using VmMigration.Execution.Maintenance;
 using VmMigration.Providers;
 using VmMigration.Session;
-using VmMigration.Storage;
+using VmMigration.State;
 using VmMigration.Tests.Fakes;
 
 namespace VmMigration.Tests.Execution.Maintenance

@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using VmMigration.Errors;
-using VmMigration.Execution;
 using VmMigration.Execution.Maintenance;
 using VmMigration.Tests.Fakes;
 using Xunit;

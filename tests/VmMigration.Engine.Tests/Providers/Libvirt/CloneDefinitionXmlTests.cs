@@ -1,10 +1,10 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Xml.Linq;
-using VmMigration.Execution;
+using VmMigration.Execution.Clone;
 using VmMigration.Providers;
 using VmMigration.Providers.Libvirt;
-using VmMigration.Tests.Execution;
+using VmMigration.Tests.Execution.Clone;
 using Xunit;
 
 namespace VmMigration.Tests.Providers.Libvirt

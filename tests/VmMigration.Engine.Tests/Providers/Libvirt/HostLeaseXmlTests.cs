@@ -1,4 +1,5 @@
 using System;
+using VmMigration.Execution.Evacuation;
 using VmMigration.Providers;
 using VmMigration.Providers.Libvirt;
 using Xunit;

@@ -1,0 +1,326 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using VmMigration.Errors;
+using VmMigration.Execution.Storage;
+using VmMigration.Providers;
+using VmMigration.Session;
+
+namespace VmMigration.Execution.Clone
+{
+    /// <summary>
+    /// Makes a clone: checks (name, pool, space, linked rules), copies or links every file disk through libvirt's storage API,
+    /// defines the clone with a new identity, protects a linked clone's parent, and starts the clone when asked.
+    /// A running source is cloned crash-consistently from disks frozen under temporary overlays (the switch is measured).
+    /// A linked clone of a running parent is based on the parent's disks frozen for good: the parent goes on running, without
+    /// a restart, on new overlays of its own, and its frozen files become the read-only base of both.
+    /// On any failure everything this job created is removed again and the parent's definition (and disks) restored.
+    /// </summary>
+    public sealed class CloneJob
+    {
+        /// <summary>Room an empty qcow2 overlay needs (header, L1 and refcount tables), rounded up generously.</summary>
+        internal const long OverlayReserveBytes = 1L << 20;
+
+        /// <summary>Merging back only what the guest wrote during the copy; generous for a busy guest on a slow disk.</summary>
+        private static readonly TimeSpan OverlayMergeTimeout = TimeSpan.FromMinutes(10);
+
+        private readonly CloneRequest request;
+        private readonly IReadOnlyList<ConnectedHost> connectedHosts;
+        private readonly IProgress<CloneProgress>? progress;
+        private readonly Random random;
+
+        public CloneJob(CloneRequest request, IReadOnlyList<ConnectedHost> connectedHosts, IProgress<CloneProgress>? progress = null, Random? random = null)
+        {
+            this.request = request ?? throw new ArgumentNullException(nameof(request));
+            this.connectedHosts = connectedHosts;
+            this.progress = progress;
+            this.random = random ?? new Random();
+        }
+
+        public CloneOutcome Run(CancellationToken cancellationToken)
+        {
+            var clock = Stopwatch.StartNew();
+            var source = request.Source;
+            var sourceHost = source.Host;
+            var destination = request.Destination ?? sourceHost;
+            bool sameHost = destination.Uri.Equals(sourceHost.Uri);
+            var parent = source.Guest;
+
+            Report("Checking");
+            var (usedUuids, usedMacs) = SurveyIdentities(cancellationToken);
+            if (request.Linked && !sameHost)
+                throw new MigrationException(ErrorIds.LinkedCloneAcrossHosts, ErrorKind.InvalidArgument,
+                    $"A linked clone of '{parent.Name}' must be on its host '{sourceHost.Name}': its disks read through to the parent's disks, which '{destination.Name}' cannot open. Drop -Destination, or drop -Linked for a full clone.",
+                    request.Name);
+            // A running (or paused) parent cannot be made read-only under its guest: it moves onto new overlays instead.
+            bool parentMovesOntoOverlays = request.Linked && parent.Active;
+
+            var sourceDefinition = sourceHost.Connection.GetGuestDefinition(parent.Name);
+            var disks = sourceDefinition.FileDisks;
+            var volumes = disks.Select(d => sourceHost.Connection.FindStorageVolume(d.Path) ?? throw new MigrationException(ErrorIds.DiskNotInStoragePool, ErrorKind.ObjectNotFound,
+                $"Disk {d.Target} of '{parent.Name}' ('{d.Path}') is in no storage pool of '{sourceHost.Name}', so it cannot be copied through libvirt. Put it in a pool (a dir pool on its directory) first.", parent.Name)).ToList();
+            if (!sameHost && volumes.FirstOrDefault(v => v.BackingPath != null) is StorageVolumeInfo chained)
+                throw new MigrationException(ErrorIds.BackingChainAcrossHosts, ErrorKind.InvalidOperation,
+                    $"Disk '{chained.Path}' of '{parent.Name}' is an overlay of '{chained.BackingPath}', which '{destination.Name}' does not have. Make a full clone on '{sourceHost.Name}' first (it flattens the chain), then clone that to '{destination.Name}'.",
+                    parent.Name);
+
+            var pool = ResolvePool(destination, volumes);
+            long needed = request.Linked ? volumes.Count * OverlayReserveBytes * (parentMovesOntoOverlays ? 2 : 1) : volumes.Sum(v => v.AllocationBytes);
+            if (pool != null && needed > pool.AvailableBytes)
+                throw new MigrationException(ErrorIds.InsufficientStorage, ErrorKind.LimitsExceeded, string.Format(CultureInfo.InvariantCulture,
+                    "Storage pool '{0}' on '{1}' has {2:N0} MiB free; the clone of '{3}' needs {4:N0} MiB. Free space there or choose another pool with -StoragePool.",
+                    pool.Name, destination.Name, pool.AvailableBytes >> 20, parent.Name, (needed + (1 << 20) - 1) >> 20), request.Name);
+
+            var identity = CloneIdentity.Allocate(sourceDefinition.MacAddresses.Count, usedUuids, usedMacs, random);
+            var created = new CreatedVolumes(destination);
+            bool defined = false;
+            GuestDefinition? parentDefinitionBefore = null;
+            IReadOnlyList<string> parentOverlaidDisks = Array.Empty<string>();
+            var outcome = new CloneOutcome { StoragePool = pool?.Name ?? "" };
+            try
+            {
+                if (parentMovesOntoOverlays && disks.Count > 0)
+                {
+                    MoveParentOntoOverlays(disks, volumes, outcome);
+                    parentOverlaidDisks = disks.Select(d => d.Target).ToList();
+                }
+                var diskFiles = CopyDisks(disks, volumes, pool, destination, sameHost, created, outcome, cancellationToken);
+
+                Report("Defining " + request.Name);
+                var lineage = request.Linked ? new CloneLineage { ParentName = parent.Name, ParentUuid = parent.Uuid } : null;
+                var cloneDefinition = CloneDefinition.For(sourceDefinition, request.Name, identity, diskFiles, request.Linked ? "qcow2" : null, lineage);
+                destination.Connection.DefineGuest(cloneDefinition);
+                defined = true;
+
+                // A parent that moved onto overlays writes only to them: its frozen files need no read-only mark.
+                if (request.Linked && !parentMovesOntoOverlays && disks.Count > 0)
+                {
+                    var protectedDefinition = CloneDefinition.ProtectAsParent(sourceDefinition, disks.Select(d => d.Target));
+                    parentDefinitionBefore = sourceDefinition;
+                    sourceHost.Connection.UpdateGuestDefinition(protectedDefinition);
+                }
+
+                if (request.Start)
+                {
+                    Report("Starting " + request.Name);
+                    destination.Connection.StartGuest(request.Name);
+                }
+
+                var guest = destination.Connection.FindGuest(request.Name) ?? throw new MigrationException(ErrorIds.VmNotFound, ErrorKind.ObjectNotFound,
+                    $"The clone '{request.Name}' vanished from '{destination.Name}' right after it was defined.", request.Name);
+                var vm = Inventory.ToMigrationVM(guest, destination.Name);
+                vm.IsLinkedClone = request.Linked;
+                vm.ParentName = request.Linked ? parent.Name : null;
+                outcome.VM = vm;
+                outcome.DiskPaths = diskFiles.Values.ToList();
+                outcome.DurationMs = clock.ElapsedMilliseconds;
+                return outcome;
+            }
+            catch (MigrationException error)
+            {
+                var leftOver = CleanUp(destination, defined, created, sourceHost, parentDefinitionBefore, parentOverlaidDisks);
+                if (leftOver.Count == 0) throw;
+                throw error.Retold($"{error.Message} Not every volume the clone made could be removed ({string.Join("; ", leftOver)}); delete them by hand.");
+            }
+            catch
+            {
+                CleanUp(destination, defined, created, sourceHost, parentDefinitionBefore, parentOverlaidDisks);
+                throw;
+            }
+        }
+
+        private Dictionary<string, string> CopyDisks(IReadOnlyList<GuestDisk> disks, IReadOnlyList<StorageVolumeInfo> volumes, StoragePoolInfo? pool,
+            ConnectedHost destination, bool sameHost, CreatedVolumes created, CloneOutcome outcome, CancellationToken cancellationToken)
+        {
+            var diskFiles = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (disks.Count == 0) return diskFiles;
+            var sourceHost = request.Source.Host;
+            var sourceName = request.Source.Guest.Name;
+            // A running source's disks are frozen under temporary overlays (an atomic disk-only external snapshot: QEMU pauses
+            // the guest only for the switch), copied while the guest writes into the overlays, then merged back. Every disk
+            // is copied as of one instant, as after a power cut: crash-consistent. A linked clone reads the parent's disks
+            // as they are (shut off, or frozen for good by MoveParentOntoOverlays).
+            bool freeze = !request.Linked && request.Source.Guest.State == VMState.Running;
+            if (freeze)
+            {
+                var suffix = ".vmmigration-freeze-" + Guid.NewGuid().ToString("N").Substring(0, 8) + ".qcow2";
+                var overlays = disks.ToDictionary(d => d.Target, d => d.Path + suffix);
+                Report($"Freezing the disks of {sourceName}");
+                var switchClock = Stopwatch.StartNew();
+                sourceHost.Connection.CreateDiskOverlays(sourceName, overlays);
+                outcome.SourcePausedMs = switchClock.ElapsedMilliseconds;
+            }
+            try
+            {
+                for (int index = 0; index < disks.Count; index++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var disk = disks[index];
+                    var volume = volumes[index];
+                    var volumeName = VolumeNameFor(disk, volume);
+                    Report($"Copying disk {disk.Target} ({index + 1} of {disks.Count})", 0, volume.AllocationBytes);
+                    StorageVolumeInfo made;
+                    if (request.Linked)
+                    {
+                        made = destination.Connection.CreateStorageVolume(pool!.Name, StorageVolumeSpec.Overlay(volumeName, volume.CapacityBytes, volume.Path, disk.Format));
+                        created.Add(made.Path);
+                    }
+                    else if (sameHost)
+                    {
+                        made = destination.Connection.CloneStorageVolume(pool!.Name, StorageVolumeSpec.CopyOf(volumeName, volume.Format, volume.CapacityBytes), volume.Path);
+                        created.Add(made.Path);
+                        outcome.CopiedBytes += made.AllocationBytes;
+                    }
+                    else
+                    {
+                        long total = volume.AllocationBytes;
+                        made = CrossHostVolumeCopy.Copy(sourceHost.Connection, volume, destination.Connection, pool!.Name, volumeName, created, cancellationToken,
+                            done => Report($"Copying disk {disk.Target}", done, total), out var dataBytes);
+                        outcome.CopiedBytes += dataBytes;
+                    }
+                    diskFiles[disk.Path] = made.Path;
+                }
+            }
+            finally
+            {
+                if (freeze)
+                {
+                    Report($"Merging the writes of {sourceName} back into its disks");
+                    sourceHost.Connection.MergeDiskOverlays(sourceName, disks.Select(d => d.Target), OverlayMergeTimeout);
+                }
+            }
+            return diskFiles;
+        }
+
+        /// <summary>
+        /// The running parent's disks become the clone's base: each gets an overlay that the parent writes from now on (an
+        /// atomic disk-only external snapshot; QEMU pauses the guest only for the switch, which is measured), so its original
+        /// files never change again. The overlay is named for the clone it was made for, beside the file it covers.
+        /// </summary>
+        private void MoveParentOntoOverlays(IReadOnlyList<GuestDisk> disks, IReadOnlyList<StorageVolumeInfo> volumes, CloneOutcome outcome)
+        {
+            var parentName = request.Source.Guest.Name;
+            var connection = request.Source.Host.Connection;
+            var overlays = disks.ToDictionary(d => d.Target, d => ParentOverlayPath(d.Path));
+            Report($"Moving {parentName} onto new overlays; its disks become the base of {request.Name}");
+            var switchClock = Stopwatch.StartNew();
+            connection.CreateDiskOverlays(parentName, overlays);
+            outcome.SourcePausedMs = switchClock.ElapsedMilliseconds;
+            outcome.ParentOverlayPaths = overlays.Values.ToList();
+            // QEMU made the overlays beside the files: a refresh makes them volumes of those pools, which later copies,
+            // moves and clones of the parent find its disks through.
+            foreach (var poolName in volumes.Select(v => v.PoolName).Where(p => !string.IsNullOrEmpty(p)).Distinct(StringComparer.Ordinal))
+                connection.FindStoragePool(poolName);
+        }
+
+        /// <summary>/pool/web1.qcow2 -> /pool/web1.after-web2.qcow2 for a clone named web2.</summary>
+        private string ParentOverlayPath(string baseFile)
+        {
+            var directory = Path.GetDirectoryName(baseFile) ?? "";
+            return Path.Combine(directory, Path.GetFileNameWithoutExtension(baseFile) + ".after-" + request.Name + ".qcow2");
+        }
+
+        /// <summary>&lt;clone&gt;-&lt;target&gt;&lt;extension of the source&gt;: unique per clone and disk, and says whose it is.</summary>
+        private string VolumeNameFor(GuestDisk disk, StorageVolumeInfo volume)
+        {
+            var extension = request.Linked ? ".qcow2" : Path.GetExtension(volume.Name);
+            return request.Name + "-" + (disk.Target.Length > 0 ? disk.Target : "disk") + extension;
+        }
+
+        private StoragePoolInfo? ResolvePool(ConnectedHost destination, IReadOnlyList<StorageVolumeInfo> volumes)
+        {
+            var poolName = request.StoragePool ?? volumes.Select(v => v.PoolName).FirstOrDefault(p => !string.IsNullOrEmpty(p));
+            if (poolName == null) return null; // nothing to store
+            var pool = destination.Connection.FindStoragePool(poolName);
+            if (pool == null || !pool.Active)
+                throw new MigrationException(ErrorIds.StoragePoolNotFound, ErrorKind.ObjectNotFound,
+                    $"Host '{destination.Name}' has no {(pool == null ? "" : "active ")}storage pool named '{poolName}'. Name one of its pools with -StoragePool.", poolName);
+            return pool;
+        }
+
+        /// <summary>
+        /// Every UUID and MAC address in use on the connected hosts; refuses the clone's name when any host has it.
+        /// A host that does not answer cannot be checked and is skipped (its VMs were checked when they were made).
+        /// </summary>
+        private (HashSet<string> Uuids, HashSet<string> Macs) SurveyIdentities(CancellationToken cancellationToken)
+        {
+            var uuids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            var macs = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var host in connectedHosts)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var connection = host.CancellableConnection(cancellationToken);
+                IReadOnlyList<GuestInfo> guests;
+                try
+                {
+                    guests = connection.ListGuests();
+                }
+                catch (MigrationException)
+                {
+                    continue;
+                }
+                var clash = guests.FirstOrDefault(g => string.Equals(g.Name, request.Name, StringComparison.Ordinal));
+                if (clash != null)
+                    throw new MigrationException(ErrorIds.CloneNameExists, ErrorKind.ResourceExists,
+                        $"A VM named '{request.Name}' already exists on '{host.Name}'. Choose another name for the clone.", request.Name);
+                foreach (var guest in guests)
+                {
+                    uuids.Add(guest.Uuid);
+                    try
+                    {
+                        foreach (var mac in connection.GetGuestDefinition(guest.Name).MacAddresses.Where(m => m != null)) macs.Add(mac!);
+                    }
+                    catch (MigrationException e) when (e.ErrorId == ErrorIds.VmNotFound)
+                    {
+                        // removed meanwhile
+                    }
+                }
+            }
+            return (uuids, macs);
+        }
+
+        /// <summary>Takes back what the clone made; the volumes that could not be deleted, as sentences.</summary>
+        private IReadOnlyList<string> CleanUp(ConnectedHost destination, bool defined, CreatedVolumes createdVolumes, ConnectedHost sourceHost, GuestDefinition? parentDefinitionBefore,
+            IReadOnlyList<string> parentOverlaidDisks)
+        {
+            // Best effort, all of it: one failed step must not leave the others undone. The clone goes before its volumes,
+            // since a running QEMU holds them open; the parent's new overlays are merged back last, once nothing reads its base.
+            if (parentDefinitionBefore != null) Try(() => sourceHost.Connection.UpdateGuestDefinition(parentDefinitionBefore));
+            if (defined)
+            {
+                Try(() => destination.Connection.DestroyGuest(request.Name));
+                Try(() => destination.Connection.UndefineGuest(request.Name));
+            }
+            var leftOver = createdVolumes.DeleteAll().ToList();
+            if (parentOverlaidDisks.Count > 0)
+            {
+                try
+                {
+                    sourceHost.Connection.MergeDiskOverlays(request.Source.Guest.Name, parentOverlaidDisks, OverlayMergeTimeout);
+                }
+                catch (MigrationException merge)
+                {
+                    leftOver.Add($"'{request.Source.Guest.Name}' still runs on its overlays ({merge.Message})");
+                }
+            }
+            return leftOver;
+        }
+
+        private static void Try(Action step)
+        {
+            try
+            {
+                step();
+            }
+            catch (MigrationException)
+            {
+            }
+        }
+
+        private void Report(string activity, long done = 0, long total = 0) => progress?.Report(new CloneProgress(activity, done, total));
+    }
+}
