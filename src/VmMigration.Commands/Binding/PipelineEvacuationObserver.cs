@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
-using VmMigration.Errors;
 using VmMigration.Execution.Evacuation;
 using VmMigration.Execution.Live;
 namespace VmMigration.Commands

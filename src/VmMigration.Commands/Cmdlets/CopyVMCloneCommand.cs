@@ -2,7 +2,6 @@ using System;
 using System.Management.Automation;
 using VmMigration.Errors;
 using VmMigration.Execution.Clone;
-using VmMigration.Session;
 
 namespace VmMigration.Commands
 {

@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using System.Threading;
 using VmMigration.Errors;
 using VmMigration.Execution.Evacuation;
 using VmMigration.State;

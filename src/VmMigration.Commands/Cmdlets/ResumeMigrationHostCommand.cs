@@ -1,8 +1,6 @@
 using System.Linq;
 using System.Management.Automation;
-using VmMigration.Errors;
 using VmMigration.Execution.Evacuation;
-using VmMigration.Planning;
 using VmMigration.Session;
 using VmMigration.State;
 

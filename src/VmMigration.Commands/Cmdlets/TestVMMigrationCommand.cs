@@ -1,9 +1,7 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
-using VmMigration.Errors;
 using VmMigration.Execution.Live;
-using VmMigration.Session;
 
 namespace VmMigration.Commands
 {

@@ -1,4 +1,3 @@
-using VmMigration.Execution.Live;
 namespace VmMigration.Lab
 {
     /// <summary>Where host labN keeps its state; the five directories are bind-mounted over libvirt's own inside its namespace.</summary>

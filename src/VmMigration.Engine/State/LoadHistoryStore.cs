@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using VmMigration.Errors;
 using VmMigration.Planning;
 
 namespace VmMigration.State

@@ -1,5 +1,4 @@
 using System;
-using System.Linq;
 using VmMigration.Execution.Balance;
 using Xunit;
 

@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Linq;
-using VmMigration.Execution.Evacuation;
 using VmMigration.Session;
 using Xunit;
 

@@ -6,7 +6,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using VmMigration.Errors;
-using VmMigration.Execution.Balance;
 using VmMigration.Execution.Evacuation;
 using VmMigration.Execution.Live;
 using VmMigration.Providers;

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
-using VmMigration.Errors;
 using VmMigration.Execution.Storage;
 using VmMigration.Providers;
 using VmMigration.Session;

@@ -1,4 +1,3 @@
-using VmMigration.Planning;
 using VmMigration.Providers;
 
 namespace VmMigration.Execution.Governor

@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using VmMigration.Errors;
-using VmMigration.Execution.Evacuation;
 using VmMigration.Providers;
 using VmMigration.Session;
 

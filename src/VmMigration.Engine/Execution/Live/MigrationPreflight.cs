@@ -5,7 +5,6 @@ using System.Threading;
 using VmMigration.Errors;
 using VmMigration.Execution.Clone;
 using VmMigration.Execution.Storage;
-using VmMigration.Session;
 
 namespace VmMigration.Execution.Live
 {

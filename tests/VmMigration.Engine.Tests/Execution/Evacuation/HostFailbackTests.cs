@@ -5,7 +5,6 @@ using System.Threading;
 using VmMigration.Errors;
 using VmMigration.Execution.Evacuation;
 using VmMigration.Execution.Live;
-using VmMigration.Providers;
 using VmMigration.Session;
 using VmMigration.State;
 using VmMigration.Tests.Fakes;

@@ -5,7 +5,6 @@ using System.Linq;
 using System.Threading;
 using VmMigration.Execution.Live;
 using VmMigration.Execution.Maintenance;
-using VmMigration.Providers;
 using VmMigration.Session;
 using VmMigration.State;
 using VmMigration.Tests.Fakes;

@@ -1,5 +1,4 @@
 using System;
-using VmMigration.Execution.Evacuation;
 using VmMigration.Providers;
 using VmMigration.Providers.Libvirt;
 using Xunit;
