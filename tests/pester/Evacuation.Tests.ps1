@@ -162,7 +162,7 @@ Invoke-HostEvacuation -HostName lab1 -JournalPath '$journal' -MaxConcurrent 1 -B
             Start-Sleep -Milliseconds 200
             if (-not ((Test-Path $journal) -and (Get-Content $journal -Raw) -match '"Succeeded"')) { continue }
             $inFlight = (Get-Content $journal -Raw | ConvertFrom-Json).Entries | Where-Object State -eq 'InFlight' | Select-Object -First 1
-            if ($inFlight -and (Invoke-Virsh $LabPath $inFlight.Source @('domjobinfo', $inFlight.VMName)).Output -match 'Data processed:\s+[1-9]') { $victim = $inFlight }
+            if ($inFlight -and (Test-MigrationDataFlowing $LabPath $inFlight.Source $inFlight.VMName)) { $victim = $inFlight }
         }
         $victim | Should -Not -BeNullOrEmpty -Because 'a move of the run must be transferring memory within two minutes'
         $deadHost = $victim.Destination

@@ -47,6 +47,24 @@ function Wait-IncomingMigration([string] $LabPath, [string] $Destination, [strin
     throw "No incoming migration of '$VMName' appeared on '$Destination' within $TimeoutSec s."
 }
 
+<# Whether the migration of -VMName from -Source has sent memory already (its job on the source has processed data). #>
+function Test-MigrationDataFlowing([string] $LabPath, [string] $Source, [string] $VMName) {
+    (Invoke-Virsh $LabPath $Source @('domjobinfo', $VMName)).Output -match 'Data processed:\s+[1-9]'
+}
+
+<#
+Waits until the migration of -VMName from -Source sends memory: past the stream's set-up, where a fault on the
+destination is a different case (the source's QEMU may then block its monitor while it writes the stream's first bytes).
+#>
+function Wait-MigrationDataFlowing([string] $LabPath, [string] $Source, [string] $VMName, [int] $TimeoutSec = 60) {
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        if (Test-MigrationDataFlowing $LabPath $Source $VMName) { return }
+        Start-Sleep -Milliseconds 200
+    }
+    throw "The migration of '$VMName' from '$Source' sent no memory within $TimeoutSec s."
+}
+
 <# Asserts the one rule that matters after any fault: the VM runs on exactly one host and is defined on exactly one. #>
 function Get-VirshPlacement([string] $LabPath, [string[]] $HostNames, [string] $VMName) {
     $HostNames | ForEach-Object {
@@ -130,5 +148,5 @@ function Test-DiskPattern([string] $Path, [string] $Format, [object[]] $Expected
     $bad
 }
 
-Export-ModuleMember -Function Get-VirshUri, Invoke-Virsh, Get-VirshDomainState, Get-VirshGuestCounters, Get-LabQemuPid, Wait-IncomingMigration, Get-VirshPlacement,
+Export-ModuleMember -Function Get-VirshUri, Invoke-Virsh, Get-VirshDomainState, Get-VirshGuestCounters, Get-LabQemuPid, Wait-IncomingMigration, Test-MigrationDataFlowing, Wait-MigrationDataFlowing, Get-VirshPlacement,
     Get-VirshPoolVolumes, Get-VirshDiskPaths, Start-GuestDiskWriter, Stop-GuestDiskWriter, Test-DiskPattern
