@@ -442,7 +442,8 @@ namespace VmMigration.Execution.Live
                     // when it comes back: it goes at the next call this process makes to that host.
                     destination.WhenReachable(() => RemoveIncompleteCopy(source, destination, uuid));
                     result.Message = (result.Message == null ? "" : result.Message + " ") +
-                        $"'{destination.Name}' could not be reached to remove an incomplete copy; it is removed when '{destination.Name}' answers again.";
+                        $"'{destination.Name}' could not be reached to remove an incomplete copy; it is removed when '{destination.Name}' answers again. " +
+                        $"If Get-MigrationVM still lists it there as Paused after that, libvirt could not remove it (README: a libvirt fault no API repairs).";
                 }
                 return;
             }

@@ -115,6 +115,7 @@ namespace VmMigration.Tests.Execution.Live
             Assert.Equal("a", result.RunningOn);
             Assert.Equal(VMState.Paused, destinationHost.Guest("web1")!.State);
             Assert.Contains("it is removed when 'b' answers again", result.Message);
+            Assert.Contains("If Get-MigrationVM still lists it there as Paused", result.Message);
             Assert.Throws<MigrationException>(() => reopening.Connection.ListGuests());
             Assert.NotNull(destinationHost.Guest("web1"));
 
