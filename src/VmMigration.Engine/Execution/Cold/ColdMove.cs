@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using VmMigration.Errors;
+using VmMigration.Execution.Phases;
 using VmMigration.Execution.Evacuation;
 using VmMigration.Execution.Live;
 using VmMigration.Execution.Storage;
@@ -19,114 +20,167 @@ namespace VmMigration.Execution.Cold
     /// any failure deletes what the move made on the destination: the VM is never defined on two hosts and never loses
     /// its disks. Disks that cannot move that way (see <see cref="ColdMoveDisks"/>) are refused with ColdMoveNeedsStorage.
     /// </summary>
-    public static class ColdMove
+    public sealed class ColdMove
     {
+        private readonly ConnectedHost source;
+        private readonly ConnectedHost destination;
+        private readonly GuestInfo guest;
+        private readonly Action<MigrationProgress>? report;
+        private readonly Action<IReadOnlyList<ColdCopy>>? copying;
+        private readonly Stopwatch clock = Stopwatch.StartNew();
+        private readonly CreatedVolumes created;
+        private readonly List<DiskPlacement> copies = new List<DiskPlacement>();
+        private GuestDefinition definition = null!;
+        private ColdMoveDisks disks = null!;
+        private long copiedBytes;
+        private IReadOnlyList<string> copiesLeft = Array.Empty<string>();
+        private readonly List<string> sourceVolumesKept = new List<string>();
+
+        /// <summary>A define was sent to the destination (it may have happened even when its call failed).</summary>
+        private bool defineSent;
+
+        /// <summary>The define on the destination returned.</summary>
+        private bool defined;
+
+        /// <summary>The VM is defined on the destination on its complete copies, and that definition is the one to keep.</summary>
+        private bool keptOnDestination;
+
+        /// <summary>The removal from the source was not answered (it may still land): <see cref="RemovalInDoubt"/>.</summary>
+        private MigrationException? removalUnanswered;
+
+        private ColdMove(ConnectedHost source, ConnectedHost destination, GuestInfo guest, Action<MigrationProgress>? report, Action<IReadOnlyList<ColdCopy>>? copying)
+        {
+            this.source = source;
+            this.destination = destination;
+            this.guest = guest;
+            this.report = report;
+            this.copying = copying;
+            created = new CreatedVolumes(destination);
+        }
+
         /// <param name="report">progress, a few times a second while disks are copied, and once Completed at the end</param>
         /// <param name="copying">told the destination paths of the copies before the first is made, so that a run killed
         /// meanwhile can be settled later (<see cref="SettleInterrupted"/>)</param>
         public static MigrationResult Run(ConnectedHost source, ConnectedHost destination, GuestInfo guest, CancellationToken cancellationToken,
-            Action<MigrationProgress>? report = null, Action<IReadOnlyList<ColdCopy>>? copying = null)
+            Action<MigrationProgress>? report = null, Action<IReadOnlyList<ColdCopy>>? copying = null) =>
+            new ColdMove(source, destination, guest, report, copying).Run(cancellationToken);
+
+        private MigrationResult Run(CancellationToken cancellationToken)
         {
-            var clock = Stopwatch.StartNew();
-            long copiedBytes = 0;
-            var created = new CreatedVolumes(destination);
-            IReadOnlyList<string> copiesLeft = Array.Empty<string>();
             ColdMoveProgress? progress = null;
+            var job = new PhasedJob<MigrationPhase>(_ => new MigrationException(ErrorIds.MigrationAborted, ErrorKind.OperationStopped, $"The cold move of '{guest.Name}' was stopped.", guest.Name));
+            job.Phase(MigrationPhase.Prepare, token =>
+                {
+                    definition = source.CancellableConnection(token).GetGuestDefinition(guest.Name);
+                    disks = ColdMoveDisks.Check(source, destination, guest, definition, token);
+                    if (disks.Refusal != null) return;
+                    progress = new ColdMoveProgress(guest.Name, source.Name, destination.Name, disks.Disks.Sum(d => d.Volume.AllocationBytes), report);
+                    job.OnEnd(() => progress.Completed(copiedBytes));
+                })
+               .Phase(MigrationPhase.PreCopy, token => { if (disks.Refusal == null) CopyDisks(progress!, token); })
+               .Phase(MigrationPhase.Switchover, token => { if (disks.Refusal == null) MoveDefinition(token); })
+               .Settle(MigrationPhase.Switchover, failure => { if (failure != null && !keptOnDestination) TakeBack(); })
+               .Phase(MigrationPhase.Confirm, _ => { if (disks.Refusal == null) DeleteSourceVolumes(); });
+            return Result(job.Run(cancellationToken));
+        }
+
+        private void CopyDisks(ColdMoveProgress progress, CancellationToken cancellationToken)
+        {
+            if (disks.Disks.Count > 0)
+            {
+                copying?.Invoke(disks.Disks.Where(d => d.DestinationPath != null).Select(d => new ColdCopy { Source = d.Volume.Path, Copy = d.DestinationPath! }).ToList());
+            }
+            foreach (var disk in disks.Disks)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var before = copiedBytes;
+                var copy = CrossHostVolumeCopy.Copy(source.Connection, disk.Volume, destination.Connection, disk.Volume.PoolName, disk.Volume.Name,
+                    created, cancellationToken, done => progress.Copied(before + done), out var dataBytes);
+                copiedBytes += dataBytes;
+                copies.Add(new DiskPlacement(disk.Disk.Target, copy.Path, disk.Disk.Format));
+            }
+        }
+
+        /// <summary>Defines the VM on the destination on its copies, then removes it from the source.</summary>
+        private void MoveDefinition(CancellationToken cancellationToken)
+        {
+            var moved = definition.WithDisksPlaced(copies);
+            // From here on a stop request is not honoured (the connection never gives up a change on one): a call
+            // that completed but was reported cancelled would leave the VM defined on both hosts or on neither.
+            cancellationToken.ThrowIfCancellationRequested();
+            defineSent = true;
+            destination.Connection.DefineGuest(moved);
+            defined = true;
             try
             {
-                var definition = source.CancellableConnection(cancellationToken).GetGuestDefinition(guest.Name);
-                var disks = ColdMoveDisks.Check(source, destination, guest, definition, cancellationToken);
-                if (disks.Refusal != null)
-                {
-                    return Outcome(guest, source, destination, MigrationStatus.Skipped, ErrorIds.ColdMoveNeedsStorage, clock, 0,
-                        $"VM '{guest.Name}' is shut off and cannot move cold to '{destination.Name}' with its disks: {disks.Refusal} It stays on '{source.Name}'.");
-                }
+                source.Connection.UndefineGuest(guest.Name);
+            }
+            catch (MigrationException) when (IsDefinedThere(source, guest) == false)
+            {
+                // The removal timed out but happened: the VM is on the destination only, as intended.
+            }
+            catch (MigrationException removal) when (HostCallGate.DidNotAnswer(removal))
+            {
+                // The removal may still land: taking back the destination's definition now could leave the VM defined
+                // nowhere. Its definition on the destination, on complete copies, is the one to keep.
+                keptOnDestination = true;
+                removalUnanswered = removal;
+                throw;
+            }
+            keptOnDestination = true;
+        }
 
-                var defineSent = false;
-                var defined = false;
+        /// <summary>
+        /// The definition has not left the source, whose disks are untouched: takes back all this move made. A define
+        /// that timed out may still have happened; the VM's UUID tells ours from another VM of the same name.
+        /// </summary>
+        private void TakeBack()
+        {
+            if (defined || (defineSent && IsDefinedThere(destination, guest) == true))
+            {
+                BestEffort(() => destination.Connection.UndefineGuest(guest.Name));
+            }
+            copiesLeft = created.DeleteAll();
+        }
+
+        /// <summary>The VM is defined on the destination only, on its copies: now the originals may go (whatever the token says).</summary>
+        private void DeleteSourceVolumes()
+        {
+            foreach (var disk in disks.Disks)
+            {
                 try
                 {
-                    var copies = new List<DiskPlacement>();
-                    if (disks.Disks.Count > 0)
-                    {
-                        copying?.Invoke(disks.Disks.Where(d => d.DestinationPath != null).Select(d => new ColdCopy { Source = d.Volume.Path, Copy = d.DestinationPath! }).ToList());
-                    }
-                    progress = new ColdMoveProgress(guest.Name, source.Name, destination.Name, disks.Disks.Sum(d => d.Volume.AllocationBytes), report);
-                    foreach (var disk in disks.Disks)
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        var before = copiedBytes;
-                        var copy = CrossHostVolumeCopy.Copy(source.Connection, disk.Volume, destination.Connection, disk.Volume.PoolName, disk.Volume.Name,
-                            created, cancellationToken, done => progress.Copied(before + done), out var dataBytes);
-                        copiedBytes += dataBytes;
-                        copies.Add(new DiskPlacement(disk.Disk.Target, copy.Path, disk.Disk.Format));
-                    }
-                    var moved = definition.WithDisksPlaced(copies);
-                    // From here on a stop request is not honoured (the connection never gives up a change on one): a call
-                    // that completed but was reported cancelled would leave the VM defined on both hosts or on neither.
-                    cancellationToken.ThrowIfCancellationRequested();
-                    defineSent = true;
-                    destination.Connection.DefineGuest(moved);
-                    defined = true;
-                    try
-                    {
-                        source.Connection.UndefineGuest(guest.Name);
-                    }
-                    catch (MigrationException) when (IsDefinedThere(source, guest) == false)
-                    {
-                        // The removal timed out but happened: the VM is on the destination only, as intended.
-                    }
-                    catch (MigrationException removal) when (HostCallGate.DidNotAnswer(removal))
-                    {
-                        // The removal may still land: taking back the destination's definition now could leave the VM defined
-                        // nowhere. Its definition on the destination, on complete copies, is the one to keep.
-                        return RemovalInDoubt(guest, source, destination, disks, clock, copiedBytes, removal);
-                    }
+                    source.Connection.DeleteStorageVolume(disk.Volume.Path);
                 }
-                catch
+                catch (MigrationException)
                 {
-                    // The definition has not left the source, whose disks are untouched: take back all this move made. A define
-                    // that timed out may still have happened; the VM's UUID tells ours from another VM of the same name.
-                    if (defined || (defineSent && IsDefinedThere(destination, guest) == true))
-                    {
-                        BestEffort(() => destination.Connection.UndefineGuest(guest.Name));
-                    }
-                    copiesLeft = created.DeleteAll();
-                    throw;
+                    sourceVolumesKept.Add(disk.Volume.Path);
                 }
+            }
+        }
 
-                // The VM is defined on the destination only, on its copies: now the originals may go (whatever the token says).
-                var kept = new List<string>();
-                foreach (var disk in disks.Disks)
-                {
-                    try
-                    {
-                        source.Connection.DeleteStorageVolume(disk.Volume.Path);
-                    }
-                    catch (MigrationException)
-                    {
-                        kept.Add(disk.Volume.Path);
-                    }
-                }
-                var carried = disks.Disks.Count == 0 ? "its definition" : $"its definition and {disks.Disks.Count} disk(s) ({copiedBytes / 1048576.0:0.#} MiB of data)";
-                var notDeleted = kept.Count == 0 ? "" : $" The source volume(s) {string.Join(", ", kept.Select(p => $"'{p}'"))} could not be deleted from '{source.Name}' and are no longer used: delete them by hand.";
-                return Outcome(guest, source, destination, MigrationStatus.Succeeded, null, clock, copiedBytes,
-                    $"VM '{guest.Name}' is shut off: {carried} moved from '{source.Name}' to '{destination.Name}' (cold move).{notDeleted}");
-            }
-            catch (OperationCanceledException)
+        private MigrationResult Result(JobOutcome<MigrationPhase> outcome)
+        {
+            if (removalUnanswered != null) return RemovalInDoubt(removalUnanswered);
+            if (outcome.Failure != null)
             {
-                return Outcome(guest, source, destination, MigrationStatus.Aborted, ErrorIds.MigrationAborted, clock, 0,
-                    $"The cold move of '{guest.Name}' was stopped before it finished; it stays defined on '{source.Name}' with its disks, and {TakenBack(destination, copiesLeft)}.");
+                return outcome.Stopped
+                    ? Outcome(MigrationStatus.Aborted, ErrorIds.MigrationAborted, 0,
+                        $"The cold move of '{guest.Name}' was stopped before it finished; it stays defined on '{source.Name}' with its disks, and {TakenBack(destination, copiesLeft)}.")
+                    : Outcome(MigrationStatus.Failed, outcome.Failure.ErrorId, 0,
+                        $"Cold move of '{guest.Name}' failed; it stays defined on '{source.Name}' with its disks, and {TakenBack(destination, copiesLeft)}: {outcome.Failure.Message}");
             }
-            catch (MigrationException error)
+            if (disks.Refusal != null)
             {
-                return Outcome(guest, source, destination, MigrationStatus.Failed, error.ErrorId, clock, 0,
-                    $"Cold move of '{guest.Name}' failed; it stays defined on '{source.Name}' with its disks, and {TakenBack(destination, copiesLeft)}: {error.Message}");
+                return Outcome(MigrationStatus.Skipped, ErrorIds.ColdMoveNeedsStorage, 0,
+                    $"VM '{guest.Name}' is shut off and cannot move cold to '{destination.Name}' with its disks: {disks.Refusal} It stays on '{source.Name}'.");
             }
-            finally
-            {
-                progress?.Completed(copiedBytes);
-            }
+            var carried = disks.Disks.Count == 0 ? "its definition" : $"its definition and {disks.Disks.Count} disk(s) ({copiedBytes / 1048576.0:0.#} MiB of data)";
+            var notDeleted = sourceVolumesKept.Count == 0 ? "" : $" The source volume(s) {string.Join(", ", sourceVolumesKept.Select(p => $"'{p}'"))} could not be deleted from '{source.Name}' and are no longer used: delete them by hand.";
+            var result = Outcome(MigrationStatus.Succeeded, null, copiedBytes,
+                $"VM '{guest.Name}' is shut off: {carried} moved from '{source.Name}' to '{destination.Name}' (cold move).{notDeleted}");
+            if (sourceVolumesKept.Count > 0) result.Warning = notDeleted.Trim();
+            return result;
         }
 
         /// <summary>
@@ -188,7 +242,7 @@ namespace VmMigration.Execution.Cold
         /// The VM is defined on the destination on its complete copies, and its removal from the source was not answered: it
         /// may still land (then the move is done) or not (then the VM is defined twice, shut off): said, with what to do.
         /// </summary>
-        private static MigrationResult RemovalInDoubt(GuestInfo guest, ConnectedHost source, ConnectedHost destination, ColdMoveDisks disks, Stopwatch clock, long copiedBytes, MigrationException removal)
+        private MigrationResult RemovalInDoubt(MigrationException removal)
         {
             var volumes = disks.Disks.Count == 0 ? "" : $", then delete its volumes there ({string.Join(", ", disks.Disks.Select(d => d.Volume.Path))})";
             var result = UnmovedResult.Create(guest.Name, source.Name, destination.Name, destination.Name, MigrationStatus.Failed, removal.ErrorId,
@@ -230,7 +284,7 @@ namespace VmMigration.Execution.Cold
             }
         }
 
-        private static MigrationResult Outcome(GuestInfo guest, ConnectedHost source, ConnectedHost destination, MigrationStatus status, string? errorId, Stopwatch clock, long transferredBytes, string message)
+        private MigrationResult Outcome(MigrationStatus status, string? errorId, long transferredBytes, string message)
         {
             var result = UnmovedResult.Create(guest.Name, source.Name, destination.Name, status == MigrationStatus.Succeeded ? destination.Name : source.Name, status, errorId, message);
             result.Phase = status == MigrationStatus.Succeeded ? MigrationPhase.Completed : MigrationPhase.Prepare;

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using VmMigration.Errors;
+using VmMigration.Execution.Phases;
 using VmMigration.Execution.Storage;
 using VmMigration.Providers;
 using VmMigration.Session;
@@ -46,99 +47,87 @@ namespace VmMigration.Execution.Live
         private MigrationResult RunPhases(CancellationToken cancellationToken)
         {
             var source = request.VM.Host;
-            var destination = request.Destination;
-            var name = request.VM.Guest.Name;
-            var clock = Stopwatch.StartNew();
-            var result = new MigrationResult
+            clock = Stopwatch.StartNew();
+            result = new MigrationResult
             {
-                VMName = name,
+                VMName = Name,
                 Source = source.Name,
-                Destination = destination.Name,
+                Destination = request.Destination.Name,
                 Strategy = request.Strategy,
                 Phase = MigrationPhase.Prepare,
                 RunningOn = source.Name,
                 StartTime = DateTime.UtcNow,
             };
-
-            try
-            {
-                var reasons = MigrationPreflight.Check(request, cancellationToken);
-                if (reasons.Count > 0)
-                {
-                    return Finish(result, clock, MigrationStatus.Failed, reasons[0]);
-                }
-                if (!ActiveMigrations.TryEnter(request.VM.Guest.Uuid, name, source, destination, storageOnly: false))
-                {
-                    return Finish(result, clock, MigrationStatus.Failed, ActiveMigrations.AlreadyRunning(name));
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                return Finish(result, clock, MigrationStatus.Aborted, Stopped(name, MigrationPhase.Prepare));
-            }
-            catch (MigrationException error)
-            {
-                return Finish(result, clock, MigrationStatus.Failed, error);
-            }
-
-            try
-            {
-                return Migrate(result, clock, cancellationToken);
-            }
-            finally
-            {
-                ActiveMigrations.Leave(request.VM.Guest.Uuid);
-            }
+            var job = new PhasedJob<MigrationPhase>(phase => Stopped(Name, phase), phase => result.Phase = phase);
+            job.Phase(MigrationPhase.Prepare, token => Prepare(job, token))
+               .Phase(MigrationPhase.PreCopy, token => Transfer(job, token))
+               .Settle(MigrationPhase.Confirm, failure => Confirm(job, failure));
+            return Finish(job.Run(cancellationToken));
         }
 
-        private MigrationResult Migrate(MigrationResult result, Stopwatch clock, CancellationToken cancellationToken)
+        private string Name => request.VM.Guest.Name;
+
+        // The state of one run, shared by its phases.
+        private MigrationResult result = null!;
+        private Stopwatch clock = null!;
+        private ConvergenceController controller = null!;
+        private LiveMigrationParameters parameters = null!;
+        private Task<JobProgress>? migration;
+        private JobProgress? completedJob;
+
+        /// <summary>Checks, the guard against a second move of the VM, the convergence plan, and the target volumes of its disks.</summary>
+        private void Prepare(PhasedJob<MigrationPhase> job, CancellationToken cancellationToken)
         {
             var source = request.VM.Host;
-            var name = request.VM.Guest.Name;
-            var controller = new ConvergenceController(request);
+            var destination = request.Destination;
+            var reasons = MigrationPreflight.Check(request, cancellationToken);
+            if (reasons.Count > 0) throw reasons[0];
+            if (!ActiveMigrations.TryEnter(request.VM.Guest.Uuid, Name, source, destination, storageOnly: false)) throw ActiveMigrations.AlreadyRunning(Name);
+            job.OnEnd(() => ActiveMigrations.Leave(request.VM.Guest.Uuid));
+
+            controller = new ConvergenceController(request);
             if (request.Strategy == MigrationStrategy.Auto)
             {
-                result.DirtyRateMBps = request.KnownDirtyRateMBps ?? (request.MeasureDirtyRate ? MeasureDirtyRate(name) : null);
+                result.DirtyRateMBps = request.KnownDirtyRateMBps ?? (request.MeasureDirtyRate ? MeasureDirtyRate(Name) : null);
             }
             // What the convergence model expects of this move, kept beside what happens (a governed run replaces it with
             // its own, made at the share of the run's budget the move was given).
             result.Prediction = MigrationPrediction.Of(request.VM.Guest.MemoryMB, result.DirtyRateMBps ?? 0,
                 request.TransferBandwidthMBps ?? request.BandwidthMBps, request.MaxDowntimeMs);
-            var parameters = controller.InitialParameters(request.MigrationUri, result.DirtyRateMBps, SourceFreeMemoryMB);
+            parameters = controller.InitialParameters(request.MigrationUri, result.DirtyRateMBps, SourceFreeMemoryMB);
             if (controller.DeltaCompressionReason != null)
             {
                 result.Escalations.Add(new MigrationEscalation { AtMs = 0, Action = "DeltaCompression", Detail = controller.DeltaCompressionReason });
             }
 
-            DiskRelocation? relocation = null;
             if (request.MovesStorage)
             {
-                try
-                {
-                    relocation = DiskRelocation.Plan(request.VM, request.Destination, request.DestinationStoragePool, request.Disks, request.DiskFormat);
-                    cancellationToken.ThrowIfCancellationRequested();
-                    relocation.CreateTargetVolumes();
-                }
-                catch (OperationCanceledException)
-                {
-                    return Finish(result, clock, MigrationStatus.Aborted, Stopped(name, MigrationPhase.Prepare));
-                }
-                catch (MigrationException error)
-                {
-                    return Finish(result, clock, MigrationStatus.Failed, error);
-                }
+                var planned = DiskRelocation.Plan(request.VM, destination, request.DestinationStoragePool, request.Disks, request.DiskFormat);
+                cancellationToken.ThrowIfCancellationRequested();
+                planned.CreateTargetVolumes();
+                // After Confirm has found where the VM runs: the disks follow it.
+                job.OnEnd(() => SettleDisks(job, planned));
                 parameters.CopyStorage = true;
-                parameters.DiskPlacements = relocation.Placements;
-                result.Disks = relocation.Moves.ToList();
+                parameters.DiskPlacements = planned.Placements;
+                result.Disks = planned.Moves.ToList();
             }
 
-            parameters.Encrypted = MigrationTls.StartsEncrypted(request.Encryption, source, request.Destination, out var knownUnable);
+            parameters.Encrypted = MigrationTls.StartsEncrypted(request.Encryption, source, destination, out var knownUnable);
             result.Encrypted = parameters.Encrypted;
-            if (knownUnable != null) result.Message = result.Warning = MigrationTls.FellBack(source, request.Destination, knownUnable);
+            if (knownUnable != null) result.Message = result.Warning = MigrationTls.FellBack(source, destination, knownUnable);
+        }
 
-            result.Phase = MigrationPhase.PreCopy;
+        /// <summary>
+        /// The hypervisor's migration call, watched: memory streams while the guest runs, steered by the controller, until
+        /// the call ends (the switch-over included). Throws when it did not complete; the VM is settled by Confirm.
+        /// </summary>
+        private void Transfer(PhasedJob<MigrationPhase> job, CancellationToken cancellationToken)
+        {
+            var source = request.VM.Host;
+            var name = Name;
             var startedAt = clock.ElapsedMilliseconds;
-            var migration = DedicatedThread.Start(() => MigrateEncryptedIfAsked(name, parameters, result));
+            var call = DedicatedThread.Start(() => MigrateEncryptedIfAsked(name, parameters, result));
+            migration = call;
             JobProgress? last = null;
             MigrationException? abortReason = null;
             var lastAdvanceAt = clock.ElapsedMilliseconds;
@@ -148,7 +137,7 @@ namespace VmMigration.Execution.Live
             var incomingCopyDestroyed = false;
             var sourceSilent = false;
 
-            while (!HasEnded(migration, pollInterval))
+            while (!HasEnded(call, pollInterval))
             {
                 var elapsed = clock.ElapsedMilliseconds - startedAt;
                 if (abortReason == null && cancellationToken.IsCancellationRequested)
@@ -212,7 +201,7 @@ namespace VmMigration.Execution.Live
                 }
                 if (controller.PostCopyStarted)
                 {
-                    result.Phase = MigrationPhase.Switchover;
+                    job.Advance(MigrationPhase.Switchover);
                 }
                 Report(result, sample, elapsed, controller);
             }
@@ -225,33 +214,28 @@ namespace VmMigration.Execution.Live
                 result.PredictedDowntimeMs = ConvergenceController.PredictDowntimeMs(last);
             }
 
-            if (!migration.IsCompleted)
+            if (!call.IsCompleted)
             {
                 // Given up on above: the source has not answered.
-                migration.ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
-                Settle(result);
-                SettleDisks(result, relocation, 0);
-                return Finish(result, clock, MigrationStatus.Failed, abortReason!);
+                call.ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+                throw abortReason!;
             }
 
-            if (migration.IsFaulted)
+            if (call.IsFaulted)
             {
-                var failure = migration.Exception!.InnerException as MigrationException
-                    ?? new MigrationException(ErrorIds.MigrationFailed, ErrorKind.NotSpecified, migration.Exception.InnerException!.Message, name, migration.Exception.InnerException);
-                var reported = abortReason ?? failure;
-                var status = abortReason != null || failure.ErrorId == ErrorIds.MigrationAborted ? MigrationStatus.Aborted : MigrationStatus.Failed;
-                if (abortReason == null && failure.ErrorId == ErrorIds.MigrationAborted)
+                var failure = call.Exception!.InnerException as MigrationException
+                    ?? new MigrationException(ErrorIds.MigrationFailed, ErrorKind.NotSpecified, call.Exception.InnerException!.Message, name, call.Exception.InnerException);
+                if (abortReason != null) throw new JobStopped(abortReason);
+                if (failure.ErrorId == ErrorIds.MigrationAborted)
                 {
-                    reported = new MigrationException(ErrorIds.MigrationAborted, ErrorKind.OperationStopped,
-                        $"Migration of VM '{name}' was aborted by someone else (the hypervisor job was cancelled); the VM keeps running on '{source.Name}'.", name, failure, saysWhereVmRuns: true);
+                    throw new JobStopped(new MigrationException(ErrorIds.MigrationAborted, ErrorKind.OperationStopped,
+                        $"Migration of VM '{name}' was aborted by someone else (the hypervisor job was cancelled); the VM keeps running on '{source.Name}'.", name, failure, saysWhereVmRuns: true));
                 }
-                Settle(result);
-                SettleDisks(result, relocation, 0);
-                return Finish(result, clock, status, reported);
+                throw failure;
             }
 
-            var completed = migration.Result;
-            result.Phase = MigrationPhase.Confirm;
+            var completed = call.Result;
+            completedJob = completed;
             result.DowntimeMs = completed.DowntimeMs;
             if (completed.DowntimeMs.HasValue && !controller.PostCopyStarted)
             {
@@ -264,16 +248,21 @@ namespace VmMigration.Execution.Live
             result.TransferredBytes = completed.DataProcessed > 0 ? completed.DataProcessed : completed.MemoryProcessed + completed.DiskProcessed;
             result.Iterations = Math.Max(result.Iterations, completed.MemoryIteration);
             result.MaxThrottlePercent = Math.Max(result.MaxThrottlePercent, completed.AutoConvergeThrottlePercent);
-            Settle(result);
-            SettleDisks(result, relocation, completed.DiskProcessed);
-            if (result.RunningOn != request.Destination.Name)
+        }
+
+        /// <summary>
+        /// Runs once the migration call was made, whether it completed or not: finds where the VM runs and removes the copy
+        /// on the host it does not run on (<see cref="Settle"/>); after a completed call, the destination must confirm it.
+        /// </summary>
+        private void Confirm(PhasedJob<MigrationPhase> job, MigrationException? failure)
+        {
+            if (migration == null) return; // nothing left the source: the VM runs there, untouched
+            Settle(job);
+            if (failure == null && result.RunningOn != request.Destination.Name)
             {
-                // Finish appends what Settle found (result.Message) after this.
-                return Finish(result, clock, MigrationStatus.Failed, new MigrationException(ErrorIds.MigrationFailed, ErrorKind.InvalidResult,
-                    $"The hypervisor reported VM '{name}' migrated, but '{request.Destination.Name}' does not confirm it runs there.", name));
+                throw new MigrationException(ErrorIds.MigrationFailed, ErrorKind.InvalidResult,
+                    $"The hypervisor reported VM '{Name}' migrated, but '{request.Destination.Name}' does not confirm it runs there.", Name);
             }
-            result.Phase = MigrationPhase.Completed;
-            return Finish(result, clock, MigrationStatus.Succeeded, null);
         }
 
         /// <summary>Set by the polling loop once a sample shows data on its way: from then on no failure is a set-up failure.</summary>
@@ -409,7 +398,7 @@ namespace VmMigration.Execution.Live
         /// The cleanup that always runs after the hypervisor call ends: find where the VM runs, remove a leftover
         /// definition on the host it does not run on, and record the outcome. It never stops or removes a running VM.
         /// </summary>
-        private void Settle(MigrationResult result)
+        private void Settle(PhasedJob<MigrationPhase> job)
         {
             var uuid = request.VM.Guest.Uuid;
             var source = request.VM.Host;
@@ -422,7 +411,7 @@ namespace VmMigration.Execution.Live
                 result.RunningOn = destination.Name;
                 if (onSource != null)
                 {
-                    TryCleanup(() => source.Connection.UndefineGuest(onSource.Name), result, $"remove the old definition on '{source.Name}'");
+                    job.Try($"remove the old definition on '{source.Name}'", () => source.Connection.UndefineGuest(onSource.Name));
                 }
                 return;
             }
@@ -433,8 +422,8 @@ namespace VmMigration.Execution.Live
                 if (onDestination != null)
                 {
                     // An incoming VM that never took over: paused or defined on the destination while the source still runs.
-                    TryCleanup(() => destination.Connection.DestroyGuest(onDestination.Name), result, $"stop the incomplete copy on '{destination.Name}'");
-                    TryCleanup(() => { if (destination.Connection.FindGuest(uuid) != null) destination.Connection.UndefineGuest(onDestination.Name); }, result, $"remove the incomplete copy on '{destination.Name}'");
+                    job.Try($"stop the incomplete copy on '{destination.Name}'", () => destination.Connection.DestroyGuest(onDestination.Name));
+                    job.Try($"remove the incomplete copy on '{destination.Name}'", () => { if (destination.Connection.FindGuest(uuid) != null) destination.Connection.UndefineGuest(onDestination.Name); });
                 }
                 else if (destinationUnreachable)
                 {
@@ -461,9 +450,9 @@ namespace VmMigration.Execution.Live
         /// The disks follow the VM: where it runs on the destination, its old volumes on the source are removed; where it
         /// still runs on the source, the copies on the destination are. Where it runs nowhere, both are kept.
         /// </summary>
-        private void SettleDisks(MigrationResult result, DiskRelocation? relocation, long diskBytesCopied)
+        private void SettleDisks(PhasedJob<MigrationPhase> job, DiskRelocation relocation)
         {
-            if (relocation == null) return;
+            var diskBytesCopied = completedJob?.DiskProcessed ?? 0;
             IReadOnlyList<string> notes;
             if (result.RunningOn == request.Destination.Name)
             {
@@ -483,7 +472,7 @@ namespace VmMigration.Execution.Live
             {
                 notes = new[] { "the old volumes and their copies were both kept" };
             }
-            if (notes.Count > 0) result.Message = (result.Message == null ? "" : result.Message + " ") + string.Join("; ", notes) + ".";
+            job.Problems(notes);
         }
 
         internal static GuestInfo? TryFind(ConnectedHost host, string uuid, out bool unreachable)
@@ -594,32 +583,20 @@ namespace VmMigration.Execution.Live
             }
         }
 
-        private static void TryCleanup(Action cleanup, MigrationResult result, string what)
-        {
-            try
-            {
-                cleanup();
-            }
-            catch (MigrationException error)
-            {
-                result.Message = (result.Message == null ? "" : result.Message + " ") + $"Could not {what}: {error.Message}";
-            }
-        }
-
         private static MigrationException Stopped(string name, MigrationPhase phase) => new MigrationException(ErrorIds.MigrationAborted, ErrorKind.OperationStopped,
             $"Migration of VM '{name}' was stopped by the user during {phase}; the hypervisor job was aborted.", name);
 
-        private static MigrationResult Finish(MigrationResult result, Stopwatch clock, MigrationStatus status, MigrationException? error)
+        private MigrationResult Finish(JobOutcome<MigrationPhase> outcome)
         {
-            result.Status = status;
+            result.Status = outcome.Status;
+            result.Phase = outcome.Finished ? MigrationPhase.Completed : outcome.Phase;
             result.EndTime = DateTime.UtcNow;
             result.DurationMs = clock.ElapsedMilliseconds;
-            if (error != null)
-            {
-                result.ErrorId = error.ErrorId;
-                var where = string.IsNullOrEmpty(result.RunningOn) ? "" : $" VM '{result.VMName}' is running on '{result.RunningOn}'.";
-                result.Message = error.Message + (result.Message != null ? " " + result.Message : "") + (error.SaysWhereVmRuns ? "" : where);
-            }
+            var error = outcome.Failure;
+            var where = error == null || error.SaysWhereVmRuns || string.IsNullOrEmpty(result.RunningOn) ? null : $"VM '{result.VMName}' is running on '{result.RunningOn}'.";
+            result.Message = outcome.Message(result.Message, where);
+            result.ErrorId = error?.ErrorId;
+            if (outcome.End == JobEnd.FinishedWithProblems) result.Warning ??= outcome.ProblemsText;
             return result;
         }
     }

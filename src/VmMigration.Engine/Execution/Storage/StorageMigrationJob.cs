@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using VmMigration.Errors;
+using VmMigration.Execution.Phases;
 using VmMigration.Execution.Live;
 using VmMigration.Providers;
 using VmMigration.Session;
@@ -40,27 +41,28 @@ namespace VmMigration.Execution.Storage
         private IHostConnection Host => request.VM.Host.Connection;
         private string Name => request.VM.Guest.Name;
 
+        // The state of one run, shared by its phases.
+        private MigrationResult result = null!;
+        private Stopwatch clock = null!;
+        private DiskRelocation relocation = null!;
+        private readonly List<DiskMove> started = new List<DiskMove>();
+
         /// <summary>Runs the move. Never throws for a failure of the move itself: the result carries it.</summary>
         public MigrationResult Run(CancellationToken cancellationToken)
         {
-            var clock = Stopwatch.StartNew();
-            var result = new MigrationResult
+            clock = Stopwatch.StartNew();
+            result = new MigrationResult
             {
                 VMName = Name, Source = VM.Host.Name, Destination = VM.Host.Name, RunningOn = VM.Host.Name,
                 Phase = MigrationPhase.Prepare, StartTime = DateTime.UtcNow,
             };
-            if (!ActiveMigrations.TryEnter(VM.Guest.Uuid, Name, VM.Host, VM.Host, storageOnly: true))
-            {
-                return Finish(result, clock, MigrationStatus.Failed, ActiveMigrations.AlreadyRunning(Name));
-            }
-            try
-            {
-                result = Move(result, clock, cancellationToken);
-            }
-            finally
-            {
-                ActiveMigrations.Leave(VM.Guest.Uuid);
-            }
+            var job = new PhasedJob<MigrationPhase>(Stopped, phase => result.Phase = phase);
+            job.Phase(MigrationPhase.Prepare, token => Prepare(job, token))
+               .Phase(MigrationPhase.PreCopy, token => { if (HasWork) Copy(token); })
+               .Phase(MigrationPhase.Switchover, token => { if (HasWork) Switch(); })
+               .Settle(MigrationPhase.Switchover, failure => { if (failure != null && relocation != null) GiveUp(job); })
+               .Phase(MigrationPhase.Confirm, _ => { if (HasWork) Confirm(job); });
+            Finish(job.Run(cancellationToken));
             // Every record ends, whatever the outcome: each disk's, then the VM's.
             foreach (var move in result.Disks)
             {
@@ -78,32 +80,19 @@ namespace VmMigration.Execution.Storage
             return result;
         }
 
-        private MigrationResult Move(MigrationResult result, Stopwatch clock, CancellationToken cancellationToken)
-        {
-            DiskRelocation relocation;
-            try
-            {
-                EnsureNoCopyRunning(cancellationToken);
-                relocation = DiskRelocation.Plan(VM, VM.Host, request.DestinationStoragePool, request.Disks, request.DiskFormat);
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-            catch (OperationCanceledException)
-            {
-                return Finish(result, clock, MigrationStatus.Aborted, Stopped(MigrationPhase.Prepare));
-            }
-            catch (MigrationException error)
-            {
-                return Finish(result, clock, MigrationStatus.Failed, error);
-            }
+        /// <summary>False when every disk asked for is in the target pool already: the move is Skipped.</summary>
+        private bool HasWork => relocation.Moves.Count > 0;
 
-            result.Disks = relocation.Moves.ToList();
-            if (relocation.Moves.Count == 0)
-            {
-                result.Phase = MigrationPhase.Completed;
-                result.Message = $"The disks of VM '{Name}' ({string.Join(", ", relocation.AlreadyInPlace)}) are in storage pool '{request.DestinationStoragePool}' already; nothing was copied.";
-                return Finish(result, clock, MigrationStatus.Skipped, null);
-            }
-            return VM.Guest.Active ? CopyLive(result, relocation, clock, cancellationToken) : CopyStopped(result, relocation, clock, cancellationToken);
+        /// <summary>The guard against a second move of the VM, and where each disk goes (checked before anything changes).</summary>
+        private void Prepare(PhasedJob<MigrationPhase> job, CancellationToken cancellationToken)
+        {
+            if (!ActiveMigrations.TryEnter(VM.Guest.Uuid, Name, VM.Host, VM.Host, storageOnly: true)) throw ActiveMigrations.AlreadyRunning(Name);
+            job.OnEnd(() => ActiveMigrations.Leave(VM.Guest.Uuid));
+            EnsureNoCopyRunning(cancellationToken);
+            var planned = DiskRelocation.Plan(VM, VM.Host, request.DestinationStoragePool, request.Disks, request.DiskFormat);
+            cancellationToken.ThrowIfCancellationRequested();
+            relocation = planned;
+            result.Disks = planned.Moves.ToList();
         }
 
         /// <summary>A copy job left on a disk (e.g. by a killed session) would make libvirt refuse a new one with a vaguer error.</summary>
@@ -119,37 +108,59 @@ namespace VmMigration.Execution.Storage
             }
         }
 
-        private MigrationResult CopyLive(MigrationResult result, DiskRelocation relocation, Stopwatch clock, CancellationToken cancellationToken)
+        /// <summary>
+        /// Makes the copies: of a running VM live (each disk mirrored, guest writes reaching both copies, until all are in
+        /// sync); of a shut-off one by the host, volume by volume.
+        /// </summary>
+        private void Copy(CancellationToken cancellationToken)
         {
             var moves = relocation.Moves;
-            var started = new List<DiskMove>();
-            try
+            if (!VM.Guest.Active)
             {
-                relocation.CreateTargetVolumes();
-                result.Phase = MigrationPhase.PreCopy;
-                var writeRate = new DiskWriteRate(Host, Name, moves.Select(m => m.Target).ToList());
+                // The host copies each volume itself (converting the format when asked); the VM is off, so nothing writes meanwhile.
                 foreach (var move in moves)
                 {
-                    Host.StartDiskCopy(Name, move.Target, move.NewPath, move.Format, request.BandwidthMBps * MiB, synchronousWrites: true);
-                    started.Add(move);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    relocation.CloneTargetVolume(move);
+                    move.CopiedBytes = Host.FindStorageVolume(move.NewPath)?.AllocationBytes ?? 0;
+                    result.TransferredBytes = moves.Sum(m => m.CopiedBytes);
                 }
-                result.Escalations.Add(new MigrationEscalation
-                {
-                    AtMs = clock.ElapsedMilliseconds, Action = "WriteBlocking",
-                    Detail = "guest writes reach both copies before they complete, so the copy catches up however fast the guest writes",
-                });
-                WaitUntilInSync(result, moves, writeRate, clock, cancellationToken);
+                return;
             }
-            catch (OperationCanceledException)
+            relocation.CreateTargetVolumes();
+            var writeRate = new DiskWriteRate(Host, Name, moves.Select(m => m.Target).ToList());
+            foreach (var move in moves)
             {
-                return GiveUp(result, relocation, started, clock, MigrationStatus.Aborted, Stopped(result.Phase));
+                Host.StartDiskCopy(Name, move.Target, move.NewPath, move.Format, request.BandwidthMBps * MiB, synchronousWrites: true);
+                started.Add(move);
             }
-            catch (MigrationException error)
+            result.Escalations.Add(new MigrationEscalation
             {
-                return GiveUp(result, relocation, started, clock, error.ErrorId == ErrorIds.MigrationAborted ? MigrationStatus.Aborted : MigrationStatus.Failed, error);
-            }
+                AtMs = clock.ElapsedMilliseconds, Action = "WriteBlocking",
+                Detail = "guest writes reach both copies before they complete, so the copy catches up however fast the guest writes",
+            });
+            WaitUntilInSync(moves, writeRate, cancellationToken);
+        }
 
-            result.Phase = MigrationPhase.Switchover;
+        /// <summary>Switches the VM onto the copies: a running one disk by disk (the pause of each measured), a shut-off one by its definition.</summary>
+        private void Switch()
+        {
+            var moves = relocation.Moves;
+            if (!VM.Guest.Active)
+            {
+                if (IsRunningNow())
+                {
+                    // It runs from the original volumes now: repointing its definition would boot it next time from copies
+                    // that miss everything it writes from here on.
+                    throw new MigrationException(ErrorIds.VmStartedDuringMove, ErrorKind.InvalidOperation,
+                        $"VM '{Name}' was started while its shut-off volumes were copied; it keeps running from its original disks and the copies were removed. Move it again: a running VM's disks move live.", Name, saysWhereVmRuns: true);
+                }
+                var definition = Host.GetGuestDefinition(Name);
+                switchSent = true;
+                Host.UpdateGuestDefinition(definition.WithDisksPlaced(relocation.Placements));
+                foreach (var move in moves) move.Switched = true;
+                return;
+            }
             foreach (var move in moves)
             {
                 TimeSpan? pause;
@@ -166,17 +177,14 @@ namespace VmMigration.Execution.Storage
                 }
                 catch (MigrationException error)
                 {
-                    var failure = new MigrationException(ErrorIds.DiskSwitchFailed, ErrorKind.InvalidOperation,
+                    throw new MigrationException(ErrorIds.DiskSwitchFailed, ErrorKind.InvalidOperation,
                         $"Disk {move.Target} of VM '{Name}' could not be switched onto its copy ({error.Message}); it stays on '{move.OldPath}'." +
                         (moves.Any(m => m.Switched) ? $" Disks already switched: {string.Join(", ", moves.Where(m => m.Switched).Select(m => m.Target))}." : ""), Name, error);
-                    var remaining = moves.Where(m => !m.Switched).ToList();
-                    return GiveUp(result, relocation, remaining, clock, MigrationStatus.Failed, failure);
                 }
                 move.SwitchPauseMs = pause.HasValue ? (long)Math.Ceiling(pause.Value.TotalMilliseconds) : (long?)null;
                 move.Switched = true;
                 move.CopiedBytes = Math.Max(move.CopiedBytes, 0);
             }
-            return Confirm(result, relocation, clock);
         }
 
         /// <summary>True when the VM is running (or paused) on its host now; a look-up that fails counts as running, the safe side.</summary>
@@ -206,7 +214,7 @@ namespace VmMigration.Execution.Storage
             }
         }
 
-        private void WaitUntilInSync(MigrationResult result, IReadOnlyList<DiskMove> moves, DiskWriteRate writeRate, Stopwatch clock, CancellationToken cancellationToken)
+        private void WaitUntilInSync(IReadOnlyList<DiskMove> moves, DiskWriteRate writeRate, CancellationToken cancellationToken)
         {
             var rates = moves.ToDictionary(m => m.Target, _ => new CopyRate());
             while (true)
@@ -240,67 +248,25 @@ namespace VmMigration.Execution.Storage
             }
         }
 
-        private MigrationResult CopyStopped(MigrationResult result, DiskRelocation relocation, Stopwatch clock, CancellationToken cancellationToken)
-        {
-            result.Phase = MigrationPhase.PreCopy;
-            try
-            {
-                // The host copies each volume itself (converting the format when asked); the VM is off, so nothing writes meanwhile.
-                foreach (var move in relocation.Moves)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    relocation.CloneTargetVolume(move);
-                    move.CopiedBytes = Host.FindStorageVolume(move.NewPath)?.AllocationBytes ?? 0;
-                    result.TransferredBytes = relocation.Moves.Sum(m => m.CopiedBytes);
-                }
-                result.Phase = MigrationPhase.Switchover;
-                if (IsRunningNow())
-                {
-                    // It runs from the original volumes now: repointing its definition would boot it next time from copies
-                    // that miss everything it writes from here on.
-                    throw new MigrationException(ErrorIds.VmStartedDuringMove, ErrorKind.InvalidOperation,
-                        $"VM '{Name}' was started while its shut-off volumes were copied; it keeps running from its original disks and the copies were removed. Move it again: a running VM's disks move live.", Name, saysWhereVmRuns: true);
-                }
-                var definition = Host.GetGuestDefinition(Name);
-                switchSent = true;
-                Host.UpdateGuestDefinition(definition.WithDisksPlaced(relocation.Placements));
-            }
-            catch (OperationCanceledException)
-            {
-                return GiveUp(result, relocation, relocation.Moves, clock, MigrationStatus.Aborted, Stopped(result.Phase));
-            }
-            catch (MigrationException error)
-            {
-                return GiveUp(result, relocation, relocation.Moves, clock, MigrationStatus.Failed, error);
-            }
-            foreach (var move in relocation.Moves) move.Switched = true;
-            return Confirm(result, relocation, clock);
-        }
-
         /// <summary>
         /// The VM runs (or will start) from the new files: checked against its live and persistent definitions before any
         /// old volume is removed. A definition libvirt did not update itself is updated here.
         /// </summary>
-        private MigrationResult Confirm(MigrationResult result, DiskRelocation relocation, Stopwatch clock)
+        private void Confirm(PhasedJob<MigrationPhase> job)
         {
-            result.Phase = MigrationPhase.Confirm;
             var notes = new List<string>();
             var confirmed = FollowDefinitions(relocation, notes);
             if (confirmed)
             {
                 notes.AddRange(relocation.DeleteSourceVolumes());
             }
-            result.SwitchPauseMs = relocation.Moves.Max(m => m.SwitchPauseMs);
-            result.TransferredBytes = relocation.Moves.Sum(m => m.CopiedBytes);
-            if (notes.Count > 0) result.Message = string.Join("; ", notes) + ".";
+            job.Problems(notes);
             if (!confirmed || relocation.Moves.Any(m => !m.Switched))
             {
                 // Nothing the VM might use was removed: both files of every unconfirmed disk are still there.
-                return Finish(result, clock, MigrationStatus.Failed, new MigrationException(ErrorIds.DiskSwitchFailed, ErrorKind.InvalidResult,
-                    $"Not every disk of VM '{Name}' was confirmed on its new volume; both the old and the new file of each such disk were kept ({result.Message}). See which files it uses with 'virsh domblklist {Name}', then remove the ones it does not.", Name));
+                throw new MigrationException(ErrorIds.DiskSwitchFailed, ErrorKind.InvalidResult,
+                    $"Not every disk of VM '{Name}' was confirmed on its new volume; both the old and the new file of each such disk were kept. See which files it uses with 'virsh domblklist {Name}', then remove the ones it does not.", Name);
             }
-            result.Phase = MigrationPhase.Completed;
-            return Finish(result, clock, MigrationStatus.Succeeded, null);
         }
 
         /// <summary>
@@ -355,10 +321,10 @@ namespace VmMigration.Execution.Storage
         /// Cancels the copies still running (<paramref name="running"/>), removes every copy the VM was not switched onto;
         /// those disks stay on their original volumes. Disks already switched keep their copies and lose their old volumes.
         /// </summary>
-        private MigrationResult GiveUp(MigrationResult result, DiskRelocation relocation, IReadOnlyList<DiskMove> running, Stopwatch clock, MigrationStatus status, MigrationException reason)
+        private void GiveUp(PhasedJob<MigrationPhase> job)
         {
             var notes = new List<string>();
-            foreach (var move in running.Where(m => !m.Switched && VM.Guest.Active))
+            foreach (var move in started.Where(m => !m.Switched))
             {
                 try
                 {
@@ -379,10 +345,7 @@ namespace VmMigration.Execution.Storage
                 notes.AddRange(relocation.DeleteUnusedCopies());
                 notes.AddRange(relocation.DeleteSourceVolumes());
             }
-            result.SwitchPauseMs = relocation.Moves.Max(m => m.SwitchPauseMs);
-            result.TransferredBytes = relocation.Moves.Sum(m => m.CopiedBytes);
-            if (notes.Count > 0) result.Message = string.Join("; ", notes) + ".";
-            return Finish(result, clock, status, reason);
+            job.Problems(notes);
         }
 
         private const long MinimumPollMs = 20;
@@ -405,17 +368,25 @@ namespace VmMigration.Execution.Storage
         private MigrationException Stopped(MigrationPhase phase) => new MigrationException(ErrorIds.MigrationAborted, ErrorKind.OperationStopped,
             $"The storage move of VM '{Name}' was stopped by the user during {phase}; the copy was cancelled and the VM keeps its original disks.", Name);
 
-        private static MigrationResult Finish(MigrationResult result, Stopwatch clock, MigrationStatus status, MigrationException? error)
+        private void Finish(JobOutcome<MigrationPhase> outcome)
         {
-            result.Status = status;
+            var skipped = outcome.Finished && !HasWork;
+            if (skipped)
+            {
+                result.Message = $"The disks of VM '{Name}' ({string.Join(", ", relocation.AlreadyInPlace)}) are in storage pool '{request.DestinationStoragePool}' already; nothing was copied.";
+            }
+            result.Status = skipped ? MigrationStatus.Skipped : outcome.Status;
+            result.Phase = outcome.Finished ? MigrationPhase.Completed : outcome.Phase;
             result.EndTime = DateTime.UtcNow;
             result.DurationMs = clock.ElapsedMilliseconds;
-            if (error != null)
+            if (relocation != null && HasWork)
             {
-                result.ErrorId = error.ErrorId;
-                result.Message = error.Message + (result.Message != null ? " " + result.Message : "");
+                result.SwitchPauseMs = relocation.Moves.Max(m => m.SwitchPauseMs);
+                result.TransferredBytes = relocation.Moves.Sum(m => m.CopiedBytes);
             }
-            return result;
+            result.ErrorId = outcome.Failure?.ErrorId;
+            result.Message = outcome.Message(result.Message);
+            if (outcome.End == JobEnd.FinishedWithProblems) result.Warning ??= outcome.ProblemsText;
         }
 
         /// <summary>A copy's rate over the last quarter second or more.</summary>
