@@ -6,6 +6,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using VmMigration.Errors;
+using VmMigration.Execution.Phases;
 using VmMigration.Execution.Storage;
 using VmMigration.Providers;
 using VmMigration.Session;
@@ -76,61 +77,83 @@ namespace VmMigration.Execution.Clone
                     pool.Name, destination.Name, pool.AvailableBytes >> 20, parent.Name, (needed + (1 << 20) - 1) >> 20), request.Name);
 
             var identity = CloneIdentity.Allocate(sourceDefinition.MacAddresses.Count, usedUuids, usedMacs, random);
-            var created = new CreatedVolumes(destination);
-            bool defined = false;
-            GuestDefinition? parentDefinitionBefore = null;
-            IReadOnlyList<string> parentOverlaidDisks = Array.Empty<string>();
             var outcome = new CloneOutcome { StoragePool = pool?.Name ?? "" };
-            try
-            {
-                if (parentMovesOntoOverlays && disks.Count > 0)
+            Dictionary<string, string> diskFiles = null!;
+            var job = new PhasedJob<ClonePhase>(phase => new MigrationException(ErrorIds.MigrationAborted, ErrorKind.OperationStopped,
+                $"The clone '{request.Name}' of '{parent.Name}' was stopped while {phase}; what it made was removed.", request.Name));
+            job.Phase(ClonePhase.Copying, token =>
                 {
-                    MoveParentOntoOverlays(disks, volumes, outcome);
-                    parentOverlaidDisks = disks.Select(d => d.Target).ToList();
-                }
-                var diskFiles = CopyDisks(disks, volumes, pool, destination, sameHost, created, outcome, cancellationToken);
-
-                Report("Defining " + request.Name);
-                var lineage = request.Linked ? new CloneLineage { ParentName = parent.Name, ParentUuid = parent.Uuid } : null;
-                var cloneDefinition = CloneDefinition.For(sourceDefinition, request.Name, identity, diskFiles, request.Linked ? "qcow2" : null, lineage);
-                destination.Connection.DefineGuest(cloneDefinition);
-                defined = true;
-
-                // A parent that moved onto overlays writes only to them: its frozen files need no read-only mark.
-                if (request.Linked && !parentMovesOntoOverlays && disks.Count > 0)
+                    if (parentMovesOntoOverlays && disks.Count > 0)
+                    {
+                        MoveParentOntoOverlays(disks, volumes, outcome);
+                        var overlaid = disks.Select(d => d.Target).ToList();
+                        // Last, once nothing reads its base: the parent's new overlays are merged back.
+                        job.OnFailure(() =>
+                        {
+                            try
+                            {
+                                sourceHost.Connection.MergeDiskOverlays(parent.Name, overlaid, OverlayMergeTimeout);
+                            }
+                            catch (MigrationException merge)
+                            {
+                                job.Problem($"'{parent.Name}' still runs on its overlays ({merge.Message})");
+                            }
+                        });
+                    }
+                    var created = new CreatedVolumes(destination);
+                    job.OnFailure(() =>
+                    {
+                        var leftOver = created.DeleteAll();
+                        if (leftOver.Count > 0) job.Problem($"not every volume the clone made could be removed ({string.Join("; ", leftOver)}); delete them by hand");
+                    });
+                    diskFiles = CopyDisks(disks, volumes, pool, destination, sameHost, created, outcome, token);
+                })
+               .Phase(ClonePhase.Defining, _ =>
                 {
-                    var protectedDefinition = CloneDefinition.ProtectAsParent(sourceDefinition, disks.Select(d => d.Target));
-                    parentDefinitionBefore = sourceDefinition;
-                    sourceHost.Connection.UpdateGuestDefinition(protectedDefinition);
-                }
+                    Report("Defining " + request.Name);
+                    var lineage = request.Linked ? new CloneLineage { ParentName = parent.Name, ParentUuid = parent.Uuid } : null;
+                    var cloneDefinition = CloneDefinition.For(sourceDefinition, request.Name, identity, diskFiles, request.Linked ? "qcow2" : null, lineage);
+                    destination.Connection.DefineGuest(cloneDefinition);
+                    // Before its volumes go: a running QEMU holds them open.
+                    job.OnFailure(() =>
+                    {
+                        Try(() => destination.Connection.DestroyGuest(request.Name));
+                        Try(() => destination.Connection.UndefineGuest(request.Name));
+                    });
 
-                if (request.Start)
+                    // A parent that moved onto overlays writes only to them: its frozen files need no read-only mark.
+                    if (request.Linked && !parentMovesOntoOverlays && disks.Count > 0)
+                    {
+                        var protectedDefinition = CloneDefinition.ProtectAsParent(sourceDefinition, disks.Select(d => d.Target));
+                        sourceHost.Connection.UpdateGuestDefinition(protectedDefinition);
+                        job.OnFailure(() => Try(() => sourceHost.Connection.UpdateGuestDefinition(sourceDefinition)));
+                    }
+                })
+               .Phase(ClonePhase.Starting, _ =>
                 {
-                    Report("Starting " + request.Name);
-                    destination.Connection.StartGuest(request.Name);
-                }
+                    if (request.Start)
+                    {
+                        Report("Starting " + request.Name);
+                        destination.Connection.StartGuest(request.Name);
+                    }
+                    var guest = destination.Connection.FindGuest(request.Name) ?? throw new MigrationException(ErrorIds.VmNotFound, ErrorKind.ObjectNotFound,
+                        $"The clone '{request.Name}' vanished from '{destination.Name}' right after it was defined.", request.Name);
+                    var vm = Inventory.ToMigrationVM(guest, destination.Name);
+                    vm.IsLinkedClone = request.Linked;
+                    vm.ParentName = request.Linked ? parent.Name : null;
+                    outcome.VM = vm;
+                    outcome.DiskPaths = diskFiles.Values.ToList();
+                });
 
-                var guest = destination.Connection.FindGuest(request.Name) ?? throw new MigrationException(ErrorIds.VmNotFound, ErrorKind.ObjectNotFound,
-                    $"The clone '{request.Name}' vanished from '{destination.Name}' right after it was defined.", request.Name);
-                var vm = Inventory.ToMigrationVM(guest, destination.Name);
-                vm.IsLinkedClone = request.Linked;
-                vm.ParentName = request.Linked ? parent.Name : null;
-                outcome.VM = vm;
-                outcome.DiskPaths = diskFiles.Values.ToList();
-                outcome.DurationMs = clock.ElapsedMilliseconds;
-                return outcome;
-            }
-            catch (MigrationException error)
+            var ended = job.Run(cancellationToken);
+            if (ended.Failure != null)
             {
-                var leftOver = CleanUp(destination, defined, created, sourceHost, parentDefinitionBefore, parentOverlaidDisks);
-                if (leftOver.Count == 0) throw;
-                throw error.Retold($"{error.Message} Not every volume the clone made could be removed ({string.Join("; ", leftOver)}); delete them by hand.");
+                // A clone stopped by the user ends as every stopped command does; the clean-up above has run.
+                if (ended.Stopped && cancellationToken.IsCancellationRequested) throw new OperationCanceledException(cancellationToken);
+                throw ended.Problems.Count == 0 ? ended.Failure : ended.Failure.Retold(ended.Message(null)!);
             }
-            catch
-            {
-                CleanUp(destination, defined, created, sourceHost, parentDefinitionBefore, parentOverlaidDisks);
-                throw;
-            }
+            outcome.DurationMs = clock.ElapsedMilliseconds;
+            return outcome;
         }
 
         private Dictionary<string, string> CopyDisks(IReadOnlyList<GuestDisk> disks, IReadOnlyList<StorageVolumeInfo> volumes, StoragePoolInfo? pool,
@@ -281,33 +304,6 @@ namespace VmMigration.Execution.Clone
                 }
             }
             return (uuids, macs);
-        }
-
-        /// <summary>Takes back what the clone made; the volumes that could not be deleted, as sentences.</summary>
-        private IReadOnlyList<string> CleanUp(ConnectedHost destination, bool defined, CreatedVolumes createdVolumes, ConnectedHost sourceHost, GuestDefinition? parentDefinitionBefore,
-            IReadOnlyList<string> parentOverlaidDisks)
-        {
-            // Best effort, all of it: one failed step must not leave the others undone. The clone goes before its volumes,
-            // since a running QEMU holds them open; the parent's new overlays are merged back last, once nothing reads its base.
-            if (parentDefinitionBefore != null) Try(() => sourceHost.Connection.UpdateGuestDefinition(parentDefinitionBefore));
-            if (defined)
-            {
-                Try(() => destination.Connection.DestroyGuest(request.Name));
-                Try(() => destination.Connection.UndefineGuest(request.Name));
-            }
-            var leftOver = createdVolumes.DeleteAll().ToList();
-            if (parentOverlaidDisks.Count > 0)
-            {
-                try
-                {
-                    sourceHost.Connection.MergeDiskOverlays(request.Source.Guest.Name, parentOverlaidDisks, OverlayMergeTimeout);
-                }
-                catch (MigrationException merge)
-                {
-                    leftOver.Add($"'{request.Source.Guest.Name}' still runs on its overlays ({merge.Message})");
-                }
-            }
-            return leftOver;
         }
 
         private static void Try(Action step)

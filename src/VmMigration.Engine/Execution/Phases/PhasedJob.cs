@@ -8,8 +8,8 @@ namespace VmMigration.Execution.Phases
     /// <summary>
     /// The skeleton every job that changes hosts runs on (live and storage moves, cold moves, clones), after Proxmox's
     /// AbstractMigrate: named phases run in order while none failed; a phase registers the clean-up of what it made
-    /// (<see cref="OnEnd"/>), and every registered clean-up runs when the job ends, last registered first, whatever
-    /// happened, even when a phase threw something unforeseen; <see cref="Settle"/> steps run after a failure too (finding
+    /// (<see cref="OnEnd"/>, or <see cref="OnFailure"/> for an undo), and every registered clean-up runs when the job ends,
+    /// last registered first, whatever happened, even when a phase threw something unforeseen; <see cref="Settle"/> steps run after a failure too (finding
     /// out where a VM ended up). The first failure is the job's; what goes wrong after it, and every clean-up step that
     /// fails, is a problem (<see cref="Problem"/>), collected in the outcome: Finished, FinishedWithProblems or Aborted.
     /// Decisions are made on typed facts: the failure's <see cref="MigrationException"/> (id, kind) and whether the job was
@@ -19,7 +19,7 @@ namespace VmMigration.Execution.Phases
     public sealed class PhasedJob<TPhase> where TPhase : struct
     {
         private readonly List<Step> steps = new List<Step>();
-        private readonly Stack<Action> cleanups = new Stack<Action>();
+        private readonly Stack<(Action Cleanup, bool OnlyOnFailure)> cleanups = new Stack<(Action, bool)>();
         private readonly List<string> problems = new List<string>();
         private readonly Func<TPhase, MigrationException> stoppedInPhase;
         private readonly Action<TPhase>? entered;
@@ -64,7 +64,13 @@ namespace VmMigration.Execution.Phases
         }
 
         /// <summary>Registers the clean-up of something this job made or took: it runs when the job ends, whatever happened.</summary>
-        public void OnEnd(Action cleanup) => cleanups.Push(cleanup);
+        public void OnEnd(Action cleanup) => cleanups.Push((cleanup, false));
+
+        /// <summary>
+        /// Registers the undoing of something this job made, for when the job does not finish (a phase failed or threw
+        /// something unforeseen); it runs in the same last-first order as <see cref="OnEnd"/>.
+        /// </summary>
+        public void OnFailure(Action undo) => cleanups.Push((undo, true));
 
         /// <summary>Records something that went wrong without deciding the job's outcome (a sentence, for the result's message).</summary>
         public void Problem(string problem)
@@ -96,6 +102,7 @@ namespace VmMigration.Execution.Phases
         /// <summary>Runs the phases, then the clean-ups. Never throws a MigrationException: the outcome carries it.</summary>
         public JobOutcome<TPhase> Run(CancellationToken cancellationToken)
         {
+            var ranThrough = false;
             try
             {
                 foreach (var step in steps)
@@ -118,12 +125,14 @@ namespace VmMigration.Execution.Phases
                     catch (OperationCanceledException) { Fail(stoppedInPhase(Current), deliberately: true); }
                     catch (MigrationException error) { Fail(error, deliberately: error.ErrorId == ErrorIds.MigrationAborted); }
                 }
+                ranThrough = true;
             }
             finally
             {
                 while (cleanups.Count > 0)
                 {
-                    var cleanup = cleanups.Pop();
+                    var (cleanup, onlyOnFailure) = cleanups.Pop();
+                    if (onlyOnFailure && ranThrough && failure == null) continue;
                     try
                     {
                         cleanup();

@@ -121,5 +121,21 @@ namespace VmMigration.Tests.Execution.Phases
             Assert.Throws<InvalidOperationException>(() => job.Run(CancellationToken.None));
             Assert.Contains("undo one", log);
         }
+
+        [Fact]
+        public void Undo_steps_run_only_when_the_job_does_not_finish()
+        {
+            var finished = NewJob();
+            finished.Phase(Step.One, _ => finished.OnFailure(() => log.Add("undo finished")));
+            var failed = NewJob();
+            failed.Phase(Step.One, _ => failed.OnFailure(() => log.Add("undo failed")))
+                  .Phase(Step.Two, _ => throw Error(ErrorIds.MigrationFailed, "two broke"));
+
+            finished.Run(CancellationToken.None);
+            failed.Run(CancellationToken.None);
+
+            Assert.DoesNotContain("undo finished", log);
+            Assert.Contains("undo failed", log);
+        }
     }
 }
