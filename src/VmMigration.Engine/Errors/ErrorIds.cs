@@ -35,6 +35,8 @@ namespace VmMigration.Errors
         public const string JobFailed = "JobFailed";
         /// <summary>A run needs a host that another run (on this or another machine) holds; the message names the holder and since when.</summary>
         public const string HostHeldByAnotherRun = "HostHeldByAnotherRun";
+        /// <summary>A move not started because the run lost its lease on a host to another run (it lapsed while it could not be renewed).</summary>
+        public const string RunLeaseLost = "RunLeaseLost";
         public const string PlanIsStale = "PlanIsStale";
         public const string LibvirtError = "LibvirtError";
         public const string LibvirtNotInstalled = "LibvirtNotInstalled";

@@ -51,6 +51,21 @@ namespace VmMigration.Session
         public IReadOnlyList<string> LostHosts { get { lock (sync) { return lost.ToList(); } } }
 
         /// <summary>
+        /// Why this run must start nothing more (a host's lease was taken by another run), as a sentence; null while every
+        /// lease holds. A host that cannot be reached is not lost: nobody else can act on it either, and the renewal that
+        /// reaches it again says whether the lease is still this run's (a lapsed one that nobody took is renewed).
+        /// </summary>
+        public string? LostReason
+        {
+            get
+            {
+                var hosts = LostHosts;
+                return hosts.Count == 0 ? null
+                    : $"The run's lease on {string.Join(", ", hosts.Select(h => $"'{h}'"))} was taken by another run (it lapsed while this run could not renew it): no new move is started, and the moves under way finish.";
+            }
+        }
+
+        /// <summary>
         /// Takes the run lease on <paramref name="hosts"/> for <paramref name="purpose"/>, waiting up to <paramref name="wait"/>
         /// while other runs hold some of them (<paramref name="onWaiting"/> hears why, once); throws HostHeldByAnotherRun
         /// naming every holder when the wait ends first.
@@ -118,7 +133,8 @@ namespace VmMigration.Session
             }
         }
 
-        private void Renew()
+        /// <summary>Renews every lease now (the timer does it every quarter of the lifetime).</summary>
+        internal void Renew()
         {
             lock (sync)
             {

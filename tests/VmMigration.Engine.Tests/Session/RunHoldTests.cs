@@ -249,6 +249,52 @@ namespace VmMigration.Tests.Session
             Assert.Null(hosts["c"].HeldBy); // lapsed: nobody holds it any more
         }
 
+        [Fact]
+        public void A_lease_taken_by_another_run_is_lost_and_a_host_that_is_only_down_is_not()
+        {
+            using var hold = Take();
+            cluster["fake://b"].Leases[HostLease.Run] = OtherMachine(DateTime.UtcNow.AddMinutes(2));
+            cluster["fake://c"].GoDown();
+
+            hold.Renew();
+
+            Assert.Equal(new[] { "b" }, hold.LostHosts);
+            Assert.Contains("'b'", hold.LostReason);
+            Assert.DoesNotContain("'c'", hold.LostReason);
+        }
+
+        [Fact]
+        public void An_evacuation_whose_run_lost_a_lease_starts_no_move_and_says_why()
+        {
+            cluster["fake://a"].AddGuest("web1");
+            cluster["fake://a"].AddGuest("web2");
+            using var outer = Take();
+            cluster["fake://b"].Leases[HostLease.Run] = OtherMachine(DateTime.UtcNow.AddMinutes(2));
+            outer.Renew();
+            var observer = new RecordingObserver();
+            var evacuation = new HostEvacuation(registry, new Inventory(registry, maintenance), maintenance,
+                new EvacuationOptions { HostName = "a", JournalPath = Path.Combine(directory, "a.json"), Hold = outer });
+
+            var summary = evacuation.Run(observer, CancellationToken.None);
+
+            Assert.Equal(0, summary.Moved);
+            Assert.Equal(new[] { "web1", "web2" }, observer.Results.Select(r => r.VMName).OrderBy(n => n));
+            Assert.All(observer.Results, r => Assert.Equal(ErrorIds.RunLeaseLost, r.ErrorId));
+            Assert.Contains(observer.Warnings, w => w.Contains("'b'") && w.Contains("no new move is started"));
+            Assert.True(cluster["fake://a"].Guest("web1")!.Active);
+            Assert.True(cluster["fake://a"].Guest("web2")!.Active);
+        }
+
+        private sealed class RecordingObserver : IEvacuationObserver
+        {
+            public List<MigrationResult> Results { get; } = new List<MigrationResult>();
+            public List<string> Warnings { get; } = new List<string>();
+            public void MoveProgress(MigrationProgress progress) { }
+            public void VMFinished(MigrationResult result) => Results.Add(result);
+            public void HostProgress(int done, int total) { }
+            public void Warning(string message) => Warnings.Add(message);
+        }
+
         private sealed class SilentObserver : IEvacuationObserver
         {
             public void MoveProgress(MigrationProgress progress) { }

@@ -41,7 +41,10 @@ namespace VmMigration.Execution.Balance
         /// other run changes the cluster under it; dispose it when done.
         /// </summary>
         public RunHold Hold(Action<string> waiting, CancellationToken cancellationToken) =>
-            RunHold.Take(registry, registry.Hosts, "Invoke-ClusterBalance", options.WaitForHolds, waiting, cancellationToken);
+            hold = RunHold.Take(registry, registry.Hosts, "Invoke-ClusterBalance", options.WaitForHolds, waiting, cancellationToken);
+
+        /// <summary>The hold <see cref="Hold"/> took: once a lease of it is lost, no new move starts.</summary>
+        private RunHold? hold;
 
         /// <summary>Measures the hosts and plans; nothing moves. Hosts that do not answer are left out, with a warning.</summary>
         public MigrationPlan Plan(IEvacuationObserver observer, CancellationToken cancellationToken)
@@ -71,11 +74,11 @@ namespace VmMigration.Execution.Balance
                 observer.HostProgress(results.Count(r => r.Status == MigrationStatus.Succeeded), total);
             }
 
-            var execution = new GovernedExecution(registry, options.MaxConcurrent, options.MaxConcurrentPerHost, options.BandwidthMBps, options.MaxDowntimeMs, options.AllowPostCopy, options.Encryption);
+            var execution = new GovernedExecution(registry, options.MaxConcurrent, options.MaxConcurrentPerHost, options.BandwidthMBps, options.MaxDowntimeMs, options.AllowPostCopy, options.Encryption, hold);
             var failed = false;
             foreach (var wave in approved.GroupBy(s => s.Wave).OrderBy(w => w.Key))
             {
-                if (failed || cancellationToken.IsCancellationRequested)
+                if (failed || cancellationToken.IsCancellationRequested || hold?.LostReason != null)
                 {
                     foreach (var step in wave.OrderBy(s => s.Order)) notStarted.Add(NotStarted(step, failed, Report));
                     continue;
@@ -162,12 +165,13 @@ namespace VmMigration.Execution.Balance
             }
         }
 
-        private static MigrationResult NotStarted(MigrationPlanStep step, bool afterFailure, Action<MigrationResult> report)
+        private MigrationResult NotStarted(MigrationPlanStep step, bool afterFailure, Action<MigrationResult> report)
         {
+            var lost = hold?.LostReason;
             var result = UnmovedResult.Create(step.VMName, step.Source, step.Destination, step.Source, MigrationStatus.Skipped,
-                afterFailure ? ErrorIds.EarlierMoveFailed : ErrorIds.MigrationAborted,
+                afterFailure ? ErrorIds.EarlierMoveFailed : lost != null ? ErrorIds.RunLeaseLost : ErrorIds.MigrationAborted,
                 afterFailure ? $"Not started: a move of an earlier wave failed, and this one counted on it; the next balance run plans again from where things are."
-                    : "Not started: the balance run was stopped.");
+                    : lost != null ? $"Not started: {lost}" : "Not started: the balance run was stopped.");
             report(result);
             return result;
         }

@@ -34,6 +34,8 @@ namespace VmMigration.Execution.Evacuation
         private readonly HashSet<MigrationResult> makeRoomResults = new HashSet<MigrationResult>();
         private int totalVMs;
         private int movesStarted;
+        /// <summary>The hold on the hosts this run acts under (its own or the outer run's): once a lease of it is lost, no new move starts.</summary>
+        private RunHold? activeHold;
 
         public HostEvacuation(HostRegistry registry, Inventory inventory, MaintenanceStore maintenance, EvacuationOptions options)
         {
@@ -59,6 +61,7 @@ namespace VmMigration.Execution.Evacuation
             // Every host the run may use is held for it, so that no other run (here or on another machine) moves VMs onto,
             // off or between them meanwhile; taken before the journal and the mark, so a run refused here leaves all as it was.
             using var hold = options.Hold == null ? RunHold.Take(registry, registry.Hosts, $"Invoke-HostEvacuation of {host.Name}", options.WaitForHolds, observer.Warning, cancellationToken) : null;
+            activeHold = options.Hold ?? hold;
             // -Resume insists on a journal to continue; a plain re-run continues the same journal too, so it is idempotent.
             var journal = options.Resume ? EvacuationJournal.Load(options.JournalPath) : EvacuationJournal.OpenOrCreate(options.JournalPath, host.Name, facts.HostUuid);
             var markedByThisRun = maintenance.Find(facts.HostUuid, host.Name) == null;
@@ -112,8 +115,10 @@ namespace VmMigration.Execution.Evacuation
                 }
             }
 
-            MarkNotStarted(journal, observer, cancellationToken.IsCancellationRequested ? ErrorIds.MigrationAborted : ErrorIds.StoppedOnError,
-                cancellationToken.IsCancellationRequested ? "The evacuation was stopped before this VM's move started." : "Not started: an earlier move failed and -StopOnError was given.");
+            var leaseLost = activeHold?.LostReason;
+            if (cancellationToken.IsCancellationRequested) MarkNotStarted(journal, observer, ErrorIds.MigrationAborted, "The evacuation was stopped before this VM's move started.");
+            else if (leaseLost != null) MarkNotStarted(journal, observer, ErrorIds.RunLeaseLost, $"Not started: {leaseLost} Run the evacuation again (-Resume) once the other run is done.");
+            else MarkNotStarted(journal, observer, ErrorIds.StoppedOnError, "Not started: an earlier move failed and -StopOnError was given.");
             journal.Close();
             var end = DateTime.UtcNow;
             return new EvacuationSummary
@@ -280,6 +285,12 @@ namespace VmMigration.Execution.Evacuation
         /// <summary>Moves a shut-off VM to its plan step's destination, journaling its disk copies before the first is made.</summary>
         private void MoveCold(ConnectedHost host, GuestInfo guest, MigrationPlanStep step, EvacuationJournal journal, IEvacuationObserver observer, CancellationToken cancellationToken)
         {
+            if (activeHold?.LostReason is string lost)
+            {
+                Report(observer, journal, Outcome(guest.Name, host.Name, step.Destination, MigrationStatus.Skipped, ErrorIds.RunLeaseLost,
+                    $"Not started: {lost} Run the evacuation again (-Resume) once the other run is done."), guest.Uuid, EvacuationStepState.NotStarted);
+                return;
+            }
             Interlocked.Increment(ref movesStarted);
             var entry = journal.Find(guest.Uuid) ?? new EvacuationJournalEntry { VMName = guest.Name, Uuid = guest.Uuid, Source = host.Name };
             entry.Destination = step.Destination;
@@ -339,7 +350,7 @@ namespace VmMigration.Execution.Evacuation
                     return destinationFailed || stoppedOnError;
                 },
             };
-            new GovernedExecution(registry, options.MaxConcurrent, options.MaxConcurrentPerHost, options.BandwidthMBps, options.MaxDowntimeMs, options.AllowPostCopy, options.Encryption)
+            new GovernedExecution(registry, options.MaxConcurrent, options.MaxConcurrentPerHost, options.BandwidthMBps, options.MaxDowntimeMs, options.AllowPostCopy, options.Encryption, activeHold)
                 .Run(queue, hooks, observer, cancellationToken);
             stopped = stoppedOnError;
             return destinationFailed && !cancellationToken.IsCancellationRequested && !stopped;

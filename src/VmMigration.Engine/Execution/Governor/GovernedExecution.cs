@@ -13,7 +13,7 @@ namespace VmMigration.Execution.Governor
     /// Runs live-migration steps several at a time under the <see cref="MigrationGovernor"/>'s limits (in total, per host,
     /// the shared bandwidth budget and its pipeline), keeping each move at its share of the budget. What a run does around
     /// each move (journal, deadline, results, what a failure means) is the caller's, through <see cref="Hooks{TStep}"/>:
-    /// a host evacuation and a balance run share this loop.
+    /// a host evacuation and a balance run share this loop. A run whose hold on its hosts is lost starts no new move.
     /// </summary>
     internal sealed class GovernedExecution
     {
@@ -26,9 +26,13 @@ namespace VmMigration.Execution.Governor
         private readonly long maxDowntimeMs;
         private readonly bool allowPostCopy;
         private readonly MigrationEncryption encryption;
+        private readonly RunHold? hold;
 
-        public GovernedExecution(HostRegistry registry, int maxConcurrent, int maxConcurrentPerHost, long budgetMBps, long maxDowntimeMs, bool allowPostCopy, MigrationEncryption encryption)
+        /// <param name="hold">the run's hold on its hosts: once a lease of it is lost, no new move starts</param>
+        public GovernedExecution(HostRegistry registry, int maxConcurrent, int maxConcurrentPerHost, long budgetMBps, long maxDowntimeMs, bool allowPostCopy, MigrationEncryption encryption,
+            RunHold? hold)
         {
+            this.hold = hold;
             this.registry = registry;
             this.maxConcurrent = maxConcurrent;
             this.maxConcurrentPerHost = maxConcurrentPerHost;
@@ -69,6 +73,11 @@ namespace VmMigration.Execution.Governor
 
             while (queue.Count > 0 || running.Count > 0)
             {
+                if (!halted && hold?.LostReason is string lost)
+                {
+                    halted = true;
+                    observer.Warning(lost);
+                }
                 var mayStart = !cancellationToken.IsCancellationRequested && !halted;
                 foreach (var step in mayStart ? queue.ToList() : new List<TStep>())
                 {

@@ -67,7 +67,7 @@ namespace VmMigration.Execution.Maintenance
             foreach (var turn in prepared.Preview.Turns)
             {
                 var entry = journal.Find(turn.HostName)!;
-                var why = WhyNotStart(journal, cancellationToken);
+                var why = WhyNotStart(journal, hold, cancellationToken);
                 if (why != null)
                 {
                     stoppedAt ??= why.Value.ErrorId == ErrorIds.MaintenanceStopped ? $"before host '{entry.HostName}'" : null;
@@ -91,12 +91,16 @@ namespace VmMigration.Execution.Maintenance
             return Summarize(journal, start);
         }
 
-        /// <summary>Why no further host may start: a stop request, too many failed hosts, the deadline; null when one may.</summary>
-        private (string ErrorId, string Message)? WhyNotStart(RollingMaintenanceJournal journal, CancellationToken cancellationToken)
+        /// <summary>Why no further host may start: a stop request, a lease lost to another run, too many failed hosts, the deadline; null when one may.</summary>
+        private (string ErrorId, string Message)? WhyNotStart(RollingMaintenanceJournal journal, RunHold hold, CancellationToken cancellationToken)
         {
             if (cancellationToken.IsCancellationRequested)
             {
                 return (ErrorIds.MaintenanceStopped, "Not started: the run was stopped before this host's turn. -Resume goes on.");
+            }
+            if (hold.LostReason is string lost)
+            {
+                return (ErrorIds.RunLeaseLost, $"Not started: {lost} -Resume goes on once the other run is done.");
             }
             var failed = journal.Hosts.Where(h => h.State == MaintenanceHostState.Failed).Select(h => h.HostName).ToList();
             if (failed.Count > options.MaxFailedHosts)
