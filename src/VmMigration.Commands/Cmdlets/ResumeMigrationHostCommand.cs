@@ -28,6 +28,11 @@ namespace VmMigration.Commands
         [ValidateNotNullOrEmpty]
         public string? RulePath { get; set; }
 
+        /// <summary>With -Failback: how long to wait, in seconds, while another run (on this or another machine) holds hosts the moves back need; 0 stops at once with HostHeldByAnotherRun.</summary>
+        [Parameter]
+        [ValidateRange(0, 86400)]
+        public int WaitSec { get; set; }
+
         private bool WhatIfRequested => MyInvocation.BoundParameters.ContainsKey("WhatIf");
 
         protected override void ProcessRecord()
@@ -55,7 +60,8 @@ namespace VmMigration.Commands
                 var failback = new HostFailback(Registry, Inventory);
                 pump.Run(this, CancellationToken, token =>
                 {
-                    foreach (var result in failback.Run(host, mark.JournalPath, rules, progress, token, Encryption))
+                    foreach (var result in failback.Run(host, mark.JournalPath, rules, progress, token, Encryption, null, System.TimeSpan.FromSeconds(WaitSec),
+                        waiting => pump.Post(cmdlet => cmdlet.WriteWarning(waiting))))
                     {
                         pump.Post(cmdlet => cmdlet.WriteResult(result));
                     }

@@ -13,6 +13,7 @@ namespace VmMigration.Execution.Evacuation
     /// <summary>
     /// After maintenance: moves back the VMs that the host's last evacuation moved away, one at a time, where they still
     /// run on the host the evacuation sent them to, still fit, and the rules allow them back. Others are Skipped with why.
+    /// Holds the cluster's hosts for the failback (<see cref="RunHold"/>) unless it runs inside a run that holds them.
     /// </summary>
     public sealed class HostFailback
     {
@@ -25,14 +26,18 @@ namespace VmMigration.Execution.Evacuation
             this.inventory = inventory;
         }
 
+        /// <param name="hold">the hold of the run this failback is part of; null takes one for the failback, waiting up to
+        /// <paramref name="waitForHolds"/> while another run holds hosts (<paramref name="onWaiting"/> hears why)</param>
         public IEnumerable<MigrationResult> Run(ConnectedHost host, string journalPath, ClusterRules? rules, IProgress<MigrationProgress>? progress, CancellationToken cancellationToken,
-            MigrationEncryption encryption = MigrationEncryption.Auto)
+            MigrationEncryption encryption = MigrationEncryption.Auto, RunHold? hold = null, TimeSpan waitForHolds = default, Action<string>? onWaiting = null)
         {
             if (!File.Exists(journalPath))
             {
                 yield break;
             }
             var journal = EvacuationJournal.Load(journalPath);
+            using var ownHold = hold == null ? RunHold.Take(registry, registry.Hosts, $"Resume-MigrationHost -Failback of {host.Name}", waitForHolds, onWaiting, cancellationToken) : null;
+            var held = hold ?? ownHold!;
             // Only what left this host comes back: VMs of other hosts that moved to make room were never on it.
             foreach (var entry in journal.Entries.Where(e => e.State == EvacuationStepState.Succeeded && string.Equals(e.Source, journal.HostName, StringComparison.OrdinalIgnoreCase))
                 .OrderBy(e => e.VMName, StringComparer.Ordinal))
@@ -40,6 +45,11 @@ namespace VmMigration.Execution.Evacuation
                 if (cancellationToken.IsCancellationRequested)
                 {
                     yield break;
+                }
+                if (held.LostReason is string lost)
+                {
+                    yield return Skipped(entry, host.Name, ErrorIds.RunLeaseLost, $"Not moved back: {lost} Run the failback again once the other run is done.");
+                    continue;
                 }
                 var refusal = WhyNot(entry, host, rules, cancellationToken, out var located);
                 if (located != null && string.Equals(located.Host.Name, host.Name, StringComparison.OrdinalIgnoreCase))

@@ -259,7 +259,7 @@ namespace VmMigration.Execution.Maintenance
             if (options.Failback == MaintenanceFailback.Original)
             {
                 var progress = new ForwardingProgress(observer);
-                foreach (var result in new HostFailback(registry, inventory).Run(registry.Resolve(Name), evacuationJournal, options.Rules, progress, cancellationToken, options.Encryption))
+                foreach (var result in new HostFailback(registry, inventory).Run(registry.Resolve(Name), evacuationJournal, options.Rules, progress, cancellationToken, options.Encryption, hold))
                 {
                     moves.Add(result);
                     entry.TransferredBytes += result.TransferredBytes;

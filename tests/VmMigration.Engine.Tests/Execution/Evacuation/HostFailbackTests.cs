@@ -5,6 +5,7 @@ using System.Threading;
 using VmMigration.Errors;
 using VmMigration.Execution.Evacuation;
 using VmMigration.Execution.Live;
+using VmMigration.Providers;
 using VmMigration.Session;
 using VmMigration.State;
 using VmMigration.Tests.Fakes;
@@ -50,6 +51,33 @@ namespace VmMigration.Tests.Execution.Evacuation
             Assert.Equal(2, summary.Moved);
             maintenance.Leave(a.GetHostFacts().HostUuid, "a");
             return journalPath;
+        }
+
+        [Fact]
+        public void A_failback_holds_the_hosts_while_it_moves_and_is_refused_while_another_run_holds_them()
+        {
+            var web1 = a.AddGuest("web1");
+            a.AddGuest("web2");
+            var journalPath = EvacuateAndLeaveMaintenance();
+            b.Leases[HostLease.Run] = new HostLease
+            {
+                Name = HostLease.Run, Id = Guid.NewGuid().ToString(), Holder = "ops@box2 (pid 4242)", Machine = "box2", ProcessId = 4242,
+                Purpose = "Invoke-ClusterBalance", Since = DateTime.UtcNow, ExpiresAt = DateTime.UtcNow.AddMinutes(2),
+            };
+
+            var refused = Assert.Throws<MigrationException>(() => new HostFailback(registry, inventory).Run(registry.Resolve("a"), journalPath, null, null, CancellationToken.None).ToList());
+            Assert.Equal(ErrorIds.HostHeldByAnotherRun, refused.ErrorId);
+            Assert.NotNull(b.FindGuest(web1.Uuid)); // nothing moved back
+
+            b.Leases.TryRemove(HostLease.Run, out _);
+            string? heldDuringMove = null;
+            b.OnStep = step => { if (step == "Migrate") heldDuringMove ??= b.Leases.TryGetValue(HostLease.Run, out var l) ? l.Purpose : "none"; };
+            var results = new HostFailback(registry, inventory).Run(registry.Resolve("a"), journalPath, null, null, CancellationToken.None).ToList();
+
+            Assert.All(results, r => Assert.Equal(MigrationStatus.Succeeded, r.Status));
+            Assert.Equal("Resume-MigrationHost -Failback of a", heldDuringMove);
+            Assert.False(a.Leases.ContainsKey(HostLease.Run), "the failback gave its lease back");
+            Assert.False(b.Leases.ContainsKey(HostLease.Run), "the failback gave its lease back");
         }
 
         [Fact]
