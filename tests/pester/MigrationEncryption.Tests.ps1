@@ -145,8 +145,30 @@ Describe 'Encrypted migration on the lab' -Tag Lab {
         Assert-Enc1RunsOn lab2
     }
 
+    It '-MigrationNetwork sends the stream to the destination''s address in that network' {
+        $lab1 = $Lab.Hosts | Where-Object Name -eq lab1
+        (Get-MigrationHost -Name lab1).MigrationAddresses | Should -Contain $lab1.OwnAddress -Because 'a lab host is connected with its own loopback address'
+        $capture = Invoke-Captured lab1 { Move-Enc1 lab1 @{ MigrationNetwork = "$($lab1.OwnAddress)/32" } }
+
+        $capture.Output.Status | Should -Be 'Succeeded' -Because $capture.Output.Message
+        $toPorts = $capture.Packets | Where-Object { $_ -match '> (127\.0\.0\.\d+)\.(\d+):' -and [int]$Matches[2] -ge $lab1.MigrationPortMin -and [int]$Matches[2] -le $lab1.MigrationPortMax }
+        $toPorts | Should -Not -BeNullOrEmpty
+        @($toPorts | Where-Object { $_ -notmatch "> $([regex]::Escape($lab1.OwnAddress))\." }) | Should -BeNullOrEmpty -Because 'every packet to the migration ports went to lab1''s address in that network'
+        Assert-Enc1RunsOn lab1
+    }
+
+    It '-MigrationNetwork in which the destination has no address is refused before anything moves, naming what it has' {
+        $result = Move-Enc1 lab2 @{ MigrationNetwork = '10.99.0.0/16' }
+
+        $result.Status | Should -Be 'Failed'
+        $result.ErrorId | Should -Be 'MigrationNetworkUnreachable'
+        $result.Message | Should -Match ([regex]::Escape(($Lab.Hosts | Where-Object Name -eq lab2).OwnAddress))
+        Assert-Enc1RunsOn lab1
+        { Move-Enc1 lab2 @{ MigrationNetwork = '10.99.0.1'; ErrorAction = 'Stop' } } | Should -Throw -ErrorId 'InvalidArgument,VmMigration.Commands.MoveVMLiveCommand'
+    }
+
     It '-MigrationAddress that is not an address is refused with InvalidArgument before anything moves' {
         { Move-Enc1 lab1 @{ MigrationAddress = 'tcp://10.0.0.1:49152'; ErrorAction = 'Stop' } } | Should -Throw -ErrorId 'InvalidArgument,VmMigration.Commands.MoveVMLiveCommand'
-        Assert-Enc1RunsOn lab2
+        Assert-Enc1RunsOn lab1
     }
 }

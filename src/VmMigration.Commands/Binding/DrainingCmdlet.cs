@@ -26,6 +26,14 @@ namespace VmMigration.Commands
         [Parameter]
         public MigrationEncryption Encryption { get; set; } = MigrationEncryption.Auto;
 
+        /// <summary>The network (CIDR) every move's memory stream must cross: it goes to each destination's address in it.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? MigrationNetwork { get; set; }
+
+        /// <summary>-MigrationNetwork as given, checked: a terminating InvalidArgument when it is not a CIDR.</summary>
+        protected string? CheckedMigrationNetwork() => CheckMigrationNetwork(MigrationNetwork);
+
         /// <summary>Where the journal is kept; by default in the module's state directory.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]

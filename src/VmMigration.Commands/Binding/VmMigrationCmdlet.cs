@@ -74,6 +74,21 @@ namespace VmMigration.Commands
             }
         }
 
+        /// <summary>
+        /// A -MigrationNetwork value, trimmed; null when not given. Not a CIDR: a terminating InvalidArgument before anything
+        /// is asked of a host.
+        /// </summary>
+        protected string? CheckMigrationNetwork(string? network)
+        {
+            if (network == null) return null;
+            if (MigrationNetwork.TryParse(network) == null)
+            {
+                ThrowMigrationError(new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument,
+                    $"-MigrationNetwork '{network}' is not a network in CIDR form, such as 10.20.0.0/24 or fd00:20::/64.", network));
+            }
+            return network.Trim();
+        }
+
         /// <summary>A -RulePath cluster rules file; one that is missing or unreadable is a bad invocation (terminating).</summary>
         protected Planning.ClusterRules ReadRulesFile(string path)
         {

@@ -29,12 +29,32 @@ namespace VmMigration.Commands
         [ValidateRange(1, 3600)]
         public int TimeoutSec { get; set; } = 10;
 
+        /// <summary>
+        /// The host's IP addresses for migration streams (its migration networks). Moves to it go to the first by default;
+        /// -MigrationNetwork picks the one in a network. Only with one -Uri.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? MigrationAddress { get; set; }
+
         protected override void ProcessRecord()
         {
             if (Name != null && Uri.Length > 1)
             {
                 ThrowMigrationError(new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument,
                     "-Name names one host; it cannot be used with several -Uri values. Connect them one by one, or leave -Name out."));
+            }
+            if (MigrationAddress != null && Uri.Length > 1)
+            {
+                ThrowMigrationError(new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument,
+                    "-MigrationAddress gives one host's addresses; it cannot be used with several -Uri values. Connect them one by one."));
+            }
+            var addresses = MigrationAddress?.Select(a => a.Trim()).ToArray();
+            var notAnAddress = addresses?.FirstOrDefault(a => !System.Net.IPAddress.TryParse(a.Trim('[', ']'), out _));
+            if (notAnAddress != null)
+            {
+                ThrowMigrationError(new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument,
+                    $"-MigrationAddress '{notAnAddress}' is not an IP address: give the host's addresses on its migration networks, such as 10.20.0.12, without scheme or port.", notAnAddress));
             }
             // From here on only HostUris: they read as their display form, so nothing written below can show a password.
             var uris = Uri.Select(uri => new HostUri(uri)).ToArray();
@@ -65,7 +85,7 @@ namespace VmMigration.Commands
             {
                 try
                 {
-                    var connected = Registry.Connect(uris[i], Name, credential, TimeSpan.FromSeconds(TimeoutSec), null, CancellationToken);
+                    var connected = Registry.Connect(uris[i], Name, credential, TimeSpan.FromSeconds(TimeoutSec), null, CancellationToken, addresses);
                     outcomes[i] = (Inventory.DescribeHosts(new[] { connected }, CancellationToken).Single(), null);
                 }
                 catch (MigrationException error)

@@ -79,6 +79,11 @@ namespace VmMigration.Commands
         [Parameter]
         public MigrationEncryption Encryption { get; set; } = MigrationEncryption.Auto;
 
+        /// <summary>The network (CIDR) every move's memory stream must cross: it goes to each destination's address in it.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? MigrationNetwork { get; set; }
+
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? RulePath { get; set; }
@@ -116,6 +121,7 @@ namespace VmMigration.Commands
                 MaxDowntimeMs = MaxDowntimeMs,
                 AllowPostCopy = AllowPostCopy,
                 Encryption = Encryption,
+                MigrationNetwork = CheckMigrationNetwork(MigrationNetwork),
                 MaxConcurrent = MaxConcurrent,
                 WaitForHolds = TimeSpan.FromSeconds(WaitSec),
                 MaxConcurrentPerHost = MaxConcurrentPerHost,

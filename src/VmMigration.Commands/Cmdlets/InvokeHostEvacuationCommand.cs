@@ -69,6 +69,7 @@ namespace VmMigration.Commands
                 MaxDowntimeMs = MaxDowntimeMs,
                 AllowPostCopy = AllowPostCopy,
                 Encryption = Encryption,
+                MigrationNetwork = CheckedMigrationNetwork(),
                 JournalPath = JournalPath != null ? ResolveLiteralPath(JournalPath) : EvacuationJournal.DefaultPath(host.Name),
                 Resume = Resume,
                 StopOnError = StopOnError,

@@ -82,6 +82,7 @@ namespace VmMigration.Commands
                 WaitForHolds = TimeSpan.FromSeconds(WaitSec),
                 BandwidthMBps = BandwidthMBps,
                 Encryption = Encryption,
+                MigrationNetwork = CheckedMigrationNetwork(),
                 Rules = ReadRules(),
                 JournalPath = JournalPath != null ? ResolveLiteralPath(JournalPath) : RollingMaintenanceJournal.DefaultPath(names),
                 Resume = Resume,

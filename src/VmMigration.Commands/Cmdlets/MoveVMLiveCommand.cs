@@ -118,6 +118,11 @@ namespace VmMigration.Commands
         [ValidateNotNullOrEmpty]
         public string? MigrationAddress { get; set; }
 
+        /// <summary>The network (CIDR) the memory stream must cross: it goes to the destination's address in it.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? MigrationNetwork { get; set; }
+
         [Parameter]
         public SwitchParameter AsJob { get; set; }
 
@@ -139,6 +144,12 @@ namespace VmMigration.Commands
                 ThrowMigrationError(new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument,
                     $"-MigrationAddress '{MigrationAddress}' is not an IP address or a host name: give the destination's address on the migration network alone, such as 10.20.0.12, without scheme or port.", MigrationAddress));
             }
+            if (MigrationAddress != null && MigrationNetwork != null)
+            {
+                ThrowMigrationError(new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument,
+                    "-MigrationAddress names the destination's address and -MigrationNetwork the network to pick it from: give one of them."));
+            }
+            CheckMigrationNetwork(MigrationNetwork);
             if (DeltaCompression.IsRequested(Compression) && ParallelConnections > 1)
             {
                 ThrowMigrationError(new MigrationException(ErrorIds.InvalidArgument, ErrorKind.InvalidArgument,
@@ -288,6 +299,7 @@ namespace VmMigration.Commands
             StallTimeout = TimeSpan.FromSeconds(StallTimeoutSec),
             AllowPostCopy = AllowPostCopy,
             Encryption = Encryption,
+            MigrationNetwork = MigrationNetwork?.Trim(),
             MigrationAddress = MigrationAddress?.Trim(),
             CopyStorage = CopyStorage,
             DestinationStoragePool = ParameterSetName == ByStorage ? DestinationStoragePool : null,

@@ -32,6 +32,11 @@ namespace VmMigration.Commands
         [Parameter]
         public MigrationEncryption Encryption { get; set; } = MigrationEncryption.Auto;
 
+        /// <summary>The network (CIDR) the move's stream would cross: a destination with no address in it is a reason.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? MigrationNetwork { get; set; }
+
         protected override void ProcessRecord()
         {
             var destination = ResolveDestination(Destination);
@@ -44,7 +49,7 @@ namespace VmMigration.Commands
                     continue;
                 }
 
-                var request = new LiveMigrationRequest(located, destination) { CopyStorage = CopyStorage, DestinationStoragePool = DestinationStoragePool };
+                var request = new LiveMigrationRequest(located, destination) { CopyStorage = CopyStorage, DestinationStoragePool = DestinationStoragePool, MigrationNetwork = CheckMigrationNetwork(MigrationNetwork) };
                 var reasons = MigrationPreflight.Check(request, CancellationToken).ToList();
                 var canEncrypt = MigrationTls.CanEncrypt(located.Host, destination, out var whyNot);
                 if (canEncrypt == false && Encryption == MigrationEncryption.Required)

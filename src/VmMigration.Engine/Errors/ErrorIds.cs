@@ -20,6 +20,8 @@ namespace VmMigration.Errors
         public const string MigrationStalled = "MigrationStalled";
         /// <summary>-Encryption Required, and TLS cannot be set up between the two hosts (certificates missing or unusable).</summary>
         public const string EncryptionUnavailable = "EncryptionUnavailable";
+        /// <summary>-MigrationNetwork names a network in which the destination has no known address.</summary>
+        public const string MigrationNetworkUnreachable = "MigrationNetworkUnreachable";
         public const string CpuIncompatible = "CpuIncompatible";
         /// <summary>Evacuation: a move that would end after -Deadline is not started.</summary>
         public const string DeadlineWouldBeMissed = "DeadlineWouldBeMissed";

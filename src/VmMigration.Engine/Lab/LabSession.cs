@@ -45,7 +45,9 @@ namespace VmMigration.Lab
             KnownPaths[info.Path] = 0;
             foreach (var host in info.Hosts)
             {
-                var connected = registry.Connect(new HostUri(host.Uri), host.Name, null, ConnectTimeout, host.MigrationAddress, cancellationToken);
+                // A lab host receives migrations on 127.0.0.1 by default and on its own loopback address too (-MigrationNetwork).
+                var addresses = string.IsNullOrEmpty(host.OwnAddress) ? null : new[] { host.OwnAddress };
+                var connected = registry.Connect(new HostUri(host.Uri), host.Name, null, ConnectTimeout, host.MigrationAddress, cancellationToken, addresses);
                 connected.Connection.EnsureStoragePool(new StoragePoolSpec(LabDefaults.StoragePoolName, new LabHostPaths(info.Path, host.Index).Pool));
             }
         }

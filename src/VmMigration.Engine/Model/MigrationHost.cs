@@ -19,6 +19,8 @@ namespace VmMigration
         public string? LibvirtVersion { get; set; }
         /// <summary>Address the destination listens on for migration streams (e.g. tcp://127.0.0.1 in a lab); empty lets libvirt choose.</summary>
         public string? MigrationAddress { get; set; }
+        /// <summary>The host's addresses for migration streams given at connect (-MigrationAddress); -MigrationNetwork picks among them.</summary>
+        public string[] MigrationAddresses { get; set; } = System.Array.Empty<string>();
         /// <summary>Why the host is unreachable, or since when and by whom it is in maintenance.</summary>
         public string? Message { get; set; }
         /// <summary>The run that holds the host now, as the host keeps it (whichever machine it runs on); empty when none.</summary>

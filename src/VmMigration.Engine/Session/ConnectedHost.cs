@@ -22,7 +22,9 @@ namespace VmMigration.Session
         /// <param name="callTimeout">how long a call may take now, read at each call (the registry's CallTimeout); null: <see cref="DefaultCallTimeout"/></param>
         /// <param name="credential">the credential the connection was opened with: its password is masked like the URI's</param>
         /// <param name="reopen">opens the connection again when it died (same URI and credential); null: never reopened</param>
-        public ConnectedHost(string name, HostUri uri, string provider, IHostConnection connection, string? migrationAddress, Func<TimeSpan>? callTimeout = null, HostCredential? credential = null, Func<IHostConnection>? reopen = null)
+        /// <param name="migrationAddresses">the host's addresses for migration streams, as given at connect (the first is where moves to it go by default)</param>
+        public ConnectedHost(string name, HostUri uri, string provider, IHostConnection connection, string? migrationAddress, Func<TimeSpan>? callTimeout = null, HostCredential? credential = null, Func<IHostConnection>? reopen = null,
+            IReadOnlyList<string>? migrationAddresses = null)
         {
             Name = name;
             Uri = uri;
@@ -30,8 +32,12 @@ namespace VmMigration.Session
             var link = connection is BoundedHostConnection bounded ? bounded.Link : new HostLink(connection, reopen);
             gate = new HostCallGate(name, callTimeout ?? (() => DefaultCallTimeout), SecretRedaction.For(uri, credential));
             this.connection = new BoundedHostConnection(link, gate);
-            MigrationAddress = migrationAddress;
+            MigrationAddresses = migrationAddresses ?? Array.Empty<string>();
+            MigrationAddress = migrationAddress ?? (MigrationAddresses.Count > 0 ? TcpUri(MigrationAddresses[0]) : null);
         }
+
+        /// <summary>tcp://address, brackets round an IPv6 address.</summary>
+        public static string TcpUri(string address) => "tcp://" + (address.Contains(":") ? "[" + address + "]" : address);
 
         public string Name { get; }
 
@@ -47,6 +53,9 @@ namespace VmMigration.Session
 
         /// <summary>Where this host listens for incoming migration streams (a lab host: tcp://127.0.0.1).</summary>
         public string? MigrationAddress { get; }
+
+        /// <summary>The host's addresses for migration streams given at connect (see <see cref="MigrationNetwork"/>).</summary>
+        public IReadOnlyList<string> MigrationAddresses { get; }
         /// <summary>
         /// Keeps a clean-up for when this host can be reached again (see <see cref="HostCallGate.WhenReachable"/>): what a job
         /// could not take back while the host was down is taken back by the next call this process makes to it.

@@ -43,7 +43,9 @@ namespace VmMigration.Session
         /// existing connection; a name already taken by another URI is refused. The display form of a connected host's URI
         /// (a MigrationHost piped back into Connect-MigrationHost) stands for the URI it was connected with.
         /// </summary>
-        public ConnectedHost Connect(HostUri uri, string? name, HostCredential? credential, TimeSpan timeout, string? migrationAddress, CancellationToken cancellationToken)
+        /// <param name="migrationAddresses">the host's addresses for migration streams (see <see cref="MigrationNetwork"/>)</param>
+        public ConnectedHost Connect(HostUri uri, string? name, HostCredential? credential, TimeSpan timeout, string? migrationAddress, CancellationToken cancellationToken,
+            IReadOnlyList<string>? migrationAddresses = null)
         {
             if (string.IsNullOrWhiteSpace(uri.ForConnecting))
             {
@@ -73,11 +75,11 @@ namespace VmMigration.Session
             var opened = SecretRedaction.For(uri, credential).Run(() => provider.Connect(uri.ForConnecting, credential, timeout, cancellationToken));
             // Until it is named, its errors name it by its URI.
             var unnamed = new ConnectedHost(string.IsNullOrEmpty(name) ? uri.Display : name!, uri, provider.Name, opened, migrationAddress, () => CallTimeout, credential,
-                () => provider.Connect(uri.ForConnecting, credential, CallTimeout, CancellationToken.None));
+                () => provider.Connect(uri.ForConnecting, credential, CallTimeout, CancellationToken.None), migrationAddresses);
             try
             {
                 var host = !string.IsNullOrEmpty(name) ? unnamed
-                    : new ConnectedHost(unnamed.CancellableConnection(cancellationToken).GetHostFacts().Hostname, uri, provider.Name, unnamed.Connection, migrationAddress, () => CallTimeout, credential);
+                    : new ConnectedHost(unnamed.CancellableConnection(cancellationToken).GetHostFacts().Hostname, uri, provider.Name, unnamed.Connection, migrationAddress, () => CallTimeout, credential, migrationAddresses: migrationAddresses);
                 lock (gate)
                 {
                     if (hosts.TryGetValue(host.Name, out var taken))

@@ -141,6 +141,7 @@ namespace VmMigration.Session
             HypervisorVersion = facts.HypervisorVersion,
             LibvirtVersion = facts.LibvirtVersion,
             MigrationAddress = host.MigrationAddress,
+            MigrationAddresses = host.MigrationAddresses.ToArray(),
         };
 
         private static MigrationHost DescribeUnreachable(ConnectedHost host, MigrationException error) => new MigrationHost
@@ -150,6 +151,7 @@ namespace VmMigration.Session
             Provider = host.Provider,
             State = HostState.Unreachable,
             MigrationAddress = host.MigrationAddress,
+            MigrationAddresses = host.MigrationAddresses.ToArray(),
             Message = error.Message,
         };
     }

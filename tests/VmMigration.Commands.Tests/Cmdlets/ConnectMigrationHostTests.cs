@@ -80,6 +80,32 @@ namespace VmMigration.Commands.Tests.Cmdlets
         }
 
         [Fact]
+        public void A_host_connected_with_its_migration_addresses_shows_them_and_receives_moves_on_the_first()
+        {
+            session.AddHost("host1");
+
+            var run = session.Run("Connect-MigrationHost -Uri 'fake://host1' -MigrationAddress 10.20.0.12, fd00:30::12");
+
+            Assert.Empty(run.Errors);
+            var host = Assert.Single(run.Objects<MigrationHost>());
+            Assert.Equal(new[] { "10.20.0.12", "fd00:30::12" }, host.MigrationAddresses);
+            Assert.Equal("tcp://10.20.0.12", host.MigrationAddress);
+        }
+
+        [Fact]
+        public void A_migration_address_that_is_not_an_ip_address_is_refused_before_anything_connects()
+        {
+            session.AddHost("host1");
+
+            var run = session.Run("Connect-MigrationHost -Uri 'fake://host1' -MigrationAddress 'tcp://10.20.0.12:49152'");
+
+            var error = Assert.Single(run.Errors);
+            Assert.Equal("InvalidArgument,VmMigration.Commands.ConnectMigrationHostCommand", error.FullyQualifiedErrorId);
+            Assert.Contains("is not an IP address", error.Exception.Message);
+            Assert.Empty(HostRegistry.Default.Hosts);
+        }
+
+        [Fact]
         public void A_tcp_uri_is_warned_about_naming_ssh_and_tls_instead_and_showing_no_password()
         {
             // Nothing listens on port 1 of the loopback: the warning is written, then the connect fails at once.

@@ -74,7 +74,7 @@ namespace VmMigration.Execution.Balance
                 observer.HostProgress(results.Count(r => r.Status == MigrationStatus.Succeeded), total);
             }
 
-            var execution = new GovernedExecution(registry, options.MaxConcurrent, options.MaxConcurrentPerHost, options.BandwidthMBps, options.MaxDowntimeMs, options.AllowPostCopy, options.Encryption, hold);
+            var execution = new GovernedExecution(registry, options.MaxConcurrent, options.MaxConcurrentPerHost, options.BandwidthMBps, options.MaxDowntimeMs, options.AllowPostCopy, options.Encryption, hold, options.MigrationNetwork);
             var failed = false;
             foreach (var wave in approved.GroupBy(s => s.Wave).OrderBy(w => w.Key))
             {

@@ -25,6 +25,8 @@ namespace VmMigration.Execution.Balance
         public bool AllowPostCopy { get; set; }
         /// <summary>Whether the moves go over TLS (see <see cref="LiveMigrationRequest.Encryption"/>).</summary>
         public MigrationEncryption Encryption { get; set; } = MigrationEncryption.Auto;
+        /// <summary>The network (CIDR) every move's data stream must cross (see <see cref="LiveMigrationRequest.MigrationNetwork"/>); null: each destination's own address.</summary>
+        public string? MigrationNetwork { get; set; }
         /// <summary>How long to wait while another run holds hosts this run needs (Session.RunHold); zero: stop at once.</summary>
         public TimeSpan WaitForHolds { get; set; }
         public int MaxConcurrent { get; set; } = 4;

@@ -26,6 +26,8 @@ namespace VmMigration.Execution.Evacuation
         public bool AllowPostCopy { get; set; }
         /// <summary>Whether the live moves go over TLS (see <see cref="LiveMigrationRequest.Encryption"/>).</summary>
         public MigrationEncryption Encryption { get; set; } = MigrationEncryption.Auto;
+        /// <summary>The network (CIDR) every move's data stream must cross (see <see cref="LiveMigrationRequest.MigrationNetwork"/>); null: each destination's own address.</summary>
+        public string? MigrationNetwork { get; set; }
         public TimeSpan MoveTimeout { get; set; } = TimeSpan.FromMinutes(10);
         public string JournalPath { get; set; } = "";
         public bool Resume { get; set; }

@@ -350,7 +350,7 @@ namespace VmMigration.Execution.Evacuation
                     return destinationFailed || stoppedOnError;
                 },
             };
-            new GovernedExecution(registry, options.MaxConcurrent, options.MaxConcurrentPerHost, options.BandwidthMBps, options.MaxDowntimeMs, options.AllowPostCopy, options.Encryption, activeHold)
+            new GovernedExecution(registry, options.MaxConcurrent, options.MaxConcurrentPerHost, options.BandwidthMBps, options.MaxDowntimeMs, options.AllowPostCopy, options.Encryption, activeHold, options.MigrationNetwork)
                 .Run(queue, hooks, observer, cancellationToken);
             stopped = stoppedOnError;
             return destinationFailed && !cancellationToken.IsCancellationRequested && !stopped;

@@ -27,11 +27,14 @@ namespace VmMigration.Execution.Governor
         private readonly bool allowPostCopy;
         private readonly MigrationEncryption encryption;
         private readonly RunHold? hold;
+        private readonly string? migrationNetwork;
 
         /// <param name="hold">the run's hold on its hosts: once a lease of it is lost, no new move starts</param>
+        /// <param name="migrationNetwork">the network (CIDR) every move's stream must cross; null: each destination's own address</param>
         public GovernedExecution(HostRegistry registry, int maxConcurrent, int maxConcurrentPerHost, long budgetMBps, long maxDowntimeMs, bool allowPostCopy, MigrationEncryption encryption,
-            RunHold? hold)
+            RunHold? hold, string? migrationNetwork)
         {
+            this.migrationNetwork = migrationNetwork;
             this.hold = hold;
             this.registry = registry;
             this.maxConcurrent = maxConcurrent;
@@ -107,6 +110,7 @@ namespace VmMigration.Execution.Governor
                         MaxDowntimeMs = maxDowntimeMs,
                         AllowPostCopy = allowPostCopy,
                         Encryption = encryption,
+                        MigrationNetwork = migrationNetwork,
                         Timeout = timeout,
                         KnownDirtyRateMBps = step.MeasuredDirtyRateMBps,
                     };

@@ -50,8 +50,18 @@ namespace VmMigration.Execution.Live
         /// was connected with; an IP address or a host name, without scheme or port.
         /// </summary>
         public string? MigrationAddress { get; set; }
-        /// <summary>The URI QEMU's stream goes to: tcp://<see cref="MigrationAddress"/>, else the destination's own.</summary>
-        public string? MigrationUri => MigrationAddress != null ? "tcp://" + (MigrationAddress.Contains(":") ? "[" + MigrationAddress + "]" : MigrationAddress) : Destination.MigrationAddress;
+        /// <summary>
+        /// The network (CIDR) the stream must cross: it goes to the destination's address in it (<see cref="MigrationNetwork"/>);
+        /// ignored when <see cref="MigrationAddress"/> is given.
+        /// </summary>
+        public string? MigrationNetwork { get; set; }
+        /// <summary>
+        /// The URI QEMU's stream goes to: tcp://<see cref="MigrationAddress"/>, else the destination's address in
+        /// <see cref="MigrationNetwork"/> (MigrationNetworkUnreachable when it has none), else the destination's own.
+        /// </summary>
+        public string? MigrationUri => MigrationAddress != null ? ConnectedHost.TcpUri(MigrationAddress)
+            : MigrationNetwork != null ? ConnectedHost.TcpUri(Session.MigrationNetwork.AddressIn(Destination, MigrationNetwork, VM.Guest.Name))
+            : Destination.MigrationAddress;
         /// <summary>Whether the streams go over TLS: Auto when the hosts can, Required or refused, None in the clear.</summary>
         public MigrationEncryption Encryption { get; set; } = MigrationEncryption.Auto;
         /// <summary>The dirty rate the caller measured just before (an evacuation measures all its VMs at once); Auto then does not measure again.</summary>

@@ -49,6 +49,18 @@ namespace VmMigration.Execution.Live
                     $"VM '{name}' on '{source.Name}' is {vm.Guest.State}; live migration moves running VMs only. Start it first, or move it cold.", name));
             }
 
+            if (request.MigrationAddress == null && request.MigrationNetwork != null)
+            {
+                try
+                {
+                    _ = request.MigrationUri;
+                }
+                catch (MigrationException noAddress)
+                {
+                    reasons.Add(noAddress);
+                }
+            }
+
             // A move already under way is the reason that matters most: everything else describes its half-done state.
             if (ActiveMigrations.IsActive(vm.Guest.Uuid))
             {

@@ -224,6 +224,7 @@ namespace VmMigration.Execution.Maintenance
                 Deadline = options.Deadline,
                 MaxDowntimeMs = options.MaxDowntimeMs,
                 Encryption = options.Encryption,
+                MigrationNetwork = options.MigrationNetwork,
                 JournalPath = evacuationJournal,
                 // VMs that stay where they are moved go to hosts already done where they fit: they need not move again.
                 PreferredDestinations = options.Failback == MaintenanceFailback.None

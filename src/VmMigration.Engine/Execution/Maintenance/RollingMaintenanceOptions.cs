@@ -32,6 +32,8 @@ namespace VmMigration.Execution.Maintenance
         public long MaxDowntimeMs { get; set; } = 300;
         /// <summary>Whether the drains' and failbacks' live moves go over TLS (see <see cref="LiveMigrationRequest.Encryption"/>).</summary>
         public MigrationEncryption Encryption { get; set; } = MigrationEncryption.Auto;
+        /// <summary>The network (CIDR) every move's data stream must cross (see <see cref="LiveMigrationRequest.MigrationNetwork"/>); null: each destination's own address.</summary>
+        public string? MigrationNetwork { get; set; }
         public ClusterRules? Rules { get; set; }
         public string JournalPath { get; set; } = "";
         /// <summary>Continue the run the journal records (killed or stopped); without it an unfinished journal is refused.</summary>
