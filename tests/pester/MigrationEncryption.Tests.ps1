@@ -158,7 +158,7 @@ Describe 'Encrypted migration on the lab' -Tag Lab {
     }
 
     It '-MigrationNetwork in which the destination has no address is refused before anything moves, naming what it has' {
-        $result = Move-Enc1 lab2 @{ MigrationNetwork = '10.99.0.0/16' }
+        $result = Move-Enc1 lab2 @{ MigrationNetwork = '10.99.0.0/16'; ErrorAction = 'SilentlyContinue' }
 
         $result.Status | Should -Be 'Failed'
         $result.ErrorId | Should -Be 'MigrationNetworkUnreachable'
