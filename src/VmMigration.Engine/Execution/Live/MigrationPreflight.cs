@@ -102,7 +102,11 @@ namespace VmMigration.Execution.Live
             if (vm.Guest.Active)
             {
                 var cpu = toDestination.CheckGuestCpu(fromSource.GetLiveGuestDefinition(name));
-                if (cpu.Compatible == false)
+                if (cpu.Reasons.Count > 0)
+                {
+                    reasons.AddRange(cpu.Reasons);
+                }
+                else if (cpu.Compatible == false)
                 {
                     reasons.Add(new MigrationException(ErrorIds.CpuIncompatible, ErrorKind.InvalidOperation,
                         $"VM '{name}' cannot run on '{destination.Name}': {cpu.Detail}. Choose a host with the same CPU, or give the VM a CPU model both hosts offer.", name));

@@ -36,7 +36,7 @@ namespace VmMigration.Engine.Tests.Providers.HyperV
             return this;
         }
 
-        public IReadOnlyList<CimObject> Query(string wql) =>
+        public IReadOnlyList<CimObject> Query(string wql, string cimNamespace = CimNamespaces.Virtualization) =>
             answers.Where(a => wql.StartsWith(a.Key, StringComparison.Ordinal)).Select(a => a.Value).FirstOrDefault() ?? Array.Empty<CimObject>();
 
         public CimObject? Get(string path)
