@@ -54,7 +54,7 @@ namespace VmMigration.Providers.HyperV
             }
             if (parsed.AbsolutePath.Trim('/').Length > 0)
             {
-                throw Invalid(display, $"it has the path '{parsed.AbsolutePath}'; Hyper-V URIs have none (the namespace is always root/virtualization/v2)");
+                throw Invalid(display, $"it has the path '{parsed.AbsolutePath}'; Hyper-V URIs take no path (the namespace is always root/virtualization/v2)");
             }
             var query = QueryOf(parsed, display);
             var https = false;
