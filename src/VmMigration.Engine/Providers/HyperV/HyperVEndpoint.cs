@@ -76,6 +76,15 @@ namespace VmMigration.Providers.HyperV
             return new HyperVEndpoint(parsed.Host, port, https, authentication);
         }
 
+        /// <summary>auth=basic needs a user name and password: without -Credential only the caller's own logon exists.</summary>
+        public void RequireCredentialFor(string uri, bool hasCredential)
+        {
+            if (Authentication == HyperVAuthentication.Basic && !hasCredential)
+            {
+                throw Invalid(HostUri.Redact(uri), "auth=basic needs -Credential (a user name and password); without one, leave auth out to use your own logon");
+            }
+        }
+
         private static Dictionary<string, string> QueryOf(Uri parsed, string display)
         {
             var query = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);

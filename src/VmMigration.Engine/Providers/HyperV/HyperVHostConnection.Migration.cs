@@ -18,6 +18,12 @@ namespace VmMigration.Providers.HyperV
         public JobProgress MigrateLive(string name, string destinationUri, LiveMigrationParameters parameters)
         {
             var destination = HyperVEndpoint.Parse(destinationUri);
+            if (parameters.Encrypted)
+            {
+                // Before anything moves, so -Encryption Auto moves in the clear and says why, and Required leaves the VM where it is.
+                throw new MigrationException(ErrorIds.EncryptionUnavailable, ErrorKind.ResourceUnavailable,
+                    $"Hyper-V live migration over TCP has no encryption of its own (protect the migration network with IPsec, or use -Encryption None); '{name}' was not moved", name);
+            }
             var clock = Stopwatch.StartNew();
             var memoryBytes = MemoryBytesOf(HyperVQueries.RequireVm(cim, name, Uri)["Name"] as string);
             new HyperVMigration(cim, job).Migrate(name, destination.Host, parameters, NoLimit, null, CancellationToken.None);

@@ -33,6 +33,7 @@ namespace VmMigration.Providers.HyperV
                 throw new MigrationException(ErrorIds.HypervisorProviderUnavailable, ErrorKind.NotImplemented, $"Cannot connect '{display}': {WhyNotHere}.", display);
             }
             var endpoint = HyperVEndpoint.Parse(uri);
+            endpoint.RequireCredentialFor(uri, credential != null);
             cancellationToken.ThrowIfCancellationRequested();
             return Adapt(display, endpoint, OpenSession(endpoint, credential, display, timeout));
         }

@@ -44,6 +44,19 @@ namespace VmMigration.Engine.Tests.Providers.HyperV
             Assert.DoesNotContain("s3cret", error.Message);
         }
 
+        [Fact]
+        public void Basic_authentication_without_a_credential_is_refused()
+        {
+            var endpoint = HyperVEndpoint.Parse("hyperv://hv01?auth=basic&https=true");
+
+            var error = Assert.Throws<MigrationException>(() => endpoint.RequireCredentialFor("hyperv://hv01?auth=basic&https=true", hasCredential: false));
+            endpoint.RequireCredentialFor("hyperv://hv01?auth=basic&https=true", hasCredential: true);
+            HyperVEndpoint.Parse("hyperv://hv01").RequireCredentialFor("hyperv://hv01", hasCredential: false);
+
+            Assert.Equal(ErrorIds.InvalidArgument, error.ErrorId);
+            Assert.Contains("-Credential", error.Message);
+        }
+
         [Theory]
         // DMTF DSP0200 CIM status codes, as MMI's NativeErrorCode numbers them: 2 access denied, 3 invalid namespace, 1 failed.
         [InlineData(2, "HostUnreachable", ErrorKind.PermissionDenied)]

@@ -113,6 +113,20 @@ namespace VmMigration.Engine.Tests.Providers.HyperV
         }
 
         [Fact]
+        public void An_encrypted_move_is_refused_before_anything_moves()
+        {
+            // "Msvm_VirtualSystemMigrationSettingData class": TransportType is TCP or SMB; neither is encrypted by the migration
+            // service itself, so the engine's -Encryption Auto must hear it before the move to fall back, and say so.
+            var cim = TwoVms();
+
+            var error = Assert.Throws<MigrationException>(() => Connection(cim).MigrateLive("web1", "hyperv://hv02", new LiveMigrationParameters { Encrypted = true }));
+
+            Assert.Equal(ErrorIds.EncryptionUnavailable, error.ErrorId);
+            Assert.True(VmMigration.Execution.Live.MigrationTls.IsSetupFailure(error));
+            Assert.Empty(cim.Calls);
+        }
+
+        [Fact]
         public void A_move_that_fails_says_each_error_hyper_v_gives_for_it()
         {
             // "Msvm_ConcreteJob class": JobState 10 Exception, ErrorCode 32768+ ("Failed"), ErrorDescription; "GetErrorEx method of
