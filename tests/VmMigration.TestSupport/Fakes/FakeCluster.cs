@@ -715,7 +715,11 @@ namespace VmMigration.Tests.Fakes
         /// <summary>What CheckGuestCpu answers; compatible unless a test says otherwise.</summary>
         public bool? CpuCompatible { get; set; } = true;
 
-        public CpuCompatibility CheckGuestCpu(GuestDefinition liveDefinition) => Answered(() => new CpuCompatibility(CpuCompatible, CpuCompatible == false ? "no such CPU here" : "same CPU"));
+        /// <summary>A whole answer of CheckGuestCpu (a hypervisor's own reasons), instead of the one <see cref="CpuCompatible"/> makes.</summary>
+        public CpuCompatibility? CpuAnswer { get; set; }
+
+        public CpuCompatibility CheckGuestCpu(GuestDefinition liveDefinition) =>
+            Answered(() => CpuAnswer ?? new CpuCompatibility(CpuCompatible, CpuCompatible == false ? "no such CPU here" : "same CPU"));
 
         public void Dispose()
         {
