@@ -18,6 +18,9 @@ namespace VmMigration.Errors
         /// </summary>
         public const string HyperVIncompatible = "HyperVIncompatible";
 
+        /// <summary>Source and destination are hosts of different hypervisors (libvirt and Hyper-V): no live migration crosses them.</summary>
+        public const string DifferentHypervisors = "DifferentHypervisors";
+
         /// <summary>A Hyper-V method returned an error code (neither 0 nor 4096).</summary>
         public const string HyperVMethodFailed = "HyperVMethodFailed";
     }

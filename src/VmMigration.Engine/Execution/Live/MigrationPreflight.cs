@@ -34,6 +34,14 @@ namespace VmMigration.Execution.Live
                 return reasons;
             }
 
+            if (!string.Equals(source.Provider, destination.Provider, StringComparison.OrdinalIgnoreCase))
+            {
+                // A live migration runs between two hypervisors of one kind: neither libvirt nor Hyper-V can receive the other's.
+                reasons.Add(new MigrationException(ErrorIds.DifferentHypervisors, ErrorKind.InvalidArgument,
+                    $"VM '{name}' runs on '{source.Name}' ({source.Provider}); '{destination.Name}' is a {destination.Provider} host, and a live migration cannot cross hypervisors. Choose a {source.Provider} host.", name));
+                return reasons;
+            }
+
             try
             {
                 CloneFamily.EnsureNoChildren(fromSource, vm.Guest, "moving");

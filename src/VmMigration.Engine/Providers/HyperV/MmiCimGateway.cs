@@ -58,7 +58,7 @@ namespace VmMigration.Providers.HyperV
             {
                 try
                 {
-                    return Remember(session.GetInstance(known.CimSystemProperties.Namespace, known, options));
+                    return Remember(session.GetInstance(NamespaceOf(known), known, options));
                 }
                 catch (CimException gone) when (gone.NativeErrorCode == NativeErrorCode.NotFound)
                 {
@@ -78,7 +78,7 @@ namespace VmMigration.Providers.HyperV
                 {
                     parameters.Add(ParameterOf(parameter.Key, parameter.Value!));
                 }
-                using var result = session.InvokeMethod(instance.CimSystemProperties.Namespace, instance, method, parameters, options);
+                using var result = session.InvokeMethod(NamespaceOf(instance), instance, method, parameters, options);
                 var outParameters = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
                 foreach (var parameter in result.OutParameters)
                 {
@@ -136,10 +136,13 @@ namespace VmMigration.Providers.HyperV
                 if ((property.Flags & CimFlags.Key) != 0) keys.Add($"{property.Name}=\"{property.Value}\"");
             }
             var className = instance.CimSystemProperties.ClassName;
-            var path = $"{instance.CimSystemProperties.Namespace}:{className}.{string.Join(",", keys.OrderBy(k => k, StringComparer.Ordinal))}";
+            var path = $"{NamespaceOf(instance)}:{className}.{string.Join(",", keys.OrderBy(k => k, StringComparer.Ordinal))}";
             byPath[path] = instance;
             return new CimObject(className, properties, path);
         }
+
+        /// <summary>A reference returned in an out-parameter (a Job) may come without its namespace: it is Hyper-V's then.</summary>
+        private static string NamespaceOf(CimInstance instance) => instance.CimSystemProperties.Namespace ?? CimNamespaces.Virtualization;
 
         private static CimCredential? CredentialFor(HyperVAuthentication authentication, HostCredential? credential)
         {

@@ -32,5 +32,21 @@ namespace VmMigration.Tests.Execution.Live
             Assert.Equal(new[] { ErrorIds.HyperVIncompatible, ErrorIds.MigrationDisabledOnDestination }, reasons.Select(r => r.ErrorId));
             Assert.DoesNotContain(reasons, r => r.ErrorId == ErrorIds.CpuIncompatible);
         }
+
+        [Fact]
+        public void A_move_between_hosts_of_different_hypervisors_is_refused_before_either_is_asked()
+        {
+            var cluster = new FakeCluster();
+            var a = cluster.AddHost("fake://a", "a");
+            var b = cluster.AddHost("fake://b", "b");
+            var vm = a.AddGuest("web1");
+            var request = new LiveMigrationRequest(new LocatedVM(new ConnectedHost("a", new HostUri("fake://a"), "Libvirt", a, null), vm),
+                new ConnectedHost("b", new HostUri("fake://b"), "hyperv", b, null));
+
+            var reason = Assert.Single(MigrationPreflight.Check(request, CancellationToken.None));
+
+            Assert.Equal(ErrorIds.DifferentHypervisors, reason.ErrorId);
+            Assert.Contains("Choose a Libvirt host", reason.Message);
+        }
     }
 }
