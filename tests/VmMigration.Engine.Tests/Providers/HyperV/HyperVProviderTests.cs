@@ -19,6 +19,8 @@ namespace VmMigration.Engine.Tests.Providers.HyperV
             Assert.Equal(ErrorIds.HypervisorProviderUnavailable, error.ErrorId);
             Assert.Contains("needs Windows", error.Message);
             Assert.DoesNotContain("s3cret", error.Message);
+            // MMI is compile-only: had anything touched it, its missing assembly would have been a FileNotFoundException instead.
+            Assert.DoesNotContain(AppDomain.CurrentDomain.GetAssemblies(), a => a.GetName().Name == "Microsoft.Management.Infrastructure");
         }
 
         [Fact]
