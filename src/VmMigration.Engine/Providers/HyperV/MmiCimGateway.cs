@@ -38,9 +38,18 @@ namespace VmMigration.Providers.HyperV
             {
                 options.AddDestinationCredentials(cimCredential);
             }
-            var session = CimSession.Create(endpoint.Host, options);
+            CimSession session;
+            try
+            {
+                session = CimSession.Create(endpoint.Host, options);
+            }
+            catch (CimException refused)
+            {
+                throw CimCallFailure.From((int)refused.NativeErrorCode, refused.Message, hostDisplay, "a WS-Man session");
+            }
             if (!session.TestConnection(out _, out var failure))
             {
+                // A silent host and a refusing one look alike here (WinRM reports both as failed): both are HostUnreachable.
                 var error = CimCallFailure.From(failure == null ? 0 : (int)failure.NativeErrorCode, failure?.Message ?? "no answer", hostDisplay, "a WS-Man session");
                 session.Dispose();
                 throw error;
