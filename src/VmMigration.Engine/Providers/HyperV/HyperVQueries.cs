@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using VmMigration.Errors;
 
@@ -11,11 +12,23 @@ namespace VmMigration.Providers.HyperV
 
         public const string MigrationService = "SELECT * FROM Msvm_VirtualSystemMigrationService";
 
-        /// <summary>The VM whose display name (ElementName) or GUID (Name) is <paramref name="nameOrGuid"/>; null when none.</summary>
+        /// <summary>
+        /// The VM whose GUID (Name) or display name (ElementName) is <paramref name="nameOrGuid"/>; null when none. Hyper-V lets
+        /// two VMs share a display name, so a name that several have is AmbiguousVmName rather than a guess at one of them.
+        /// </summary>
         public static CimObject? FindVm(ICimGateway cim, string nameOrGuid)
         {
             var quoted = nameOrGuid.Replace("\\", "\\\\").Replace("'", "\\'");
-            return cim.Query($"{VirtualMachines} AND (ElementName = '{quoted}' OR Name = '{quoted}')").FirstOrDefault();
+            var found = cim.Query($"{VirtualMachines} AND (ElementName = '{quoted}' OR Name = '{quoted}')");
+            var byGuid = found.FirstOrDefault(vm => string.Equals(vm["Name"] as string, nameOrGuid, StringComparison.OrdinalIgnoreCase));
+            if (byGuid != null) return byGuid;
+            var byName = found.Where(vm => string.Equals(vm["ElementName"] as string, nameOrGuid, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (byName.Count > 1)
+            {
+                throw new MigrationException(ErrorIds.AmbiguousVmName, ErrorKind.InvalidArgument,
+                    $"{byName.Count} VMs of the Hyper-V host are named '{nameOrGuid}' ({string.Join(", ", byName.Select(vm => vm["Name"]))}); name the one meant by its GUID.", nameOrGuid);
+            }
+            return byName.FirstOrDefault();
         }
 
         public static CimObject RequireVm(ICimGateway cim, string nameOrGuid, string hostDisplay) =>

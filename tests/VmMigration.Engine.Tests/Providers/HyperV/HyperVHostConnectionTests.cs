@@ -52,6 +52,20 @@ namespace VmMigration.Engine.Tests.Providers.HyperV
             Assert.Equal(WebGuid, guests[0].Uuid);
         }
 
+        [Fact]
+        public void A_display_name_two_vms_share_is_ambiguous_and_a_guid_names_one()
+        {
+            // "Msvm_ComputerSystem class": ElementName is the display name (Hyper-V does not keep it unique), Name the VM's GUID.
+            var cim = TwoVms().Answer("SELECT * FROM Msvm_ComputerSystem", Vm("web1", WebGuid, 2), Vm("web1", DbGuid, 3));
+            var connection = Connection(cim);
+
+            var error = Assert.Throws<MigrationException>(() => connection.FindGuest("web1"));
+
+            Assert.Equal(ErrorIds.AmbiguousVmName, error.ErrorId);
+            Assert.Contains(DbGuid, error.Message);
+            Assert.Equal(VMState.ShutOff, connection.FindGuest(DbGuid.ToLowerInvariant())!.State);
+        }
+
         [Theory]
         // "Msvm_ComputerSystem class" EnabledState (v2) and "RequestStateChange method of the Msvm_ComputerSystem class" (v1 values).
         [InlineData(2, VMState.Running)]
