@@ -6,13 +6,13 @@
     Author               = 'VmMigration contributors'
     CompanyName          = 'VmMigration'
     Copyright            = '(c) VmMigration contributors. MIT License.'
-    Description          = 'Live migration, cloning, planning and host evacuation for virtual machines (QEMU/KVM through libvirt), as typed objects that compose in pipelines.'
-    # 7.4 (.NET 8) is the oldest PowerShell whose own System.Text.Json is at least the 8.0 the engine is built against;
-    # on 7.2 and 7.3 (.NET 6 and 7) the host's older copy is loaded first and the engine's JSON calls fail.
-    PowerShellVersion    = '7.4'
-    # Core only: on .NET Framework (Windows PowerShell 5.1) the dependencies' versions clash, and the libvirt binding
-    # assumes LP64 (a 64-bit long), which Windows is not. Desktop comes back with the Hyper-V provider.
-    CompatiblePSEditions = @('Core')
+    Description          = 'Live migration, cloning, planning and host evacuation for virtual machines (QEMU/KVM through libvirt on Linux; Hyper-V, experimental, on Windows), as typed objects that compose in pipelines.'
+    # Windows PowerShell 5.1 (Desktop) binds the module folder's System.Text.Json 8 closure through the module's own
+    # assembly resolver (src/VmMigration.Commands/Loading). On Core, 7.4 (.NET 8) is the oldest PowerShell whose own
+    # System.Text.Json is at least the 8.0 the engine is built against: the module refuses 7.0-7.3 at import, saying so.
+    # On Windows the libvirt provider refuses qemu URIs (its binding assumes LP64); hyperv:// is the provider there.
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
     NestedModules        = @()
     FormatsToProcess     = @('VmMigration.Format.ps1xml')
     CmdletsToExport      = @(
@@ -51,7 +51,7 @@
         PSData = @{
             # build.ps1 adds a PSCommand_<name> and PSCmdlet_<name> tag per CmdletsToExport entry (Find-PSResource -Command
             # searches them; Publish-PSResource adds none), so the cmdlet list above stays the only one.
-            Tags         = @('Migration', 'LiveMigration', 'libvirt', 'KVM', 'QEMU', 'Virtualization', 'Linux', 'PSEdition_Core')
+            Tags         = @('Migration', 'LiveMigration', 'libvirt', 'KVM', 'QEMU', 'HyperV', 'Virtualization', 'Linux', 'Windows', 'PSEdition_Core', 'PSEdition_Desktop')
             # No LicenseUri or ProjectUri: the project has no public address yet. LICENSE ships in the module folder.
             ReleaseNotes = 'What changed in each version: CHANGELOG.md in the module folder.'
         }

@@ -101,14 +101,39 @@ Describe 'The VmMigration package' {
         $installedData.PrivateData.PSData.ReleaseNotes | Should -Match 'CHANGELOG\.md'
     }
 
-    It 'claims the Core edition only, on PowerShell 7.4 or later' {
-        $installedData.CompatiblePSEditions | Should -Be @('Core')
-        [version]$installedData.PowerShellVersion | Should -BeGreaterOrEqual ([version]'7.4')
+    It 'claims Windows PowerShell 5.1 and PowerShell 7' {
+        $installedData.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
+        [version]$installedData.PowerShellVersion | Should -Be ([version]'5.1')
     }
 
-    It 'is tagged for the Core edition and Linux' {
+    It 'is tagged for both editions, Linux and Windows' {
         $installedData.PrivateData.PSData.Tags | Should -Contain 'PSEdition_Core'
+        $installedData.PrivateData.PSData.Tags | Should -Contain 'PSEdition_Desktop'
         $installedData.PrivateData.PSData.Tags | Should -Contain 'Linux'
+        $installedData.PrivateData.PSData.Tags | Should -Contain 'Windows'
+    }
+
+    It 'ships every dependency at the version its users ask for, or later (what its resolver answers on .NET Framework)' {
+        # On Windows PowerShell no binding redirects apply; the module's resolver answers a bind with the folder's copy only
+        # when that copy is the same or a later version. A reference to a later version than the folder has would fail there.
+        $installedFolder = Split-Path $installedManifest
+        $shipped = @{}
+        foreach ($dll in Get-ChildItem $installedFolder -Filter *.dll) { $shipped[$dll.BaseName] = [System.Reflection.AssemblyName]::GetAssemblyName($dll.FullName).Version }
+        $tooOld = foreach ($dll in Get-ChildItem $installedFolder -Filter *.dll) {
+            $stream = [System.IO.File]::OpenRead($dll.FullName)
+            try {
+                $pe = [System.Reflection.PortableExecutable.PEReader]::new($stream)
+                $reader = [System.Reflection.Metadata.PEReaderExtensions]::GetMetadataReader($pe)
+                foreach ($handle in $reader.AssemblyReferences) {
+                    $reference = $reader.GetAssemblyReference($handle)
+                    $name = $reader.GetString($reference.Name)
+                    if ($shipped.ContainsKey($name) -and $shipped[$name] -lt $reference.Version) { "$($dll.Name) wants $name $($reference.Version), ships $($shipped[$name])" }
+                }
+                $pe.Dispose()
+            } finally { $stream.Dispose() }
+        }
+        @($tooOld) | Should -BeNullOrEmpty
+        $shipped.Keys | Should -Contain 'System.Text.Json'
     }
 
     It 'is found by Find-PSResource -Command Move-VMLive' {

@@ -20,17 +20,28 @@ namespace VmMigration.Session
         private readonly object gate = new object();
         private readonly Dictionary<string, Registration> bySchemeFamily = new Dictionary<string, Registration>(StringComparer.OrdinalIgnoreCase);
 
-        /// <summary>The providers of the product.</summary>
-        public static HypervisorProviders Standard()
+        /// <summary>
+        /// Why qemu URIs are refused on Windows: the libvirt binding maps C long to 64 bits (LP64, as on Linux); Windows is LLP64
+        /// (a 32-bit long), so its calls would pass corrupt arguments. Refused before any libvirt call.
+        /// </summary>
+        public const string LibvirtNotOnWindows = "the libvirt provider runs on Linux only (its binding assumes a 64-bit C long, which Windows does not have). Manage libvirt hosts from a Linux machine, or Hyper-V hosts with hyperv://host";
+
+        /// <summary>The providers of the product, for the OS this runs on.</summary>
+        public static HypervisorProviders Standard() => Standard(HyperVProvider.CanRunHere);
+
+        /// <summary>The providers of the product on Windows (<paramref name="windows"/>) or elsewhere: each family is registered where it can run and reserved with the reason where it cannot.</summary>
+        internal static HypervisorProviders Standard(bool windows)
         {
             var providers = new HypervisorProviders();
-            providers.Register("qemu", "libvirt: qemu:///system, qemu+ssh://host/system, qemu+tcp://, qemu+tls://, qemu+unix://", () => new LibvirtProvider());
-            if (HyperVProvider.CanRunHere)
+            const string libvirt = "libvirt: qemu:///system, qemu+ssh://host/system, qemu+tcp://, qemu+tls://, qemu+unix://";
+            if (windows)
             {
+                providers.Reserve("qemu", libvirt, LibvirtNotOnWindows);
                 providers.Register("hyperv", HyperVProvider.Description, () => new HyperVProvider());
             }
             else
             {
+                providers.Register("qemu", libvirt, () => new LibvirtProvider());
                 providers.Reserve("hyperv", HyperVProvider.Description, HyperVProvider.WhyNotHere);
             }
             return providers;

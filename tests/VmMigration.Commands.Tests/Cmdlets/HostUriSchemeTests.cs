@@ -13,15 +13,16 @@ namespace VmMigration.Commands.Tests.Cmdlets
         public void Dispose() => session.Dispose();
 
         [Fact]
-        public void A_hyperv_uri_stops_with_HypervisorProviderUnavailable_saying_why_the_provider_cannot_connect()
+        public void Off_windows_a_hyperv_uri_stops_with_HypervisorProviderUnavailable_saying_why_the_provider_cannot_connect()
         {
+            if (System.OperatingSystem.IsWindows()) return; // there the provider connects (engine: HyperVProviderTests)
             session.AddHost("host1");
 
             var error = session.Shell.ErrorThatStops("Connect-MigrationHost -Uri 'fake://host1', 'hyperv://hv01'");
 
             Assert.Equal("HypervisorProviderUnavailable,VmMigration.Commands.ConnectMigrationHostCommand", error.FullyQualifiedErrorId);
             Assert.Equal(System.Management.Automation.ErrorCategory.NotImplemented, error.CategoryInfo.Category);
-            Assert.Contains(System.OperatingSystem.IsWindows() ? "CIM connection is not finished" : "the Hyper-V provider needs Windows", error.Exception.Message);
+            Assert.Contains("the Hyper-V provider needs Windows", error.Exception.Message);
             Assert.Equal("hyperv://hv01", error.TargetObject);
             Assert.Empty(HostRegistry.Default.Hosts);
         }

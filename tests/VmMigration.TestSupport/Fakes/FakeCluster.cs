@@ -198,6 +198,8 @@ namespace VmMigration.Tests.Fakes
         public List<bool> EncryptedAttempts { get; } = new List<bool>();
         /// <summary>False: the host has no migration certificates, and a TLS migration to or from it fails as libvirt's does.</summary>
         public bool HasMigrationCertificates { get; set; } = true;
+        /// <summary>True: the hypervisor has no encrypted migration at all, and refuses one before anything moves, as the Hyper-V provider does.</summary>
+        public bool CannotEncrypt { get; set; }
         public double? DirtyRate { get; set; }
 
         public GuestInfo AddGuest(string name, VMState state = VMState.Running, long memoryMB = 256)
@@ -364,6 +366,11 @@ namespace VmMigration.Tests.Fakes
             EncryptedAttempts.Add(parameters.Encrypted);
             OnStep?.Invoke("Migrate");
             var receiver = cluster[destinationUri];
+            if (parameters.Encrypted && CannotEncrypt)
+            {
+                throw new MigrationException(ErrorIds.EncryptionUnavailable, ErrorKind.ResourceUnavailable,
+                    $"this hypervisor's live migration has no encryption of its own; '{name}' was not moved", name);
+            }
             if (parameters.Encrypted && !(HasMigrationCertificates && receiver.HasMigrationCertificates))
             {
                 // As libvirt says it when the destination's QEMU cannot load its TLS credentials while preparing.
@@ -715,7 +722,11 @@ namespace VmMigration.Tests.Fakes
         /// <summary>What CheckGuestCpu answers; compatible unless a test says otherwise.</summary>
         public bool? CpuCompatible { get; set; } = true;
 
-        public CpuCompatibility CheckGuestCpu(GuestDefinition liveDefinition) => Answered(() => new CpuCompatibility(CpuCompatible, CpuCompatible == false ? "no such CPU here" : "same CPU"));
+        /// <summary>A whole answer of CheckGuestCpu (a hypervisor's own reasons), instead of the one <see cref="CpuCompatible"/> makes.</summary>
+        public CpuCompatibility? CpuAnswer { get; set; }
+
+        public CpuCompatibility CheckGuestCpu(GuestDefinition liveDefinition) =>
+            Answered(() => CpuAnswer ?? new CpuCompatibility(CpuCompatible, CpuCompatible == false ? "no such CPU here" : "same CPU"));
 
         public void Dispose()
         {

@@ -34,6 +34,14 @@ namespace VmMigration.Execution.Live
                 return reasons;
             }
 
+            if (!string.Equals(source.Provider, destination.Provider, StringComparison.OrdinalIgnoreCase))
+            {
+                // A live migration runs between two hypervisors of one kind: neither libvirt nor Hyper-V can receive the other's.
+                reasons.Add(new MigrationException(ErrorIds.DifferentHypervisors, ErrorKind.InvalidArgument,
+                    $"VM '{name}' runs on '{source.Name}' ({source.Provider}); '{destination.Name}' is a {destination.Provider} host, and a live migration cannot cross hypervisors. Choose a {source.Provider} host.", name));
+                return reasons;
+            }
+
             try
             {
                 CloneFamily.EnsureNoChildren(fromSource, vm.Guest, "moving");
@@ -114,7 +122,11 @@ namespace VmMigration.Execution.Live
             if (vm.Guest.Active)
             {
                 var cpu = toDestination.CheckGuestCpu(fromSource.GetLiveGuestDefinition(name));
-                if (cpu.Compatible == false)
+                if (cpu.Reasons.Count > 0)
+                {
+                    reasons.AddRange(cpu.Reasons);
+                }
+                else if (cpu.Compatible == false)
                 {
                     reasons.Add(new MigrationException(ErrorIds.CpuIncompatible, ErrorKind.InvalidOperation,
                         $"VM '{name}' cannot run on '{destination.Name}': {cpu.Detail}. Choose a host with the same CPU, or give the VM a CPU model both hosts offer.", name));

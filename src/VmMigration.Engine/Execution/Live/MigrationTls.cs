@@ -29,7 +29,12 @@ namespace VmMigration.Execution.Live
             RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
         /// <summary>True for a migration that failed because TLS could not be set up (missing, unreadable or untrusted certificates).</summary>
-        public static bool IsSetupFailure(MigrationException error) => CredentialsError.IsMatch(error.Message);
+        /// <summary>
+        /// A provider whose hypervisor cannot encrypt the stream at all (Hyper-V) says so with EncryptionUnavailable before
+        /// anything moves, which counts the same.
+        /// </summary>
+        public static bool IsSetupFailure(MigrationException error) =>
+            error.ErrorId == ErrorIds.EncryptionUnavailable || CredentialsError.IsMatch(error.Message);
 
         /// <summary>Whether this move starts encrypted: not when None, nor when Auto and the pair was found unable lately.</summary>
         public static bool StartsEncrypted(MigrationEncryption encryption, ConnectedHost source, ConnectedHost destination, out string? knownReason)
@@ -67,13 +72,13 @@ namespace VmMigration.Execution.Live
         /// <summary>What the user is told when Auto moved in the clear.</summary>
         public static string FellBack(ConnectedHost source, ConnectedHost destination, string reason) =>
             $"Moved unencrypted: TLS could not be set up between '{source.Name}' and '{destination.Name}' ({reason.TrimEnd('.')}). " +
-            $"Give both hosts their migration certificates, or use -Encryption None to say that the clear is meant.";
+            $"Give both hosts what encryption needs (libvirt hosts: their migration certificates), or use -Encryption None to say that the clear is meant.";
 
         /// <summary>Required, and the pair cannot encrypt: the VM stays where it is.</summary>
         public static MigrationException Unavailable(string vmName, ConnectedHost source, ConnectedHost destination, string reason) =>
             new MigrationException(ErrorIds.EncryptionUnavailable, ErrorKind.ResourceUnavailable,
                 $"VM '{vmName}' was not moved: -Encryption Required, and TLS could not be set up between '{source.Name}' and '{destination.Name}' " +
-                $"({reason.TrimEnd('.')}). Each host needs, in the directory its qemu.conf names as migrate_tls_x509_cert_dir, the CA's " +
+                $"({reason.TrimEnd('.')}). Each libvirt host needs, in the directory its qemu.conf names as migrate_tls_x509_cert_dir, the CA's " +
                 "ca-cert.pem and its own server-cert.pem, server-key.pem, client-cert.pem and client-key.pem. The VM keeps running on " +
                 $"'{source.Name}'.", vmName, saysWhereVmRuns: true);
 

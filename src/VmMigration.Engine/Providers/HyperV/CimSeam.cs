@@ -35,13 +35,21 @@ namespace VmMigration.Providers.HyperV
         public IDictionary<string, object?> OutParameters { get; }
     }
 
+    /// <summary>The CIM namespaces the provider reads: Hyper-V's own, and the operating system's for the host's size.</summary>
+    public static class CimNamespaces
+    {
+        public const string Virtualization = "root/virtualization/v2";
+        public const string OperatingSystem = "root/cimv2";
+    }
+
     /// <summary>
     /// Our seam over one CIM session on root/virtualization/v2. An in-parameter that is a <see cref="CimObject"/> is sent as an
     /// embedded instance (DTD 2.0 text, see <see cref="EmbeddedInstanceText"/>); a <see cref="CimObject"/> with a Path is a reference.
     /// </summary>
     public interface ICimGateway : System.IDisposable
     {
-        IReadOnlyList<CimObject> Query(string wql);
+        /// <summary>The instances a WQL query finds in <paramref name="cimNamespace"/> (root/virtualization/v2 unless named).</summary>
+        IReadOnlyList<CimObject> Query(string wql, string cimNamespace = CimNamespaces.Virtualization);
 
         /// <summary>Re-reads the instance at that path (a job being polled); null when it is gone.</summary>
         CimObject? Get(string path);

@@ -1,15 +1,19 @@
 using System;
 using System.Collections;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Security;
 using System.Text;
+using System.Xml;
+using System.Xml.Linq;
 
 namespace VmMigration.Providers.HyperV
 {
     /// <summary>
-    /// Serializes a setting-data instance as the CIM-XML (DTD 2.0) text that Hyper-V's methods take for their EmbeddedInstance
-    /// string parameters (MigrationSettingData, NewResourceSettingData): INSTANCE / PROPERTY / PROPERTY.ARRAY with VALUE elements.
+    /// The CIM-XML (DTD 2.0) text of embedded instances: written for the setting data Hyper-V's methods take in their
+    /// EmbeddedInstance string parameters (MigrationSettingData, NewResourceSettingData), read for the Msvm_Error instances they
+    /// return (Reasons, Errors): INSTANCE / PROPERTY / PROPERTY.ARRAY with VALUE elements.
     /// </summary>
     public static class EmbeddedInstanceText
     {
@@ -40,6 +44,34 @@ namespace VmMigration.Providers.HyperV
                 }
             }
             return text.Append("</INSTANCE>").ToString();
+        }
+
+        /// <summary>
+        /// Reads an embedded instance that Hyper-V returned as CIM-XML text (an Msvm_Error in Reasons or Errors): class name and
+        /// properties, each value as its text (an array as string[]); null when the text is no INSTANCE.
+        /// </summary>
+        public static CimObject? Parse(string text)
+        {
+            XElement instance;
+            try
+            {
+                instance = XElement.Parse(text);
+            }
+            catch (XmlException)
+            {
+                return null;
+            }
+            if (instance.Name.LocalName != "INSTANCE") return null;
+            var properties = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+            foreach (var property in instance.Elements())
+            {
+                var name = (string?)property.Attribute("NAME");
+                if (name == null) continue;
+                properties[name] = property.Name.LocalName == "PROPERTY.ARRAY"
+                    ? property.Descendants("VALUE").Select(v => v.Value).ToArray()
+                    : (object?)property.Element("VALUE")?.Value;
+            }
+            return new CimObject((string?)instance.Attribute("CLASSNAME") ?? "", properties);
         }
 
         private static string CimType(object? value) => value switch

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using VmMigration.Errors;
 
@@ -18,6 +19,9 @@ namespace VmMigration.Providers.HyperV
         private const ushort JobTerminated = 8;
         private const ushort RequestTerminate = 4;
 
+        /// <summary>JobState values before the final ones: 2 New, 3 Starting, 4 Running, 5 Suspended, 6 Shutting Down.</summary>
+        public static bool IsRunning(CimObject job) => Convert.ToUInt16(job["JobState"] ?? 0) < JobCompleted;
+
         private readonly ICimGateway cim;
         private readonly TimeSpan pollInterval;
         private readonly Action<TimeSpan> sleep;
@@ -33,6 +37,7 @@ namespace VmMigration.Providers.HyperV
         public CimMethodResult Run(CimObject target, string method, IDictionary<string, object?> inParameters, string subject,
             TimeSpan limit, IProgress<int>? percentComplete, CancellationToken cancellationToken)
         {
+            var deadline = limit > TimeSpan.FromDays(30) ? DateTime.MaxValue : DateTime.UtcNow + limit;
             var result = cim.Invoke(target, method, inParameters);
             if (result.ReturnValue == Completed)
             {
@@ -46,7 +51,6 @@ namespace VmMigration.Providers.HyperV
             var jobPath = PathOf(result.OutParameters.TryGetValue("Job", out var job) ? job : null)
                 ?? throw new MigrationException(ErrorIds.HyperVMethodFailed, ErrorKind.InvalidOperation,
                     $"Hyper-V started a job for {method} on '{subject}' but returned no reference to it.", subject);
-            var deadline = DateTime.UtcNow + limit;
             var terminateRequested = false;
             while (true)
             {
@@ -68,24 +72,43 @@ namespace VmMigration.Providers.HyperV
                 if (!terminateRequested && (cancellationToken.IsCancellationRequested || DateTime.UtcNow > deadline))
                 {
                     terminateRequested = true;
-                    cim.Invoke(state, "RequestStateChange", new Dictionary<string, object?> { ["RequestedState"] = RequestTerminate });
+                    RequestTermination(state);
                 }
                 sleep(pollInterval);
             }
         }
 
-        private static MigrationException Failure(CimObject job, ushort jobState, string method, string subject, bool terminateRequested)
+        /// <summary>Asks a running job to stop (Msvm_ConcreteJob.RequestStateChange, RequestedState 4 Terminate).</summary>
+        public void RequestTermination(CimObject job) =>
+            cim.Invoke(job, "RequestStateChange", new Dictionary<string, object?> { ["RequestedState"] = RequestTerminate });
+
+        private HyperVJobFailure Failure(CimObject job, ushort jobState, string method, string subject, bool terminateRequested)
         {
-            var code = job["ErrorCode"];
-            var description = job["ErrorDescription"] as string;
             if (terminateRequested || jobState == JobTerminated)
             {
-                return new MigrationException(ErrorIds.MigrationAborted, ErrorKind.OperationStopped,
-                    $"The Hyper-V job of {method} for '{subject}' was stopped before it completed; the VM stays on its source.", subject);
+                return new HyperVJobFailure(ErrorIds.MigrationAborted, ErrorKind.OperationStopped,
+                    $"The Hyper-V job of {method} for '{subject}' was stopped before it completed; the VM stays on its source.", subject, Array.Empty<MsvmError>());
             }
-            var why = string.IsNullOrEmpty(description) ? "no description" : description;
-            return new MigrationException(ErrorIds.MigrationFailed, ErrorKind.InvalidOperation,
-                $"The Hyper-V job of {method} for '{subject}' failed with error code {code}: {why}", subject);
+            var errors = ErrorsOf(job);
+            var why = errors.Count > 0 ? string.Join(" ", errors.Select(e => e.ToString()))
+                : job["ErrorDescription"] is string description && description.Length > 0 ? description : "no description";
+            return new HyperVJobFailure(ErrorIds.MigrationFailed, ErrorKind.InvalidOperation,
+                $"The Hyper-V job of {method} for '{subject}' failed with error code {job["ErrorCode"]}: {why}", subject, errors);
+        }
+
+        /// <summary>The job's errors as Msvm_Error instances (GetErrorEx); none when the host does not say more than ErrorDescription.</summary>
+        private IReadOnlyList<MsvmError> ErrorsOf(CimObject job)
+        {
+            if (job.Path == null) return Array.Empty<MsvmError>();
+            try
+            {
+                var result = cim.Invoke(job, "GetErrorEx", new Dictionary<string, object?>());
+                return result.ReturnValue == Completed ? MsvmError.AllIn(result.OutParameters.TryGetValue("Errors", out var errors) ? errors : null) : Array.Empty<MsvmError>();
+            }
+            catch (MigrationException)
+            {
+                return Array.Empty<MsvmError>(); // the description the job carries is still told
+            }
         }
 
         private static string? PathOf(object? reference) => reference switch

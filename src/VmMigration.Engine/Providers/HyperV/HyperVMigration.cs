@@ -16,6 +16,9 @@ namespace VmMigration.Providers.HyperV
         public const ushort MigrationTypeStorage = 32769;
         public const ushort MigrationTypeVirtualSystemAndStorage = 32771;
 
+        /// <summary>Msvm_VirtualSystemMigrationSettingData.TransportType 5: TCP (32768 would be SMB).</summary>
+        private const ushort TransportTcp = 5;
+
         private readonly ICimGateway source;
         private readonly HyperVJob job;
 
@@ -64,14 +67,45 @@ namespace VmMigration.Providers.HyperV
             IProgress<int>? percentComplete, CancellationToken cancellationToken)
         {
             RefuseUnsupported(parameters, vmName);
-            var vm = FindVm(vmName);
-            var service = source.Query("SELECT * FROM Msvm_VirtualSystemMigrationService").FirstOrDefault()
-                ?? throw new MigrationException(ErrorIds.MigrationFailed, ErrorKind.ResourceUnavailable,
-                    $"The source host of '{vmName}' has no Hyper-V migration service.", vmName);
+            var (service, inParameters) = Request(vmName, destinationHost, parameters);
+            job.Run(service, "MigrateVirtualSystemToHost", inParameters, vmName, limit, percentComplete, cancellationToken);
+        }
+
+        /// <summary>
+        /// Asks the source whether the move would be accepted (CheckVirtualSystemIsMigratableToHost, the same settings as the
+        /// move): each Msvm_Error of a failed check is one HyperVIncompatible reason; none when it is migratable.
+        /// </summary>
+        public IReadOnlyList<MigrationException> CheckMigratable(string vmName, string destinationHost, LiveMigrationParameters parameters, TimeSpan limit)
+        {
+            var (service, inParameters) = Request(vmName, destinationHost, parameters);
+            try
+            {
+                var answer = job.Run(service, "CheckVirtualSystemIsMigratableToHost", inParameters, vmName, limit, null, CancellationToken.None);
+                return answer.OutParameters.TryGetValue("IsMigratable", out var migratable) && migratable is bool yes && !yes
+                    ? new[] { Incompatible(vmName, destinationHost, "the source host says it is not migratable there, without a reason") }
+                    : Array.Empty<MigrationException>();
+            }
+            catch (HyperVJobFailure failure) when (failure.ErrorId == ErrorIds.MigrationFailed)
+            {
+                return failure.Errors.Count == 0
+                    ? new[] { Incompatible(vmName, destinationHost, failure.Message) }
+                    : failure.Errors.Select(e => Incompatible(vmName, destinationHost, e.ToString())).ToList();
+            }
+        }
+
+        /// <summary>One reason Hyper-V gave why <paramref name="vmName"/> cannot move to <paramref name="destinationHost"/>.</summary>
+        public static MigrationException Incompatible(string vmName, string destinationHost, string hyperVSays) =>
+            new MigrationException(ErrorIds.HyperVIncompatible, ErrorKind.InvalidOperation,
+                $"VM '{vmName}' cannot move to Hyper-V host '{destinationHost}': {hyperVSays}", vmName);
+
+        private (CimObject Service, Dictionary<string, object?> InParameters) Request(string vmName, string destinationHost, LiveMigrationParameters parameters)
+        {
+            var vm = HyperVQueries.RequireVm(source, vmName, "the source");
+            var service = HyperVQueries.RequireMigrationService(source, "the source");
             var setting = new Dictionary<string, object?>
             {
                 ["MigrationType"] = parameters.CopyStorage ? MigrationTypeVirtualSystemAndStorage : MigrationTypeVirtualSystem,
-                ["TransportType"] = (ushort)5,
+                ["TransportType"] = TransportTcp,
             };
             if (!string.IsNullOrEmpty(parameters.MigrationUri))
             {
@@ -83,14 +117,7 @@ namespace VmMigration.Providers.HyperV
                 ["DestinationHost"] = destinationHost,
                 ["MigrationSettingData"] = EmbeddedInstanceText.Serialize(new CimObject("Msvm_VirtualSystemMigrationSettingData", setting)),
             };
-            job.Run(service, "MigrateVirtualSystemToHost", inParameters, vmName, limit, percentComplete, cancellationToken);
-        }
-
-        private CimObject FindVm(string vmName)
-        {
-            var quoted = vmName.Replace("\\", "\\\\").Replace("'", "\\'");
-            return source.Query($"SELECT * FROM Msvm_ComputerSystem WHERE Caption = 'Virtual Machine' AND (ElementName = '{quoted}' OR Name = '{quoted}')").FirstOrDefault()
-                ?? throw new MigrationException(ErrorIds.VmNotFound, ErrorKind.ObjectNotFound, $"The Hyper-V host has no VM '{vmName}'.", vmName);
+            return (service, inParameters);
         }
     }
 }

@@ -70,6 +70,25 @@ namespace VmMigration.Tests.Execution.Live
         }
 
         [Fact]
+        public void Auto_on_a_hypervisor_that_cannot_encrypt_moves_in_the_clear_in_its_words_and_required_refuses()
+        {
+            // The Hyper-V provider says EncryptionUnavailable before anything moves; the engine goes by that id, not by words.
+            sourceHost.CannotEncrypt = true;
+
+            var auto = Move("web1", MigrationEncryption.Auto);
+            var required = Move("web2", MigrationEncryption.Required);
+
+            Assert.Equal(MigrationStatus.Succeeded, auto.Status);
+            Assert.False(auto.Encrypted);
+            Assert.Contains("Moved unencrypted", auto.Warning);
+            Assert.Contains("has no encryption of its own", auto.Warning);
+            Assert.Equal(MigrationStatus.Failed, required.Status);
+            Assert.Equal(ErrorIds.EncryptionUnavailable, required.ErrorId);
+            Assert.Equal("tls-a", required.RunningOn);
+            Assert.Equal(VMState.Running, sourceHost.FindGuest("web2")!.State);
+        }
+
+        [Fact]
         public void Required_to_a_host_without_certificates_refuses_and_the_vm_stays_on_its_source_alone()
         {
             destinationHost.HasMigrationCertificates = false;

@@ -6,7 +6,7 @@ using VmMigration.Providers.HyperV;
 namespace VmMigration.Engine.Tests.Providers.HyperV
 {
     /// <summary>
-    /// Replays documented CIM exchanges: query answers by WQL prefix, method results in order, and job instances read back in
+    /// Replays documented CIM exchanges: query answers by the longest WQL prefix that matches, method results in order, and job instances read back in
     /// turn at each poll (the last one repeats). Records every call so a test can assert what was asked of Hyper-V.
     /// </summary>
     internal sealed class ReplayCimGateway : ICimGateway
@@ -36,8 +36,8 @@ namespace VmMigration.Engine.Tests.Providers.HyperV
             return this;
         }
 
-        public IReadOnlyList<CimObject> Query(string wql) =>
-            answers.Where(a => wql.StartsWith(a.Key, StringComparison.Ordinal)).Select(a => a.Value).FirstOrDefault() ?? Array.Empty<CimObject>();
+        public IReadOnlyList<CimObject> Query(string wql, string cimNamespace = CimNamespaces.Virtualization) =>
+            answers.Where(a => wql.StartsWith(a.Key, StringComparison.Ordinal)).OrderByDescending(a => a.Key.Length).Select(a => a.Value).FirstOrDefault() ?? Array.Empty<CimObject>();
 
         public CimObject? Get(string path)
         {
