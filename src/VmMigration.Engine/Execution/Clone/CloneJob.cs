@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Threading;
@@ -62,19 +61,17 @@ namespace VmMigration.Execution.Clone
 
             var sourceDefinition = sourceHost.Connection.GetGuestDefinition(parent.Name);
             var disks = sourceDefinition.FileDisks;
-            var volumes = disks.Select(d => sourceHost.Connection.FindStorageVolume(d.Path) ?? throw new MigrationException(ErrorIds.DiskNotInStoragePool, ErrorKind.ObjectNotFound,
-                $"Disk {d.Target} of '{parent.Name}' ('{d.Path}') is in no storage pool of '{sourceHost.Name}', so it cannot be copied through libvirt. Put it in a pool (a dir pool on its directory) first.", parent.Name)).ToList();
-            if (!sameHost && volumes.FirstOrDefault(v => v.BackingPath != null) is StorageVolumeInfo chained)
-                throw new MigrationException(ErrorIds.BackingChainAcrossHosts, ErrorKind.InvalidOperation,
-                    $"Disk '{chained.Path}' of '{parent.Name}' is an overlay of '{chained.BackingPath}', which '{destination.Name}' does not have. Make a full clone on '{sourceHost.Name}' first (it flattens the chain), then clone that to '{destination.Name}'.",
-                    parent.Name);
-
-            var pool = ResolvePool(destination, volumes);
-            long needed = request.Linked ? volumes.Count * OverlayReserveBytes * (parentMovesOntoOverlays ? 2 : 1) : volumes.Sum(v => v.AllocationBytes);
-            if (pool != null && needed > pool.AvailableBytes)
-                throw new MigrationException(ErrorIds.InsufficientStorage, ErrorKind.LimitsExceeded, string.Format(CultureInfo.InvariantCulture,
-                    "Storage pool '{0}' on '{1}' has {2:N0} MiB free; the clone of '{3}' needs {4:N0} MiB. Free space there or choose another pool with -StoragePool.",
-                    pool.Name, destination.Name, pool.AvailableBytes >> 20, parent.Name, (needed + (1 << 20) - 1) >> 20), request.Name);
+            // Copies, on one host by the host itself, to another as a byte stream; a linked clone's overlays read through to the parent.
+            var copy = request.Linked ? DiskCopyMethod.LinkedOverlay : sameHost ? DiskCopyMethod.HostCopy : DiskCopyMethod.ByteStream;
+            long overlayBytes = OverlayReserveBytes * (parentMovesOntoOverlays ? 2 : 1);
+            var placements = DiskPlacementCheck.Run(source, destination, disks, DiskTransfer.Copy, copy, found =>
+            {
+                // Every disk goes into one pool: the one named, or the first disk's.
+                var poolName = request.StoragePool ?? found.Select(v => v.Volume.PoolName).FirstOrDefault(p => !string.IsNullOrEmpty(p)) ?? "";
+                return found.Select(v => new PlannedVolume(v.Disk, v.Volume, poolName, VolumeNameFor(v.Disk, v.Volume), request.Linked ? overlayBytes : v.Volume.AllocationBytes));
+            }, cancellationToken);
+            var volumes = placements.Select(p => p.Planned.Source).ToList();
+            var pool = placements.Select(p => p.Pool).FirstOrDefault();
 
             var identity = CloneIdentity.Allocate(sourceDefinition.MacAddresses.Count, usedUuids, usedMacs, random);
             var outcome = new CloneOutcome { StoragePool = pool?.Name ?? "" };
@@ -252,17 +249,6 @@ namespace VmMigration.Execution.Clone
         {
             var extension = request.Linked ? ".qcow2" : Path.GetExtension(volume.Name);
             return request.Name + "-" + (disk.Target.Length > 0 ? disk.Target : "disk") + extension;
-        }
-
-        private StoragePoolInfo? ResolvePool(ConnectedHost destination, IReadOnlyList<StorageVolumeInfo> volumes)
-        {
-            var poolName = request.StoragePool ?? volumes.Select(v => v.PoolName).FirstOrDefault(p => !string.IsNullOrEmpty(p));
-            if (poolName == null) return null; // nothing to store
-            var pool = destination.Connection.FindStoragePool(poolName);
-            if (pool == null || !pool.Active)
-                throw new MigrationException(ErrorIds.StoragePoolNotFound, ErrorKind.ObjectNotFound,
-                    $"Host '{destination.Name}' has no {(pool == null ? "" : "active ")}storage pool named '{poolName}'. Name one of its pools with -StoragePool.", poolName);
-            return pool;
         }
 
         /// <summary>

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Threading;
@@ -11,8 +10,9 @@ using VmMigration.Session;
 namespace VmMigration.Execution.Storage
 {
     /// <summary>
-    /// Where each disk of a storage move goes, checked before anything changes: the disks named exist, each is a volume of
-    /// a pool, no other VM uses it, the target pool exists and has room, and no volume there has the new name. Then the
+    /// Where each disk of a storage move goes, checked before anything changes: the disks named exist, then the rules every
+    /// copy of disks keeps (<see cref="DiskPlacementCheck"/>: a volume of a pool, no other VM uses it, the target pool exists
+    /// and has room, no volume there has the new name). Then the
     /// target volumes' life: made before the copy, removed again when the move does not happen, and the old volumes
     /// removed only for disks the VM runs from the new copy of.
     /// </summary>
@@ -42,63 +42,28 @@ namespace VmMigration.Execution.Storage
         /// <param name="diskFormat">qcow2 or raw to convert; null keeps each disk's format</param>
         public static DiskRelocation Plan(LocatedVM vm, ConnectedHost targetHost, string? poolName, IReadOnlyCollection<string>? diskTargets, string? diskFormat)
         {
-            var name = vm.Guest.Name;
-            var source = vm.Host.Connection;
-            var chosen = Choose(name, MovableDisks(vm), diskTargets);
-
-            // Linked clones of this VM are among the dependents too (ParentProtected).
-            var dependent = DiskSharing.FindDependent(vm.Host, vm.Guest, chosen.Select(d => d.Path).ToList(), CancellationToken.None);
-            if (dependent != null)
-                throw new MigrationException(dependent.ErrorId, ErrorKind.InvalidOperation, $"The disks of VM '{name}' cannot move: {dependent.Reason} Nothing was changed.", name);
-
+            var chosen = Choose(vm.Guest.Name, MovableDisks(vm), diskTargets);
             var sameHost = vm.Host.Uri.Equals(targetHost.Uri);
-            var moves = new List<DiskMove>();
-            var alreadyInPlace = new List<string>();
-            var pools = new Dictionary<string, StoragePoolInfo>(StringComparer.Ordinal);
-            var needed = new Dictionary<string, long>(StringComparer.Ordinal);
-            foreach (var disk in chosen)
+            // A running VM's disks are mirrored by QEMU, a shut-off VM's copied by its host: both flatten a backing chain.
+            var copy = vm.Guest.Active ? DiskCopyMethod.LiveMirror : DiskCopyMethod.HostCopy;
+            var placements = DiskPlacementCheck.Run(vm, targetHost, chosen, DiskTransfer.Move, copy,
+                volumes => volumes.Where(v => !(sameHost && InPlace(v.Disk, v.Volume, poolName, diskFormat)))
+                    .Select(v => new PlannedVolume(v.Disk, v.Volume, poolName ?? v.Volume.PoolName, VolumeName(v.Volume.Name, v.Disk.Format, diskFormat ?? v.Disk.Format), v.Volume.AllocationBytes)),
+                CancellationToken.None);
+            var moves = placements.Select(p => new DiskMove
             {
-                var volume = source.FindStorageVolume(disk.Path) ?? throw new MigrationException(ErrorIds.DiskNotInStoragePool, ErrorKind.ObjectNotFound,
-                    $"Disk {disk.Target} of VM '{name}' ('{disk.Path}') is not a volume of any storage pool on '{vm.Host.Name}', so it cannot be moved through the storage API. Put its directory in a pool (virsh pool-define-as) first.", name);
-                var pool = poolName ?? volume.PoolName;
-                if (sameHost && string.Equals(volume.PoolName, pool, StringComparison.Ordinal) && (diskFormat == null || string.Equals(diskFormat, disk.Format, StringComparison.OrdinalIgnoreCase)))
-                {
-                    alreadyInPlace.Add(disk.Target);
-                    continue;
-                }
-                if (!pools.TryGetValue(pool, out var poolInfo))
-                {
-                    poolInfo = targetHost.Connection.FindStoragePool(pool);
-                    if (poolInfo == null || !poolInfo.Active)
-                        throw new MigrationException(ErrorIds.StoragePoolNotFound, ErrorKind.ObjectNotFound,
-                            $"Host '{targetHost.Name}' has no {(poolInfo == null ? "" : "active ")}storage pool named '{pool}' for disk {disk.Target} of VM '{name}'. List its pools with: virsh pool-list --all.", name);
-                    pools[pool] = poolInfo;
-                }
-                var format = diskFormat ?? disk.Format;
-                var newName = VolumeName(volume.Name, disk.Format, format);
-                var newPath = poolInfo.TargetPath.Length > 0 ? poolInfo.TargetPath.TrimEnd('/') + "/" + newName : newName;
-                if (!sameHost && string.Equals(newPath, disk.Path, StringComparison.Ordinal) && targetHost.Connection.FindStorageVolume(newPath) != null)
-                    // The same path on both hosts: shared storage (then it is this very disk), or a different file that happens to be there.
-                    throw new MigrationException(ErrorIds.StorageVolumeExists, ErrorKind.ResourceExists,
-                        $"Pool '{pool}' on '{targetHost.Name}' has a volume at '{newPath}', the path disk {disk.Target} of VM '{name}' has on '{vm.Host.Name}'. If the two hosts share this storage, it is this disk itself: move the VM without -CopyStorage (do not delete it). Otherwise choose another pool with -DestinationStoragePool, or remove that other file on '{targetHost.Name}'. Nothing was changed.", name);
-                if (targetHost.Connection.FindStorageVolume(newPath) != null)
-                    throw new MigrationException(ErrorIds.StorageVolumeExists, ErrorKind.ResourceExists,
-                        $"Storage pool '{pool}' on '{targetHost.Name}' already has a volume '{newName}' ('{newPath}'); disk {disk.Target} of VM '{name}' would replace it. Remove or rename that volume first.", name);
-                moves.Add(new DiskMove
-                {
-                    Target = disk.Target, OldPath = disk.Path, NewPath = newPath, Pool = pool, OldFormat = disk.Format, Format = format,
-                    CapacityBytes = volume.CapacityBytes, AllocatedBytes = volume.AllocationBytes,
-                });
-                needed[pool] = (needed.TryGetValue(pool, out var sum) ? sum : 0) + volume.AllocationBytes;
-            }
-            foreach (var pool in needed.Where(n => n.Value > pools[n.Key].AvailableBytes))
-            {
-                throw new MigrationException(ErrorIds.InsufficientStorage, ErrorKind.LimitsExceeded, string.Format(CultureInfo.InvariantCulture,
-                    "Storage pool '{0}' on '{1}' has {2:N0} MiB free; the disks of VM '{3}' that go there need {4:N0} MiB. Nothing was changed; free space there or choose another pool.",
-                    pool.Key, targetHost.Name, pools[pool.Key].AvailableBytes >> 20, name, (pool.Value + (1 << 20) - 1) >> 20), name);
-            }
+                Target = p.Planned.Disk.Target, OldPath = p.Planned.Disk.Path, NewPath = p.TargetPath ?? p.Planned.TargetName, Pool = p.Pool.Name,
+                OldFormat = p.Planned.Disk.Format, Format = diskFormat ?? p.Planned.Disk.Format,
+                CapacityBytes = p.Planned.Source.CapacityBytes, AllocatedBytes = p.Planned.Source.AllocationBytes,
+            }).ToList();
+            var alreadyInPlace = chosen.Where(d => !placements.Any(p => p.Planned.Disk == d)).Select(d => d.Target).ToList();
             return new DiskRelocation(vm, targetHost, moves, alreadyInPlace);
         }
+
+        /// <summary>The disk's volume is in the pool asked for already, in the format asked for (on the same host).</summary>
+        private static bool InPlace(GuestDisk disk, StorageVolumeInfo volume, string? poolName, string? diskFormat) =>
+            string.Equals(volume.PoolName, poolName ?? volume.PoolName, StringComparison.Ordinal)
+            && string.Equals(diskFormat ?? disk.Format, disk.Format, StringComparison.OrdinalIgnoreCase);
 
         /// <summary>The disks a storage move can take (what -Disk may name): the VM's writable file disks, from its live definition when it runs.</summary>
         public static List<GuestDisk> MovableDisks(LocatedVM vm)

@@ -201,6 +201,32 @@ namespace VmMigration.Tests.Execution.Clone
         }
 
         [Theory]
+        [InlineData(false, false)]   // a full clone on the same host
+        [InlineData(true, false)]    // a linked clone
+        [InlineData(false, true)]    // a full clone to another host
+        public void A_clone_whose_volume_name_is_taken_in_the_pool_is_refused_before_anything_is_made(bool linked, bool otherHost)
+        {
+            var source = AddSource(a, "web1", VMState.ShutOff, sourceDisk.Path);
+            var sourceDefinition = a.Definitions["web1"];
+            var taken = (otherHost ? b : a).AddVolume("lab", "web2-vda.qcow2", 8 * MiB, 3 * MiB);
+            var volumesBefore = a.Volumes.Keys.Concat(b.Volumes.Keys).OrderBy(k => k).ToList();
+
+            var error = Assert.Throws<MigrationException>(() => Clone(source, "web2", r => { r.Linked = linked; if (otherHost) r.Destination = hostB; }));
+
+            Assert.Equal(ErrorIds.StorageVolumeExists, error.ErrorId);
+            Assert.Contains($"already has a volume 'web2-vda.qcow2' in pool 'lab' ('{taken.Path}')", error.Message);
+            // Nothing made, the volume in the way not overwritten, the source as it was.
+            Assert.Equal(volumesBefore, a.Volumes.Keys.Concat(b.Volumes.Keys).OrderBy(k => k).ToList());
+            Assert.Same(taken, (otherHost ? b : a).Volumes[taken.Path]);
+            Assert.Equal(3 * MiB, taken.AllocationBytes);
+            Assert.DoesNotContain(a.Calls.Concat(b.Calls), c => c.StartsWith("CreateVolume", StringComparison.Ordinal) || c.StartsWith("CloneVolume", StringComparison.Ordinal)
+                || c.StartsWith("Write", StringComparison.Ordinal) || c.StartsWith("Define", StringComparison.Ordinal) || c.StartsWith("Freeze", StringComparison.Ordinal));
+            Assert.Same(sourceDefinition, a.Definitions["web1"]);
+            Assert.Null(a.FindGuest("web2"));
+            Assert.Null(b.FindGuest("web2"));
+        }
+
+        [Theory]
         [InlineData("Define", false)]
         [InlineData("Start", false)]
         [InlineData("Start", true)]

@@ -260,8 +260,8 @@ namespace VmMigration.Tests.Execution.Cold
         }
 
         [Theory]
-        [InlineData("no-pool", "'b' has no pool of that name")]
-        [InlineData("no-space", "has 8 MiB free and the disks need 20 MiB")]
+        [InlineData("no-pool", "'b' has no storage pool named 'lab'")]
+        [InlineData("no-space", "has 8 MiB free and the disks of VM 'cold1' need 20 MiB")]
         [InlineData("backing-chain", "is an overlay of '/pools/lab/base.qcow2'")]
         [InlineData("protected-parent", "is the parent of linked clones")]
         [InlineData("clone-parent", "is the parent of the linked clone 'child1'")]
